@@ -1,0 +1,78 @@
+import DataLoader from 'dataloader';
+import type { Direction, EntityRecord, GraphStore, RelationRecord, RelationsResult, SourceRecord } from '../store/graph-store.js';
+
+/**
+ * Per-request batching: however many entities a query touches, their relations,
+ * far ends and sources cost one store call per level, not one per item.
+ */
+export interface Loaders {
+  entity: DataLoader<string, EntityRecord | null>;
+  source: DataLoader<string, SourceRecord | null>;
+  relations: DataLoader<RelationsKey, RelationRecord[], string>;
+  /** Puts entities a store call already returned into the cache, saving a round trip. */
+  primeEntities(entities: readonly EntityRecord[]): void;
+  primeRelationEnds(result: RelationsResult): RelationRecord[];
+}
+
+export interface RelationsKey {
+  id: string;
+  types: readonly string[] | null;
+  direction: Direction;
+}
+
+const filterKey = (k: Omit<RelationsKey, 'id'>) => `${k.direction}|${k.types ? [...new Set(k.types)].sort().join(',') : '*'}`;
+
+function byRelationOrder(a: RelationRecord, b: RelationRecord): number {
+  return a.type.localeCompare(b.type) || a.id.localeCompare(b.id);
+}
+
+export function createLoaders(store: GraphStore): Loaders {
+  const entity = new DataLoader<string, EntityRecord | null>(async (ids) => {
+    const found = new Map((await store.getEntities(ids)).map((e) => [e.id, e]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+  const source = new DataLoader<string, SourceRecord | null>(async (ids) => {
+    const found = new Map((await store.getSources(ids)).map((s) => [s.id, s]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+  const primeEntities = (entities: readonly EntityRecord[]) => {
+    for (const e of entities) entity.prime(e.id, e);
+  };
+  const primeRelationEnds = (result: RelationsResult) => {
+    primeEntities(result.entities);
+    return result.relations;
+  };
+
+  const relations = new DataLoader<RelationsKey, RelationRecord[], string>(
+    async (keys) => {
+      // One store call per distinct filter; in practice a query uses one.
+      const groups = new Map<string, RelationsKey[]>();
+      for (const k of keys) {
+        const g = filterKey(k);
+        groups.set(g, [...(groups.get(g) ?? []), k]);
+      }
+      const answers = new Map<string, RelationRecord[]>();
+      await Promise.all(
+        [...groups.entries()].map(async ([g, group]) => {
+          const first = group[0]!;
+          const result = await store.relationsOf({
+            ids: [...new Set(group.map((k) => k.id))],
+            types: first.types,
+            direction: first.direction,
+          });
+          const all = primeRelationEnds(result);
+          for (const k of group) {
+            const mine = all.filter(
+              (r) => (k.direction !== 'IN' && r.from === k.id) || (k.direction !== 'OUT' && r.to === k.id),
+            );
+            answers.set(`${g}|${k.id}`, mine.sort(byRelationOrder));
+          }
+        }),
+      );
+      return keys.map((k) => answers.get(`${filterKey(k)}|${k.id}`) ?? []);
+    },
+    { cacheKeyFn: (k) => `${filterKey(k)}|${k.id}` },
+  );
+
+  return { entity, source, relations, primeEntities, primeRelationEnds };
+}

@@ -1,0 +1,135 @@
+import type { Ontology } from '../ontology/ontology.js';
+import type { EntityRecord, RelationRecord } from '../store/graph-store.js';
+import type { RequestContext } from './context.js';
+import { decodeCursor, encodeCursor, type CursorScope } from './cursor.js';
+import type { Resolvers } from './generated/types.js';
+import { checkId, checkText, inRange, LIMITS } from './limits.js';
+import { PartialDate } from './scalars.js';
+
+/**
+ * Thin resolvers: check arguments against the limits, call one store operation, and
+ * leave fan-out (relations, ends, sources) to the per-request loaders.
+ */
+
+function page<T extends { id: string }>(scope: CursorScope, items: T[], limit: number) {
+  const nodes = items.slice(0, limit);
+  const last = nodes[nodes.length - 1];
+  return {
+    edges: nodes.map((node) => ({ cursor: encodeCursor(scope, node.id), node })),
+    nodes,
+    pageInfo: { hasNextPage: items.length > limit, endCursor: last ? encodeCursor(scope, last.id) : null },
+  };
+}
+
+const relationsField = (parent: EntityRecord, args: { types?: readonly string[] | null; direction?: 'OUT' | 'IN' | 'BOTH' | null }, ctx: RequestContext) =>
+  ctx.loaders.relations.load({ id: parent.id, types: args.types ?? null, direction: args.direction ?? 'BOTH' });
+
+async function loadEntity(ctx: RequestContext, id: string): Promise<EntityRecord> {
+  const entity = await ctx.loaders.entity.load(id);
+  // A relation always has both ends in the store; a missing one is a broken store.
+  if (!entity) throw new Error(`entity ${id} referenced by a relation is missing`);
+  return entity;
+}
+
+/** Resolvers for each kind's own fields, read from the record's attributes. */
+function entityTypeResolvers(ontology: Ontology) {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const type of ontology.entityTypes) {
+    const fields: Record<string, unknown> = { relations: relationsField };
+    for (const attr of type.attributes) fields[attr.name] = (parent: EntityRecord) => parent.attributes[attr.name] ?? null;
+    out[type.typeName] = fields;
+  }
+  return out;
+}
+
+function relationAttributeResolvers(ontology: Ontology) {
+  const fields: Record<string, unknown> = {};
+  for (const attr of ontology.relationAttributes) fields[attr.name] = (parent: RelationRecord) => parent.attributes[attr.name] ?? null;
+  for (const ref of ontology.relationRefs) {
+    fields[ref] = (parent: RelationRecord, _args: unknown, ctx: RequestContext) => {
+      const id = parent.refs[ref];
+      return id ? ctx.loaders.entity.load(id) : null;
+    };
+  }
+  return fields;
+}
+
+export function createResolvers(ontology: Ontology): Resolvers {
+  const resolvers: Resolvers = {
+    PartialDate,
+    Query: {
+      entity: (_root, { id }, ctx) => ctx.loaders.entity.load(checkId('id', id)),
+
+      entities: async (_root, { kinds, first, after }, ctx) => {
+        const limit = inRange('first', first ?? 20, LIMITS.pageSize);
+        const items = await ctx.store.listEntities({ kinds: kinds ?? null, after: decodeCursor('entity', after), limit: limit + 1 });
+        ctx.loaders.primeEntities(items);
+        return page('entity', items, limit);
+      },
+
+      search: async (_root, { text, kinds, first }, ctx) => {
+        const limit = inRange('first', first ?? 10, LIMITS.searchResults);
+        const hits = await ctx.store.search({ text: checkText('text', text, LIMITS.searchTextLength), kinds: kinds ?? null, limit });
+        ctx.loaders.primeEntities(hits.map((h) => h.entity));
+        return hits;
+      },
+
+      relations: async (_root, args, ctx) => {
+        const limit = inRange('first', args.first ?? 20, LIMITS.pageSize);
+        const result = await ctx.store.listRelations({
+          types: args.types ?? null,
+          from: args.from ? checkId('from', args.from) : null,
+          to: args.to ? checkId('to', args.to) : null,
+          after: decodeCursor('relation', args.after),
+          limit: limit + 1,
+        });
+        return page('relation', ctx.loaders.primeRelationEnds(result), limit);
+      },
+
+      neighborhood: async (_root, { id, depth, types }, ctx) => {
+        const result = await ctx.store.neighborhood({
+          id: checkId('id', id),
+          depth: inRange('depth', depth ?? 1, LIMITS.depth),
+          types: types ?? null,
+        });
+        ctx.loaders.primeEntities(result.nodes);
+        return result;
+      },
+
+      paths: async (_root, args, ctx) => {
+        const paths = await ctx.store.shortestPaths({
+          from: checkId('from', args.from),
+          to: checkId('to', args.to),
+          maxLength: inRange('maxLength', args.maxLength ?? 4, LIMITS.pathLength),
+          types: args.types ?? null,
+          limit: inRange('first', args.first ?? 10, LIMITS.paths),
+        });
+        for (const p of paths) ctx.loaders.primeEntities(p.nodes);
+        return paths.map((p) => ({ ...p, length: p.edges.length }));
+      },
+
+      source: (_root, { id }, ctx) => ctx.loaders.source.load(checkId('id', id)),
+      sources: (_root, _args, ctx) => ctx.store.listSources(),
+    },
+
+    Entity: {
+      __resolveType: (entity) => ontology.typeNameOfKind(entity.kind) as 'Person',
+    },
+
+    Relation: {
+      from: (rel, _args, ctx) => loadEntity(ctx, rel.from),
+      to: (rel, _args, ctx) => loadEntity(ctx, rel.to),
+      ...relationAttributeResolvers(ontology),
+    },
+
+    Citation: {
+      source: async (citation, _args, ctx) => {
+        const source = await ctx.loaders.source.load(citation.sourceId);
+        if (!source) throw new Error(`source ${citation.sourceId} is missing`);
+        return source;
+      },
+    },
+  };
+  // The kind-specific resolvers are derived from the ontology, so their shape is only known at run time.
+  return { ...resolvers, ...(entityTypeResolvers(ontology) as Resolvers) };
+}

@@ -1,0 +1,57 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { countRoundTrips } from '../store/round-trips.js';
+import { BodyTooLargeError, readBody } from './read-body.js';
+import { sendRequestError } from './respond.js';
+
+export interface GraphqlRouteOptions<T extends object> {
+  apollo: ApolloServer<T>;
+  context: () => Promise<T>;
+  maxBodyBytes: number;
+}
+
+/**
+ * Hands a request to Apollo Server, which implements GraphQL over HTTP (GET and POST,
+ * content negotiation, status codes, the explorer page). This route only reads the
+ * body within its size limit and runs the request under a round-trip counter.
+ */
+export function graphqlRoute<T extends object>({ apollo, context, maxBodyBytes }: GraphqlRouteOptions<T>) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    let text: string;
+    try {
+      text = req.method === 'POST' ? await readBody(req, maxBodyBytes) : '';
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) {
+        return sendRequestError(res, 413, `request body is larger than the limit of ${maxBodyBytes} bytes`, 'PAYLOAD_TOO_LARGE');
+      }
+      throw err;
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let body: unknown = text;
+    if (req.method === 'POST' && /json/i.test(headers.get('content-type') ?? '')) {
+      try {
+        body = text === '' ? {} : JSON.parse(text);
+      } catch {
+        return sendRequestError(res, 400, 'request body is not valid JSON');
+      }
+    }
+    const counter = { count: 0 };
+    const result = await countRoundTrips(counter, () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        context,
+      }),
+    );
+    for (const [key, value] of result.headers) res.setHeader(key, value);
+    res.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+      return;
+    }
+    for await (const chunk of result.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+}

@@ -1,0 +1,293 @@
+import type { AttributeSpec, Ontology } from '../ontology/ontology.js';
+import { isPartialDate, PARTIAL_DATE_FORMAT } from '../ontology/partial-date.js';
+import type { AttributeValue, CitationRecord, EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../store/graph-store.js';
+import { InputError, type InputProblem } from './errors.js';
+import type { ParsedFile } from './seed-file.js';
+
+/**
+ * Checks a seed file against the ontology and turns it into a batch for the store.
+ * Every rule comes from the SDL: which fields each kind has and their types, the
+ * allowed enum values, and which kinds each relation type may join.
+ */
+
+export const LIMITS = {
+  idLength: 128,
+  nameLength: 300,
+  textLength: 2000,
+  quoteLength: 300,
+  aliases: 50,
+  citations: 50,
+} as const;
+
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+
+type Path = Array<string | number>;
+type Obj = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const pathText = (path: Path) =>
+  path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${p}` : p), '');
+
+class Checker {
+  readonly problems: InputProblem[] = [];
+  constructor(private readonly parsed: ParsedFile) {}
+
+  fail(path: Path, message: string): void {
+    this.problems.push({ file: this.parsed.file, line: this.parsed.lineOf(path), field: pathText(path), message });
+  }
+
+  string(obj: Obj, key: string, path: Path, opts: { required?: boolean; max?: number } = {}): string | null {
+    const v = obj[key];
+    if (v === undefined || v === null) {
+      if (opts.required) this.fail([...path, key], 'is required');
+      return null;
+    }
+    // YAML reads 2012 as a number; a date field wants the text the author wrote.
+    const s = typeof v === 'number' ? String(v) : v;
+    if (typeof s !== 'string' || (opts.required && s.trim() === '')) {
+      this.fail([...path, key], 'expected a non-empty string');
+      return null;
+    }
+    if (s.length > (opts.max ?? LIMITS.textLength)) {
+      this.fail([...path, key], `is longer than ${opts.max ?? LIMITS.textLength} characters`);
+      return null;
+    }
+    return s;
+  }
+
+  id(obj: Obj, key: string, path: Path): string | null {
+    const id = this.string(obj, key, path, { required: true, max: LIMITS.idLength });
+    if (id !== null && !ID_PATTERN.test(id)) {
+      this.fail([...path, key], 'expected an id of letters, digits and . _ : - (starting with a letter or digit)');
+      return null;
+    }
+    return id;
+  }
+
+  unknownKeys(obj: Obj, allowed: ReadonlySet<string>, path: Path, what: string): void {
+    for (const key of Object.keys(obj)) {
+      if (!allowed.has(key)) this.fail([...path, key], `is not a field of ${what}; allowed: ${[...allowed].join(', ')}`);
+    }
+  }
+
+  attribute(spec: AttributeSpec, value: unknown, path: Path): AttributeValue {
+    const fieldPath = [...path, spec.name];
+    if (value === undefined || value === null) return null;
+    switch (spec.type) {
+      case 'int':
+        if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+        this.fail(fieldPath, 'expected a whole number');
+        return null;
+      case 'float':
+        if (typeof value === 'number' && Number.isFinite(value)) return value;
+        this.fail(fieldPath, 'expected a number');
+        return null;
+      case 'boolean':
+        if (typeof value === 'boolean') return value;
+        this.fail(fieldPath, 'expected true or false');
+        return null;
+      case 'partialDate': {
+        const s = typeof value === 'number' ? String(value) : value;
+        if (isPartialDate(s)) return s;
+        this.fail(fieldPath, `expected ${PARTIAL_DATE_FORMAT}, got ${JSON.stringify(value)}`);
+        return null;
+      }
+      case 'stringList':
+        if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+        this.fail(fieldPath, 'expected a list of strings');
+        return null;
+      case 'string':
+        if (typeof value !== 'string' || value.length > LIMITS.textLength) {
+          this.fail(fieldPath, `expected a string of at most ${LIMITS.textLength} characters`);
+          return null;
+        }
+        if (spec.enumValues && !spec.enumValues.includes(value)) {
+          this.fail(fieldPath, `expected one of ${spec.enumValues.join(', ')}, got ${JSON.stringify(value)}`);
+          return null;
+        }
+        return value;
+    }
+  }
+
+  citations(value: unknown, path: Path, defaultSource: string | null, knownSources: ReadonlySet<string>): CitationRecord[] {
+    const at = [...path, 'sources'];
+    if (!Array.isArray(value) || value.length === 0) {
+      this.fail(at, 'expected at least one citation { paragraph, sentence?, quote }');
+      return [];
+    }
+    if (value.length > LIMITS.citations) {
+      this.fail(at, `has more than ${LIMITS.citations} citations`);
+      return [];
+    }
+    const out: CitationRecord[] = [];
+    value.forEach((c: unknown, i) => {
+      const cp = [...at, i];
+      if (!isObject(c)) {
+        this.fail(cp, 'expected a citation { paragraph, sentence?, quote }');
+        return;
+      }
+      this.unknownKeys(c, new Set(['source', 'paragraph', 'sentence', 'quote']), cp, 'a citation');
+      const sourceId = c.source === undefined ? defaultSource : this.string(c, 'source', cp, { required: true });
+      if (sourceId === null) {
+        this.fail([...cp, 'source'], 'is required when the file has no `source`');
+      } else if (!knownSources.has(sourceId)) {
+        this.fail([...cp, 'source'], `names source ${JSON.stringify(sourceId)}, which is neither this file's source nor loaded`);
+      }
+      const positive = (key: string, required: boolean): number | null => {
+        const v = c[key];
+        if (v === undefined || v === null) {
+          if (required) this.fail([...cp, key], 'is required');
+          return null;
+        }
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+          this.fail([...cp, key], 'expected a whole number of 1 or more');
+          return null;
+        }
+        return v;
+      };
+      const paragraph = positive('paragraph', true);
+      const sentence = positive('sentence', false);
+      const quote = this.string(c, 'quote', cp, { required: true, max: LIMITS.quoteLength });
+      if (sourceId !== null && paragraph !== null && quote !== null) out.push({ sourceId, paragraph, sentence, quote });
+    });
+    return out;
+  }
+}
+
+/** Kind of an entity that is not in the batch but may already be stored. */
+export type KindLookup = (ids: readonly string[]) => Promise<ReadonlyMap<string, string>>;
+
+export interface ValidateOptions {
+  ontology: Ontology;
+  /** Kinds of already-stored entities that relations in the file may point at. */
+  existingKinds: KindLookup;
+  /** Ids of source documents already stored. */
+  existingSources: readonly string[];
+}
+
+const SOURCE_FIELDS = new Set(['id', 'title', 'publisher', 'published', 'via', 'url', 'file']);
+
+export async function validateSeed(parsed: ParsedFile, opts: ValidateOptions): Promise<GraphBatch> {
+  const { ontology } = opts;
+  const check = new Checker(parsed);
+  const root = parsed.data;
+  if (!isObject(root)) {
+    check.fail([], 'expected a mapping with `source`, `entities` and `relations`');
+    throw new InputError(check.problems);
+  }
+  check.unknownKeys(root, new Set(['source', 'entities', 'relations']), [], 'a seed file');
+
+  const sources: SourceRecord[] = [];
+  let defaultSource: string | null = null;
+  if (root.source !== undefined) {
+    const s = root.source;
+    if (!isObject(s)) check.fail(['source'], 'expected a mapping { id, title, publisher, published, via?, url? }');
+    else {
+      check.unknownKeys(s, SOURCE_FIELDS, ['source'], 'a source');
+      const id = check.id(s, 'id', ['source']);
+      const title = check.string(s, 'title', ['source'], { required: true, max: LIMITS.nameLength });
+      const publisher = check.string(s, 'publisher', ['source'], { required: true, max: LIMITS.nameLength });
+      const published = check.string(s, 'published', ['source'], { required: true });
+      if (published !== null && !isPartialDate(published)) check.fail(['source', 'published'], `expected ${PARTIAL_DATE_FORMAT}`);
+      const via = check.string(s, 'via', ['source'], { max: LIMITS.nameLength });
+      const url = check.string(s, 'url', ['source'], { max: LIMITS.nameLength });
+      if (id && title && publisher && published) {
+        sources.push({ id, title, publisher, published, via, url });
+        defaultSource = id;
+      }
+    }
+  }
+  const knownSources = new Set([...opts.existingSources, ...sources.map((s) => s.id)]);
+
+  const list = (key: 'entities' | 'relations'): unknown[] => {
+    const v = root[key];
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) {
+      check.fail([key], 'expected a list');
+      return [];
+    }
+    return v;
+  };
+
+  const entities: EntityRecord[] = [];
+  const kindOf = new Map<string, string>();
+  list('entities').forEach((raw, i) => {
+    const path: Path = ['entities', i];
+    if (!isObject(raw)) return check.fail(path, 'expected a mapping');
+    const id = check.id(raw, 'id', path);
+    const kind = check.string(raw, 'kind', path, { required: true });
+    const type = ontology.entityTypes.find((t) => t.kind === kind);
+    if (kind !== null && !type) check.fail([...path, 'kind'], `expected one of ${ontology.kinds.join(', ')}, got ${JSON.stringify(kind)}`);
+    const name = check.string(raw, 'name', path, { required: true, max: LIMITS.nameLength });
+    const aliasesRaw = raw.aliases ?? [];
+    let aliases: string[] = [];
+    if (!Array.isArray(aliasesRaw) || !aliasesRaw.every((a) => typeof a === 'string' && a.length > 0 && a.length <= LIMITS.nameLength)) {
+      check.fail([...path, 'aliases'], `expected a list of names of at most ${LIMITS.nameLength} characters`);
+    } else if (aliasesRaw.length > LIMITS.aliases) {
+      check.fail([...path, 'aliases'], `has more than ${LIMITS.aliases} aliases`);
+    } else aliases = aliasesRaw as string[];
+    const description = check.string(raw, 'description', path);
+    const citations = check.citations(raw.sources, path, defaultSource, knownSources);
+    if (id !== null && kindOf.has(id)) check.fail([...path, 'id'], `duplicates the id of an earlier entity`);
+    if (!type || id === null || name === null) return;
+    check.unknownKeys(raw, new Set(['id', 'kind', 'name', 'aliases', 'description', 'sources', ...type.attributes.map((a) => a.name)]), path, `a ${type.typeName}`);
+    const attributes: Record<string, AttributeValue> = {};
+    for (const spec of type.attributes) attributes[spec.name] = check.attribute(spec, raw[spec.name], path);
+    kindOf.set(id, type.kind);
+    entities.push({ id, kind: type.kind, name, aliases, description, sources: citations, attributes });
+  });
+
+  const rawRelations = list('relations');
+  const referenced = new Set<string>();
+  for (const raw of rawRelations) {
+    if (!isObject(raw)) continue;
+    for (const key of ['from', 'to', ...ontology.relationRefs]) {
+      const v = raw[key];
+      if (typeof v === 'string' && !kindOf.has(v)) referenced.add(v);
+    }
+  }
+  const stored = referenced.size > 0 ? await opts.existingKinds([...referenced]) : new Map<string, string>();
+  const kindOfAny = (id: string) => kindOf.get(id) ?? stored.get(id);
+
+  const relations: RelationRecord[] = [];
+  const relationIds = new Set<string>();
+  const relationFields = new Set(['id', 'type', 'from', 'to', 'sources', ...ontology.relationRefs, ...ontology.relationAttributes.map((a) => a.name)]);
+  rawRelations.forEach((raw, i) => {
+    const path: Path = ['relations', i];
+    if (!isObject(raw)) return check.fail(path, 'expected a mapping');
+    check.unknownKeys(raw, relationFields, path, 'a relation');
+    const id = check.id(raw, 'id', path);
+    if (id !== null && relationIds.has(id)) check.fail([...path, 'id'], 'duplicates the id of an earlier relation');
+    if (id !== null) relationIds.add(id);
+    const type = check.string(raw, 'type', path, { required: true });
+    if (type !== null && !ontology.relationType(type)) {
+      check.fail([...path, 'type'], `expected one of ${ontology.relationTypes.map((t) => t.name).join(', ')}, got ${JSON.stringify(type)}`);
+    }
+    const end = (key: string): string | null => {
+      const ref = check.id(raw, key, path);
+      if (ref !== null && !kindOfAny(ref)) {
+        check.fail([...path, key], `refers to entity ${JSON.stringify(ref)}, which is neither in this file nor loaded`);
+        return null;
+      }
+      return ref;
+    };
+    const from = end('from');
+    const to = end('to');
+    const refs: Record<string, string | null> = {};
+    for (const name of ontology.relationRefs) refs[name] = raw[name] === undefined || raw[name] === null ? null : end(name);
+    const attributes: Record<string, AttributeValue> = {};
+    for (const spec of ontology.relationAttributes) attributes[spec.name] = check.attribute(spec, raw[spec.name], path);
+    const citations = check.citations(raw.sources, path, defaultSource, knownSources);
+    if (id === null || type === null || from === null || to === null || !ontology.relationType(type)) return;
+    const fromKind = kindOfAny(from)!;
+    const toKind = kindOfAny(to)!;
+    if (!ontology.allows(type, fromKind, toKind)) {
+      check.fail([...path, 'type'], `${type} cannot join ${fromKind} -> ${toKind}; it joins ${ontology.describeJoins(type)}`);
+      return;
+    }
+    relations.push({ id, type, from, to, sources: citations, refs, attributes });
+  });
+
+  if (check.problems.length > 0) throw new InputError(check.problems);
+  return { sources, entities, relations };
+}

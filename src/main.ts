@@ -1,0 +1,64 @@
+import { openStore, seed } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { formatProblem, InputError } from './ingest/errors.js';
+import { loadOntology } from './ontology/ontology.js';
+import { startServer } from './server.js';
+import { StoreOpenError } from './store/embedded/ladybug-store.js';
+import type { SeedOutcome } from './ingest/load-seeds.js';
+
+/** The command line: `serve` (default: seed if needed, then serve) or `seed`. */
+
+const USAGE = 'usage: main.ts [serve|seed]';
+
+function describe(outcomes: SeedOutcome[]): string {
+  return outcomes.map((o) => `${o.file}: ${o.status} (${o.entities} entities, ${o.relations} relations)`).join('; ') || 'no seed files';
+}
+
+async function run(command: string): Promise<void> {
+  const config = loadConfig();
+  const ontology = loadOntology();
+  const store = await openStore(config, ontology);
+  try {
+    const outcomes = await seed(store, config, ontology);
+    console.log(`seeds: ${describe(outcomes)}`);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  if (command === 'seed') {
+    await store.close();
+    return;
+  }
+  const server = await startServer({ config, store, ontology });
+  console.log(`GraphQL API and explorer on ${server.url}/graphql (backend: ${store.backend}, data: ${config.dataDir})`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    await server.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+const command = process.argv[2] ?? 'serve';
+if (command !== 'serve' && command !== 'seed') {
+  console.error(USAGE);
+  process.exit(2);
+}
+run(command).catch((err: unknown) => {
+  // Expected failures get one actionable line; nothing else prints a stack either.
+  if (err instanceof InputError) {
+    console.error(`seed files are invalid, nothing was loaded:\n${err.problems.map(formatProblem).join('\n')}`);
+  } else if (err instanceof ConfigError || err instanceof StoreOpenError) {
+    console.error(err.message);
+  } else if (err instanceof Error && 'code' in err && err.code === 'EADDRINUSE') {
+    console.error(`port already in use; set PORT to a free port`);
+  } else {
+    console.error(`failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  }
+  process.exit(1);
+});

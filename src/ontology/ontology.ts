@@ -1,0 +1,215 @@
+import {
+  buildASTSchema,
+  getNamedType,
+  getNullableType,
+  GraphQLEnumType,
+  GraphQLInterfaceType,
+  GraphQLObjectType,
+  isEnumType,
+  isListType,
+  isScalarType,
+  parse,
+  valueFromASTUntyped,
+  type ConstDirectiveNode,
+  type GraphQLField,
+  type GraphQLSchema,
+} from 'graphql';
+import { readSdl } from './sdl.js';
+
+/**
+ * The ontology as data, read from the SDL's directives and types. Everything that
+ * needs to know the kinds, relation types or stored fields (DB schema, seed
+ * validation, resolvers) asks this module instead of keeping its own list.
+ */
+
+export type ValueType = 'string' | 'int' | 'float' | 'boolean' | 'partialDate' | 'stringList';
+
+/** A field stored as a column, as opposed to one computed by a resolver. */
+export interface AttributeSpec {
+  name: string;
+  type: ValueType;
+  /** Allowed values when the field's GraphQL type is an enum. */
+  enumValues?: readonly string[];
+  description?: string;
+}
+
+export interface EntityTypeSpec {
+  kind: string;
+  typeName: string;
+  /** Kind-specific stored fields (beyond the common ones every entity has). */
+  attributes: readonly AttributeSpec[];
+}
+
+export interface JoinRule {
+  from: readonly string[];
+  to: readonly string[];
+}
+
+export interface RelationTypeSpec {
+  name: string;
+  description?: string;
+  joins: readonly JoinRule[];
+}
+
+export interface Ontology {
+  sdl: string;
+  kinds: readonly string[];
+  entityTypes: readonly EntityTypeSpec[];
+  /** Union of every entity type's attributes: the entity table's extra columns. */
+  entityAttributes: readonly AttributeSpec[];
+  relationTypes: readonly RelationTypeSpec[];
+  /** Stored scalar fields of `Relation` beyond id, type, from, to, sources. */
+  relationAttributes: readonly AttributeSpec[];
+  /** Fields of `Relation` stored as an entity id (`@ref`). */
+  relationRefs: readonly string[];
+  typeNameOfKind(kind: string): string;
+  relationType(name: string): RelationTypeSpec | undefined;
+  /** Whether a relation of `type` may go from an entity of `fromKind` to one of `toKind`. */
+  allows(type: string, fromKind: string, toKind: string): boolean;
+  /** Human-readable list of the kind pairs a relation type may join. */
+  describeJoins(type: string): string;
+}
+
+/** Fields every entity has and that are handled structurally, not as attributes. */
+export const COMMON_ENTITY_FIELDS = ['id', 'kind', 'name', 'aliases', 'description', 'sources', 'relations'] as const;
+const STRUCTURAL_RELATION_FIELDS = new Set(['id', 'type', 'from', 'to', 'sources']);
+
+function directiveArgs(node: ConstDirectiveNode): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const arg of node.arguments ?? []) out[arg.name.value] = valueFromASTUntyped(arg.value);
+  return out;
+}
+
+function stringList(value: unknown, where: string): string[] {
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+    throw new Error(`ontology: ${where} must be a list of EntityKind values`);
+  }
+  return value as string[];
+}
+
+function valueTypeOf(field: GraphQLField<unknown, unknown>, owner: string): AttributeSpec {
+  const type = getNullableType(field.type);
+  const named = getNamedType(field.type);
+  const base = { name: field.name, ...(field.description ? { description: field.description } : {}) };
+  if (isListType(type)) {
+    if (named.name === 'String') return { ...base, type: 'stringList' };
+    throw new Error(`ontology: ${owner}.${field.name}: only lists of String can be stored`);
+  }
+  if (isEnumType(named)) return { ...base, type: 'string', enumValues: named.getValues().map((v) => v.name) };
+  if (isScalarType(named)) {
+    switch (named.name) {
+      case 'String':
+      case 'ID':
+        return { ...base, type: 'string' };
+      case 'Int':
+        return { ...base, type: 'int' };
+      case 'Float':
+        return { ...base, type: 'float' };
+      case 'Boolean':
+        return { ...base, type: 'boolean' };
+      case 'PartialDate':
+        return { ...base, type: 'partialDate' };
+    }
+  }
+  throw new Error(`ontology: ${owner}.${field.name}: type ${String(field.type)} cannot be stored`);
+}
+
+function hasDirective(field: GraphQLField<unknown, unknown>, name: string): boolean {
+  return (field.astNode?.directives ?? []).some((d) => d.name.value === name);
+}
+
+export function ontologyFromSdl(sdl: string): Ontology {
+  const schema: GraphQLSchema = buildASTSchema(parse(sdl));
+  const kindEnum = schema.getType('EntityKind');
+  const relEnum = schema.getType('RelationType');
+  const entityIface = schema.getType('Entity');
+  const relationType = schema.getType('Relation');
+  if (!(kindEnum instanceof GraphQLEnumType)) throw new Error('ontology: enum EntityKind is missing');
+  if (!(relEnum instanceof GraphQLEnumType)) throw new Error('ontology: enum RelationType is missing');
+  if (!(entityIface instanceof GraphQLInterfaceType)) throw new Error('ontology: interface Entity is missing');
+  if (!(relationType instanceof GraphQLObjectType)) throw new Error('ontology: type Relation is missing');
+
+  const kinds = kindEnum.getValues().map((v) => v.name);
+  const entityTypes: EntityTypeSpec[] = [];
+  for (const type of schema.getPossibleTypes(entityIface)) {
+    const directive = type.astNode?.directives?.find((d) => d.name.value === 'entity');
+    if (!directive) throw new Error(`ontology: type ${type.name} implements Entity but has no @entity(kind:)`);
+    const kind = String(directiveArgs(directive).kind);
+    if (!kinds.includes(kind)) throw new Error(`ontology: ${type.name} has unknown kind ${kind}`);
+    const common = new Set<string>(COMMON_ENTITY_FIELDS);
+    const attributes = Object.values(type.getFields())
+      .filter((f) => !common.has(f.name))
+      .map((f) => valueTypeOf(f, type.name));
+    entityTypes.push({ kind, typeName: type.name, attributes });
+  }
+  for (const kind of kinds) {
+    if (!entityTypes.some((t) => t.kind === kind)) throw new Error(`ontology: no type has @entity(kind: ${kind})`);
+  }
+
+  const entityAttributes = new Map<string, AttributeSpec>();
+  for (const t of entityTypes) {
+    for (const a of t.attributes) {
+      const seen = entityAttributes.get(a.name);
+      if (seen && seen.type !== a.type) {
+        throw new Error(`ontology: field ${a.name} has different types on different entity types`);
+      }
+      if (!seen) entityAttributes.set(a.name, a);
+    }
+  }
+
+  const relationTypes: RelationTypeSpec[] = relEnum.getValues().map((value) => {
+    const joins = (value.astNode?.directives ?? [])
+      .filter((d) => d.name.value === 'joins')
+      .map((d) => {
+        const args = directiveArgs(d);
+        const rule = {
+          from: stringList(args.from, `${value.name} @joins(from:)`),
+          to: stringList(args.to, `${value.name} @joins(to:)`),
+        };
+        for (const k of [...rule.from, ...rule.to]) {
+          if (!kinds.includes(k)) throw new Error(`ontology: ${value.name} joins unknown kind ${k}`);
+        }
+        return rule;
+      });
+    if (joins.length === 0) throw new Error(`ontology: relation type ${value.name} has no @joins`);
+    return { name: value.name, joins, ...(value.description ? { description: value.description } : {}) };
+  });
+
+  const relationAttributes: AttributeSpec[] = [];
+  const relationRefs: string[] = [];
+  for (const field of Object.values(relationType.getFields())) {
+    if (STRUCTURAL_RELATION_FIELDS.has(field.name)) continue;
+    if (hasDirective(field, 'ref')) relationRefs.push(field.name);
+    else relationAttributes.push(valueTypeOf(field, 'Relation'));
+  }
+
+  const byName = new Map(relationTypes.map((r) => [r.name, r]));
+  const typeNames = new Map(entityTypes.map((t) => [t.kind, t.typeName]));
+  return {
+    sdl,
+    kinds,
+    entityTypes,
+    entityAttributes: [...entityAttributes.values()],
+    relationTypes,
+    relationAttributes,
+    relationRefs,
+    typeNameOfKind: (kind) => {
+      const name = typeNames.get(kind);
+      if (!name) throw new Error(`unknown entity kind ${kind}`);
+      return name;
+    },
+    relationType: (name) => byName.get(name),
+    allows: (type, fromKind, toKind) =>
+      (byName.get(type)?.joins ?? []).some((j) => j.from.includes(fromKind) && j.to.includes(toKind)),
+    describeJoins: (type) =>
+      (byName.get(type)?.joins ?? []).map((j) => `${j.from.join('|')} -> ${j.to.join('|')}`).join(' or '),
+  };
+}
+
+let cached: Ontology | undefined;
+
+/** The ontology of the project's own `schema/` folder, read once per process. */
+export function loadOntology(): Ontology {
+  cached ??= ontologyFromSdl(readSdl());
+  return cached;
+}

@@ -1,0 +1,93 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { Config } from './config.js';
+import { createContext, type RequestContext } from './graphql/context.js';
+import { EXAMPLE_QUERY } from './graphql/example-query.js';
+import { maskErrors } from './graphql/plugins/mask-errors.js';
+import { roundTripsPlugin } from './graphql/plugins/round-trips.js';
+import { createResolvers } from './graphql/resolvers.js';
+import { graphqlRoute } from './http/graphql-route.js';
+import { sendJson, sendRequestError } from './http/respond.js';
+import type { Ontology } from './ontology/ontology.js';
+import type { GraphStore } from './store/graph-store.js';
+
+export const MAX_BODY_BYTES = 1_000_000;
+
+export interface RunningServer {
+  url: string;
+  http: Server;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  config: Pick<Config, 'port' | 'host' | 'production'>;
+  store: GraphStore;
+  ontology: Ontology;
+  log?: (line: string) => void;
+}
+
+/** Apollo Server on node:http: `/graphql` (API and explorer) and `/health`. */
+export async function startServer({ config, store, ontology, log = console.error }: ServerOptions): Promise<RunningServer> {
+  const apollo = new ApolloServer<RequestContext>({
+    typeDefs: ontology.sdl,
+    resolvers: createResolvers(ontology),
+    includeStacktraceInErrorResponses: false,
+    introspection: !config.production,
+    formatError: maskErrors(log),
+    plugins: [
+      roundTripsPlugin(),
+      config.production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ document: EXAMPLE_QUERY, includeCookies: false, embed: true }),
+    ],
+  });
+  await apollo.start();
+
+  const graphql = graphqlRoute({ apollo, context: async () => createContext(store, ontology), maxBodyBytes: MAX_BODY_BYTES });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/graphql') return graphql(req, res, url);
+    if (url.pathname === '/health') {
+      try {
+        await store.listSources();
+        return sendJson(res, 200, { status: 'ok', backend: store.backend });
+      } catch {
+        return sendJson(res, 503, { status: 'unavailable', backend: store.backend });
+      }
+    }
+    if (url.pathname === '/') {
+      res.writeHead(302, { location: '/graphql' });
+      return res.end();
+    }
+    sendRequestError(res, 404, `no route ${url.pathname}; the API is at /graphql`, 'NOT_FOUND');
+  };
+
+  const http = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      log(`request failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+      if (!res.headersSent) sendRequestError(res, 500, 'Internal server error', 'INTERNAL_SERVER_ERROR');
+      else res.destroy();
+    });
+  });
+  http.headersTimeout = 10_000;
+  http.requestTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = http.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    url: `http://${host === '127.0.0.1' ? 'localhost' : host}:${port}`,
+    http,
+    async close() {
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeAllConnections();
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_BODY_BYTES } from '../src/server.js';
+import { startTestServer, type TestServer } from './support/server.js';
+
+/** GraphQL over HTTP as the specification describes it, on the real server. */
+describe('GraphQL over HTTP', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => t.close());
+
+  it('answers POST with application/graphql-response+json when the client accepts it', async () => {
+    const res = await t.gql('{ entities(first: 1) { nodes { id } } }');
+    expect(res.status).toBe(200);
+    expect(res.contentType).toMatch(/^application\/graphql-response\+json/);
+    expect(res.body.data).toBeTruthy();
+  });
+
+  it('answers GET for queries (with a CSRF-safe header) and refuses mutations over GET', async () => {
+    const q = encodeURIComponent('{ sources { id } }');
+    const ok = await fetch(`${t.url}?query=${q}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { data: { sources: unknown[] } }).data.sources.length).toBeGreaterThan(0);
+    const m = encodeURIComponent('mutation { x }');
+    const refused = await fetch(`${t.url}?query=${m}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(refused.status).toBe(405);
+  });
+
+  it('blocks a GET that a browser could send cross-site without preflight', async () => {
+    const res = await fetch(`${t.url}?query=${encodeURIComponent('{ sources { id } }')}`, { headers: { accept: 'application/json' } });
+    expect(res.status).toBe(400);
+  });
+
+  it('gives 400 with a parse error for a malformed query, and keeps serving', async () => {
+    const res = await t.gql('{ entities(first: 1) { nodes { id }');
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    const again = await t.gql('{ sources { id } }');
+    expect(again.status).toBe(200);
+  });
+
+  it('gives 400 with a validation error for an unknown field', async () => {
+    const res = await t.gql('{ entities { nodes { shoeSize } } }');
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('gives 400 for a body that is not JSON', async () => {
+    const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(res.status).toBe(400);
+  });
+
+  it('gives 413 for a body over the size limit, without reading it all', async () => {
+    const res = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ sources { id } } # ${'x'.repeat(MAX_BODY_BYTES)}` }),
+    });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { errors: Array<{ message: string }> }).errors[0]?.message).toContain(String(MAX_BODY_BYTES));
+  });
+
+  it('serves the explorer page to a browser with the example query loaded', async () => {
+    const res = await fetch(t.url, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await res.text();
+    expect(html).toContain('WhoWasExcluded');
+  });
+
+  it('reports health and the backend', async () => {
+    const res = await fetch(t.url.replace('/graphql', '/health'));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', backend: 'embedded' });
+  });
+
+  it('answers unknown paths with 404', async () => {
+    const res = await fetch(t.url.replace('/graphql', '/nope'));
+    expect(res.status).toBe(404);
+  });
+});

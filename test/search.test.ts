@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { fold, searchKeys, skeleton } from '../src/store/search/normalize.js';
+import { prepareQuery, scoreKeys } from '../src/store/search/score.js';
+
+const score = (q: string, names: string[]) => scoreKeys(prepareQuery(q), searchKeys(names));
+
+describe('search folding', () => {
+  it('ignores case, accents and punctuation', () => {
+    expect(fold('Miklós  Haraszti')).toBe('miklos haraszti');
+    expect(fold('João Soares')).toBe('joao soares');
+    expect(fold('EurasiaNet.org')).toBe('eurasianet org');
+    expect(fold('Communist People’s Party')).toBe('communist people s party');
+  });
+
+  it('maps transliteration variants to one skeleton', () => {
+    expect(skeleton(fold('Nazarbayev'))).toBe(skeleton(fold('Nazarbaev')));
+    expect(skeleton(fold('Zhanaozen'))).toBe(skeleton(fold('Janaozen')));
+    expect(skeleton(fold('Abilov'))).not.toBe(skeleton(fold('Nazarbayev')));
+  });
+});
+
+describe('search scoring', () => {
+  it('scores an exact name or alias 1', () => {
+    expect(score('knpk', ['Communist People’s Party of Kazakhstan', 'KNPK'])).toBe(1);
+  });
+
+  it('ranks a transliteration variant just below exact', () => {
+    const s = score('Nazarbaev', ['Nursultan Nazarbayev', 'Nazarbayev']);
+    expect(s).toBeGreaterThan(0.9);
+    expect(s).toBeLessThan(1);
+  });
+
+  it('finds a person by surname alone and by a misspelling', () => {
+    expect(score('haraszti', ['Miklos Haraszti'])).toBeGreaterThan(0.85);
+    expect(score('Harazsti', ['Miklos Haraszti'])).toBeGreaterThan(0.6);
+  });
+
+  it('gives 0 to unrelated names', () => {
+    expect(score('Abilov', ['Nursultan Nazarbayev'])).toBe(0);
+    expect(score('   ', ['Nur Otan'])).toBe(0);
+  });
+});

@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import { loadSeeds } from '../../src/ingest/load-seeds.js';
+import { loadOntology } from '../../src/ontology/ontology.js';
+import { projectRoot } from '../../src/paths.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import type { GraphStore } from '../../src/store/graph-store.js';
+import { embedded, type Backend } from './backends.js';
+
+export const SEEDS_DIR = join(projectRoot, 'seeds');
+
+export interface GraphqlResponse<T = Record<string, unknown>> {
+  status: number;
+  contentType: string | null;
+  body: {
+    data?: T | null;
+    errors?: Array<{ message: string; extensions?: { code?: string; [k: string]: unknown } }>;
+    extensions?: { dbRoundTrips?: number };
+  };
+}
+
+export interface TestServer {
+  url: string;
+  store: GraphStore;
+  server: RunningServer;
+  logs: string[];
+  /** POSTs a query as a GraphQL client would, asking for the GraphQL-over-HTTP media type. */
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphqlResponse<T>>;
+  /** Like `gql`, but fails the test on any GraphQL error and returns `data`. */
+  data<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** The real HTTP server over a fresh store loaded with the project's seed files. */
+export async function startTestServer(backend: Backend = embedded, opts: { production?: boolean } = {}): Promise<TestServer> {
+  const ontology = loadOntology();
+  const { store, dispose } = await backend.open(ontology);
+  await loadSeeds(store, ontology, SEEDS_DIR);
+  const logs: string[] = [];
+  const server = await startServer({
+    config: { port: 0, host: '127.0.0.1', production: opts.production ?? false },
+    store,
+    ontology,
+    log: (line) => logs.push(line),
+  });
+  const url = `${server.url}/graphql`;
+  const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<GraphqlResponse<T>> => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: res.status, contentType: res.headers.get('content-type'), body: (await res.json()) as GraphqlResponse<T>['body'] };
+  };
+  return {
+    url,
+    store,
+    server,
+    logs,
+    gql,
+    async data<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+      const res = await gql(query, variables);
+      if (res.body.errors) throw new Error(`unexpected errors: ${JSON.stringify(res.body.errors)}`);
+      return res.body.data as T;
+    },
+    async close() {
+      await server.close();
+      await dispose();
+    },
+  };
+}
