@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeCursor } from '../src/graphql/cursor.js';
-import { backends } from './support/backends.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import { encodeCursor } from '../../src/graphql/cursor.js';
+import { backends } from '../support/backends.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 /** Out-of-range and malformed arguments: each gets BAD_USER_INPUT naming the limit. */
 describe.each(backends)('bad input ($name)', (backend) => {

@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../src/paths.js';
+
+/** `npm start` as a user runs it: the CLI process, its environment, its output. */
+
+interface Run {
+  lines: string[];
+  url: Promise<string>;
+  exit: Promise<number | null>;
+  stop(): void;
+}
+
+function startCli(env: Record<string, string>, args: string[] = ['serve']): Run {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts'), ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let resolveUrl: (u: string) => void;
+  const url = new Promise<string>((resolve) => (resolveUrl = resolve));
+  const onData = (buf: Buffer) => {
+    for (const line of buf.toString().split('\n').filter(Boolean)) {
+      lines.push(line);
+      const m = /(http:\/\/\S+\/graphql)/.exec(line);
+      if (m) resolveUrl(m[1]!);
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { lines, url, exit, stop: () => child.kill('SIGTERM') };
+}
+
+describe('the server command', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pag-cli-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('seeds a new DATA_DIR, serves on PORT, and stops cleanly on SIGTERM', async () => {
+    const run = startCli({ DATA_DIR: dataDir, PORT: '0' });
+    const url = await run.url;
+    expect(run.lines.join('\n')).toMatch(/asia-plus.*: loaded/);
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ search(text: "Abilov") { entity { name } } }' }),
+    });
+    expect(((await res.json()) as { data: { search: Array<{ entity: { name: string } }> } }).data.search[0]?.entity.name).toBe('Bolat Abilov');
+    run.stop();
+    expect(await run.exit).toBe(0);
+  });
+
+  it('reuses the data on a second start without loading it again', async () => {
+    const run = startCli({ DATA_DIR: dataDir, PORT: '0' });
+    await run.url;
+    expect(run.lines.join('\n')).toMatch(/asia-plus.*: unchanged/);
+    run.stop();
+    expect(await run.exit).toBe(0);
+  });
+
+  it('refuses a bad PORT with one line naming it', async () => {
+    const run = startCli({ DATA_DIR: dataDir, PORT: 'eighty' });
+    expect(await run.exit).toBe(1);
+    expect(run.lines).toEqual(['PORT must be a whole number from 0 to 65535, got "eighty"']);
+  });
+});

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends } from '../support/backends.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+/**
+ * A request's database cost is bounded by the shape of the query, not by how many
+ * items it returns. The server reports the count as `extensions.dbRoundTrips`.
+ */
+describe.each(backends)('database round trips per request ($name)', (backend) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(backend);
+  });
+  afterAll(async () => t.close());
+
+  const FAN_OUT = `query($n: Int) {
+    entities(first: $n) {
+      nodes {
+        id name
+        relations {
+          type voteShare
+          from { id name relations(direction: OUT) { to { name } } }
+          to { id name ... on Event { date } }
+        }
+      }
+    }
+  }`;
+
+  it('listing up to 50 entities with their relations and far ends costs a fixed number of round trips', async () => {
+    const res = await t.gql<{ entities: { nodes: Array<{ relations: unknown[] }> } }>(FAN_OUT, { n: 50 });
+    expect(res.body.errors).toBeUndefined();
+    const nodes = res.body.data?.entities.nodes ?? [];
+    const relationCount = nodes.reduce((sum, n) => sum + n.relations.length, 0);
+    // The answer is large: dozens of entities and relations...
+    expect(nodes.length).toBeGreaterThanOrEqual(25);
+    expect(relationCount).toBeGreaterThanOrEqual(60);
+    // ...but costs one statement per level: the page, the relations, the far ends' relations.
+    expect(res.body.extensions?.dbRoundTrips).toBe(3);
+  });
+
+  it('costs the same for 5 entities as for 50', async () => {
+    const small = await t.gql(FAN_OUT, { n: 5 });
+    const large = await t.gql(FAN_OUT, { n: 50 });
+    expect(small.body.extensions?.dbRoundTrips).toBe(large.body.extensions?.dbRoundTrips);
+  });
+
+  it('adds one round trip for citations, however many there are', async () => {
+    const res = await t.gql('{ relations(first: 100) { nodes { sources { quote source { title } } from { name } to { name } } } }');
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.extensions?.dbRoundTrips).toBe(2);
+  });
+
+  it('answers a neighborhood in two round trips and paths in one', async () => {
+    const { id } = (await t.data<{ entities: { nodes: Array<{ id: string }> } }>('{ entities(first: 1, kinds: [EVENT]) { nodes { id } } }'))
+      .entities.nodes[0]!;
+    const n = await t.gql(`{ neighborhood(id: "${id}", depth: 3) { nodes { name } edges { type from { name } to { name } } } }`);
+    expect(n.body.extensions?.dbRoundTrips).toBe(2);
+    const p = await t.gql(`{ paths(from: "${id}", to: "${id}x") { nodes { name } edges { from { name } } } }`);
+    expect(p.body.extensions?.dbRoundTrips).toBe(1);
+  });
+});
