@@ -38,6 +38,12 @@ describe.each(backends)('database round trips per request ($name)', (backend) =>
     expect(res.body.extensions?.dbRoundTrips).toBe(3);
   });
 
+  it('listing entities with their relations and both ends costs two round trips', async () => {
+    const res = await t.gql('{ entities(first: 50) { nodes { id relations { type from { name } to { name } } } } }');
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.extensions?.dbRoundTrips).toBe(2);
+  });
+
   it('costs the same for 5 entities as for 50', async () => {
     const small = await t.gql(FAN_OUT, { n: 5 });
     const large = await t.gql(FAN_OUT, { n: 50 });
