@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Config } from './config.js';
 import { createContext, type RequestContext } from './graphql/context.js';
@@ -9,6 +8,7 @@ import { EXAMPLE_QUERY } from './graphql/example-query.js';
 import { maskErrors } from './graphql/plugins/mask-errors.js';
 import { roundTripsPlugin } from './graphql/plugins/round-trips.js';
 import { createResolvers } from './graphql/resolvers.js';
+import { ASSET_PREFIX, serveExplorerAsset, serveExplorerPage, wantsExplorer } from './http/explorer-route.js';
 import { graphqlRoute } from './http/graphql-route.js';
 import { sendJson, sendRequestError } from './http/respond.js';
 import type { Ontology } from './ontology/ontology.js';
@@ -29,7 +29,7 @@ export interface ServerOptions {
   log?: (line: string) => void;
 }
 
-/** Apollo Server on node:http: `/graphql` (API and explorer) and `/health`. */
+/** Apollo Server on node:http: `/graphql` (API, and the explorer for browsers) and `/health`. */
 export async function startServer({ config, store, ontology, log = console.error }: ServerOptions): Promise<RunningServer> {
   const apollo = new ApolloServer<RequestContext>({
     typeDefs: ontology.sdl,
@@ -39,9 +39,8 @@ export async function startServer({ config, store, ontology, log = console.error
     formatError: maskErrors(log),
     plugins: [
       roundTripsPlugin(),
-      config.production
-        ? ApolloServerPluginLandingPageDisabled()
-        : ApolloServerPluginLandingPageLocalDefault({ document: EXAMPLE_QUERY, includeCookies: false, embed: true }),
+      // The explorer is our own offline page (http/explorer-route.ts), not Apollo's CDN one.
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
   await apollo.start();
@@ -50,7 +49,12 @@ export async function startServer({ config, store, ontology, log = console.error
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/graphql') return graphql(req, res, url);
+    const explorer = !config.production;
+    if (url.pathname === '/graphql') {
+      if (explorer && wantsExplorer(req, url)) return serveExplorerPage(res, '/graphql', EXAMPLE_QUERY);
+      return graphql(req, res, url);
+    }
+    if (explorer && url.pathname.startsWith(ASSET_PREFIX) && serveExplorerAsset(res, url.pathname.slice(ASSET_PREFIX.length))) return;
     if (url.pathname === '/health') {
       try {
         await store.listSources();

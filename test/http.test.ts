@@ -62,11 +62,25 @@ describe('GraphQL over HTTP', () => {
   });
 
   it('serves the explorer page to a browser with the example query loaded', async () => {
-    const res = await fetch(t.url, { headers: { accept: 'text/html' } });
+    const res = await fetch(t.url, { headers: { accept: 'text/html,application/xhtml+xml' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     const html = await res.text();
     expect(html).toContain('WhoWasExcluded');
+  });
+
+  it('serves every file the explorer page needs from this server, so it works offline', async () => {
+    const html = await (await fetch(t.url, { headers: { accept: 'text/html' } })).text();
+    const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBe(5);
+    for (const ref of refs) {
+      expect(ref.startsWith('/'), `${ref} is not local`).toBe(true);
+      const asset = await fetch(new URL(ref, t.url));
+      expect(asset.status, ref).toBe(200);
+      expect((await asset.arrayBuffer()).byteLength, ref).toBeGreaterThan(100);
+    }
+    expect((await fetch(new URL('/explorer/assets/../../package.json', t.url))).status).toBe(404);
+    expect((await fetch(new URL('/explorer/assets/constructor', t.url))).status).toBe(404);
   });
 
   it('reports health and the backend', async () => {
