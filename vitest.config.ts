@@ -6,6 +6,8 @@ export default defineConfig({
     // Each test file opens its own embedded database; forks keep native handles apart.
     pool: 'forks',
     testTimeout: 30_000,
+    // The JSON report lets .ci/run print a plain "N passed, N failed" line.
+    reporters: ['default', ['json', { outputFile: 'test-artifacts/vitest.json' }]],
     hookTimeout: 60_000,
   },
 });
