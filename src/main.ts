@@ -30,7 +30,6 @@ async function run(command: string): Promise<void> {
     return;
   }
   const server = await startServer({ config, store, ontology });
-  console.log(`GraphQL API and explorer on ${server.url}/graphql (backend: ${store.backend}, data: ${config.dataDir})`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -42,6 +41,8 @@ async function run(command: string): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Printed only once the handlers are in place: whoever waits for this line may stop us at once.
+  console.log(`GraphQL API and explorer on ${server.url}/graphql (backend: ${store.backend}, data: ${config.dataDir})`);
 }
 
 const command = process.argv[2] ?? 'serve';
