@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { formatProblem, InputError } from './ingest/errors.js';
 import { loadOntology } from './ontology/ontology.js';
 import { startServer } from './server.js';
-import { StoreOpenError } from './store/embedded/ladybug-store.js';
+import { StoreOpenError } from './store/embedded/open.js';
 import type { SeedOutcome } from './ingest/load-seeds.js';
 
 /** The command line: `serve` (default: seed if needed, then serve) or `seed`. */

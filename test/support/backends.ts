@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Ontology } from '../../src/ontology/ontology.js';
-import { LadybugStore } from '../../src/store/embedded/ladybug-store.js';
+import { openEmbeddedStore } from '../../src/store/embedded/open.js';
 import type { GraphStore } from '../../src/store/graph-store.js';
 
 /**
@@ -18,7 +18,7 @@ export const embedded: Backend = {
   name: 'embedded',
   async open(ontology) {
     const dataDir = mkdtempSync(join(tmpdir(), 'pag-test-'));
-    const store = await LadybugStore.open({ dataDir, ontology });
+    const store = await openEmbeddedStore({ dataDir, ontology });
     return {
       store,
       async dispose() {

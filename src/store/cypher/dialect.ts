@@ -1,0 +1,59 @@
+import type { Ontology, ValueType } from '../../ontology/ontology.js';
+import type { EntityRecord, RelationRecord } from '../graph-store.js';
+import type { Statement } from './executor.js';
+
+/**
+ * What differs between the Cypher of the backends. Every statement is written once
+ * (statements.ts); these fragments and decoders fill the places where LadybugDB and
+ * Neo4j disagree: schema DDL, how a relation's type is stored, variable-length and
+ * shortest-path patterns, casts, full-text search, and the values drivers return.
+ */
+export interface Dialect {
+  readonly name: string;
+  /** Idempotent statements that create the schema for the ontology. */
+  schema(ontology: Ontology): string[];
+  /** A single-hop relationship pattern binding `v` (inside the brackets). */
+  rel(v: string): string;
+  /** An expression for the RelationType of relationship `v`. */
+  relType(v: string): string;
+  /** An expression for the list of relationships of path `p`. */
+  pathRels(p: string): string;
+  /**
+   * The pattern between `(s)` and `(m:Entity)` that reaches every entity within
+   * `depth` hops once, following only `types` (checked ontology names) if given.
+   */
+  reach(depth: number, types: readonly string[] | null): string;
+  /** A MATCH clause binding `p` to every shortest path from `a` (id $from) to `b` (id $to). */
+  allShortestPaths(maxLength: number, types: readonly string[] | null): string;
+  /** Converts a string parameter to a stored value of `type` (parameters travel as strings). */
+  cast(type: ValueType, expr: string): string;
+  /** Whether CREATE needs one statement per relation type (types that cannot be parameters). */
+  readonly relationTypeInPattern: boolean;
+  /**
+   * A statement returning candidate entities (`id`, `name`, `keys`) of `kinds` for a
+   * search; the shared scorer then ranks them, so every backend ranks alike.
+   */
+  searchCandidates(text: string, kinds: readonly string[]): Statement;
+  readonly decode: Decoder;
+}
+
+/** Turns a driver's values into domain records; nothing driver-specific leaves it. */
+export interface Decoder {
+  entity(ontology: Ontology, value: unknown): EntityRecord;
+  /** A relationship value whose ends' entity ids the statement returned beside it. */
+  relation(ontology: Ontology, value: unknown, from: string, to: string): RelationRecord;
+  /** A path's relationships, with their ends named by the path's nodes. */
+  pathRelations(ontology: Ontology, nodes: unknown[], rels: unknown[]): RelationRecord[];
+  /** A node's properties as a plain object. */
+  properties(value: unknown): Record<string, unknown>;
+  number(value: unknown): number;
+  strings(value: unknown): string[];
+}
+
+/** Relation types become part of a statement's text only after this check. */
+export function checkedTypes(ontology: Ontology, types: readonly string[]): string[] {
+  for (const t of types) {
+    if (!ontology.relationType(t)) throw new Error(`unknown relation type ${JSON.stringify(t)}`);
+  }
+  return [...new Set(types)];
+}

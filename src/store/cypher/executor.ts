@@ -1,0 +1,15 @@
+/** A statement and its parameters. Statement text never contains request data. */
+export interface Statement {
+  cypher: string;
+  params: Record<string, unknown>;
+}
+
+export type Row = Record<string, unknown>;
+
+/** Runs statements on one backend; each statement is one database round trip. */
+export interface Executor {
+  read(statement: Statement): Promise<Row[]>;
+  /** Runs `work` in one write transaction: all its statements land, or none. */
+  write<T>(work: (run: (statement: Statement) => Promise<Row[]>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

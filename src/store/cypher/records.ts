@@ -1,0 +1,58 @@
+import type { AttributeSpec, Ontology } from '../../ontology/ontology.js';
+import type { AttributeValue, CitationRecord, EntityRecord, RelationRecord } from '../graph-store.js';
+
+/**
+ * Property maps to domain records, the same for every backend once its decoder has
+ * unwrapped the driver's node and relationship objects and its numbers.
+ */
+
+export type Props = Record<string, unknown>;
+
+const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/** Reads a stored value as the attribute's type; `toNumber` unwraps the driver's integers. */
+export function attributeReader(toNumber: (value: unknown) => number) {
+  return (spec: AttributeSpec, value: unknown): AttributeValue => {
+    if (value === null || value === undefined) return null;
+    switch (spec.type) {
+      case 'int':
+      case 'float':
+        return toNumber(value);
+      case 'boolean':
+        return Boolean(value);
+      case 'stringList':
+        return Array.isArray(value) ? value.map(String) : [];
+      default:
+        return String(value);
+    }
+  };
+}
+
+type Reader = ReturnType<typeof attributeReader>;
+
+function citations(json: unknown): CitationRecord[] {
+  return typeof json === 'string' && json ? (JSON.parse(json) as CitationRecord[]) : [];
+}
+
+export function entityFromProps(ontology: Ontology, node: Props, read: Reader): EntityRecord {
+  const type = ontology.entityTypes.find((t) => t.kind === node.kind);
+  const attributes: Record<string, AttributeValue> = {};
+  for (const spec of type?.attributes ?? []) attributes[spec.name] = read(spec, node[spec.name]);
+  return {
+    id: String(node.id),
+    kind: String(node.kind),
+    name: String(node.name),
+    aliases: Array.isArray(node.aliases) ? node.aliases.map(String) : [],
+    description: str(node.description),
+    sources: citations(node.sources),
+    attributes,
+  };
+}
+
+export function relationFromProps(ontology: Ontology, rel: Props, type: string, from: string, to: string, read: Reader): RelationRecord {
+  const attributes: Record<string, AttributeValue> = {};
+  for (const spec of ontology.relationAttributes) attributes[spec.name] = read(spec, rel[spec.name]);
+  const refs: Record<string, string | null> = {};
+  for (const name of ontology.relationRefs) refs[name] = str(rel[name]);
+  return { id: String(rel.id), type, from, to, sources: citations(rel.sources), refs, attributes };
+}

@@ -1,0 +1,224 @@
+import type { AttributeSpec, Ontology } from '../../ontology/ontology.js';
+import type { AttributeValue, Direction, EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../graph-store.js';
+import { searchKeys } from '../search/normalize.js';
+import { checkedTypes, type Dialect } from './dialect.js';
+import type { Statement } from './executor.js';
+
+/**
+ * Every Cypher statement the stores send, written once for all backends. Request data
+ * travels only in parameters; the only values spliced into statement text are names
+ * from the ontology and integers already checked against their limits.
+ */
+
+const COMMON_ENTITY_COLUMNS = ['kind', 'name', 'aliases', 'description', 'sources', 'searchKeys', 'searchText'] as const;
+
+/** Property names are backticked: `end` is a Cypher keyword. */
+export function prop(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`invalid property name ${name}`);
+  return `\`${name}\``;
+}
+
+function boundedInt(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be ${min}..${max}`);
+  return value;
+}
+
+/** Parameters travel as strings and are cast in Cypher, so every row has the same shape. */
+function encode(value: AttributeValue | undefined): string | string[] | null {
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value)) return value.map(String);
+  return String(value);
+}
+
+export interface EntityRow {
+  [column: string]: string | string[] | null;
+}
+
+export class Statements {
+  private readonly allKinds: string[];
+  private readonly allTypes: string[];
+
+  constructor(
+    private readonly dialect: Dialect,
+    private readonly ontology: Ontology,
+  ) {
+    this.allKinds = [...ontology.kinds];
+    this.allTypes = ontology.relationTypes.map((t) => t.name);
+  }
+
+  private types(types: readonly string[] | null): string[] {
+    return types ? checkedTypes(this.ontology, types) : this.allTypes;
+  }
+
+  getEntities(ids: readonly string[]): Statement {
+    return { cypher: 'MATCH (e:Entity) WHERE e.id IN $ids RETURN e', params: { ids: [...ids] } };
+  }
+
+  listEntities(kinds: readonly string[] | null, after: string | null, limit: number): Statement {
+    return {
+      cypher: 'MATCH (e:Entity) WHERE e.kind IN $kinds AND e.id > $after RETURN e ORDER BY e.id LIMIT $limit',
+      params: { kinds: [...(kinds ?? this.allKinds)], after: after ?? '', limit },
+    };
+  }
+
+  searchCandidates(text: string, kinds: readonly string[] | null): Statement {
+    return this.dialect.searchCandidates(text, kinds ?? this.allKinds);
+  }
+
+  /** Relations touching `ids`, always matched in their stored direction: `a` is from, `b` is to. */
+  relationsOf(ids: readonly string[], types: readonly string[] | null, direction: Direction): Statement {
+    const d = this.dialect;
+    const match = (end: 'a' | 'b') =>
+      `MATCH (a:Entity)-[${d.rel('r')}]->(b:Entity) WHERE ${end}.id IN $ids AND ${d.relType('r')} IN $types RETURN a, r, b`;
+    const cypher = direction === 'OUT' ? match('a') : direction === 'IN' ? match('b') : `${match('a')} UNION ${match('b')}`;
+    return { cypher, params: { ids: [...ids], types: this.types(types) } };
+  }
+
+  listRelations(q: { types: readonly string[] | null; from: string | null; to: string | null; after: string | null; limit: number }): Statement {
+    const d = this.dialect;
+    const where = [`${d.relType('r')} IN $types`, 'r.id > $after'];
+    const params: Record<string, unknown> = { types: this.types(q.types), after: q.after ?? '', limit: q.limit };
+    if (q.from !== null) {
+      where.push('a.id = $from');
+      params.from = q.from;
+    }
+    if (q.to !== null) {
+      where.push('b.id = $to');
+      params.to = q.to;
+    }
+    return {
+      cypher: `MATCH (a:Entity)-[${d.rel('r')}]->(b:Entity) WHERE ${where.join(' AND ')} RETURN a, r, b ORDER BY r.id LIMIT $limit`,
+      params,
+    };
+  }
+
+  /** The start entity and every entity within `depth` hops, one row each. */
+  reach(id: string, depth: number, types: readonly string[] | null): Statement {
+    const pattern = this.dialect.reach(boundedInt('depth', depth, 1, 3), types ? checkedTypes(this.ontology, types) : null);
+    return {
+      cypher: `MATCH (s:Entity {id: $id}) OPTIONAL MATCH (s)${pattern}(m:Entity) RETURN DISTINCT s, m`,
+      params: { id },
+    };
+  }
+
+  /** Relations whose both ends are among `ids`. */
+  relationsAmong(ids: readonly string[], types: readonly string[] | null): Statement {
+    const d = this.dialect;
+    return {
+      cypher: `MATCH (a:Entity)-[${d.rel('r')}]->(b:Entity) WHERE a.id IN $ids AND b.id IN $ids AND ${d.relType('r')} IN $types RETURN a, r, b`,
+      params: { ids: [...ids], types: this.types(types) },
+    };
+  }
+
+  shortestPaths(from: string, to: string, maxLength: number, types: readonly string[] | null, limit: number): Statement {
+    const d = this.dialect;
+    const match = d.allShortestPaths(boundedInt('maxLength', maxLength, 1, 6), types ? checkedTypes(this.ontology, types) : null);
+    return { cypher: `${match} RETURN nodes(p) AS ns, ${d.pathRels('p')} AS rs LIMIT $limit`, params: { from, to, limit } };
+  }
+
+  getSources(ids: readonly string[]): Statement {
+    return { cypher: 'MATCH (s:SourceDocument) WHERE s.id IN $ids RETURN s', params: { ids: [...ids] } };
+  }
+
+  listSources(): Statement {
+    return { cypher: 'MATCH (s:SourceDocument) RETURN s ORDER BY s.id', params: {} };
+  }
+
+  loadedFingerprint(key: string): Statement {
+    return { cypher: 'MATCH (m:Meta {key: $key}) RETURN m.value AS value', params: { key } };
+  }
+
+  // Writes ------------------------------------------------------------------
+
+  upsertSources(sources: readonly SourceRecord[]): Statement {
+    return {
+      cypher:
+        'UNWIND $rows AS row MERGE (s:SourceDocument {id: row.id}) ' +
+        'SET s.title = row.title, s.publisher = row.publisher, s.published = row.published, s.via = row.via, s.url = row.url',
+      params: { rows: sources.map((s) => ({ id: s.id, title: s.title, publisher: s.publisher, published: s.published, via: s.via, url: s.url })) },
+    };
+  }
+
+  private castRow(spec: AttributeSpec): string {
+    return this.dialect.cast(spec.type, `row.${prop(spec.name)}`);
+  }
+
+  upsertEntities(entities: readonly EntityRecord[]): Statement {
+    const sets = [
+      ...COMMON_ENTITY_COLUMNS.map((c) => `e.${c} = row.${c}`),
+      ...this.ontology.entityAttributes.map((spec) => `e.${prop(spec.name)} = ${this.castRow(spec)}`),
+    ];
+    const rows = entities.map((e) => {
+      const keys = searchKeys([e.name, ...e.aliases]);
+      const row: EntityRow = {
+        id: e.id,
+        kind: e.kind,
+        name: e.name,
+        aliases: [...e.aliases],
+        description: e.description,
+        sources: JSON.stringify(e.sources),
+        searchKeys: keys,
+        searchText: keys.join(' | '),
+      };
+      for (const spec of this.ontology.entityAttributes) row[spec.name] = encode(e.attributes[spec.name]);
+      return row;
+    });
+    return { cypher: `UNWIND $rows AS row MERGE (e:Entity {id: row.id}) SET ${sets.join(', ')}`, params: { rows } };
+  }
+
+  deleteRelations(ids: readonly string[]): Statement {
+    return { cypher: `MATCH ()-[${this.dialect.rel('r')}]->() WHERE r.id IN $ids DELETE r`, params: { ids: [...ids] } };
+  }
+
+  /**
+   * Creates relations, returning `created`. Backends that keep the relation type in the
+   * pattern get one statement per type; the others one for all.
+   */
+  createRelations(relations: readonly RelationRecord[]): Statement[] {
+    const groups = new Map<string | null, RelationRecord[]>();
+    for (const r of relations) {
+      const key = this.dialect.relationTypeInPattern ? checkedTypes(this.ontology, [r.type])[0]! : null;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    return [...groups.entries()].map(([type, group]) => this.createRelationsOfType(type, group));
+  }
+
+  /** The statement that creates relations of `type` (or of any type, if null). */
+  createRelationsOfType(type: string | null, relations: readonly RelationRecord[]): Statement {
+    const props = ['id: row.id', 'sources: row.sources'];
+    if (type === null) props.push('type: row.type');
+    for (const name of this.ontology.relationRefs) props.push(`${prop(name)}: row.${prop(name)}`);
+    for (const spec of this.ontology.relationAttributes) props.push(`${prop(spec.name)}: ${this.castRow(spec)}`);
+    const rows = relations.map((r) => {
+      const row: Record<string, string | string[] | null> = { id: r.id, type: r.type, from: r.from, to: r.to, sources: JSON.stringify(r.sources) };
+      for (const name of this.ontology.relationRefs) row[name] = r.refs[name] ?? null;
+      for (const spec of this.ontology.relationAttributes) row[spec.name] = encode(r.attributes[spec.name]);
+      return row;
+    });
+    const rel = type === null ? this.dialect.rel('r') : `r:${type}`;
+    return {
+      cypher:
+        'UNWIND $rows AS row MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to}) ' +
+        `CREATE (a)-[${rel} {${props.join(', ')}}]->(b) RETURN count(r) AS created`,
+      params: { rows },
+    };
+  }
+
+  recordFingerprint(key: string, value: string): Statement {
+    return { cypher: 'MERGE (m:Meta {key: $key}) SET m.value = $value', params: { key, value } };
+  }
+
+  /** All the writes of one batch, in order. */
+  load(batch: GraphBatch, key: string, fingerprint: string): { before: Statement[]; creates: Statement[]; after: Statement[] } {
+    const before: Statement[] = [];
+    if (batch.sources.length > 0) before.push(this.upsertSources(batch.sources));
+    if (batch.entities.length > 0) before.push(this.upsertEntities(batch.entities));
+    // Replacing by id keeps a re-load idempotent even if a relation's ends changed.
+    if (batch.relations.length > 0) before.push(this.deleteRelations(batch.relations.map((r) => r.id)));
+    return {
+      before,
+      creates: batch.relations.length > 0 ? this.createRelations(batch.relations) : [],
+      after: [this.recordFingerprint(key, fingerprint)],
+    };
+  }
+}

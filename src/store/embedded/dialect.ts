@@ -1,0 +1,82 @@
+import type { Ontology, ValueType } from '../../ontology/ontology.js';
+import type { Dialect } from '../cypher/dialect.js';
+import { prop } from '../cypher/statements.js';
+import { ladybugDecoder } from './values.js';
+
+/**
+ * LadybugDB's Cypher: typed tables instead of labels, so one node table for entities
+ * and one relationship table whose `type` column holds the RelationType; recursive
+ * patterns with `SHORTEST` and a predicate lambda that takes no parameters; `CAST`.
+ */
+
+const COLUMN_TYPES: Record<ValueType, string> = {
+  string: 'STRING',
+  int: 'INT64',
+  float: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  partialDate: 'STRING',
+  stringList: 'STRING[]',
+};
+
+const CASTS: Partial<Record<ValueType, string>> = { int: 'INT64', float: 'DOUBLE', boolean: 'BOOLEAN' };
+
+export interface TableSpec {
+  table: string;
+  /** Column name -> type, for adding the columns a newer ontology introduced. */
+  columns: ReadonlyArray<[string, string]>;
+  ddl: string;
+}
+
+export function tableSpecs(ontology: Ontology): TableSpec[] {
+  const entityCols: Array<[string, string]> = [
+    ['kind', 'STRING'],
+    ['name', 'STRING'],
+    ['aliases', 'STRING[]'],
+    ['description', 'STRING'],
+    ['sources', 'STRING'],
+    ['searchKeys', 'STRING[]'],
+    ['searchText', 'STRING'],
+    ...ontology.entityAttributes.map((a): [string, string] => [a.name, COLUMN_TYPES[a.type]]),
+  ];
+  const relationCols: Array<[string, string]> = [
+    ['id', 'STRING'],
+    ['type', 'STRING'],
+    ['sources', 'STRING'],
+    ...ontology.relationRefs.map((r): [string, string] => [r, 'STRING']),
+    ...ontology.relationAttributes.map((a): [string, string] => [a.name, COLUMN_TYPES[a.type]]),
+  ];
+  const list = (cols: ReadonlyArray<[string, string]>) => cols.map(([n, t]) => `${prop(n)} ${t}`).join(', ');
+  return [
+    { table: 'Entity', columns: entityCols, ddl: `CREATE NODE TABLE IF NOT EXISTS Entity(id STRING PRIMARY KEY, ${list(entityCols)})` },
+    { table: 'Relation', columns: relationCols, ddl: `CREATE REL TABLE IF NOT EXISTS Relation(FROM Entity TO Entity, ${list(relationCols)})` },
+    {
+      table: 'SourceDocument',
+      columns: [],
+      ddl: 'CREATE NODE TABLE IF NOT EXISTS SourceDocument(id STRING PRIMARY KEY, title STRING, publisher STRING, published STRING, via STRING, url STRING)',
+    },
+    { table: 'Meta', columns: [], ddl: 'CREATE NODE TABLE IF NOT EXISTS Meta(key STRING PRIMARY KEY, value STRING)' },
+  ];
+}
+
+/** LadybugDB evaluates no parameters inside a recursive pattern's predicate: types go in as literals. */
+const typeFilter = (types: readonly string[] | null) => (types ? ` (r, n | WHERE r.type IN [${types.map((t) => `'${t}'`).join(', ')}])` : '');
+
+export const ladybugDialect: Dialect = {
+  name: 'embedded',
+  schema: (ontology) => tableSpecs(ontology).map((t) => t.ddl),
+  rel: (v) => `${v}:Relation`,
+  relType: (v) => `${v}.type`,
+  pathRels: (p) => `rels(${p})`,
+  // SHORTEST reaches each entity once, so the cost follows the answer's size.
+  reach: (depth, types) => `-[:Relation* SHORTEST 1..${depth}${typeFilter(types)}]-`,
+  allShortestPaths: (maxLength, types) =>
+    `MATCH p = (a:Entity {id: $from})-[:Relation* ALL SHORTEST 1..${maxLength}${typeFilter(types)}]-(b:Entity {id: $to})`,
+  cast: (type, expr) => (CASTS[type] ? `CAST(${expr} AS ${CASTS[type]})` : expr),
+  relationTypeInPattern: false,
+  // No full-text index: every entity of the kinds is a candidate for the shared scorer.
+  searchCandidates: (_text, kinds) => ({
+    cypher: 'MATCH (e:Entity) WHERE e.kind IN $kinds RETURN e.id AS id, e.name AS name, e.searchKeys AS keys',
+    params: { kinds: [...kinds] },
+  }),
+  decode: ladybugDecoder,
+};

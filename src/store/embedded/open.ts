@@ -1,0 +1,28 @@
+import type { Ontology } from '../../ontology/ontology.js';
+import { CypherGraphStore } from '../cypher/cypher-store.js';
+import { prop } from '../cypher/statements.js';
+import type { GraphStore } from '../graph-store.js';
+import { ladybugDialect, tableSpecs } from './dialect.js';
+import { LadybugExecutor } from './executor.js';
+
+export { StoreOpenError } from './executor.js';
+
+/** Opens (creating if needed) the embedded database in `dataDir`, with the ontology's schema. */
+export async function openEmbeddedStore({ dataDir, ontology }: { dataDir: string; ontology: Ontology }): Promise<GraphStore> {
+  const executor = await LadybugExecutor.open(dataDir);
+  try {
+    for (const spec of tableSpecs(ontology)) {
+      await executor.ddl(spec.ddl);
+      if (spec.columns.length === 0) continue;
+      // Columns a newer ontology introduced are added in place; existing data stays.
+      const existing = new Set((await executor.ddl(`CALL table_info('${spec.table}') RETURN name`)).map((r) => String(r.name)));
+      for (const [name, type] of spec.columns) {
+        if (!existing.has(name)) await executor.ddl(`ALTER TABLE ${spec.table} ADD ${prop(name)} ${type}`);
+      }
+    }
+  } catch (err) {
+    await executor.close();
+    throw err;
+  }
+  return new CypherGraphStore('embedded', executor, ladybugDialect, ontology);
+}
