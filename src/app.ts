@@ -3,9 +3,11 @@ import { loadSeeds, type SeedOutcome } from './ingest/load-seeds.js';
 import { loadOntology, type Ontology } from './ontology/ontology.js';
 import type { GraphStore } from './store/graph-store.js';
 import { openEmbeddedStore } from './store/embedded/open.js';
+import { openNeo4jStore } from './store/neo4j/open.js';
 
-/** Opens the backend the configuration selects. */
+/** Opens the backend the configuration selects: Neo4j if NEO4J_URI is set, else embedded. */
 export async function openStore(config: Config, ontology: Ontology = loadOntology()): Promise<GraphStore> {
+  if (config.neo4j) return openNeo4jStore(config.neo4j, ontology);
   return openEmbeddedStore({ dataDir: config.dataDir, ontology });
 }
 

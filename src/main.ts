@@ -3,8 +3,9 @@ import { ConfigError, loadConfig } from './config.js';
 import { formatProblem, InputError } from './ingest/errors.js';
 import { loadOntology } from './ontology/ontology.js';
 import { startServer } from './server.js';
-import { StoreOpenError } from './store/embedded/open.js';
 import type { SeedOutcome } from './ingest/load-seeds.js';
+import { StoreOpenError } from './store/embedded/open.js';
+import { Neo4jConnectError } from './store/neo4j/open.js';
 
 /** The command line: `serve` (default: seed if needed, then serve) or `seed`. */
 
@@ -42,7 +43,8 @@ async function run(command: string): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   // Printed only once the handlers are in place: whoever waits for this line may stop us at once.
-  console.log(`GraphQL API and explorer on ${server.url}/graphql (backend: ${store.backend}, data: ${config.dataDir})`);
+  const where = config.neo4j ? `NEO4J_URI=${config.neo4j.uri}` : `data: ${config.dataDir}`;
+  console.log(`GraphQL API and explorer on ${server.url}/graphql (backend: ${store.backend}, ${where})`);
 }
 
 const command = process.argv[2] ?? 'serve';
@@ -54,7 +56,7 @@ run(command).catch((err: unknown) => {
   // Expected failures get one actionable line; nothing else prints a stack either.
   if (err instanceof InputError) {
     console.error(`seed files are invalid, nothing was loaded:\n${err.problems.map(formatProblem).join('\n')}`);
-  } else if (err instanceof ConfigError || err instanceof StoreOpenError) {
+  } else if (err instanceof ConfigError || err instanceof StoreOpenError || err instanceof Neo4jConnectError) {
     console.error(err.message);
   } else if (err instanceof Error && 'code' in err && err.code === 'EADDRINUSE') {
     console.error(`port already in use; set PORT to a free port`);

@@ -7,6 +7,7 @@ import { createContext, type RequestContext } from './graphql/context.js';
 import { EXAMPLE_QUERY } from './graphql/example-query.js';
 import { maskErrors } from './graphql/plugins/mask-errors.js';
 import { roundTripsPlugin } from './graphql/plugins/round-trips.js';
+import { storeUnavailablePlugin } from './graphql/plugins/store-unavailable.js';
 import { createResolvers } from './graphql/resolvers.js';
 import { ASSET_PREFIX, serveExplorerAsset, serveExplorerPage, wantsExplorer } from './http/explorer-route.js';
 import { graphqlRoute } from './http/graphql-route.js';
@@ -39,6 +40,7 @@ export async function startServer({ config, store, ontology, log = console.error
     formatError: maskErrors(log),
     plugins: [
       roundTripsPlugin(),
+      storeUnavailablePlugin(),
       // The explorer is our own offline page (http/explorer-route.ts), not Apollo's CDN one.
       ApolloServerPluginLandingPageDisabled(),
     ],

@@ -62,6 +62,15 @@ describe('the server command', () => {
     expect(await run.exit).toBe(0);
   });
 
+  it('gives up on an unreachable Neo4j within 15 s, with one line naming NEO4J_URI', async () => {
+    const started = Date.now();
+    const run = startCli({ NEO4J_URI: 'bolt://127.0.0.1:1', PORT: '0' });
+    expect(await run.exit).toBe(1);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(run.lines).toHaveLength(1);
+    expect(run.lines[0]).toMatch(/^cannot reach Neo4j at NEO4J_URI=bolt:\/\/127\.0\.0\.1:1 .*check NEO4J_URI/);
+  });
+
   it('refuses a bad PORT with one line naming it', async () => {
     const run = startCli({ DATA_DIR: dataDir, PORT: 'eighty' });
     expect(await run.exit).toBe(1);

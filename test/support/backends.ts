@@ -1,21 +1,27 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadConfig } from '../../src/config.js';
 import type { Ontology } from '../../src/ontology/ontology.js';
 import { openEmbeddedStore } from '../../src/store/embedded/open.js';
 import type { GraphStore } from '../../src/store/graph-store.js';
+import { openNeo4jStore } from '../../src/store/neo4j/open.js';
+import neo4j from 'neo4j-driver';
 
 /**
- * The backends the contract suite runs against. Each opens an empty store and
- * returns it with a function that removes whatever it created.
+ * The backends the contract suite runs against. Each opens an empty store and returns
+ * it with a function that removes what it created. Neo4j runs only when NEO4J_URI is
+ * set, and then empties that database's graph data: point it at a scratch database.
  */
 export interface Backend {
   name: string;
+  available: boolean;
   open(ontology: Ontology): Promise<{ store: GraphStore; dispose(): Promise<void> }>;
 }
 
 export const embedded: Backend = {
   name: 'embedded',
+  available: true,
   async open(ontology) {
     const dataDir = mkdtempSync(join(tmpdir(), 'pag-test-'));
     const store = await openEmbeddedStore({ dataDir, ontology });
@@ -29,4 +35,35 @@ export const embedded: Backend = {
   },
 };
 
-export const backends: Backend[] = [embedded];
+const neo4jSettings = loadConfig().neo4j;
+
+/** Deletes this project's nodes (and so their relationships), nothing else. */
+async function emptyNeo4j(): Promise<void> {
+  if (!neo4jSettings) return;
+  const { uri, user, password, database } = neo4jSettings;
+  const driver = neo4j.driver(uri, password === null ? undefined : neo4j.auth.basic(user, password));
+  try {
+    await driver.executeQuery('MATCH (n) WHERE n:Entity OR n:SourceDocument OR n:Meta DETACH DELETE n', {}, database ? { database } : {});
+  } finally {
+    await driver.close();
+  }
+}
+
+export const neo4jBackend: Backend = {
+  name: 'neo4j',
+  available: neo4jSettings !== null,
+  async open(ontology) {
+    if (!neo4jSettings) throw new Error('NEO4J_URI is not set');
+    await emptyNeo4j();
+    const store = await openNeo4jStore(neo4jSettings, ontology);
+    return {
+      store,
+      async dispose() {
+        await store.close();
+        await emptyNeo4j();
+      },
+    };
+  },
+};
+
+export const backends: Backend[] = [embedded, neo4jBackend];

@@ -1,6 +1,6 @@
 import type { AttributeSpec, Ontology } from '../../ontology/ontology.js';
 import type { AttributeValue, Direction, EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../graph-store.js';
-import { searchKeys } from '../search/normalize.js';
+import { searchKeys, skeleton } from '../search/normalize.js';
 import { checkedTypes, type Dialect } from './dialect.js';
 import type { Statement } from './executor.js';
 
@@ -158,7 +158,8 @@ export class Statements {
         description: e.description,
         sources: JSON.stringify(e.sources),
         searchKeys: keys,
-        searchText: keys.join(' | '),
+        // Full-text indexes (Neo4j) match words of this text: the keys and their skeletons.
+        searchText: [...new Set([...keys, ...keys.map(skeleton)])].join(' | '),
       };
       for (const spec of this.ontology.entityAttributes) row[spec.name] = encode(e.attributes[spec.name]);
       return row;
@@ -198,7 +199,7 @@ export class Statements {
     const rel = type === null ? this.dialect.rel('r') : `r:${type}`;
     return {
       cypher:
-        'UNWIND $rows AS row MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to}) ' +
+        'UNWIND $rows AS row MATCH (a:Entity {id: row.from}) MATCH (b:Entity {id: row.to}) ' +
         `CREATE (a)-[${rel} {${props.join(', ')}}]->(b) RETURN count(r) AS created`,
       params: { rows },
     };

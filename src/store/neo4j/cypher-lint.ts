@@ -1,0 +1,61 @@
+import { createRequire } from 'node:module';
+import type { Ontology } from '../../ontology/ontology.js';
+import { COMMON_ENTITY_FIELDS } from '../../ontology/ontology.js';
+import type { CatalogEntry } from './statement-catalog.js';
+
+/**
+ * Checks statements with Neo4j's own Cypher parser and semantic analysis
+ * (`lintCypherQuery` from @neo4j-cypher/language-support), against a schema of the
+ * labels, relationship types and properties the ontology defines, with each
+ * statement's parameters declared. No Neo4j server is needed.
+ */
+
+export interface Diagnostic {
+  message: string;
+  severity: number;
+}
+
+interface LanguageSupport {
+  lintCypherQuery(query: string, schema: Record<string, unknown>): Diagnostic[];
+  testData: { mockSchema: { functions?: unknown; procedures?: unknown } };
+}
+
+// The package's ES module build does not load in Node; its CommonJS build does.
+const require = createRequire(import.meta.url);
+
+export interface LintResult {
+  entry: CatalogEntry;
+  diagnostics: Diagnostic[];
+}
+
+export function lintStatements(ontology: Ontology, entries: readonly CatalogEntry[]): LintResult[] {
+  const support = require('@neo4j-cypher/language-support') as LanguageSupport;
+  const propertyKeys = [
+    ...COMMON_ENTITY_FIELDS,
+    'searchKeys',
+    'searchText',
+    ...ontology.entityAttributes.map((a) => a.name),
+    'type',
+    ...ontology.relationRefs,
+    ...ontology.relationAttributes.map((a) => a.name),
+    'title',
+    'publisher',
+    'published',
+    'via',
+    'url',
+    'key',
+    'value',
+  ];
+  const base = {
+    labels: ['Entity', 'SourceDocument', 'Meta'],
+    relationshipTypes: ontology.relationTypes.map((t) => t.name),
+    propertyKeys: [...new Set(propertyKeys)],
+    // The package's catalogue of Neo4j 5's built-in functions and procedures.
+    functions: support.testData.mockSchema.functions,
+    procedures: support.testData.mockSchema.procedures,
+  };
+  return entries.map((entry) => ({
+    entry,
+    diagnostics: support.lintCypherQuery(entry.statement.cypher, { ...base, parameters: entry.statement.params }),
+  }));
+}
