@@ -31,9 +31,9 @@ describe('Neo4j statements under Neo4j’s Cypher analyser', () => {
 
   it('does report what would break on Neo4j: a misspelt label, an undeclared parameter, LadybugDB syntax', () => {
     const bad = [
-      { name: 'label', statement: { cypher: 'MATCH (e:Entiti) RETURN e', params: {} } },
-      { name: 'parameter', statement: { cypher: 'MATCH (e:Entity) WHERE e.id = $nope RETURN e', params: {} } },
-      { name: 'dialect', statement: new Statements(ladybugDialect, ontology).reach('a', 2, ['LEADS']) },
+      { operation: 'test', name: 'label', statement: { cypher: 'MATCH (e:Entiti) RETURN e', params: {} } },
+      { operation: 'test', name: 'parameter', statement: { cypher: 'MATCH (e:Entity) WHERE e.id = $nope RETURN e', params: {} } },
+      { operation: 'test', name: 'dialect', statement: new Statements(ladybugDialect, ontology).reach('a', 2, ['LEADS']) },
     ];
     const results = lintStatements(ontology, bad);
     for (const r of results) expect(r.diagnostics.length, r.entry.name).toBeGreaterThan(0);
