@@ -15,7 +15,7 @@ const config: CodegenConfig = {
         useTypeImports: true,
         enumsAsTypes: true,
         contextType: '../context.js#RequestContext',
-        scalars: { PartialDate: 'string', ID: 'string' },
+        scalars: { PartialDate: 'string', ID: 'string', JSON: 'unknown' },
         mappers: {
           Entity: `${store}#EntityRecord`,
           Person: `${store}#EntityRecord`,
@@ -26,6 +26,7 @@ const config: CodegenConfig = {
           Relation: `${store}#RelationRecord`,
           Citation: `${store}#CitationRecord`,
           SourceDocument: `${store}#SourceRecord`,
+          Change: `${store}#ChangeRecord`,
         },
       },
     },

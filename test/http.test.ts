@@ -22,7 +22,7 @@ describe('GraphQL over HTTP', () => {
     const ok = await fetch(`${t.url}?query=${q}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { data: { sources: unknown[] } }).data.sources.length).toBeGreaterThan(0);
-    const m = encodeURIComponent('mutation { x }');
+    const m = encodeURIComponent('mutation { retractRelation(id: "x", reason: "y") { id } }');
     const refused = await fetch(`${t.url}?query=${m}`, { headers: { 'apollo-require-preflight': 'true' } });
     expect(refused.status).toBe(405);
   });

@@ -28,7 +28,7 @@ function seedsDir(files: Record<string, string>): string {
 
 async function dump(store: GraphStore) {
   const entities = await store.listEntities({ kinds: null, after: null, limit: 1000 });
-  const relations = await store.listRelations({ types: null, from: null, to: null, after: null, limit: 1000 });
+  const relations = await store.listRelations({ types: null, from: null, to: null, after: null, limit: 1000, includeRetracted: true });
   return JSON.stringify({ entities, relations: relations.relations, sources: await store.listSources() });
 }
 
@@ -61,7 +61,7 @@ describe.each(backends)('seed loading ($name)', (backend) => {
     expect(await dump(store)).toBe(before);
     const [red] = await store.getEntities(['red']);
     expect(red).toMatchObject({ name: 'Red Party', aliases: ['RP'] });
-    const won = await store.listRelations({ types: ['WON_SEATS_IN'], from: null, to: null, after: null, limit: 10 });
+    const won = await store.listRelations({ types: ['WON_SEATS_IN'], from: null, to: null, after: null, limit: 10, includeRetracted: false });
     expect(won.relations.map((r) => [r.from, r.to, r.attributes.voteShare])).toEqual([['red', 'vote', 12.5]]);
   });
 
@@ -69,7 +69,7 @@ describe.each(backends)('seed loading ($name)', (backend) => {
     await loadSeeds(store, ontology, seedsDir({ 'a.yaml': GOOD }));
     const changed = GOOD.replace('voteShare: 12.5', 'voteShare: 13');
     expect((await loadSeeds(store, ontology, seedsDir({ 'a.yaml': changed }))).map((o) => o.status)).toEqual(['loaded']);
-    const won = await store.listRelations({ types: null, from: null, to: null, after: null, limit: 10 });
+    const won = await store.listRelations({ types: null, from: null, to: null, after: null, limit: 10, includeRetracted: false });
     expect(won.relations.map((r) => r.id)).toEqual(['r-1', 'r-2']);
     expect(won.relations[1]?.attributes.voteShare).toBe(13);
   });
@@ -80,7 +80,7 @@ describe.each(backends)('seed loading ($name)', (backend) => {
       '  - { id: r-0, type: WON_VOTES_IN, from: red, to: vote, voteShare: 7.2, sources: [{ paragraph: 2, quote: "x" }] }\n  - { id: r-2,',
     );
     await loadSeeds(store, ontology, seedsDir({ 'a.yaml': text }));
-    const rels = await store.listRelations({ types: ['WON_VOTES_IN', 'WON_SEATS_IN'], from: null, to: null, after: null, limit: 10 });
+    const rels = await store.listRelations({ types: ['WON_VOTES_IN', 'WON_SEATS_IN'], from: null, to: null, after: null, limit: 10, includeRetracted: false });
     expect(rels.relations.map((r) => r.attributes.voteShare)).toEqual([7.2, 81]);
   });
 

@@ -18,9 +18,11 @@ export interface RelationsKey {
   id: string;
   types: readonly string[] | null;
   direction: Direction;
+  includeRetracted: boolean;
 }
 
-const filterKey = (k: Omit<RelationsKey, 'id'>) => `${k.direction}|${k.types ? [...new Set(k.types)].sort().join(',') : '*'}`;
+const filterKey = (k: Omit<RelationsKey, 'id'>) =>
+  `${k.direction}|${k.includeRetracted ? 'all' : 'active'}|${k.types ? [...new Set(k.types)].sort().join(',') : '*'}`;
 
 function byRelationOrder(a: RelationRecord, b: RelationRecord): number {
   return a.type.localeCompare(b.type) || a.id.localeCompare(b.id);
@@ -28,7 +30,8 @@ function byRelationOrder(a: RelationRecord, b: RelationRecord): number {
 
 export function createLoaders(store: GraphStore): Loaders {
   const entity = new DataLoader<string, EntityRecord | null>(async (ids) => {
-    const found = new Map((await store.getEntities(ids)).map((e) => [e.id, e]));
+    // An id merged into another entity resolves to the survivor.
+    const found = new Map((await store.getEntities(ids)).map((e) => [e.resolvedFrom ?? e.id, e]));
     return ids.map((id) => found.get(id) ?? null);
   });
   const source = new DataLoader<string, SourceRecord | null>(async (ids) => {
@@ -59,6 +62,7 @@ export function createLoaders(store: GraphStore): Loaders {
             ids: [...new Set(group.map((k) => k.id))],
             types: first.types,
             direction: first.direction,
+            includeRetracted: first.includeRetracted,
           });
           const all = primeRelationEnds(result);
           for (const k of group) {

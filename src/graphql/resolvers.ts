@@ -21,8 +21,11 @@ function page<T extends { id: string }>(scope: CursorScope, items: T[], limit: n
   };
 }
 
-const relationsField = (parent: EntityRecord, args: { types?: readonly string[] | null; direction?: 'OUT' | 'IN' | 'BOTH' | null }, ctx: RequestContext) =>
-  ctx.loaders.relations.load({ id: parent.id, types: args.types ?? null, direction: args.direction ?? 'BOTH' });
+const relationsField = (
+  parent: EntityRecord,
+  args: { types?: readonly string[] | null; direction?: 'OUT' | 'IN' | 'BOTH' | null; includeRetracted?: boolean | null },
+  ctx: RequestContext,
+) => ctx.loaders.relations.load({ id: parent.id, types: args.types ?? null, direction: args.direction ?? 'BOTH', includeRetracted: args.includeRetracted ?? false });
 
 async function loadEntity(ctx: RequestContext, id: string): Promise<EntityRecord> {
   const entity = await ctx.loaders.entity.load(id);
@@ -82,6 +85,7 @@ export function createResolvers(ontology: Ontology): Resolvers {
           to: args.to ? checkId('to', args.to) : null,
           after: decodeCursor('relation', args.after),
           limit: limit + 1,
+          includeRetracted: args.includeRetracted ?? false,
         });
         return page('relation', ctx.loaders.primeRelationEnds(result), limit);
       },

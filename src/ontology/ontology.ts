@@ -179,6 +179,7 @@ export function ontologyFromSdl(sdl: string): Ontology {
   const relationRefs: string[] = [];
   for (const field of Object.values(relationType.getFields())) {
     if (STRUCTURAL_RELATION_FIELDS.has(field.name)) continue;
+    if (hasDirective(field, 'computed')) continue;
     if (hasDirective(field, 'ref')) relationRefs.push(field.name);
     else relationAttributes.push(valueTypeOf(field, 'Relation'));
   }

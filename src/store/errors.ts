@@ -5,3 +5,15 @@ export class StoreUnavailableError extends Error {
     this.name = 'StoreUnavailableError';
   }
 }
+
+/** A write the graph's rules refuse (an unknown end, a kind that cannot change, ...). */
+export class CurationError extends Error {
+  constructor(
+    message: string,
+    /** The input field the problem is about. */
+    readonly field: string,
+  ) {
+    super(message);
+    this.name = 'CurationError';
+  }
+}

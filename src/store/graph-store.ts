@@ -22,6 +22,16 @@ export interface EntityRecord {
   sources: readonly CitationRecord[];
   /** Kind-specific fields, keyed by their name in the SDL. */
   attributes: Readonly<Record<string, AttributeValue>>;
+  /** Set when this record was found under the id of an entity merged into it. */
+  resolvedFrom?: string;
+  /** Set on an entity that was merged into another: the survivor's id. */
+  mergedInto?: string;
+}
+
+export interface Retraction {
+  reason: string;
+  by: string;
+  at: string;
 }
 
 export interface RelationRecord {
@@ -33,6 +43,9 @@ export interface RelationRecord {
   /** Fields stored as entity ids (`@ref` in the SDL), for example `claimedBy`. */
   refs: Readonly<Record<string, string | null>>;
   attributes: Readonly<Record<string, AttributeValue>>;
+  /** Who added it: an API key's name, `seed:<file>` or `import:<file>`. */
+  addedBy?: string | null;
+  retraction?: Retraction | null;
 }
 
 export interface SourceRecord {
@@ -67,6 +80,27 @@ export interface SearchResult {
 
 export type Direction = 'OUT' | 'IN' | 'BOTH';
 
+export type ChangeOperation = 'UPSERT_ENTITY' | 'ADD_RELATION' | 'RETRACT_RELATION' | 'MERGE_ENTITIES' | 'ADD_SOURCE' | 'IMPORT';
+
+/** One entry of the audit log. */
+export interface ChangeRecord {
+  id: string;
+  at: string;
+  actor: string;
+  operation: ChangeOperation;
+  entityIds: readonly string[];
+  relationId: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+/** Who is writing and when; the store records it with the write, in the same transaction. */
+export interface Audit {
+  changeId: string;
+  actor: string;
+  at: string;
+}
+
 /** One validated batch of data to write: a seed file or an import. */
 export interface GraphBatch {
   sources: SourceRecord[];
@@ -81,7 +115,12 @@ export interface GraphStore {
   listEntities(q: { kinds: readonly string[] | null; after: string | null; limit: number }): Promise<EntityRecord[]>;
   search(q: { text: string; kinds: readonly string[] | null; limit: number }): Promise<SearchResult[]>;
   /** Relations touching any of `ids`, in the given direction. */
-  relationsOf(q: { ids: readonly string[]; types: readonly string[] | null; direction: Direction }): Promise<RelationsResult>;
+  relationsOf(q: {
+    ids: readonly string[];
+    types: readonly string[] | null;
+    direction: Direction;
+    includeRetracted: boolean;
+  }): Promise<RelationsResult>;
   /** Relations ordered by id, after the `after` id (keyset), at most `limit`. */
   listRelations(q: {
     types: readonly string[] | null;
@@ -89,7 +128,10 @@ export interface GraphStore {
     to: string | null;
     after: string | null;
     limit: number;
+    includeRetracted: boolean;
   }): Promise<RelationsResult>;
+  /** One relation by id, retracted or not, with its ends. */
+  getRelation(id: string): Promise<RelationsResult>;
   neighborhood(q: { id: string; depth: number; types: readonly string[] | null }): Promise<SubgraphResult>;
   shortestPaths(q: {
     from: string;
@@ -102,7 +144,19 @@ export interface GraphStore {
   listSources(): Promise<SourceRecord[]>;
   /** The fingerprint recorded by the last `load` under `key`, if any. */
   loadedFingerprint(key: string): Promise<string | null>;
-  /** Writes a batch in one transaction, recording `fingerprint` under `key`; all or nothing. */
-  load(batch: GraphBatch, key: string, fingerprint: string): Promise<void>;
+  /**
+   * Writes batches in one transaction, recording `fingerprint` under `key` and, if
+   * given, an audit entry; all or nothing. Batches may be an async stream of chunks.
+   */
+  load(batches: GraphBatch | AsyncIterable<GraphBatch>, key: string, fingerprint: string, audit?: Audit & { summary: unknown }): Promise<void>;
+  /** Creates or replaces an entity, with its audit entry, in one transaction. */
+  upsertEntity(entity: EntityRecord, audit: Audit): Promise<EntityRecord>;
+  addRelation(relation: RelationRecord, audit: Audit): Promise<RelationRecord>;
+  retractRelation(id: string, reason: string, audit: Audit): Promise<RelationRecord>;
+  /** Moves `duplicate`'s relations and names to `survivor` and leaves a redirect behind. */
+  mergeEntities(survivor: string, duplicate: string, audit: Audit): Promise<EntityRecord>;
+  addSource(source: SourceRecord, audit: Audit): Promise<SourceRecord>;
+  /** The audit log, oldest first. */
+  changes(q: { since: string | null; entity: string | null; after: string | null; limit: number }): Promise<ChangeRecord[]>;
   close(): Promise<void>;
 }

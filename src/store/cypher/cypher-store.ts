@@ -1,5 +1,7 @@
 import type { Ontology } from '../../ontology/ontology.js';
 import type {
+  Audit,
+  ChangeRecord,
   Direction,
   EntityRecord,
   GraphBatch,
@@ -13,11 +15,35 @@ import type {
 } from '../graph-store.js';
 import { prepareQuery, scoreKeys } from '../search/score.js';
 import type { Dialect } from './dialect.js';
-import type { Executor, Row } from './executor.js';
+import type { Executor, Row, Statement } from './executor.js';
+import { changeFromProps } from './records.js';
 import { Statements } from './statements.js';
+import { CurationError } from '../errors.js';
 
 /** Thrown when a write would leave relations without their ends. */
 export class DanglingRelationError extends Error {}
+
+/** Rows per statement when loading: large files go in chunks, still in one transaction. */
+export const LOAD_CHUNK = 5_000;
+
+function* chunks(batch: GraphBatch): Generator<GraphBatch> {
+  const size = Math.max(batch.sources.length, batch.entities.length, batch.relations.length);
+  for (let i = 0; i === 0 || i < size; i += LOAD_CHUNK) {
+    yield {
+      sources: batch.sources.slice(i, i + LOAD_CHUNK),
+      entities: batch.entities.slice(i, i + LOAD_CHUNK),
+      relations: batch.relations.slice(i, i + LOAD_CHUNK),
+    };
+  }
+}
+
+async function* asChunks(batches: GraphBatch | AsyncIterable<GraphBatch>): AsyncGenerator<GraphBatch> {
+  if (Symbol.asyncIterator in batches) {
+    for await (const b of batches) yield* chunks(b);
+  } else {
+    yield* chunks(batches);
+  }
+}
 
 function text(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
@@ -69,9 +95,18 @@ export class CypherGraphStore implements GraphStore {
     return { relations: [...relations.values()], entities: [...entities.values()] };
   }
 
+  /** Entities by id; an id merged into another entity resolves to the survivor. */
   async getEntities(ids: readonly string[]): Promise<EntityRecord[]> {
     if (ids.length === 0) return [];
-    return (await this.executor.read(this.statements.getEntities(ids))).map((row) => this.entity(row.e));
+    return this.entitiesFromRows(await this.executor.read(this.statements.getEntities(ids)));
+  }
+
+  private entitiesFromRows(rows: Row[]): EntityRecord[] {
+    return rows.flatMap((row) => {
+      const e = this.entity(row.e);
+      if (!e.mergedInto) return [e];
+      return row.t ? [{ ...this.entity(row.t), resolvedFrom: e.id }] : [];
+    });
   }
 
   async listEntities(q: { kinds: readonly string[] | null; after: string | null; limit: number }): Promise<EntityRecord[]> {
@@ -95,9 +130,18 @@ export class CypherGraphStore implements GraphStore {
     });
   }
 
-  async relationsOf(q: { ids: readonly string[]; types: readonly string[] | null; direction: Direction }): Promise<RelationsResult> {
+  async relationsOf(q: {
+    ids: readonly string[];
+    types: readonly string[] | null;
+    direction: Direction;
+    includeRetracted: boolean;
+  }): Promise<RelationsResult> {
     if (q.ids.length === 0) return { relations: [], entities: [] };
-    return this.relationsFromRows(await this.executor.read(this.statements.relationsOf(q.ids, q.types, q.direction)));
+    return this.relationsFromRows(await this.executor.read(this.statements.relationsOf(q.ids, q.types, q.direction, q.includeRetracted)));
+  }
+
+  async getRelation(id: string): Promise<RelationsResult> {
+    return this.relationsFromRows(await this.executor.read(this.statements.getRelation(id)));
   }
 
   async listRelations(q: {
@@ -106,6 +150,7 @@ export class CypherGraphStore implements GraphStore {
     to: string | null;
     after: string | null;
     limit: number;
+    includeRetracted: boolean;
   }): Promise<RelationsResult> {
     return this.relationsFromRows(await this.executor.read(this.statements.listRelations(q)));
   }
@@ -160,20 +205,128 @@ export class CypherGraphStore implements GraphStore {
     return rows.length > 0 ? text(rows[0]!.value) : null;
   }
 
-  async load(batch: GraphBatch, key: string, fingerprint: string): Promise<void> {
-    const { before, creates, after } = this.statements.load(batch, key, fingerprint);
+  async load(
+    batches: GraphBatch | AsyncIterable<GraphBatch>,
+    key: string,
+    fingerprint: string,
+    audit?: Audit & { summary: unknown },
+  ): Promise<void> {
     await this.executor.write(async (run) => {
-      for (const s of before) await run(s);
-      let created = 0;
-      for (const s of creates) {
-        const [row] = await run(s);
-        created += this.dialect.decode.number(row?.created ?? 0);
+      for await (const chunk of asChunks(batches)) {
+        const { before, creates } = this.statements.loadChunk(chunk);
+        for (const st of before) await run(st);
+        let created = 0;
+        for (const st of creates) {
+          const [row] = await run(st);
+          created += this.dialect.decode.number(row?.created ?? 0);
+        }
+        if (created !== chunk.relations.length) {
+          throw new DanglingRelationError(`${chunk.relations.length - created} relations refer to entities that do not exist`);
+        }
       }
-      if (created !== batch.relations.length) {
-        throw new DanglingRelationError(`${batch.relations.length - created} relations refer to entities that do not exist`);
-      }
-      for (const s of after) await run(s);
+      await run(this.statements.recordFingerprint(key, fingerprint));
+      if (audit) await run(this.change(audit, 'IMPORT', [], null, null, audit.summary));
     });
+  }
+
+  // Curation: each write reads what it changes, writes, and records the change, in one transaction.
+
+  private change(audit: Audit, operation: ChangeRecord['operation'], entityIds: string[], relationId: string | null, before: unknown, after: unknown): Statement {
+    return this.statements.createChange({ id: audit.changeId, at: audit.at, actor: audit.actor, operation, entityIds, relationId, before, after });
+  }
+
+  private async readEntity(run: (s: Statement) => Promise<Row[]>, id: string): Promise<EntityRecord | null> {
+    const [row] = await run(this.statements.getEntities([id]));
+    return row ? this.entity(row.e) : null;
+  }
+
+  private async readRelation(run: (s: Statement) => Promise<Row[]>, id: string): Promise<RelationRecord | null> {
+    return this.relationsFromRows(await run(this.statements.getRelation(id))).relations[0] ?? null;
+  }
+
+  private static liveEntity(e: EntityRecord | null, id: string, role: string): EntityRecord {
+    if (!e) throw new CurationError(`${role} ${JSON.stringify(id)} does not exist`, role);
+    if (e.mergedInto) throw new CurationError(`${role} ${JSON.stringify(id)} was merged into ${JSON.stringify(e.mergedInto)}; use that id`, role);
+    return e;
+  }
+
+  async upsertEntity(entity: EntityRecord, audit: Audit): Promise<EntityRecord> {
+    return this.executor.write(async (run) => {
+      const before = await this.readEntity(run, entity.id);
+      if (before?.mergedInto) {
+        throw new CurationError(`entity ${JSON.stringify(entity.id)} was merged into ${JSON.stringify(before.mergedInto)}; update that one`, 'id');
+      }
+      if (before && before.kind !== entity.kind) {
+        throw new CurationError(`entity ${JSON.stringify(entity.id)} is a ${before.kind}; its kind cannot change to ${entity.kind}`, 'kind');
+      }
+      await run(this.statements.upsertEntities([entity]));
+      await run(this.change(audit, 'UPSERT_ENTITY', [entity.id], null, before, entity));
+      return entity;
+    });
+  }
+
+  async addRelation(relation: RelationRecord, audit: Audit): Promise<RelationRecord> {
+    return this.executor.write(async (run) => {
+      if (await this.readRelation(run, relation.id)) throw new CurationError(`relation ${JSON.stringify(relation.id)} already exists`, 'id');
+      const [row] = await run(this.statements.createRelationsOfType(this.dialect.relationTypeInPattern ? relation.type : null, [relation]));
+      if (this.dialect.decode.number(row?.created ?? 0) !== 1) throw new CurationError('an end of the relation does not exist', 'from');
+      await run(this.change(audit, 'ADD_RELATION', [relation.from, relation.to], relation.id, null, relation));
+      return relation;
+    });
+  }
+
+  async retractRelation(id: string, reason: string, audit: Audit): Promise<RelationRecord> {
+    return this.executor.write(async (run) => {
+      const before = await this.readRelation(run, id);
+      if (!before) throw new CurationError(`relation ${JSON.stringify(id)} does not exist`, 'id');
+      if (before.retraction) throw new CurationError(`relation ${JSON.stringify(id)} was already retracted at ${before.retraction.at}`, 'id');
+      await run(this.statements.retractRelation(id, reason, audit.actor, audit.at));
+      const after: RelationRecord = { ...before, retraction: { reason, by: audit.actor, at: audit.at } };
+      await run(this.change(audit, 'RETRACT_RELATION', [before.from, before.to], id, before, after));
+      return after;
+    });
+  }
+
+  async mergeEntities(survivorId: string, duplicateId: string, audit: Audit): Promise<EntityRecord> {
+    if (survivorId === duplicateId) throw new CurationError('an entity cannot be merged into itself', 'duplicate');
+    return this.executor.write(async (run) => {
+      const survivor = CypherGraphStore.liveEntity(await this.readEntity(run, survivorId), survivorId, 'survivor');
+      const duplicate = CypherGraphStore.liveEntity(await this.readEntity(run, duplicateId), duplicateId, 'duplicate');
+      if (survivor.kind !== duplicate.kind) {
+        throw new CurationError(`cannot merge a ${duplicate.kind} into a ${survivor.kind}; merge entities of the same kind`, 'duplicate');
+      }
+      const moved = this.relationsFromRows(await run(this.statements.relationsOf([duplicateId], null, 'BOTH', true))).relations;
+      const swap = (id: string) => (id === duplicateId ? survivorId : id);
+      // A relation between the two would become a loop on the survivor; it is dropped (and kept in the audit entry).
+      const kept = moved.map((r) => ({ ...r, from: swap(r.from), to: swap(r.to) })).filter((r) => r.from !== r.to);
+      const names = [...survivor.aliases, duplicate.name, ...duplicate.aliases].filter((n) => n !== survivor.name);
+      const merged: EntityRecord = { ...survivor, aliases: [...new Set(names)], sources: [...survivor.sources, ...duplicate.sources] };
+      if (moved.length > 0) {
+        await run(this.statements.deleteRelations(moved.map((r) => r.id)));
+        for (const st of kept.length > 0 ? this.statements.createRelations(kept) : []) await run(st);
+      }
+      for (const st of this.statements.redirectRefs(duplicateId, survivorId)) await run(st);
+      await run(this.statements.upsertEntities([merged]));
+      await run(this.statements.redirectEntity(duplicateId, survivorId));
+      await run(
+        this.change(audit, 'MERGE_ENTITIES', [survivorId, duplicateId], null, { survivor, duplicate, relations: moved }, { survivor: merged, relations: kept }),
+      );
+      return merged;
+    });
+  }
+
+  async addSource(source: SourceRecord, audit: Audit): Promise<SourceRecord> {
+    return this.executor.write(async (run) => {
+      const [row] = await run(this.statements.getSources([source.id]));
+      const before = row ? toSource(this.dialect.decode.properties(row.s)) : null;
+      await run(this.statements.upsertSources([source]));
+      await run(this.change(audit, 'ADD_SOURCE', [], null, before, source));
+      return source;
+    });
+  }
+
+  async changes(q: { since: string | null; entity: string | null; after: string | null; limit: number }): Promise<ChangeRecord[]> {
+    return (await this.executor.read(this.statements.changes(q))).map((row) => changeFromProps(this.dialect.decode.properties(row.c)));
   }
 
   close(): Promise<void> {

@@ -19,11 +19,15 @@ export interface Dialect {
   /** An expression for the list of relationships of path `p`. */
   pathRels(p: string): string;
   /**
-   * The pattern between `(s)` and `(m:Entity)` that reaches every entity within
-   * `depth` hops once, following only `types` (checked ontology names) if given.
+   * The pattern between `(s)` and `(m:Entity)`, and a WHERE condition if needed, that
+   * reach every entity within `depth` hops once, over relations that are not retracted,
+   * following only `types` (checked ontology names) if given.
    */
-  reach(depth: number, types: readonly string[] | null): string;
-  /** A MATCH clause binding `p` to every shortest path from `a` (id $from) to `b` (id $to). */
+  reach(depth: number, types: readonly string[] | null): { pattern: string; where: string | null };
+  /**
+   * A MATCH clause binding `p` to every shortest path from `a` (id $from) to `b` (id
+   * $to) over relations that are not retracted.
+   */
   allShortestPaths(maxLength: number, types: readonly string[] | null): string;
   /** Converts a string parameter to a stored value of `type` (parameters travel as strings). */
   cast(type: ValueType, expr: string): string;

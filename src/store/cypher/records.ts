@@ -1,5 +1,5 @@
 import type { AttributeSpec, Ontology } from '../../ontology/ontology.js';
-import type { AttributeValue, CitationRecord, EntityRecord, RelationRecord } from '../graph-store.js';
+import type { AttributeValue, ChangeRecord, CitationRecord, EntityRecord, RelationRecord } from '../graph-store.js';
 
 /**
  * Property maps to domain records, the same for every backend once its decoder has
@@ -46,6 +46,7 @@ export function entityFromProps(ontology: Ontology, node: Props, read: Reader): 
     description: str(node.description),
     sources: citations(node.sources),
     attributes,
+    ...(typeof node.mergedInto === 'string' ? { mergedInto: node.mergedInto } : {}),
   };
 }
 
@@ -54,5 +55,23 @@ export function relationFromProps(ontology: Ontology, rel: Props, type: string, 
   for (const spec of ontology.relationAttributes) attributes[spec.name] = read(spec, rel[spec.name]);
   const refs: Record<string, string | null> = {};
   for (const name of ontology.relationRefs) refs[name] = str(rel[name]);
-  return { id: String(rel.id), type, from, to, sources: citations(rel.sources), refs, attributes };
+  const retraction =
+    typeof rel.retractedAt === 'string'
+      ? { at: rel.retractedAt, by: String(rel.retractedBy ?? ''), reason: String(rel.retractionReason ?? '') }
+      : null;
+  return { id: String(rel.id), type, from, to, sources: citations(rel.sources), refs, attributes, addedBy: str(rel.addedBy), retraction };
+}
+
+export function changeFromProps(c: Props): ChangeRecord {
+  const json = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : null);
+  return {
+    id: String(c.id),
+    at: String(c.at),
+    actor: String(c.actor),
+    operation: String(c.operation) as ChangeRecord['operation'],
+    entityIds: Array.isArray(c.entityIds) ? c.entityIds.map(String) : [],
+    relationId: str(c.relationId),
+    before: json(c.before),
+    after: json(c.after),
+  };
 }

@@ -1,5 +1,5 @@
 import type { AttributeSpec, Ontology } from '../../ontology/ontology.js';
-import type { AttributeValue, Direction, EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../graph-store.js';
+import type { AttributeValue, ChangeRecord, Direction, EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../graph-store.js';
 import { searchKeys, skeleton } from '../search/normalize.js';
 import { checkedTypes, type Dialect } from './dialect.js';
 import type { Statement } from './executor.js';
@@ -50,13 +50,17 @@ export class Statements {
     return types ? checkedTypes(this.ontology, types) : this.allTypes;
   }
 
+  /** Entities by id; for an id merged into another entity, `t` is the survivor. */
   getEntities(ids: readonly string[]): Statement {
-    return { cypher: 'MATCH (e:Entity) WHERE e.id IN $ids RETURN e', params: { ids: [...ids] } };
+    return {
+      cypher: 'MATCH (e:Entity) WHERE e.id IN $ids OPTIONAL MATCH (t:Entity {id: e.mergedInto}) RETURN e, t',
+      params: { ids: [...ids] },
+    };
   }
 
   listEntities(kinds: readonly string[] | null, after: string | null, limit: number): Statement {
     return {
-      cypher: 'MATCH (e:Entity) WHERE e.kind IN $kinds AND e.id > $after RETURN e ORDER BY e.id LIMIT $limit',
+      cypher: 'MATCH (e:Entity) WHERE e.kind IN $kinds AND e.id > $after AND e.mergedInto IS NULL RETURN e ORDER BY e.id LIMIT $limit',
       params: { kinds: [...(kinds ?? this.allKinds)], after: after ?? '', limit },
     };
   }
@@ -65,18 +69,30 @@ export class Statements {
     return this.dialect.searchCandidates(text, kinds ?? this.allKinds);
   }
 
+  private active(includeRetracted: boolean): string {
+    return includeRetracted ? '' : ' AND r.retractedAt IS NULL';
+  }
+
   /** Relations touching `ids`, always matched in their stored direction: `a` is from, `b` is to. */
-  relationsOf(ids: readonly string[], types: readonly string[] | null, direction: Direction): Statement {
+  relationsOf(ids: readonly string[], types: readonly string[] | null, direction: Direction, includeRetracted = false): Statement {
     const d = this.dialect;
     const match = (end: 'a' | 'b') =>
-      `MATCH (a:Entity)-[${d.rel('r')}]->(b:Entity) WHERE ${end}.id IN $ids AND ${d.relType('r')} IN $types RETURN a, r, b`;
+      `MATCH (a:Entity)-[${d.rel('r')}]->(b:Entity) WHERE ${end}.id IN $ids AND ${d.relType('r')} IN $types${this.active(includeRetracted)} RETURN a, r, b`;
     const cypher = direction === 'OUT' ? match('a') : direction === 'IN' ? match('b') : `${match('a')} UNION ${match('b')}`;
     return { cypher, params: { ids: [...ids], types: this.types(types) } };
   }
 
-  listRelations(q: { types: readonly string[] | null; from: string | null; to: string | null; after: string | null; limit: number }): Statement {
+  listRelations(q: {
+    types: readonly string[] | null;
+    from: string | null;
+    to: string | null;
+    after: string | null;
+    limit: number;
+    includeRetracted?: boolean;
+  }): Statement {
     const d = this.dialect;
     const where = [`${d.relType('r')} IN $types`, 'r.id > $after'];
+    if (!q.includeRetracted) where.push('r.retractedAt IS NULL');
     const params: Record<string, unknown> = { types: this.types(q.types), after: q.after ?? '', limit: q.limit };
     if (q.from !== null) {
       where.push('a.id = $from');
@@ -94,9 +110,9 @@ export class Statements {
 
   /** The start entity and every entity within `depth` hops, one row each. */
   reach(id: string, depth: number, types: readonly string[] | null): Statement {
-    const pattern = this.dialect.reach(boundedInt('depth', depth, 1, 3), types ? checkedTypes(this.ontology, types) : null);
+    const { pattern, where } = this.dialect.reach(boundedInt('depth', depth, 1, 3), types ? checkedTypes(this.ontology, types) : null);
     return {
-      cypher: `MATCH (s:Entity {id: $id}) OPTIONAL MATCH (s)${pattern}(m:Entity) RETURN DISTINCT s, m`,
+      cypher: `MATCH (s:Entity {id: $id}) OPTIONAL MATCH (s)${pattern}(m:Entity)${where ? ` WHERE ${where}` : ''} RETURN DISTINCT s, m`,
       params: { id },
     };
   }
@@ -105,7 +121,7 @@ export class Statements {
   relationsAmong(ids: readonly string[], types: readonly string[] | null): Statement {
     const d = this.dialect;
     return {
-      cypher: `MATCH (a:Entity)-[${d.rel('r')}]->(b:Entity) WHERE a.id IN $ids AND b.id IN $ids AND ${d.relType('r')} IN $types RETURN a, r, b`,
+      cypher: `MATCH (a:Entity)-[${d.rel('r')}]->(b:Entity) WHERE a.id IN $ids AND b.id IN $ids AND ${d.relType('r')} IN $types${this.active(false)} RETURN a, r, b`,
       params: { ids: [...ids], types: this.types(types) },
     };
   }
@@ -114,6 +130,20 @@ export class Statements {
     const d = this.dialect;
     const match = d.allShortestPaths(boundedInt('maxLength', maxLength, 1, 6), types ? checkedTypes(this.ontology, types) : null);
     return { cypher: `${match} RETURN nodes(p) AS ns, ${d.pathRels('p')} AS rs LIMIT $limit`, params: { from, to, limit } };
+  }
+
+  getRelation(id: string): Statement {
+    return { cypher: `MATCH (a:Entity)-[${this.dialect.rel('r')}]->(b:Entity) WHERE r.id = $id RETURN a, r, b`, params: { id } };
+  }
+
+  changes(q: { since: string | null; entity: string | null; after: string | null; limit: number }): Statement {
+    const where = ['c.id > $after', 'c.at >= $since'];
+    const params: Record<string, unknown> = { after: q.after ?? '', since: q.since ?? '', limit: q.limit };
+    if (q.entity !== null) {
+      where.push('$entity IN c.entityIds');
+      params.entity = q.entity;
+    }
+    return { cypher: `MATCH (c:Change) WHERE ${where.join(' AND ')} RETURN c ORDER BY c.id LIMIT $limit`, params };
   }
 
   getSources(ids: readonly string[]): Statement {
@@ -186,12 +216,19 @@ export class Statements {
 
   /** The statement that creates relations of `type` (or of any type, if null). */
   createRelationsOfType(type: string | null, relations: readonly RelationRecord[]): Statement {
-    const props = ['id: row.id', 'sources: row.sources'];
+    const props = ['id: row.id', 'sources: row.sources', 'addedBy: row.addedBy'];
     if (type === null) props.push('type: row.type');
     for (const name of this.ontology.relationRefs) props.push(`${prop(name)}: row.${prop(name)}`);
     for (const spec of this.ontology.relationAttributes) props.push(`${prop(spec.name)}: ${this.castRow(spec)}`);
     const rows = relations.map((r) => {
-      const row: Record<string, string | string[] | null> = { id: r.id, type: r.type, from: r.from, to: r.to, sources: JSON.stringify(r.sources) };
+      const row: Record<string, string | string[] | null> = {
+        id: r.id,
+        type: r.type,
+        from: r.from,
+        to: r.to,
+        sources: JSON.stringify(r.sources),
+        addedBy: r.addedBy ?? null,
+      };
       for (const name of this.ontology.relationRefs) row[name] = r.refs[name] ?? null;
       for (const spec of this.ontology.relationAttributes) row[spec.name] = encode(r.attributes[spec.name]);
       return row;
@@ -205,21 +242,58 @@ export class Statements {
     };
   }
 
+  retractRelation(id: string, reason: string, by: string, at: string): Statement {
+    return {
+      cypher: `MATCH ()-[${this.dialect.rel('r')}]->() WHERE r.id = $id SET r.retractedAt = $at, r.retractedBy = $by, r.retractionReason = $reason`,
+      params: { id, reason, by, at },
+    };
+  }
+
+  /** Points the duplicate, and anything already merged into it, at the survivor. */
+  redirectEntity(duplicate: string, survivor: string): Statement {
+    return {
+      cypher: 'MATCH (e:Entity) WHERE e.id = $duplicate OR e.mergedInto = $duplicate SET e.mergedInto = $survivor',
+      params: { duplicate, survivor },
+    };
+  }
+
+  /** Moves entity references held in relation properties (`claimedBy`) to the survivor. */
+  redirectRefs(duplicate: string, survivor: string): Statement[] {
+    return this.ontology.relationRefs.map((name) => ({
+      cypher: `MATCH ()-[${this.dialect.rel('r')}]->() WHERE r.${prop(name)} = $duplicate SET r.${prop(name)} = $survivor`,
+      params: { duplicate, survivor },
+    }));
+  }
+
+  createChange(c: ChangeRecord): Statement {
+    return {
+      cypher:
+        'CREATE (c:Change {id: $id, at: $at, actor: $actor, operation: $operation, entityIds: $entityIds, ' +
+        'relationId: $relationId, before: $before, after: $after})',
+      params: {
+        id: c.id,
+        at: c.at,
+        actor: c.actor,
+        operation: c.operation,
+        entityIds: [...c.entityIds],
+        relationId: c.relationId,
+        before: c.before === null || c.before === undefined ? null : JSON.stringify(c.before),
+        after: c.after === null || c.after === undefined ? null : JSON.stringify(c.after),
+      },
+    };
+  }
+
   recordFingerprint(key: string, value: string): Statement {
     return { cypher: 'MERGE (m:Meta {key: $key}) SET m.value = $value', params: { key, value } };
   }
 
-  /** All the writes of one batch, in order. */
-  load(batch: GraphBatch, key: string, fingerprint: string): { before: Statement[]; creates: Statement[]; after: Statement[] } {
+  /** The writes of one batch (or chunk of one), in order: upserts, then relation creates. */
+  loadChunk(batch: GraphBatch): { before: Statement[]; creates: Statement[] } {
     const before: Statement[] = [];
     if (batch.sources.length > 0) before.push(this.upsertSources(batch.sources));
     if (batch.entities.length > 0) before.push(this.upsertEntities(batch.entities));
     // Replacing by id keeps a re-load idempotent even if a relation's ends changed.
     if (batch.relations.length > 0) before.push(this.deleteRelations(batch.relations.map((r) => r.id)));
-    return {
-      before,
-      creates: batch.relations.length > 0 ? this.createRelations(batch.relations) : [],
-      after: [this.recordFingerprint(key, fingerprint)],
-    };
+    return { before, creates: batch.relations.length > 0 ? this.createRelations(batch.relations) : [] };
   }
 }

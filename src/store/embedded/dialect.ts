@@ -36,12 +36,17 @@ export function tableSpecs(ontology: Ontology): TableSpec[] {
     ['sources', 'STRING'],
     ['searchKeys', 'STRING[]'],
     ['searchText', 'STRING'],
+    ['mergedInto', 'STRING'],
     ...ontology.entityAttributes.map((a): [string, string] => [a.name, COLUMN_TYPES[a.type]]),
   ];
   const relationCols: Array<[string, string]> = [
     ['id', 'STRING'],
     ['type', 'STRING'],
     ['sources', 'STRING'],
+    ['addedBy', 'STRING'],
+    ['retractedAt', 'STRING'],
+    ['retractedBy', 'STRING'],
+    ['retractionReason', 'STRING'],
     ...ontology.relationRefs.map((r): [string, string] => [r, 'STRING']),
     ...ontology.relationAttributes.map((a): [string, string] => [a.name, COLUMN_TYPES[a.type]]),
   ];
@@ -55,11 +60,17 @@ export function tableSpecs(ontology: Ontology): TableSpec[] {
       ddl: 'CREATE NODE TABLE IF NOT EXISTS SourceDocument(id STRING PRIMARY KEY, title STRING, publisher STRING, published STRING, via STRING, url STRING)',
     },
     { table: 'Meta', columns: [], ddl: 'CREATE NODE TABLE IF NOT EXISTS Meta(key STRING PRIMARY KEY, value STRING)' },
+    {
+      table: 'Change',
+      columns: [],
+      ddl: 'CREATE NODE TABLE IF NOT EXISTS Change(id STRING PRIMARY KEY, at STRING, actor STRING, operation STRING, entityIds STRING[], relationId STRING, before STRING, after STRING)',
+    },
   ];
 }
 
 /** LadybugDB evaluates no parameters inside a recursive pattern's predicate: types go in as literals. */
-const typeFilter = (types: readonly string[] | null) => (types ? ` (r, n | WHERE r.type IN [${types.map((t) => `'${t}'`).join(', ')}])` : '');
+const relFilter = (types: readonly string[] | null) =>
+  ` (r, n | WHERE r.retractedAt IS NULL${types ? ` AND r.type IN [${types.map((t) => `'${t}'`).join(', ')}]` : ''})`;
 
 export const ladybugDialect: Dialect = {
   name: 'embedded',
@@ -68,14 +79,14 @@ export const ladybugDialect: Dialect = {
   relType: (v) => `${v}.type`,
   pathRels: (p) => `rels(${p})`,
   // SHORTEST reaches each entity once, so the cost follows the answer's size.
-  reach: (depth, types) => `-[:Relation* SHORTEST 1..${depth}${typeFilter(types)}]-`,
+  reach: (depth, types) => ({ pattern: `-[:Relation* SHORTEST 1..${depth}${relFilter(types)}]-`, where: null }),
   allShortestPaths: (maxLength, types) =>
-    `MATCH p = (a:Entity {id: $from})-[:Relation* ALL SHORTEST 1..${maxLength}${typeFilter(types)}]-(b:Entity {id: $to})`,
+    `MATCH p = (a:Entity {id: $from})-[:Relation* ALL SHORTEST 1..${maxLength}${relFilter(types)}]-(b:Entity {id: $to})`,
   cast: (type, expr) => (CASTS[type] ? `CAST(${expr} AS ${CASTS[type]})` : expr),
   relationTypeInPattern: false,
   // No full-text index: every entity of the kinds is a candidate for the shared scorer.
   searchCandidates: (_text, kinds) => ({
-    cypher: 'MATCH (e:Entity) WHERE e.kind IN $kinds RETURN e.id AS id, e.name AS name, e.searchKeys AS keys',
+    cypher: 'MATCH (e:Entity) WHERE e.kind IN $kinds AND e.mergedInto IS NULL RETURN e.id AS id, e.name AS name, e.searchKeys AS keys',
     params: { kinds: [...kinds] },
   }),
   decode: ladybugDecoder,

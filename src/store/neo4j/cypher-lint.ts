@@ -45,9 +45,21 @@ export function lintStatements(ontology: Ontology, entries: readonly CatalogEntr
     'url',
     'key',
     'value',
+    'mergedInto',
+    'addedBy',
+    'retractedAt',
+    'retractedBy',
+    'retractionReason',
+    'at',
+    'actor',
+    'operation',
+    'entityIds',
+    'relationId',
+    'before',
+    'after',
   ];
   const base = {
-    labels: ['Entity', 'SourceDocument', 'Meta'],
+    labels: ['Entity', 'SourceDocument', 'Meta', 'Change'],
     relationshipTypes: ontology.relationTypes.map((t) => t.name),
     propertyKeys: [...new Set(propertyKeys)],
     // The package's catalogue of Neo4j 5's built-in functions and procedures.

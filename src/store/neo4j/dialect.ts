@@ -21,6 +21,7 @@ function schema(ontology: Ontology): string[] {
     'CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (e:Entity) REQUIRE e.id IS UNIQUE',
     'CREATE CONSTRAINT source_document_id IF NOT EXISTS FOR (s:SourceDocument) REQUIRE s.id IS UNIQUE',
     'CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (m:Meta) REQUIRE m.key IS UNIQUE',
+    'CREATE CONSTRAINT change_id IF NOT EXISTS FOR (c:Change) REQUIRE c.id IS UNIQUE',
     'CREATE INDEX entity_kind IF NOT EXISTS FOR (e:Entity) ON (e.kind)',
     // Relationship property indexes are per type: one for each RelationType's ids.
     ...ontology.relationTypes.map((t) => `CREATE INDEX relation_id_${t.name.toLowerCase()} IF NOT EXISTS FOR ()-[r:${t.name}]-() ON (r.id)`),
@@ -51,15 +52,17 @@ export const neo4jDialect: Dialect = {
   relType: (v) => `type(${v})`,
   pathRels: (p) => `relationships(${p})`,
   // With DISTINCT endpoints Neo4j prunes the expansion to a breadth-first search.
-  reach: (depth, types) => `-[${typeUnion(types)}*1..${depth}]-`,
+  reach: (depth, types) => ({ pattern: `-[rs${typeUnion(types)}*1..${depth}]-`, where: 'all(x IN rs WHERE x.retractedAt IS NULL)' }),
+  // A predicate on all relationships of the path is applied during the shortest-path search.
   allShortestPaths: (maxLength, types) =>
-    `MATCH p = allShortestPaths((a:Entity {id: $from})-[${typeUnion(types)}*1..${maxLength}]-(b:Entity {id: $to}))`,
+    `MATCH p = allShortestPaths((a:Entity {id: $from})-[${typeUnion(types)}*1..${maxLength}]-(b:Entity {id: $to})) ` +
+    'WHERE all(x IN relationships(p) WHERE x.retractedAt IS NULL)',
   cast: (type, expr) => (CASTS[type] ? `${CASTS[type]}(${expr})` : expr),
   relationTypeInPattern: true,
   searchCandidates: (text, kinds) => ({
     cypher:
       `CALL db.index.fulltext.queryNodes('${FULLTEXT_INDEX}', $query, {limit: 200}) YIELD node ` +
-      'WHERE node.kind IN $kinds RETURN node.id AS id, node.name AS name, node.searchKeys AS keys',
+      'WHERE node.kind IN $kinds AND node.mergedInto IS NULL RETURN node.id AS id, node.name AS name, node.searchKeys AS keys',
     params: { query: luceneQuery(text), kinds: [...kinds] },
   }),
   decode: neo4jDecoder,

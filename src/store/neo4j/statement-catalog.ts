@@ -40,12 +40,16 @@ export function neo4jStatementCatalog(ontology: Ontology): CatalogEntry[] {
   add('listEntities', s.listEntities(null, null, 20));
   add('listEntities (kinds, after)', s.listEntities(['PARTY'], 'x', 20));
   add('searchCandidates', s.searchCandidates('Nazarbaev', null));
-  for (const direction of ['OUT', 'IN', 'BOTH'] as const) add(`relationsOf ${direction}`, s.relationsOf(['a'], someTypes, direction));
-  for (const from of [null, 'a']) {
-    for (const to of [null, 'b']) {
-      add(`listRelations from=${from ? 'set' : 'any'} to=${to ? 'set' : 'any'}`, s.listRelations({ types: null, from, to, after: null, limit: 21 }));
+  for (const includeRetracted of [false, true]) {
+    const r = includeRetracted ? ' (with retracted)' : '';
+    for (const direction of ['OUT', 'IN', 'BOTH'] as const) add(`relationsOf ${direction}${r}`, s.relationsOf(['a'], someTypes, direction, includeRetracted));
+    for (const from of [null, 'a']) {
+      for (const to of [null, 'b']) {
+        add(`listRelations from=${from ? 'set' : 'any'} to=${to ? 'set' : 'any'}${r}`, s.listRelations({ types: null, from, to, after: null, limit: 21, includeRetracted }));
+      }
     }
   }
+  add('getRelation', s.getRelation('r'));
   for (let depth = 1; depth <= 3; depth += 1) {
     add(`reach depth ${depth}`, s.reach('a', depth, null));
     add(`reach depth ${depth} (types)`, s.reach('a', depth, someTypes));
@@ -63,5 +67,11 @@ export function neo4jStatementCatalog(ontology: Ontology): CatalogEntry[] {
   add('deleteRelations', s.deleteRelations(['r']));
   for (const t of ontology.relationTypes) add(`createRelationsOfType ${t.name}`, s.createRelationsOfType(t.name, [relation(t.name)]));
   add('recordFingerprint', s.recordFingerprint('seed:x', 'f'));
+  add('retractRelation', s.retractRelation('r', 'wrong', 'curator-1', '2026-01-01T00:00:00.000Z'));
+  add('redirectEntity', s.redirectEntity('d', 's'));
+  s.redirectRefs('d', 's').forEach((st, i) => add(`redirectRefs #${i + 1}`, st));
+  add('createChange', s.createChange({ id: 'c', at: 't', actor: 'a', operation: 'ADD_SOURCE', entityIds: [], relationId: null, before: null, after: {} }));
+  add('changes', s.changes({ since: null, entity: null, after: null, limit: 50 }));
+  add('changes (entity)', s.changes({ since: '2026', entity: 'e', after: 'c', limit: 50 }));
   return entries;
 }
