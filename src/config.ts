@@ -1,4 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
+import { parseApiKeys, type ApiKey } from './auth/api-keys.js';
 import { projectRoot } from './paths.js';
 
 /** Settings from the environment, validated once at start. */
@@ -9,12 +10,58 @@ export interface Neo4jSettings {
   database: string | null;
 }
 
+/**
+ * Limits for a public endpoint. The defaults admit every query in the README and the
+ * explorer's introspection, and refuse what only an attacker or a runaway script sends.
+ */
+export interface Guards {
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** Deepest selection nesting (fragments followed; introspection not counted). */
+  maxDepth: number;
+  maxAliases: number;
+  /** Lexical tokens in one document. */
+  maxTokens: number;
+  maxDirectives: number;
+  /** Estimated work of a query, where list fields multiply what they select by `first` (or 10). */
+  maxCost: number;
+  /** Requests per client address per minute; 0 turns rate limiting off. */
+  rateLimitPerMinute: number;
+}
+
+export const DEFAULT_GUARDS: Guards = {
+  maxBodyBytes: 100_000,
+  maxDepth: 10,
+  maxAliases: 15,
+  maxTokens: 2_000,
+  maxDirectives: 20,
+  maxCost: 50_000,
+  rateLimitPerMinute: 300,
+};
+
+const GUARD_VARIABLES: Record<keyof Guards, string> = {
+  maxBodyBytes: 'MAX_BODY_BYTES',
+  maxDepth: 'MAX_QUERY_DEPTH',
+  maxAliases: 'MAX_ALIASES',
+  maxTokens: 'MAX_TOKENS',
+  maxDirectives: 'MAX_DIRECTIVES',
+  maxCost: 'MAX_QUERY_COST',
+  rateLimitPerMinute: 'RATE_LIMIT_PER_MINUTE',
+};
+
 export interface Config {
   port: number;
   host: string;
   dataDir: string;
   seedsDir: string;
   production: boolean;
+  /** Keys that may write (`API_KEYS`); empty means the graph is read-only. */
+  apiKeys: readonly ApiKey[];
+  /** Browser origins allowed to call the API from other sites (`CORS_ORIGINS`). */
+  corsOrigins: readonly string[];
+  guards: Guards;
+  /** Take the client address from X-Forwarded-For (behind a reverse proxy), for rate limiting. */
+  trustProxy: boolean;
   /** Set when NEO4J_URI selects the Neo4j backend; otherwise the embedded database is used. */
   neo4j: Neo4jSettings | null;
 }
@@ -38,6 +85,31 @@ function neo4jSettings(env: NodeJS.ProcessEnv): Neo4jSettings | null {
 
 export class ConfigError extends Error {}
 
+function guards(env: NodeJS.ProcessEnv): Guards {
+  const out = { ...DEFAULT_GUARDS };
+  for (const [key, name] of Object.entries(GUARD_VARIABLES) as Array<[keyof Guards, string]>) {
+    const text = env[name];
+    if (text === undefined || text === '') continue;
+    const value = Number(text);
+    const min = key === 'rateLimitPerMinute' ? 0 : 1;
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) {
+      throw new ConfigError(`${name} must be a whole number of at least ${min}, got ${JSON.stringify(text)}`);
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+function corsOrigins(env: NodeJS.ProcessEnv): string[] {
+  const list = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of list) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError(`CORS_ORIGINS must list origins like https://example.org (no path) or *, got ${JSON.stringify(origin)}`);
+    }
+  }
+  return list;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const portText = env.PORT ?? '4000';
   const port = Number(portText);
@@ -55,6 +127,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: dir('DATA_DIR', join(projectRoot, 'data')),
     seedsDir: dir('SEEDS_DIR', join(projectRoot, 'seeds')),
     production: env.NODE_ENV === 'production',
+    apiKeys: parseApiKeys(env.API_KEYS ?? '', (message) => new ConfigError(message)),
+    corsOrigins: corsOrigins(env),
+    guards: guards(env),
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     neo4j: neo4jSettings(env),
   };
 }

@@ -2,20 +2,23 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { Config } from './config.js';
+import { authenticate } from './auth/api-keys.js';
+import { DEFAULT_GUARDS, type Config } from './config.js';
 import { createContext, type RequestContext } from './graphql/context.js';
 import { EXAMPLE_QUERY } from './graphql/example-query.js';
+import { guardSetup } from './graphql/guards.js';
 import { maskErrors } from './graphql/plugins/mask-errors.js';
+import { requireRolePlugin } from './graphql/plugins/require-role.js';
 import { roundTripsPlugin } from './graphql/plugins/round-trips.js';
 import { storeUnavailablePlugin } from './graphql/plugins/store-unavailable.js';
 import { createResolvers } from './graphql/resolvers.js';
 import { ASSET_PREFIX, serveExplorerAsset, serveExplorerPage, wantsExplorer } from './http/explorer-route.js';
+import { handleCors } from './http/cors.js';
 import { graphqlRoute } from './http/graphql-route.js';
+import { createRateLimit } from './http/rate-limit.js';
 import { sendJson, sendRequestError } from './http/respond.js';
 import type { Ontology } from './ontology/ontology.js';
 import type { GraphStore } from './store/graph-store.js';
-
-export const MAX_BODY_BYTES = 1_000_000;
 
 export interface RunningServer {
   url: string;
@@ -24,7 +27,8 @@ export interface RunningServer {
 }
 
 export interface ServerOptions {
-  config: Pick<Config, 'port' | 'host' | 'production'>;
+  /** Settings left out take their defaults: no API keys (read-only), no CORS origins, default guards. */
+  config: Pick<Config, 'port' | 'host' | 'production'> & Partial<Pick<Config, 'apiKeys' | 'corsOrigins' | 'trustProxy'>> & { guards?: Partial<Config['guards']> };
   store: GraphStore;
   ontology: Ontology;
   log?: (line: string) => void;
@@ -32,13 +36,24 @@ export interface ServerOptions {
 
 /** Apollo Server on node:http: `/graphql` (API, and the explorer for browsers) and `/health`. */
 export async function startServer({ config, store, ontology, log = console.error }: ServerOptions): Promise<RunningServer> {
+  const guards = { ...DEFAULT_GUARDS, ...config.guards };
+  const apiKeys = config.apiKeys ?? [];
+  const limits = guardSetup<RequestContext>(guards);
   const apollo = new ApolloServer<RequestContext>({
     typeDefs: ontology.sdl,
     resolvers: createResolvers(ontology),
     includeStacktraceInErrorResponses: false,
     introspection: !config.production,
+    // No "did you mean" field suggestions in production: they spell out the schema introspection hides.
+    hideSchemaDetailsFromClientErrors: config.production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     formatError: maskErrors(log),
     plugins: [
+      requireRolePlugin(),
+      ...limits.plugins,
       roundTripsPlugin(),
       storeUnavailablePlugin(),
       // The explorer is our own offline page (http/explorer-route.ts), not Apollo's CDN one.
@@ -47,13 +62,20 @@ export async function startServer({ config, store, ontology, log = console.error
   });
   await apollo.start();
 
-  const graphql = graphqlRoute({ apollo, context: async () => createContext(store, ontology), maxBodyBytes: MAX_BODY_BYTES });
+  const graphql = graphqlRoute({
+    apollo,
+    context: async (req) => createContext(store, ontology, authenticate(apiKeys, req.headers.authorization)),
+    maxBodyBytes: guards.maxBodyBytes,
+  });
+  const rateLimit = createRateLimit(guards.rateLimitPerMinute, config.trustProxy ?? false);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const explorer = !config.production;
     if (url.pathname === '/graphql') {
+      if (handleCors(req, res, config.corsOrigins ?? [])) return;
       if (explorer && wantsExplorer(req, url)) return serveExplorerPage(res, '/graphql', EXAMPLE_QUERY);
+      if (!(await rateLimit.admit(req, res))) return;
       return graphql(req, res, url);
     }
     if (explorer && url.pathname.startsWith(ASSET_PREFIX) && serveExplorerAsset(res, url.pathname.slice(ASSET_PREFIX.length))) return;

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_BODY_BYTES } from '../src/server.js';
+import { DEFAULT_GUARDS } from '../src/config.js';
 import { startTestServer, type TestServer } from './support/server.js';
+
+const MAX_BODY_BYTES = DEFAULT_GUARDS.maxBodyBytes;
 
 /** GraphQL over HTTP as the specification describes it, on the real server. */
 describe('GraphQL over HTTP', () => {

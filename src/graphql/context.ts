@@ -1,3 +1,4 @@
+import type { Authentication } from '../auth/api-keys.js';
 import type { Ontology } from '../ontology/ontology.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { createLoaders, type Loaders } from './loaders.js';
@@ -6,8 +7,10 @@ export interface RequestContext {
   store: GraphStore;
   ontology: Ontology;
   loaders: Loaders;
+  /** Who sent the request, from its `Authorization` header. */
+  auth: Authentication;
 }
 
-export function createContext(store: GraphStore, ontology: Ontology): RequestContext {
-  return { store, ontology, loaders: createLoaders(store) };
+export function createContext(store: GraphStore, ontology: Ontology, auth: Authentication = { kind: 'anonymous' }): RequestContext {
+  return { store, ontology, loaders: createLoaders(store), auth };
 }

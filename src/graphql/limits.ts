@@ -11,6 +11,8 @@ export const LIMITS = {
   depth: { min: 1, max: 3 },
   pathLength: { min: 1, max: 6 },
   paths: { min: 1, max: 50 },
+  reasonLength: { min: 1, max: 500 },
+  sinceLength: 40,
   idLength: 256,
   cursorLength: 512,
 } as const;

@@ -12,6 +12,8 @@ export interface Loaders {
   /** Puts entities a store call already returned into the cache, saving a round trip. */
   primeEntities(entities: readonly EntityRecord[]): void;
   primeRelationEnds(result: RelationsResult): RelationRecord[];
+  /** Drops everything cached, after a write made it stale. */
+  clearAll(): void;
 }
 
 export interface RelationsKey {
@@ -78,5 +80,10 @@ export function createLoaders(store: GraphStore): Loaders {
     { cacheKeyFn: (k) => `${filterKey(k)}|${k.id}` },
   );
 
-  return { entity, source, relations, primeEntities, primeRelationEnds };
+  const clearAll = () => {
+    entity.clearAll();
+    source.clearAll();
+    relations.clearAll();
+  };
+  return { entity, source, relations, primeEntities, primeRelationEnds, clearAll };
 }

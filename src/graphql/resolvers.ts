@@ -3,13 +3,24 @@ import type { EntityRecord, RelationRecord } from '../store/graph-store.js';
 import type { RequestContext } from './context.js';
 import { decodeCursor, encodeCursor, type CursorScope } from './cursor.js';
 import type { Resolvers } from './generated/types.js';
+import { badInput } from './errors.js';
 import { checkId, checkText, inRange, LIMITS } from './limits.js';
-import { PartialDate } from './scalars.js';
+import { mutationResolvers } from './mutations.js';
+import { JsonScalar, PartialDate } from './scalars.js';
 
 /**
  * Thin resolvers: check arguments against the limits, call one store operation, and
  * leave fan-out (relations, ends, sources) to the per-request loaders.
  */
+
+const TIMESTAMP = /^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
+
+/** `since` as a UTC ISO timestamp; a date alone means its start. */
+function checkSince(since: string): string {
+  const time = since.length <= LIMITS.sinceLength && TIMESTAMP.test(since) ? Date.parse(since.length === 4 ? `${since}-01-01` : since) : NaN;
+  if (Number.isNaN(time)) throw badInput(`since must be an ISO 8601 date or timestamp such as 2012-01-15 or 2012-01-15T09:30:00Z, got ${JSON.stringify(since.slice(0, 50))}`, 'since');
+  return new Date(time).toISOString();
+}
 
 function page<T extends { id: string }>(scope: CursorScope, items: T[], limit: number) {
   const nodes = items.slice(0, limit);
@@ -60,6 +71,7 @@ function relationAttributeResolvers(ontology: Ontology) {
 export function createResolvers(ontology: Ontology): Resolvers {
   const resolvers: Resolvers = {
     PartialDate,
+    JSON: JsonScalar,
     Query: {
       entity: (_root, { id }, ctx) => ctx.loaders.entity.load(checkId('id', id)),
 
@@ -114,7 +126,20 @@ export function createResolvers(ontology: Ontology): Resolvers {
 
       source: (_root, { id }, ctx) => ctx.loaders.source.load(checkId('id', id)),
       sources: (_root, _args, ctx) => ctx.store.listSources(),
+
+      changes: async (_root, args, ctx) => {
+        const limit = inRange('first', args.first ?? 50, LIMITS.pageSize);
+        const items = await ctx.store.changes({
+          since: args.since ? checkSince(args.since) : null,
+          entity: args.entity ? checkId('entity', args.entity) : null,
+          after: decodeCursor('change', args.after),
+          limit: limit + 1,
+        });
+        return page('change', items, limit);
+      },
     },
+
+    Mutation: mutationResolvers(ontology),
 
     Entity: {
       __resolveType: (entity) => ontology.typeNameOfKind(entity.kind) as 'Person',

@@ -1,9 +1,12 @@
-import { GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+
+// Coercion errors carry no code of their own: Apollo Server then reports a bad variable
+// as BAD_USER_INPUT with status 400, and a bad literal as a validation error.
+const invalid = (message: string) => new GraphQLError(message);
 import { isPartialDate, PARTIAL_DATE_FORMAT } from '../ontology/partial-date.js';
-import { badInput } from './errors.js';
 
 function parse(value: unknown): string {
-  if (!isPartialDate(value)) throw badInput(`PartialDate must be ${PARTIAL_DATE_FORMAT}, got ${JSON.stringify(value)}`);
+  if (!isPartialDate(value)) throw invalid(`PartialDate must be ${PARTIAL_DATE_FORMAT}, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -13,7 +16,20 @@ export const PartialDate = new GraphQLScalarType<string, string>({
   serialize: (value) => parse(value),
   parseValue: (value) => parse(value),
   parseLiteral: (ast) => {
-    if (ast.kind !== Kind.STRING) throw badInput(`PartialDate must be a string (${PARTIAL_DATE_FORMAT})`);
+    if (ast.kind !== Kind.STRING) throw invalid(`PartialDate must be a string (${PARTIAL_DATE_FORMAT})`);
     return parse(ast.value);
+  },
+});
+
+/** Output-only: audit entries' before and after states, as stored. */
+export const JsonScalar = new GraphQLScalarType<unknown, unknown>({
+  name: 'JSON',
+  description: 'A JSON value.',
+  serialize: (value) => value,
+  parseValue: () => {
+    throw invalid('JSON values are only returned, never accepted');
+  },
+  parseLiteral: () => {
+    throw invalid('JSON values are only returned, never accepted');
   },
 });

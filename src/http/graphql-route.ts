@@ -6,7 +6,8 @@ import { sendRequestError } from './respond.js';
 
 export interface GraphqlRouteOptions<T extends object> {
   apollo: ApolloServer<T>;
-  context: () => Promise<T>;
+  /** Builds the per-request context, for example from the request's Authorization header. */
+  context: (req: IncomingMessage) => Promise<T>;
   maxBodyBytes: number;
 }
 
@@ -42,7 +43,7 @@ export function graphqlRoute<T extends object>({ apollo, context, maxBodyBytes }
     const result = await countRoundTrips(counter, () =>
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context,
+        context: () => context(req),
       }),
     );
     for (const [key, value] of result.headers) res.setHeader(key, value);

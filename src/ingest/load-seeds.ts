@@ -61,7 +61,8 @@ export async function loadSeeds(store: GraphStore, ontology: Ontology, dir: stri
     }
   }
   for (const p of pending) {
-    await store.load(p.batch, p.key, p.fingerprint);
+    const relations = p.batch.relations.map((r) => ({ ...r, addedBy: p.key }));
+    await store.load({ ...p.batch, relations }, p.key, p.fingerprint);
     outcomes.push({ file: p.file, status: 'loaded', entities: p.batch.entities.length, relations: p.batch.relations.length });
   }
   return outcomes.sort((a, b) => a.file.localeCompare(b.file));

@@ -21,19 +21,23 @@ export const LIMITS = {
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 
-type Path = Array<string | number>;
+export type Path = Array<string | number>;
 type Obj = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const pathText = (path: Path) =>
   path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${p}` : p), '');
 
-class Checker {
+/** Where problems are reported: a file that knows its lines, or a request's input. */
+export type Locator = Pick<ParsedFile, 'file' | 'lineOf'>;
+
+/** Collects every problem of one input, each located by file, line and field. */
+export class Checker {
   readonly problems: InputProblem[] = [];
-  constructor(private readonly parsed: ParsedFile) {}
+  constructor(private readonly at: Locator) {}
 
   fail(path: Path, message: string): void {
-    this.problems.push({ file: this.parsed.file, line: this.parsed.lineOf(path), field: pathText(path), message });
+    this.problems.push({ file: this.at.file, line: this.at.lineOf(path), field: pathText(path), message });
   }
 
   string(obj: Obj, key: string, path: Path, opts: { required?: boolean; max?: number } = {}): string | null {
@@ -75,13 +79,18 @@ class Checker {
     if (value === undefined || value === null) return null;
     switch (spec.type) {
       case 'int':
-        if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-        this.fail(fieldPath, 'expected a whole number');
-        return null;
-      case 'float':
-        if (typeof value === 'number' && Number.isFinite(value)) return value;
-        this.fail(fieldPath, 'expected a number');
-        return null;
+      case 'float': {
+        const whole = spec.type === 'int';
+        if (typeof value !== 'number' || !(whole ? Number.isSafeInteger(value) : Number.isFinite(value))) {
+          this.fail(fieldPath, whole ? 'expected a whole number' : 'expected a number');
+          return null;
+        }
+        if (spec.range && (value < spec.range.min || value > spec.range.max)) {
+          this.fail(fieldPath, `expected a number from ${spec.range.min} to ${spec.range.max}, got ${value}`);
+          return null;
+        }
+        return value;
+      }
       case 'boolean':
         if (typeof value === 'boolean') return value;
         this.fail(fieldPath, 'expected true or false');
@@ -165,7 +174,107 @@ export interface ValidateOptions {
   existingSources: readonly string[];
 }
 
+/** What the record checks need to know beyond the record itself. */
+export interface RecordContext {
+  ontology: Ontology;
+  /** The source a citation names when it names none (a seed file's own `source`). */
+  defaultSource: string | null;
+  knownSources: ReadonlySet<string>;
+}
+
 const SOURCE_FIELDS = new Set(['id', 'title', 'publisher', 'published', 'via', 'url', 'file']);
+
+export function checkSource(check: Checker, s: unknown, path: Path): SourceRecord | null {
+  if (!isObject(s)) {
+    check.fail(path, 'expected a mapping { id, title, publisher, published, via?, url? }');
+    return null;
+  }
+  check.unknownKeys(s, SOURCE_FIELDS, path, 'a source');
+  const id = check.id(s, 'id', path);
+  const title = check.string(s, 'title', path, { required: true, max: LIMITS.nameLength });
+  const publisher = check.string(s, 'publisher', path, { required: true, max: LIMITS.nameLength });
+  const published = check.string(s, 'published', path, { required: true });
+  if (published !== null && !isPartialDate(published)) check.fail([...path, 'published'], `expected ${PARTIAL_DATE_FORMAT}`);
+  const via = check.string(s, 'via', path, { max: LIMITS.nameLength });
+  const url = check.string(s, 'url', path, { max: LIMITS.nameLength });
+  return id && title && publisher && published && isPartialDate(published) ? { id, title, publisher, published, via, url } : null;
+}
+
+export function checkEntity(check: Checker, raw: unknown, path: Path, ctx: RecordContext): EntityRecord | null {
+  const { ontology } = ctx;
+  if (!isObject(raw)) {
+    check.fail(path, 'expected a mapping');
+    return null;
+  }
+  const id = check.id(raw, 'id', path);
+  const kind = check.string(raw, 'kind', path, { required: true });
+  const type = ontology.entityTypes.find((t) => t.kind === kind);
+  if (kind !== null && !type) check.fail([...path, 'kind'], `expected one of ${ontology.kinds.join(', ')}, got ${JSON.stringify(kind)}`);
+  const name = check.string(raw, 'name', path, { required: true, max: LIMITS.nameLength });
+  const aliasesRaw = raw.aliases ?? [];
+  let aliases: string[] = [];
+  if (!Array.isArray(aliasesRaw) || !aliasesRaw.every((a) => typeof a === 'string' && a.length > 0 && a.length <= LIMITS.nameLength)) {
+    check.fail([...path, 'aliases'], `expected a list of names of at most ${LIMITS.nameLength} characters`);
+  } else if (aliasesRaw.length > LIMITS.aliases) {
+    check.fail([...path, 'aliases'], `has more than ${LIMITS.aliases} aliases`);
+  } else aliases = aliasesRaw as string[];
+  const description = check.string(raw, 'description', path);
+  const citations = check.citations(raw.sources, path, ctx.defaultSource, ctx.knownSources);
+  if (!type || id === null || name === null) return null;
+  check.unknownKeys(raw, new Set(['id', 'kind', 'name', 'aliases', 'description', 'sources', ...type.attributes.map((a) => a.name)]), path, `a ${type.typeName}`);
+  const attributes: Record<string, AttributeValue> = {};
+  for (const spec of type.attributes) attributes[spec.name] = check.attribute(spec, raw[spec.name], path);
+  return { id, kind: type.kind, name, aliases, description, sources: citations, attributes };
+}
+
+/** Entity ids a raw relation refers to (its ends and `@ref` fields), for looking up their kinds. */
+export function referencedIds(raw: unknown, ontology: Ontology): string[] {
+  if (!isObject(raw)) return [];
+  return ['from', 'to', ...ontology.relationRefs].map((key) => raw[key]).filter((v): v is string => typeof v === 'string');
+}
+
+export function checkRelation(
+  check: Checker,
+  raw: unknown,
+  path: Path,
+  ctx: RecordContext & { kindOf: (id: string) => string | undefined },
+): RelationRecord | null {
+  const { ontology } = ctx;
+  if (!isObject(raw)) {
+    check.fail(path, 'expected a mapping');
+    return null;
+  }
+  const relationFields = new Set(['id', 'type', 'from', 'to', 'sources', ...ontology.relationRefs, ...ontology.relationAttributes.map((a) => a.name)]);
+  check.unknownKeys(raw, relationFields, path, 'a relation');
+  const id = check.id(raw, 'id', path);
+  const type = check.string(raw, 'type', path, { required: true });
+  if (type !== null && !ontology.relationType(type)) {
+    check.fail([...path, 'type'], `expected one of ${ontology.relationTypes.map((t) => t.name).join(', ')}, got ${JSON.stringify(type)}`);
+  }
+  const end = (key: string): string | null => {
+    const ref = check.id(raw, key, path);
+    if (ref !== null && !ctx.kindOf(ref)) {
+      check.fail([...path, key], `refers to entity ${JSON.stringify(ref)}, which does not exist`);
+      return null;
+    }
+    return ref;
+  };
+  const from = end('from');
+  const to = end('to');
+  const refs: Record<string, string | null> = {};
+  for (const name of ontology.relationRefs) refs[name] = raw[name] === undefined || raw[name] === null ? null : end(name);
+  const attributes: Record<string, AttributeValue> = {};
+  for (const spec of ontology.relationAttributes) attributes[spec.name] = check.attribute(spec, raw[spec.name], path);
+  const citations = check.citations(raw.sources, path, ctx.defaultSource, ctx.knownSources);
+  if (id === null || type === null || from === null || to === null || !ontology.relationType(type)) return null;
+  const fromKind = ctx.kindOf(from)!;
+  const toKind = ctx.kindOf(to)!;
+  if (!ontology.allows(type, fromKind, toKind)) {
+    check.fail([...path, 'type'], `${type} cannot join ${fromKind} -> ${toKind}; it joins ${ontology.describeJoins(type)}`);
+    return null;
+  }
+  return { id, type, from, to, sources: citations, refs, attributes };
+}
 
 export async function validateSeed(parsed: ParsedFile, opts: ValidateOptions): Promise<GraphBatch> {
   const { ontology } = opts;
@@ -178,26 +287,15 @@ export async function validateSeed(parsed: ParsedFile, opts: ValidateOptions): P
   check.unknownKeys(root, new Set(['source', 'entities', 'relations']), [], 'a seed file');
 
   const sources: SourceRecord[] = [];
-  let defaultSource: string | null = null;
   if (root.source !== undefined) {
-    const s = root.source;
-    if (!isObject(s)) check.fail(['source'], 'expected a mapping { id, title, publisher, published, via?, url? }');
-    else {
-      check.unknownKeys(s, SOURCE_FIELDS, ['source'], 'a source');
-      const id = check.id(s, 'id', ['source']);
-      const title = check.string(s, 'title', ['source'], { required: true, max: LIMITS.nameLength });
-      const publisher = check.string(s, 'publisher', ['source'], { required: true, max: LIMITS.nameLength });
-      const published = check.string(s, 'published', ['source'], { required: true });
-      if (published !== null && !isPartialDate(published)) check.fail(['source', 'published'], `expected ${PARTIAL_DATE_FORMAT}`);
-      const via = check.string(s, 'via', ['source'], { max: LIMITS.nameLength });
-      const url = check.string(s, 'url', ['source'], { max: LIMITS.nameLength });
-      if (id && title && publisher && published) {
-        sources.push({ id, title, publisher, published, via, url });
-        defaultSource = id;
-      }
-    }
+    const source = checkSource(check, root.source, ['source']);
+    if (source) sources.push(source);
   }
-  const knownSources = new Set([...opts.existingSources, ...sources.map((s) => s.id)]);
+  const ctx: RecordContext = {
+    ontology,
+    defaultSource: sources[0]?.id ?? null,
+    knownSources: new Set([...opts.existingSources, ...sources.map((s) => s.id)]),
+  };
 
   const list = (key: 'entities' | 'relations'): unknown[] => {
     const v = root[key];
@@ -213,79 +311,27 @@ export async function validateSeed(parsed: ParsedFile, opts: ValidateOptions): P
   const kindOf = new Map<string, string>();
   list('entities').forEach((raw, i) => {
     const path: Path = ['entities', i];
-    if (!isObject(raw)) return check.fail(path, 'expected a mapping');
-    const id = check.id(raw, 'id', path);
-    const kind = check.string(raw, 'kind', path, { required: true });
-    const type = ontology.entityTypes.find((t) => t.kind === kind);
-    if (kind !== null && !type) check.fail([...path, 'kind'], `expected one of ${ontology.kinds.join(', ')}, got ${JSON.stringify(kind)}`);
-    const name = check.string(raw, 'name', path, { required: true, max: LIMITS.nameLength });
-    const aliasesRaw = raw.aliases ?? [];
-    let aliases: string[] = [];
-    if (!Array.isArray(aliasesRaw) || !aliasesRaw.every((a) => typeof a === 'string' && a.length > 0 && a.length <= LIMITS.nameLength)) {
-      check.fail([...path, 'aliases'], `expected a list of names of at most ${LIMITS.nameLength} characters`);
-    } else if (aliasesRaw.length > LIMITS.aliases) {
-      check.fail([...path, 'aliases'], `has more than ${LIMITS.aliases} aliases`);
-    } else aliases = aliasesRaw as string[];
-    const description = check.string(raw, 'description', path);
-    const citations = check.citations(raw.sources, path, defaultSource, knownSources);
-    if (id !== null && kindOf.has(id)) check.fail([...path, 'id'], `duplicates the id of an earlier entity`);
-    if (!type || id === null || name === null) return;
-    check.unknownKeys(raw, new Set(['id', 'kind', 'name', 'aliases', 'description', 'sources', ...type.attributes.map((a) => a.name)]), path, `a ${type.typeName}`);
-    const attributes: Record<string, AttributeValue> = {};
-    for (const spec of type.attributes) attributes[spec.name] = check.attribute(spec, raw[spec.name], path);
-    kindOf.set(id, type.kind);
-    entities.push({ id, kind: type.kind, name, aliases, description, sources: citations, attributes });
+    const entity = checkEntity(check, raw, path, ctx);
+    if (!entity) return;
+    if (kindOf.has(entity.id)) return check.fail([...path, 'id'], 'duplicates the id of an earlier entity');
+    kindOf.set(entity.id, entity.kind);
+    entities.push(entity);
   });
 
   const rawRelations = list('relations');
-  const referenced = new Set<string>();
-  for (const raw of rawRelations) {
-    if (!isObject(raw)) continue;
-    for (const key of ['from', 'to', ...ontology.relationRefs]) {
-      const v = raw[key];
-      if (typeof v === 'string' && !kindOf.has(v)) referenced.add(v);
-    }
-  }
+  const referenced = new Set(rawRelations.flatMap((raw) => referencedIds(raw, ontology)).filter((id) => !kindOf.has(id)));
   const stored = referenced.size > 0 ? await opts.existingKinds([...referenced]) : new Map<string, string>();
-  const kindOfAny = (id: string) => kindOf.get(id) ?? stored.get(id);
+  const relationCtx = { ...ctx, kindOf: (id: string) => kindOf.get(id) ?? stored.get(id) };
 
   const relations: RelationRecord[] = [];
   const relationIds = new Set<string>();
-  const relationFields = new Set(['id', 'type', 'from', 'to', 'sources', ...ontology.relationRefs, ...ontology.relationAttributes.map((a) => a.name)]);
   rawRelations.forEach((raw, i) => {
     const path: Path = ['relations', i];
-    if (!isObject(raw)) return check.fail(path, 'expected a mapping');
-    check.unknownKeys(raw, relationFields, path, 'a relation');
-    const id = check.id(raw, 'id', path);
-    if (id !== null && relationIds.has(id)) check.fail([...path, 'id'], 'duplicates the id of an earlier relation');
-    if (id !== null) relationIds.add(id);
-    const type = check.string(raw, 'type', path, { required: true });
-    if (type !== null && !ontology.relationType(type)) {
-      check.fail([...path, 'type'], `expected one of ${ontology.relationTypes.map((t) => t.name).join(', ')}, got ${JSON.stringify(type)}`);
-    }
-    const end = (key: string): string | null => {
-      const ref = check.id(raw, key, path);
-      if (ref !== null && !kindOfAny(ref)) {
-        check.fail([...path, key], `refers to entity ${JSON.stringify(ref)}, which is neither in this file nor loaded`);
-        return null;
-      }
-      return ref;
-    };
-    const from = end('from');
-    const to = end('to');
-    const refs: Record<string, string | null> = {};
-    for (const name of ontology.relationRefs) refs[name] = raw[name] === undefined || raw[name] === null ? null : end(name);
-    const attributes: Record<string, AttributeValue> = {};
-    for (const spec of ontology.relationAttributes) attributes[spec.name] = check.attribute(spec, raw[spec.name], path);
-    const citations = check.citations(raw.sources, path, defaultSource, knownSources);
-    if (id === null || type === null || from === null || to === null || !ontology.relationType(type)) return;
-    const fromKind = kindOfAny(from)!;
-    const toKind = kindOfAny(to)!;
-    if (!ontology.allows(type, fromKind, toKind)) {
-      check.fail([...path, 'type'], `${type} cannot join ${fromKind} -> ${toKind}; it joins ${ontology.describeJoins(type)}`);
-      return;
-    }
-    relations.push({ id, type, from, to, sources: citations, refs, attributes });
+    const relation = checkRelation(check, raw, path, relationCtx);
+    if (!relation) return;
+    if (relationIds.has(relation.id)) return check.fail([...path, 'id'], 'duplicates the id of an earlier relation');
+    relationIds.add(relation.id);
+    relations.push(relation);
   });
 
   if (check.problems.length > 0) throw new InputError(check.problems);

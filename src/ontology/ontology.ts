@@ -30,6 +30,8 @@ export interface AttributeSpec {
   type: ValueType;
   /** Allowed values when the field's GraphQL type is an enum. */
   enumValues?: readonly string[];
+  /** Inclusive bounds of a numeric field, from `@range`. */
+  range?: { min: number; max: number };
   description?: string;
 }
 
@@ -87,10 +89,20 @@ function stringList(value: unknown, where: string): string[] {
   return value as string[];
 }
 
+function rangeOf(field: GraphQLField<unknown, unknown>, owner: string): { range?: { min: number; max: number } } {
+  const directive = field.astNode?.directives?.find((d) => d.name.value === 'range');
+  if (!directive) return {};
+  const { min, max } = directiveArgs(directive);
+  if (typeof min !== 'number' || typeof max !== 'number' || min > max) throw new Error(`ontology: ${owner}.${field.name}: @range needs min <= max`);
+  const named = getNamedType(field.type).name;
+  if (named !== 'Int' && named !== 'Float') throw new Error(`ontology: ${owner}.${field.name}: @range applies to Int and Float fields only`);
+  return { range: { min, max } };
+}
+
 function valueTypeOf(field: GraphQLField<unknown, unknown>, owner: string): AttributeSpec {
   const type = getNullableType(field.type);
   const named = getNamedType(field.type);
-  const base = { name: field.name, ...(field.description ? { description: field.description } : {}) };
+  const base = { name: field.name, ...(field.description ? { description: field.description } : {}), ...rangeOf(field, owner) };
   if (isListType(type)) {
     if (named.name === 'String') return { ...base, type: 'stringList' };
     throw new Error(`ontology: ${owner}.${field.name}: only lists of String can be stored`);

@@ -25,7 +25,7 @@ export type Scalars = {
 /** One write, recorded in the same transaction as the write itself. */
 export type Change = {
   __typename?: 'Change';
-  /** Name of the API key (never the key), or `import:<user>` for the command line. */
+  /** Name of the API key (never the key), or `import:<file>` for the bulk import. */
   actor: Scalars['String']['output'];
   after?: Maybe<Scalars['JSON']['output']>;
   /** ISO 8601 timestamp. */
@@ -769,6 +769,13 @@ export type JoinsDirectiveArgs = {
 
 export type JoinsDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = JoinsDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type RangeDirectiveArgs = {
+  max: Scalars['Float']['input'];
+  min: Scalars['Float']['input'];
+};
+
+export type RangeDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = RangeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type RefDirectiveArgs = { };
 
 export type RefDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = RefDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -1015,6 +1022,7 @@ export type DirectiveResolvers<ContextType = RequestContext> = {
   computed?: ComputedDirectiveResolver<any, any, ContextType>;
   entity?: EntityDirectiveResolver<any, any, ContextType>;
   joins?: JoinsDirectiveResolver<any, any, ContextType>;
+  range?: RangeDirectiveResolver<any, any, ContextType>;
   ref?: RefDirectiveResolver<any, any, ContextType>;
   requires?: RequiresDirectiveResolver<any, any, ContextType>;
 };

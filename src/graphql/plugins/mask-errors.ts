@@ -10,6 +10,8 @@ import { ErrorCode } from '../errors.js';
  */
 const PUBLIC_CODES = new Set<string>([
   ErrorCode.BAD_USER_INPUT,
+  ErrorCode.UNAUTHENTICATED,
+  ErrorCode.FORBIDDEN,
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',

@@ -1,0 +1,68 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/**
+ * API keys for writes, from `API_KEYS`: comma-separated `role:key` or `role:name:key`.
+ * Only a hash of each key is kept in memory, and a presented key is compared with every
+ * stored hash in constant time, so neither timing nor a heap dump gives a key away.
+ */
+
+export type Role = 'CURATOR' | 'ADMIN';
+
+/** Who is calling, as recorded in the audit log: the key's name, never the key. */
+export interface Viewer {
+  name: string;
+  role: Role;
+}
+
+export interface ApiKey extends Viewer {
+  hash: Buffer;
+}
+
+export type Authentication = { kind: 'anonymous' } | { kind: 'invalid' } | { kind: 'key'; viewer: Viewer };
+
+const ROLES: Record<string, Role> = { curator: 'CURATOR', admin: 'ADMIN' };
+const RANK: Record<Role, number> = { CURATOR: 1, ADMIN: 2 };
+export const MIN_KEY_LENGTH = 16;
+const NAME = /^[A-Za-z0-9._-]{1,64}$/;
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+
+export function hasRole(viewer: Viewer, needed: Role): boolean {
+  return RANK[viewer.role] >= RANK[needed];
+}
+
+/** Parses `API_KEYS`; `fail` makes the error the caller reports (the key itself is never in it). */
+export function parseApiKeys(text: string, fail: (message: string) => Error): ApiKey[] {
+  const keys: ApiKey[] = [];
+  const entries = text.split(',').map((e) => e.trim()).filter(Boolean);
+  entries.forEach((entry, i) => {
+    const where = `API_KEYS entry ${i + 1}`;
+    const parts = entry.split(':');
+    if (parts.length < 2 || parts.length > 3) throw fail(`${where} must be role:key or role:name:key`);
+    const role = ROLES[parts[0]!.toLowerCase()];
+    if (!role) throw fail(`${where} has an unknown role; roles are curator and admin`);
+    const key = parts[parts.length - 1]!;
+    if (key.length < MIN_KEY_LENGTH) throw fail(`${where}: keys must be at least ${MIN_KEY_LENGTH} characters`);
+    const hash = sha256(key);
+    const name = parts.length === 3 ? parts[1]! : `${role.toLowerCase()}-${hash.toString('hex').slice(0, 8)}`;
+    if (!NAME.test(name)) throw fail(`${where}: a key name is 1 to 64 letters, digits, '.', '_' or '-'`);
+    if (keys.some((k) => k.hash.equals(hash))) throw fail(`${where} repeats a key given before`);
+    if (keys.some((k) => k.name === name)) throw fail(`${where} repeats the key name ${name}`);
+    keys.push({ name, role, hash });
+  });
+  return keys;
+}
+
+/** Reads `Authorization: Bearer <key>`; a header that is there but wrong is `invalid`, not anonymous. */
+export function authenticate(keys: readonly ApiKey[], header: string | undefined): Authentication {
+  if (header === undefined || header.trim() === '') return { kind: 'anonymous' };
+  const match = /^Bearer +(\S{1,512})\s*$/i.exec(header);
+  if (!match) return { kind: 'invalid' };
+  const presented = sha256(match[1]!);
+  let found: ApiKey | undefined;
+  // No early exit: the time taken does not depend on which key, if any, matched.
+  for (const key of keys) {
+    if (timingSafeEqual(key.hash, presented) && !found) found = key;
+  }
+  return found ? { kind: 'key', viewer: { name: found.name, role: found.role } } : { kind: 'invalid' };
+}

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import type { Viewer } from '../auth/api-keys.js';
+import { newAudit } from '../curation/audit.js';
+import { entityFromInput, relationFromInput, sourceFromInput } from '../curation/validate-input.js';
+import { InputError } from '../ingest/errors.js';
+import type { Ontology } from '../ontology/ontology.js';
+import { CurationError } from '../store/errors.js';
+import type { Audit } from '../store/graph-store.js';
+import type { RequestContext } from './context.js';
+import { badInput, forbidden, unauthenticated } from './errors.js';
+import type { MutationResolvers } from './generated/types.js';
+import { checkId, checkText, LIMITS } from './limits.js';
+
+/**
+ * Writes. The role each needs is checked before execution (plugins/require-role.ts);
+ * here each input is validated against the ontology, written with its audit entry in
+ * one store transaction, and refusals become BAD_USER_INPUT errors naming the field.
+ */
+
+function viewerOf(ctx: RequestContext): Viewer {
+  // The role plugin already refused anonymous writes; this keeps a resolver safe on its own.
+  if (ctx.auth.kind !== 'key') throw unauthenticated('writes need an API key; send Authorization: Bearer <key>');
+  return ctx.auth.viewer;
+}
+
+async function write<T>(ctx: RequestContext, work: (audit: Audit, viewer: Viewer) => Promise<T>): Promise<T> {
+  const viewer = viewerOf(ctx);
+  try {
+    return await work(newAudit(viewer.name), viewer);
+  } catch (err) {
+    if (err instanceof InputError) {
+      const problems = err.problems.map((p) => ({ field: p.field, message: p.message }));
+      throw badInput(problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems[0]?.field, { problems });
+    }
+    if (err instanceof CurationError) throw badInput(err.message, err.field);
+    throw err;
+  } finally {
+    ctx.loaders.clearAll();
+  }
+}
+
+export function mutationResolvers(ontology: Ontology): MutationResolvers {
+  return {
+    upsertEntity: (_root, { input }, ctx) =>
+      write(ctx, async (audit) => ctx.store.upsertEntity(await entityFromInput(input, ctx.store, ontology), audit)),
+
+    addRelation: (_root, { input }, ctx) =>
+      write(ctx, async (audit, viewer) => {
+        const relation = await relationFromInput({ ...input, id: input.id ?? `rel-${randomUUID()}` }, ctx.store, ontology);
+        return ctx.store.addRelation({ ...relation, addedBy: viewer.name }, audit);
+      }),
+
+    retractRelation: (_root, { id, reason }, ctx) =>
+      write(ctx, async (audit, viewer) => {
+        const why = checkText('reason', reason, LIMITS.reasonLength).trim();
+        const [relation] = (await ctx.store.getRelation(checkId('id', id))).relations;
+        if (!relation) throw badInput(`relation ${JSON.stringify(id)} does not exist`, 'id');
+        if (viewer.role !== 'ADMIN' && relation.addedBy !== viewer.name) {
+          throw forbidden(`relation ${JSON.stringify(id)} was added by ${relation.addedBy ?? 'someone else'}; only an admin key may retract it`);
+        }
+        return ctx.store.retractRelation(relation.id, why, audit);
+      }),
+
+    mergeEntities: (_root, { survivor, duplicate }, ctx) =>
+      write(ctx, (audit) => ctx.store.mergeEntities(checkId('survivor', survivor), checkId('duplicate', duplicate), audit)),
+
+    addSource: (_root, { input }, ctx) => write(ctx, (audit) => ctx.store.addSource(sourceFromInput(input), audit)),
+  };
+}

@@ -1,0 +1,75 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { hasRole, type Role } from '../../auth/api-keys.js';
+import type { RequestContext } from '../context.js';
+import { forbidden, unauthenticated } from '../errors.js';
+
+/**
+ * Enforces `@requires(role:)` from the SDL before anything executes, so a request
+ * without the role writes nothing. A key that is sent but unknown is refused on every
+ * operation: a client with a broken key should hear about it, not be served silently.
+ */
+
+const RANK: Record<Role, number> = { CURATOR: 1, ADMIN: 2 };
+
+/** The highest role any field selected by `operation` (fragments followed) requires. */
+export function roleRequired(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): Role | null {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  let needed: Role | null = null;
+  const seen = new Set<string>();
+  const queue: Array<OperationDefinitionNode | FragmentDefinitionNode> = [operation];
+  while (queue.length > 0) {
+    const node = queue.pop()!;
+    const typeInfo = new TypeInfo(schema);
+    visit(
+      node,
+      visitWithTypeInfo(typeInfo, {
+        Field() {
+          const directive = typeInfo.getFieldDef()?.astNode?.directives?.find((d) => d.name.value === 'requires');
+          const arg = directive?.arguments?.find((a) => a.name.value === 'role')?.value;
+          if (arg?.kind === Kind.ENUM) {
+            const role = arg.value as Role;
+            if (!needed || RANK[role] > RANK[needed]) needed = role;
+          }
+        },
+        FragmentSpread(spread) {
+          const name = spread.name.value;
+          const fragment = fragments.get(name);
+          if (fragment && !seen.has(name)) {
+            seen.add(name);
+            queue.push(fragment);
+          }
+        },
+      }),
+    );
+  }
+  return needed;
+}
+
+export function requireRolePlugin(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operation, contextValue }) {
+          const { auth } = contextValue;
+          if (auth.kind === 'invalid') throw unauthenticated('the API key is not valid; send Authorization: Bearer <key> with a key from API_KEYS');
+          const needed = operation ? roleRequired(schema, document, operation) : null;
+          if (!needed) return;
+          const role = needed.toLowerCase();
+          if (auth.kind === 'anonymous') throw unauthenticated(`this operation needs an API key with the ${role} role; send Authorization: Bearer <key>`);
+          if (!hasRole(auth.viewer, needed)) throw forbidden(`this operation needs the ${role} role; the key ${auth.viewer.name} has the ${auth.viewer.role.toLowerCase()} role`);
+        },
+      };
+    },
+  };
+}
