@@ -1,18 +1,51 @@
 import { openStore, seed } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { formatProblem, InputError } from './ingest/errors.js';
+import { checkImportPaths, ImportFileError, importFiles, type ImportOutcome } from './import/import-files.js';
 import { loadOntology } from './ontology/ontology.js';
-import { startServer } from './server.js';
 import type { SeedOutcome } from './ingest/load-seeds.js';
 import { StoreOpenError } from './store/embedded/open.js';
 import { Neo4jConnectError } from './store/neo4j/open.js';
 
-/** The command line: `serve` (default: seed if needed, then serve) or `seed`. */
+/** The command line: `serve` (default: seed if needed, then serve), `seed`, or `import file...`. */
 
-const USAGE = 'usage: main.ts [serve|seed]';
+const USAGE = 'usage: main.ts [serve|seed|import file...]';
 
 function describe(outcomes: SeedOutcome[]): string {
   return outcomes.map((o) => `${o.file}: ${o.status} (${o.entities} entities, ${o.relations} relations)`).join('; ') || 'no seed files';
+}
+
+function describeImport(o: ImportOutcome): string {
+  return o.status === 'unchanged' ? `${o.path}: unchanged` : `${o.path}: loaded (${o.entities} entities, ${o.relations} relations)`;
+}
+
+/** Thrown for an import that failed validation, so its message differs from the seed files'. */
+class ImportInvalid extends Error {
+  constructor(readonly invalid: InputError) {
+    super('import is invalid');
+  }
+}
+
+/** `import file...`: seeds first (imports may refer to seed entities), then imports all files or none. */
+async function runImport(paths: string[]): Promise<void> {
+  // Missing files and wrong types fail before the database is opened or seeded.
+  checkImportPaths(paths);
+  const config = loadConfig();
+  const ontology = loadOntology();
+  const store = await openStore(config, ontology);
+  try {
+    const seeded = await seed(store, config, ontology);
+    if (seeded.some((o) => o.status === 'loaded')) console.log(`seeds: ${describe(seeded)}`);
+    let outcomes: ImportOutcome[];
+    try {
+      outcomes = await importFiles(store, ontology, paths);
+    } catch (err) {
+      throw err instanceof InputError ? new ImportInvalid(err) : err;
+    }
+    for (const o of outcomes) console.log(describeImport(o));
+  } finally {
+    await store.close();
+  }
 }
 
 async function run(command: string): Promise<void> {
@@ -30,6 +63,8 @@ async function run(command: string): Promise<void> {
     await store.close();
     return;
   }
+  // Loaded only to serve: `seed` and `import` do not need the HTTP stack.
+  const { startServer } = await import('./server.js');
   const server = await startServer({ config, store, ontology });
   let stopping = false;
   const stop = async (signal: string) => {
@@ -48,13 +83,20 @@ async function run(command: string): Promise<void> {
 }
 
 const command = process.argv[2] ?? 'serve';
-if (command !== 'serve' && command !== 'seed') {
+if ((command !== 'serve' && command !== 'seed' && command !== 'import') || (command === 'import' && process.argv.length < 4)) {
   console.error(USAGE);
   process.exit(2);
 }
-run(command).catch((err: unknown) => {
+(command === 'import' ? runImport(process.argv.slice(3)) : run(command)).catch((err: unknown) => {
   // Expected failures get one actionable line; nothing else prints a stack either.
-  if (err instanceof InputError) {
+  if (err instanceof ImportInvalid) {
+    console.error(`import is invalid, nothing was written:\n${err.invalid.problems.map(formatProblem).join('\n')}`);
+  } else if (err instanceof ImportFileError) {
+    console.error(err.message);
+  } else if (err instanceof StoreOpenError && /could not set lock/i.test(err.message)) {
+    const dataDir = loadConfig().dataDir;
+    console.error(`the embedded database in DATA_DIR=${dataDir} is in use by another process (a running server?); stop it, or use another DATA_DIR`);
+  } else if (err instanceof InputError) {
     console.error(`seed files are invalid, nothing was loaded:\n${err.problems.map(formatProblem).join('\n')}`);
   } else if (err instanceof ConfigError || err instanceof StoreOpenError || err instanceof Neo4jConnectError) {
     console.error(err.message);

@@ -31,6 +31,12 @@ export interface Dialect {
   allShortestPaths(maxLength: number, types: readonly string[] | null): string;
   /** Converts a string parameter to a stored value of `type` (parameters travel as strings). */
   cast(type: ValueType, expr: string): string;
+  /**
+   * A MATCH clause binding `r` to each relation whose id is in the list parameter `$ids`.
+   * LadybugDB joins an unwound list fast but tests `IN` on a long list row by row;
+   * Neo4j plans `IN` over a list parameter as a set lookup.
+   */
+  relationsById(): string;
   /** Whether CREATE needs one statement per relation type (types that cannot be parameters). */
   readonly relationTypeInPattern: boolean;
   /**

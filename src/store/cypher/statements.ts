@@ -198,7 +198,7 @@ export class Statements {
   }
 
   deleteRelations(ids: readonly string[]): Statement {
-    return { cypher: `MATCH ()-[${this.dialect.rel('r')}]->() WHERE r.id IN $ids DELETE r`, params: { ids: [...ids] } };
+    return { cypher: `${this.dialect.relationsById()} DELETE r`, params: { ids: [...ids] } };
   }
 
   /**
@@ -209,7 +209,9 @@ export class Statements {
     const groups = new Map<string | null, RelationRecord[]>();
     for (const r of relations) {
       const key = this.dialect.relationTypeInPattern ? checkedTypes(this.ontology, [r.type])[0]! : null;
-      groups.set(key, [...(groups.get(key) ?? []), r]);
+      const group = groups.get(key);
+      if (group) group.push(r);
+      else groups.set(key, [r]);
     }
     return [...groups.entries()].map(([type, group]) => this.createRelationsOfType(type, group));
   }

@@ -83,6 +83,7 @@ export const ladybugDialect: Dialect = {
   allShortestPaths: (maxLength, types) =>
     `MATCH p = (a:Entity {id: $from})-[:Relation* ALL SHORTEST 1..${maxLength}${relFilter(types)}]-(b:Entity {id: $to})`,
   cast: (type, expr) => (CASTS[type] ? `CAST(${expr} AS ${CASTS[type]})` : expr),
+  relationsById: () => 'UNWIND $ids AS rid MATCH ()-[r:Relation]->() WHERE r.id = rid',
   relationTypeInPattern: false,
   // No full-text index: every entity of the kinds is a candidate for the shared scorer.
   searchCandidates: (_text, kinds) => ({

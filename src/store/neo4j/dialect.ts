@@ -58,6 +58,7 @@ export const neo4jDialect: Dialect = {
     `MATCH p = allShortestPaths((a:Entity {id: $from})-[${typeUnion(types)}*1..${maxLength}]-(b:Entity {id: $to})) ` +
     'WHERE all(x IN relationships(p) WHERE x.retractedAt IS NULL)',
   cast: (type, expr) => (CASTS[type] ? `${CASTS[type]}(${expr})` : expr),
+  relationsById: () => 'MATCH ()-[r]->() WHERE r.id IN $ids',
   relationTypeInPattern: true,
   searchCandidates: (text, kinds) => ({
     cypher:

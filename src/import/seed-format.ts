@@ -1,0 +1,34 @@
+import { parse } from 'yaml';
+import { parseSeedText, type ParsedFile } from '../ingest/seed-file.js';
+
+/**
+ * Reads a JSON or YAML file in the seed format for import. A file whose values know
+ * their lines (`parseSeedText`) costs several times the memory of the plain data, so
+ * the data is parsed plainly and the located document is built only when a problem
+ * has to be reported.
+ */
+export function parseImportText(file: string, text: string): ParsedFile {
+  let data: unknown;
+  try {
+    data = /\.json$/i.test(file) ? JSON.parse(text) : parse(text, { uniqueKeys: true, maxAliasCount: 100 });
+  } catch {
+    // Not plainly parsable: the seed parser reports where (or, for JSON that YAML accepts, reads it).
+    return parseSeedText(file, text);
+  }
+  let located: ParsedFile | null | undefined;
+  return {
+    file,
+    data,
+    lineOf(path) {
+      if (located === undefined) {
+        try {
+          located = parseSeedText(file, text);
+        } catch {
+          // JSON.parse accepts duplicate keys, the located parser does not: no lines then.
+          located = null;
+        }
+      }
+      return located ? located.lineOf(path) : null;
+    },
+  };
+}

@@ -1,0 +1,283 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { InputError, type InputProblem } from '../src/ingest/errors.js';
+import { deriveRelationId } from '../src/import/csv-edges.js';
+import { BATCH, ImportFileError, importFiles, MAX_PROBLEMS } from '../src/import/import-files.js';
+import { loadOntology } from '../src/ontology/ontology.js';
+import { openEmbeddedStore } from '../src/store/embedded/open.js';
+import type { GraphStore } from '../src/store/graph-store.js';
+import { projectRoot } from '../src/paths.js';
+
+const ontology = loadOntology();
+
+const PEOPLE = `source: { id: doc-1, title: A report, publisher: Somebody, published: "2013-02" }
+entities:
+  - { id: ann, kind: PERSON, name: Ann Example, sources: [{ paragraph: 1, quote: "Ann" }] }
+  - { id: red, kind: PARTY, name: Red Party, sources: [{ paragraph: 1, quote: "Red" }] }
+  - { id: vote, kind: EVENT, name: A vote, eventType: ELECTION, date: "2013-02-10", sources: [{ paragraph: 2, quote: "vote" }] }
+relations:
+  - { id: y-1, type: LEADS, from: ann, to: red, role: chair, sources: [{ paragraph: 3, quote: "Ann leads" }] }
+`;
+
+const HEADER = 'type,from,to,date,voteShare,claimedBy,citation.source,citation.paragraph,citation.sentence,citation.quote';
+const EDGES = `${HEADER}
+CONTESTED,red,vote,2013-02-10,,,doc-1,4,,"ran, as announced"
+WON_VOTES_IN,red,vote,,12.5,ann,doc-1,5,2,won 12.5
+`;
+
+let dir: string;
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+/** Everything the store holds that an import could change, as one comparable text. */
+async function dump(store: GraphStore): Promise<string> {
+  const entities = await store.listEntities({ kinds: null, after: null, limit: 1000 });
+  const relations = await store.listRelations({ types: null, from: null, to: null, after: null, limit: 1000, includeRetracted: true });
+  const changes = await store.changes({ since: null, entity: null, after: null, limit: 100 });
+  const fingerprints = await Promise.all(['import:people.yaml', 'import:edges.csv', 'import:bad.csv'].map((k) => store.loadedFingerprint(k)));
+  return JSON.stringify({ entities, relations: relations.relations, sources: await store.listSources(), changes, fingerprints });
+}
+
+async function problemsOf(promise: Promise<unknown>): Promise<readonly InputProblem[]> {
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(InputError);
+  return (err as InputError).problems;
+}
+
+const allRelations = async (store: GraphStore) =>
+  (await store.listRelations({ types: null, from: null, to: null, after: null, limit: 1000, includeRetracted: true })).relations;
+
+describe('import', () => {
+  let store: GraphStore;
+  let dataDir: string;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'pag-import-files-'));
+    dataDir = mkdtempSync(join(tmpdir(), 'pag-import-db-'));
+    store = await openEmbeddedStore({ dataDir, ontology });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('imports a YAML and a CSV file: relations with citations and addedBy, and an IMPORT entry per file', async () => {
+    const people = file('people.yaml', PEOPLE);
+    const edges = file('edges.csv', EDGES);
+    const outcomes = await importFiles(store, ontology, [edges, people]);
+    expect(outcomes).toEqual([
+      { path: edges, status: 'loaded', sources: 0, entities: 0, relations: 2 },
+      { path: people, status: 'loaded', sources: 1, entities: 3, relations: 1 },
+    ]);
+
+    const relations = await allRelations(store);
+    const won = relations.find((r) => r.type === 'WON_VOTES_IN');
+    expect(won).toMatchObject({
+      id: deriveRelationId({ type: 'WON_VOTES_IN', from: 'red', to: 'vote' }),
+      from: 'red',
+      to: 'vote',
+      addedBy: 'import:edges.csv',
+      refs: { claimedBy: 'ann' },
+      attributes: { voteShare: 12.5, date: null },
+      sources: [{ sourceId: 'doc-1', paragraph: 5, sentence: 2, quote: 'won 12.5' }],
+    });
+    expect(won?.id).toMatch(/^rel-[0-9a-f]{20}$/);
+    expect(relations.find((r) => r.type === 'CONTESTED')).toMatchObject({
+      attributes: { date: '2013-02-10' },
+      sources: [{ sourceId: 'doc-1', paragraph: 4, sentence: null, quote: 'ran, as announced' }],
+    });
+    expect(relations.find((r) => r.id === 'y-1')?.addedBy).toBe('import:people.yaml');
+
+    const changes = await store.changes({ since: null, entity: null, after: null, limit: 100 });
+    // Both entries may carry the same millisecond, so their order is not asserted.
+    expect(changes.map((c) => [c.operation, c.actor, c.after]).sort((a, b) => String(a[1]).localeCompare(String(b[1])))).toEqual([
+      ['IMPORT', 'import:edges.csv', { file: 'edges.csv', sources: 0, entities: 0, relations: 2 }],
+      ['IMPORT', 'import:people.yaml', { file: 'people.yaml', sources: 1, entities: 3, relations: 1 }],
+    ]);
+  });
+
+  it('says unchanged on a re-run and writes nothing; an edited file replaces its relations by id', async () => {
+    const people = file('people.yaml', PEOPLE);
+    const edges = file('edges.csv', EDGES);
+    await importFiles(store, ontology, [people, edges]);
+    const before = await dump(store);
+    expect((await importFiles(store, ontology, [people, edges])).map((o) => o.status)).toEqual(['unchanged', 'unchanged']);
+    expect(await dump(store)).toBe(before);
+
+    file('edges.csv', EDGES.replace(',12.5,', ',13,'));
+    expect((await importFiles(store, ontology, [edges])).map((o) => o.status)).toEqual(['loaded']);
+    const relations = await allRelations(store);
+    expect(relations).toHaveLength(3);
+    expect(relations.find((r) => r.type === 'WON_VOTES_IN')?.attributes.voteShare).toBe(13);
+  });
+
+  it('writes nothing from any file of the run when the last CSV record has an error', async () => {
+    const people = file('people.yaml', PEOPLE);
+    await importFiles(store, ontology, [people]);
+    const before = await dump(store);
+    const other = file('other.yaml', `entities:\n  - { id: bob, kind: PERSON, name: Bob, sources: [{ source: doc-1, paragraph: 1, quote: "Bob" }] }\n`);
+    // Past the first batch, so the bad row is checked after earlier ones passed; its multi-line quote moves the line.
+    const day = (i: number) => new Date(Date.UTC(2000, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+    const good = Array.from({ length: BATCH + 10 }, (_, i) => `CONTESTED,red,vote,${day(i)},,,doc-1,${i + 1},,ran`).join('\n');
+    const bad = file('bad.csv', `${HEADER}\n${good}\nCONTESTED,red,vote,2012-13,,,doc-1,9,,"two\nlines"\nWON_SEATS_IN,ann,vote,,5,,doc-1,9,,won\n`);
+    const problems = await problemsOf(importFiles(store, ontology, [other, bad]));
+    const last = BATCH + 12;
+    expect(problems).toEqual([
+      {
+        file: 'bad.csv',
+        line: BATCH + 12,
+        field: `relations[${last - 1}].date`,
+        message: 'expected an ISO date as YYYY, YYYY-MM or YYYY-MM-DD, got "2012-13"',
+      },
+      { file: 'bad.csv', line: BATCH + 14, field: `relations[${last}].type`, message: 'WON_SEATS_IN cannot join PERSON -> EVENT; it joins PARTY -> EVENT' },
+    ]);
+    expect(await dump(store)).toBe(before);
+    expect(await store.getEntities(['bob'])).toEqual([]);
+  });
+
+  it('names an unknown column, a missing required one, and writes nothing', async () => {
+    const bad = file('bad.csv', 'type,from,to,shoeSize,citation.source,citation.paragraph\nCONTESTED,red,vote,42,doc-1,1\n');
+    const problems = await problemsOf(importFiles(store, ontology, [bad]));
+    expect(problems.map((p) => [p.file, p.line, p.field])).toEqual([
+      ['bad.csv', 1, 'shoeSize'],
+      ['bad.csv', 1, 'citation.quote'],
+    ]);
+    expect(problems[0]?.message).toMatch(/^is not a column of an edge list; allowed: id, type, from, to, claimedBy, date, .*citation\.quote$/);
+    expect(problems[1]?.message).toBe('is a required column and missing from the header');
+    expect(await store.loadedFingerprint('import:bad.csv')).toBeNull();
+  });
+
+  it('refuses relations to unknown entities and unknown sources, and duplicate rows', async () => {
+    await importFiles(store, ontology, [file('people.yaml', PEOPLE)]);
+    const bad = file(
+      'bad.csv',
+      `${HEADER}\nCONTESTED,red,vote,,,,doc-1,1,,ran\nCONTESTED,red,nowhere,,,,doc-9,1,,ran\nCONTESTED,red,vote,,,,doc-1,2,,ran again\n`,
+    );
+    const problems = await problemsOf(importFiles(store, ontology, [bad]));
+    expect(problems.map((p) => `${p.line} ${p.field}: ${p.message}`)).toEqual([
+      '3 relations[2].to: refers to entity "nowhere", which does not exist',
+      `3 relations[2].citation.source: names source "doc-9", which is neither this file's source nor loaded`,
+      `4 relations[3].id: ${deriveRelationId({ type: 'CONTESTED', from: 'red', to: 'vote' })} duplicates the id of the relation at bad.csv:2 (an id derived from type, from, to, date, start, end and role: give such rows an id column)`,
+    ]);
+    expect(await allRelations(store)).toHaveLength(1);
+  });
+
+  it('refuses the same relation in two files of one run, naming where it was first', async () => {
+    await importFiles(store, ontology, [file('people.yaml', PEOPLE)]);
+    const problems = await problemsOf(importFiles(store, ontology, [file('a.csv', EDGES), file('b.csv', `${HEADER}\n${EDGES.split('\n')[2]}\n`)]));
+    expect(problems.map((p) => `${p.file}:${p.line} ${p.field}`)).toEqual(['b.csv:2 relations[1].id']);
+    expect(problems[0]?.message).toMatch(/^rel-[0-9a-f]{20} duplicates the id of the relation at a\.csv:3 /);
+  });
+
+  it('imports JSON, and locates a problem in its last record by line', async () => {
+    const json = (voteShare: number) =>
+      JSON.stringify(
+        {
+          entities: [{ id: 'green', kind: 'PARTY', name: 'Green', sources: [{ source: 'doc-1', paragraph: 1, quote: 'Green' }] }],
+          relations: [
+            { id: 'j-1', type: 'CONTESTED', from: 'green', to: 'vote', sources: [{ source: 'doc-1', paragraph: 1, quote: 'ran' }] },
+            { id: 'j-2', type: 'WON_SEATS_IN', from: 'green', to: 'vote', voteShare, sources: [{ source: 'doc-1', paragraph: 1, quote: 'won' }] },
+          ],
+        },
+        null,
+        2,
+      );
+    await importFiles(store, ontology, [file('people.yaml', PEOPLE)]);
+    const text = json(120);
+    const line = text.split('\n').findIndex((l) => l.includes('"voteShare": 120')) + 1;
+    expect(line).toBeGreaterThan(30);
+    const problems = await problemsOf(importFiles(store, ontology, [file('parties.json', text)]));
+    expect(problems).toEqual([{ file: 'parties.json', line, field: 'relations[1].voteShare', message: 'expected a number from 0 to 100, got 120' }]);
+    expect(await importFiles(store, ontology, [file('parties.json', json(20))])).toEqual([
+      { path: join(dir, 'parties.json'), status: 'loaded', sources: 0, entities: 1, relations: 2 },
+    ]);
+    expect((await store.getEntities(['green']))[0]?.name).toBe('Green');
+  });
+
+  it('reports at most MAX_PROBLEMS problems and says it stopped', async () => {
+    await importFiles(store, ontology, [file('people.yaml', PEOPLE)]);
+    const rows = Array.from({ length: 30 }, (_, i) => `CONTESTED,red,vote,2013-02-${String(i + 1).padStart(2, '0')},,,doc-1,0,,ran`);
+    const problems = await problemsOf(importFiles(store, ontology, [file('bad.csv', `${HEADER}\n${rows.join('\n')}\n`)]));
+    expect(problems).toHaveLength(MAX_PROBLEMS + 1);
+    expect(problems[0]).toEqual({ file: 'bad.csv', line: 2, field: 'relations[1].citation.paragraph', message: 'expected a whole number of 1 or more' });
+    expect(problems.at(-1)).toEqual({ file: 'bad.csv', line: null, field: '(import)', message: `checking stopped after ${MAX_PROBLEMS} problems` });
+  });
+
+  it('when the database fails on a later file, says which files are in; a re-run finishes the rest', async () => {
+    await importFiles(store, ontology, [file('people.yaml', PEOPLE)]);
+    const first = file('a.csv', EDGES);
+    const second = file('b.csv', `${HEADER}\nCONTESTED,ann,vote,2013-02-10,,,doc-1,6,,Ann ran\n`);
+    let loads = 0;
+    const failing = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop !== 'load') return Reflect.get(target, prop, receiver);
+        return (...args: Parameters<GraphStore['load']>) => (++loads === 2 ? Promise.reject(new Error('disk full')) : target.load(...args));
+      },
+    });
+    await expect(importFiles(failing, ontology, [first, second])).rejects.toThrow(
+      new ImportFileError(`${second}: not written: disk full; already written: ${first} (run the import again to finish)`),
+    );
+    expect(await store.loadedFingerprint('import:b.csv')).toBeNull();
+    expect((await importFiles(store, ontology, [first, second])).map((o) => o.status)).toEqual(['unchanged', 'loaded']);
+  });
+
+  it('refuses files it cannot import, before reading any', async () => {
+    await expect(importFiles(store, ontology, [file('notes.txt', 'x')])).rejects.toThrow(
+      new ImportFileError(`${join(dir, 'notes.txt')}: cannot import a .txt file; expected .json, .yaml, .yml or .csv`),
+    );
+    await expect(importFiles(store, ontology, [join(dir, 'missing.csv')])).rejects.toThrow(`${join(dir, 'missing.csv')}: no such file`);
+  });
+});
+
+describe('the import command', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pag-import-cli-'));
+  const files = mkdtempSync(join(tmpdir(), 'pag-import-cli-files-'));
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(files, { recursive: true, force: true });
+  });
+
+  function importCli(...args: string[]): Promise<{ code: number | null; lines: string[] }> {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts'), 'import', ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+    return new Promise((resolve) => child.on('close', (code) => resolve({ code, lines: out.split('\n').filter(Boolean) })));
+  }
+
+  it('refuses a missing file and a file of another type with one line and exit code 1', async () => {
+    expect(await importCli(join(files, 'nope.csv'))).toEqual({ code: 1, lines: [`${join(files, 'nope.csv')}: no such file`] });
+    const txt = join(files, 'edges.txt');
+    writeFileSync(txt, 'type,from,to\n');
+    expect(await importCli(txt)).toEqual({ code: 1, lines: [`${txt}: cannot import a .txt file; expected .json, .yaml, .yml or .csv`] });
+  });
+
+  it('imports edges between seed entities, reports an invalid file with its line and field, and says unchanged on a re-run', async () => {
+    const bad = join(files, 'bad.csv');
+    writeFileSync(bad, `${HEADER}\nCONTESTED,ak-zhol,election-2012-01-15-mazhilis,2012-13,,,asia-plus-2012-01-17-kazakhstan-election,1,,ran\n`);
+    const failed = await importCli(bad);
+    expect(failed.code).toBe(1);
+    expect(failed.lines.slice(-2)).toEqual([
+      'import is invalid, nothing was written:',
+      'bad.csv:2: relations[1].date: expected an ISO date as YYYY, YYYY-MM or YYYY-MM-DD, got "2012-13"',
+    ]);
+
+    const good = join(files, 'good.csv');
+    writeFileSync(good, `${HEADER}\nCONTESTED,ak-zhol,election-2012-01-15-mazhilis,2012-01-15,,,asia-plus-2012-01-17-kazakhstan-election,1,,ran\n`);
+    expect(await importCli(good)).toEqual({ code: 0, lines: [`${good}: loaded (0 entities, 1 relations)`] });
+    expect(await importCli(good)).toEqual({ code: 0, lines: [`${good}: unchanged`] });
+  });
+});
