@@ -8,6 +8,7 @@ import { createContext, type RequestContext } from './graphql/context.js';
 import { EXAMPLE_QUERY } from './graphql/example-query.js';
 import { guardSetup } from './graphql/guards.js';
 import { maskErrors } from './graphql/plugins/mask-errors.js';
+import { oneWritePlugin } from './graphql/plugins/one-write.js';
 import { requireRolePlugin } from './graphql/plugins/require-role.js';
 import { roundTripsPlugin } from './graphql/plugins/round-trips.js';
 import { storeUnavailablePlugin } from './graphql/plugins/store-unavailable.js';
@@ -53,6 +54,7 @@ export async function startServer({ config, store, ontology, log = console.error
     formatError: maskErrors(log),
     plugins: [
       requireRolePlugin(),
+      oneWritePlugin(),
       ...limits.plugins,
       roundTripsPlugin(),
       storeUnavailablePlugin(),

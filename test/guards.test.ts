@@ -123,9 +123,9 @@ describe('settings', () => {
 
   it('reads API_KEYS as role:key or role:name:key, keeping only hashes and naming unnamed keys by role', () => {
     const keys = parseApiKeys('curator:alice:alice-key-0123456789, admin:admin-key-0123456789', fail);
-    expect(keys.map((k) => [k.name.replace(/[0-9a-f]{8}$/, '<hash>'), k.role])).toEqual([
+    expect(keys.map((k) => [k.name, k.role])).toEqual([
       ['alice', 'CURATOR'],
-      ['admin-<hash>', 'ADMIN'],
+      ['admin-2', 'ADMIN'],
     ]);
     expect(JSON.stringify(keys)).not.toContain('alice-key-0123456789');
     expect(authenticate(keys, 'Bearer alice-key-0123456789')).toEqual({ kind: 'key', viewer: { name: 'alice', role: 'CURATOR' } });
@@ -136,7 +136,7 @@ describe('settings', () => {
 
   it.each([
     ['reader:some-key-0123456789', /unknown role; roles are curator and admin/],
-    ['curator:short', /at least 16 characters/],
+    ['curator:short', /16 to 512 characters/],
     ['curator:a:b:c', /must be role:key or role:name:key/],
     ['curator:same-key-0123456789,admin:same-key-0123456789', /repeats a key/],
     ['curator:bad name:some-key-0123456789', /key name is 1 to 64/],

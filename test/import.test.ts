@@ -171,6 +171,33 @@ describe('import', () => {
     expect(await allRelations(store)).toHaveLength(1);
   });
 
+  it("refuses to change a stored entity's kind, to write under a merged id, or to replace a relation someone else added", async () => {
+    await importFiles(store, ontology, [file('people.yaml', PEOPLE)]);
+    await store.upsertEntity({ id: 'ann2', kind: 'PERSON', name: 'A. Example', aliases: [], description: null, sources: [], attributes: {} }, 'alice');
+    await store.mergeEntities('ann', 'ann2', 'root');
+    await store.addRelation({ id: 'curated-1', type: 'CONTESTED', from: 'ann', to: 'vote', sources: [], refs: {}, attributes: {}, addedBy: 'alice' }, 'alice');
+    const before = await dump(store);
+    const yaml = file(
+      'other.yaml',
+      `entities:
+  - { id: red, kind: PERSON, name: Red Person, sources: [{ source: doc-1, paragraph: 1, quote: "Red" }] }
+  - { id: ann2, kind: PERSON, name: Ann Again, sources: [{ source: doc-1, paragraph: 1, quote: "Ann" }] }
+`,
+    );
+    const csv = file('curated.csv', `id,${HEADER}
+curated-1,CONTESTED,red,vote,,,,doc-1,1,,ran
+y-1,LEADS,ann,red,,,,doc-1,1,,leads
+`);
+    const problems = await problemsOf(importFiles(store, ontology, [yaml, csv]));
+    expect(problems.map((p) => `${p.file}:${p.line} ${p.field}: ${p.message}`)).toEqual([
+      'other.yaml:2 entities[0].kind: entity "red" is stored as a PARTY; its kind cannot change to PERSON',
+      'other.yaml:3 entities[1].id: entity "ann2" was merged into "ann"; use that id',
+      'curated.csv:2 relations[1].id: relation "curated-1" already exists, added by alice; give this one another id',
+      'curated.csv:3 relations[2].id: relation "y-1" already exists, added by import:people.yaml; give this one another id',
+    ]);
+    expect(await dump(store)).toBe(before);
+  });
+
   it('refuses the same relation in two files of one run, naming where it was first', async () => {
     await importFiles(store, ontology, [file('people.yaml', PEOPLE)]);
     const problems = await problemsOf(importFiles(store, ontology, [file('a.csv', EDGES), file('b.csv', `${HEADER}\n${EDGES.split('\n')[2]}\n`)]));

@@ -23,6 +23,7 @@ export type Authentication = { kind: 'anonymous' } | { kind: 'invalid' } | { kin
 const ROLES: Record<string, Role> = { curator: 'CURATOR', admin: 'ADMIN' };
 const RANK: Record<Role, number> = { CURATOR: 1, ADMIN: 2 };
 export const MIN_KEY_LENGTH = 16;
+export const MAX_KEY_LENGTH = 512;
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
@@ -42,9 +43,12 @@ export function parseApiKeys(text: string, fail: (message: string) => Error): Ap
     const role = ROLES[parts[0]!.toLowerCase()];
     if (!role) throw fail(`${where} has an unknown role; roles are curator and admin`);
     const key = parts[parts.length - 1]!;
-    if (key.length < MIN_KEY_LENGTH) throw fail(`${where}: keys must be at least ${MIN_KEY_LENGTH} characters`);
+    if (key.length < MIN_KEY_LENGTH || key.length > MAX_KEY_LENGTH || /\s/.test(key)) {
+      throw fail(`${where}: keys must be ${MIN_KEY_LENGTH} to ${MAX_KEY_LENGTH} characters without spaces`);
+    }
     const hash = sha256(key);
-    const name = parts.length === 3 ? parts[1]! : `${role.toLowerCase()}-${hash.toString('hex').slice(0, 8)}`;
+    // Nothing derived from the key itself: a name is public (audit log, addedBy).
+    const name = parts.length === 3 ? parts[1]! : `${role.toLowerCase()}-${i + 1}`;
     if (!NAME.test(name)) throw fail(`${where}: a key name is 1 to 64 letters, digits, '.', '_' or '-'`);
     if (keys.some((k) => k.hash.equals(hash))) throw fail(`${where} repeats a key given before`);
     if (keys.some((k) => k.name === name)) throw fail(`${where} repeats the key name ${name}`);
@@ -56,7 +60,7 @@ export function parseApiKeys(text: string, fail: (message: string) => Error): Ap
 /** Reads `Authorization: Bearer <key>`; a header that is there but wrong is `invalid`, not anonymous. */
 export function authenticate(keys: readonly ApiKey[], header: string | undefined): Authentication {
   if (header === undefined || header.trim() === '') return { kind: 'anonymous' };
-  const match = /^Bearer +(\S{1,512})\s*$/i.exec(header);
+  const match = new RegExp(`^Bearer +(\\S{1,${MAX_KEY_LENGTH}})\\s*$`, 'i').exec(header);
   if (!match) return { kind: 'invalid' };
   const presented = sha256(match[1]!);
   let found: ApiKey | undefined;

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '../auth/api-keys.js';
-import { newAudit } from '../curation/audit.js';
 import { entityFromInput, relationFromInput, sourceFromInput } from '../curation/validate-input.js';
 import { InputError } from '../ingest/errors.js';
 import type { Ontology } from '../ontology/ontology.js';
 import { CurationError } from '../store/errors.js';
-import type { Audit } from '../store/graph-store.js';
 import type { RequestContext } from './context.js';
 import { badInput, forbidden, unauthenticated } from './errors.js';
 import type { MutationResolvers } from './generated/types.js';
@@ -23,10 +21,10 @@ function viewerOf(ctx: RequestContext): Viewer {
   return ctx.auth.viewer;
 }
 
-async function write<T>(ctx: RequestContext, work: (audit: Audit, viewer: Viewer) => Promise<T>): Promise<T> {
+async function write<T>(ctx: RequestContext, work: (viewer: Viewer) => Promise<T>): Promise<T> {
   const viewer = viewerOf(ctx);
   try {
-    return await work(newAudit(viewer.name), viewer);
+    return await work(viewer);
   } catch (err) {
     if (err instanceof InputError) {
       const problems = err.problems.map((p) => ({ field: p.field, message: p.message }));
@@ -42,28 +40,28 @@ async function write<T>(ctx: RequestContext, work: (audit: Audit, viewer: Viewer
 export function mutationResolvers(ontology: Ontology): MutationResolvers {
   return {
     upsertEntity: (_root, { input }, ctx) =>
-      write(ctx, async (audit) => ctx.store.upsertEntity(await entityFromInput(input, ctx.store, ontology), audit)),
+      write(ctx, async (viewer) => ctx.store.upsertEntity(await entityFromInput(input, ctx.store, ontology), viewer.name)),
 
     addRelation: (_root, { input }, ctx) =>
-      write(ctx, async (audit, viewer) => {
+      write(ctx, async (viewer) => {
         const relation = await relationFromInput({ ...input, id: input.id ?? `rel-${randomUUID()}` }, ctx.store, ontology);
-        return ctx.store.addRelation({ ...relation, addedBy: viewer.name }, audit);
+        return ctx.store.addRelation({ ...relation, addedBy: viewer.name }, viewer.name);
       }),
 
     retractRelation: (_root, { id, reason }, ctx) =>
-      write(ctx, async (audit, viewer) => {
+      write(ctx, async (viewer) => {
         const why = checkText('reason', reason, LIMITS.reasonLength).trim();
         const [relation] = (await ctx.store.getRelation(checkId('id', id))).relations;
         if (!relation) throw badInput(`relation ${JSON.stringify(id)} does not exist`, 'id');
         if (viewer.role !== 'ADMIN' && relation.addedBy !== viewer.name) {
           throw forbidden(`relation ${JSON.stringify(id)} was added by ${relation.addedBy ?? 'someone else'}; only an admin key may retract it`);
         }
-        return ctx.store.retractRelation(relation.id, why, audit);
+        return ctx.store.retractRelation(relation.id, why, viewer.name);
       }),
 
     mergeEntities: (_root, { survivor, duplicate }, ctx) =>
-      write(ctx, (audit) => ctx.store.mergeEntities(checkId('survivor', survivor), checkId('duplicate', duplicate), audit)),
+      write(ctx, (viewer) => ctx.store.mergeEntities(checkId('survivor', survivor), checkId('duplicate', duplicate), viewer.name)),
 
-    addSource: (_root, { input }, ctx) => write(ctx, (audit) => ctx.store.addSource(sourceFromInput(input), audit)),
+    addSource: (_root, { input }, ctx) => write(ctx, (viewer) => ctx.store.addSource(sourceFromInput(input), viewer.name)),
   };
 }

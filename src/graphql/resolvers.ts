@@ -38,6 +38,16 @@ const relationsField = (
   ctx: RequestContext,
 ) => ctx.loaders.relations.load({ id: parent.id, types: args.types ?? null, direction: args.direction ?? 'BOTH', includeRetracted: args.includeRetracted ?? false });
 
+/**
+ * The ids, with any merged into another entity replaced by the survivor's, or null if
+ * none was merged. Read only after an empty answer, so ordinary requests pay nothing.
+ */
+async function survivors(ctx: RequestContext, ids: ReadonlyArray<string | null>): Promise<Array<string | null> | null> {
+  const found = await Promise.all(ids.map((id) => (id === null ? null : ctx.loaders.entity.load(id))));
+  const resolved = ids.map((id, i) => found[i]?.id ?? id);
+  return resolved.some((id, i) => id !== ids[i]) ? resolved : null;
+}
+
 async function loadEntity(ctx: RequestContext, id: string): Promise<EntityRecord> {
   const entity = await ctx.loaders.entity.load(id);
   // A relation always has both ends in the store; a missing one is a broken store.
@@ -91,35 +101,46 @@ export function createResolvers(ontology: Ontology): Resolvers {
 
       relations: async (_root, args, ctx) => {
         const limit = inRange('first', args.first ?? 20, LIMITS.pageSize);
-        const result = await ctx.store.listRelations({
+        const query = {
           types: args.types ?? null,
           from: args.from ? checkId('from', args.from) : null,
           to: args.to ? checkId('to', args.to) : null,
           after: decodeCursor('relation', args.after),
           limit: limit + 1,
           includeRetracted: args.includeRetracted ?? false,
-        });
+        };
+        let result = await ctx.store.listRelations(query);
+        if (result.relations.length === 0 && (query.from || query.to)) {
+          const ends = await survivors(ctx, [query.from, query.to]);
+          if (ends) result = await ctx.store.listRelations({ ...query, from: ends[0]!, to: ends[1]! });
+        }
         return page('relation', ctx.loaders.primeRelationEnds(result), limit);
       },
 
       neighborhood: async (_root, { id, depth, types }, ctx) => {
-        const result = await ctx.store.neighborhood({
-          id: checkId('id', id),
-          depth: inRange('depth', depth ?? 1, LIMITS.depth),
-          types: types ?? null,
-        });
-        ctx.loaders.primeEntities(result.nodes);
+        const query = { id: checkId('id', id), depth: inRange('depth', depth ?? 1, LIMITS.depth), types: types ?? null };
+        let result = await ctx.store.neighborhood(query);
+        if (!result.nodes.some((n) => n.id === query.id && !n.mergedInto)) {
+          const survivor = await survivors(ctx, [query.id]);
+          if (survivor) result = await ctx.store.neighborhood({ ...query, id: survivor[0]! });
+        }
+        ctx.loaders.primeEntities(result.nodes.filter((n) => !n.mergedInto));
         return result;
       },
 
       paths: async (_root, args, ctx) => {
-        const paths = await ctx.store.shortestPaths({
+        const query = {
           from: checkId('from', args.from),
           to: checkId('to', args.to),
           maxLength: inRange('maxLength', args.maxLength ?? 4, LIMITS.pathLength),
           types: args.types ?? null,
           limit: inRange('first', args.first ?? 10, LIMITS.paths),
-        });
+        };
+        let paths = await ctx.store.shortestPaths(query);
+        if (paths.length === 0) {
+          const ends = await survivors(ctx, [query.from, query.to]);
+          if (ends) paths = await ctx.store.shortestPaths({ ...query, from: ends[0]!, to: ends[1]! });
+        }
         for (const p of paths) ctx.loaders.primeEntities(p.nodes);
         return paths.map((p) => ({ ...p, length: p.edges.length }));
       },

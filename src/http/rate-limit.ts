@@ -5,7 +5,8 @@ import { sendRequestError } from './respond.js';
 /**
  * Per-client request budget over a sliding minute, kept in this process's memory.
  * Clients are told by address; behind a reverse proxy set TRUST_PROXY so the address
- * comes from X-Forwarded-For, or every client shares the proxy's budget.
+ * comes from X-Forwarded-For, or every client shares the proxy's budget. Only the last
+ * entry is used: the proxy appends it, while anything before it the client may have sent.
  */
 export interface RateLimit {
   /** Spends one request of the client's budget; answers 429 and returns false when it is spent. */
@@ -14,8 +15,9 @@ export interface RateLimit {
 
 export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
   const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return first || req.socket.remoteAddress || 'unknown';
+  const header = Array.isArray(forwarded) ? forwarded.join(',') : forwarded;
+  const last = header?.split(',').at(-1)?.trim();
+  return last || req.socket.remoteAddress || 'unknown';
 }
 
 export function createRateLimit(perMinute: number, trustProxy: boolean): RateLimit {

@@ -1,11 +1,11 @@
 import type { Hash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { newAudit } from '../curation/audit.js';
 import { formatProblem, InputError, type InputProblem } from '../ingest/errors.js';
 import { Checker, checkRelation, referencedIds, validateSeed, type Path } from '../ingest/validate.js';
 import type { Ontology } from '../ontology/ontology.js';
 import type { GraphBatch, GraphStore, RelationRecord } from '../store/graph-store.js';
+import { entityConflicts, relationConflicts } from '../ingest/stored-conflicts.js';
 import { csvField, readCsvRows, type CsvRow } from './csv-edges.js';
 import { fingerprintFile, fingerprintHash, fingerprintText, importKey } from './fingerprint.js';
 import { parseImportText } from './seed-format.js';
@@ -175,6 +175,8 @@ async function checkSeedFile(run: ImportRun, p: Pending): Promise<void> {
     const other = run.claimRelation(r.id, p.file, null);
     if (other) check.fail(['relations', i, 'id'], `duplicates the id of a relation in ${where(other)}`);
   });
+  for (const c of await entityConflicts(run.store, batch.entities)) check.fail(['entities', c.index, c.field], c.message);
+  for (const c of await relationConflicts(run.store, p.key, batch.relations.map((r) => r.id))) check.fail(['relations', c.index, c.field], c.message);
   if (check.problems.length > 0) throw new InputError(check.problems);
   for (const e of batch.entities) run.defineEntity(e.id, e.kind, p.file);
   for (const s of batch.sources) run.knownSources.add(s.id);
@@ -197,6 +199,7 @@ async function* checkedCsvChunks(
     const check = new Checker({ file: p.file, lineOf: () => line });
     const ctx = { ontology: run.ontology, defaultSource: null, knownSources: run.knownSources, kindOf: (id: string) => kinds.get(id) };
     const relations: RelationRecord[] = [];
+    const rowOf: Array<{ line: number; path: Path }> = [];
     for (const row of rows) {
       line = row.line;
       const path: Path = ['relations', row.record];
@@ -213,6 +216,13 @@ async function* checkedCsvChunks(
         continue;
       }
       relations.push(relation);
+      rowOf.push({ line: row.line, path });
+    }
+    if (opts.firstPass) {
+      for (const c of await relationConflicts(run.store, p.key, relations.map((r) => r.id))) {
+        line = rowOf[c.index]!.line;
+        check.fail([...rowOf[c.index]!.path, c.field], c.message);
+      }
     }
     rows = [];
     return { relations, problems: check.problems.map((pr) => ({ ...pr, field: csvField(pr.field) })) };
@@ -261,7 +271,7 @@ async function writeFile(store: GraphStore, run: ImportRun, p: Pending): Promise
 }
 
 function auditFor(p: Pending, counts: { sources: number; entities: number; relations: number }) {
-  return { ...newAudit(p.key), summary: { file: p.file, ...counts } };
+  return { actor: p.key, summary: { file: p.file, ...counts } };
 }
 
 /**

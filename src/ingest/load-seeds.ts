@@ -4,7 +4,9 @@ import { basename, join } from 'node:path';
 import type { Ontology } from '../ontology/ontology.js';
 import type { GraphBatch, GraphStore } from '../store/graph-store.js';
 import { parseSeedText } from './seed-file.js';
-import { validateSeed } from './validate.js';
+import { InputError } from './errors.js';
+import { entityConflicts, relationConflicts } from './stored-conflicts.js';
+import { Checker, validateSeed } from './validate.js';
 
 export interface SeedOutcome {
   file: string;
@@ -39,7 +41,8 @@ export async function loadSeeds(store: GraphStore, ontology: Ontology, dir: stri
     // The ontology is part of the fingerprint: a new field or type reloads the seeds.
     const fingerprint = createHash('sha256').update(ontology.sdl).update('\0').update(text).digest('hex');
     const key = `seed:${file}`;
-    const batch = await validateSeed(parseSeedText(file, text), {
+    const parsed = parseSeedText(file, text);
+    const batch = await validateSeed(parsed, {
       ontology,
       existingSources: [...existingSources, ...pending.flatMap((p) => p.batch.sources.map((s) => s.id))],
       existingKinds: async (ids) => {
@@ -53,6 +56,10 @@ export async function loadSeeds(store: GraphStore, ontology: Ontology, dir: stri
         return found;
       },
     });
+    const check = new Checker(parsed);
+    for (const c of await entityConflicts(store, batch.entities)) check.fail(['entities', c.index, c.field], c.message);
+    for (const c of await relationConflicts(store, key, batch.relations.map((r) => r.id))) check.fail(['relations', c.index, c.field], c.message);
+    if (check.problems.length > 0) throw new InputError(check.problems);
     for (const e of batch.entities) kindsInRun.set(e.id, e.kind);
     if ((await store.loadedFingerprint(key)) === fingerprint) {
       outcomes.push({ file, status: 'unchanged', entities: batch.entities.length, relations: batch.relations.length });

@@ -94,7 +94,7 @@ export interface ChangeRecord {
   after: unknown;
 }
 
-/** Who is writing and when; the store records it with the write, in the same transaction. */
+/** An audit entry's identity; the store stamps it inside the write's transaction. */
 export interface Audit {
   changeId: string;
   actor: string;
@@ -130,6 +130,8 @@ export interface GraphStore {
     limit: number;
     includeRetracted: boolean;
   }): Promise<RelationsResult>;
+  /** Who added each of the relations with these ids that exist (null: not recorded). */
+  relationOwners(ids: readonly string[]): Promise<Map<string, string | null>>;
   /** One relation by id, retracted or not, with its ends. */
   getRelation(id: string): Promise<RelationsResult>;
   neighborhood(q: { id: string; depth: number; types: readonly string[] | null }): Promise<SubgraphResult>;
@@ -148,14 +150,17 @@ export interface GraphStore {
    * Writes batches in one transaction, recording `fingerprint` under `key` and, if
    * given, an audit entry; all or nothing. Batches may be an async stream of chunks.
    */
-  load(batches: GraphBatch | AsyncIterable<GraphBatch>, key: string, fingerprint: string, audit?: Audit & { summary: unknown }): Promise<void>;
-  /** Creates or replaces an entity, with its audit entry, in one transaction. */
-  upsertEntity(entity: EntityRecord, audit: Audit): Promise<EntityRecord>;
-  addRelation(relation: RelationRecord, audit: Audit): Promise<RelationRecord>;
-  retractRelation(id: string, reason: string, audit: Audit): Promise<RelationRecord>;
+  load(batches: GraphBatch | AsyncIterable<GraphBatch>, key: string, fingerprint: string, audit?: { actor: string; summary: unknown }): Promise<void>;
+  /**
+   * Curation. Each write records an audit entry by `actor` (an API key's name) in the
+   * same transaction. Creates or replaces an entity.
+   */
+  upsertEntity(entity: EntityRecord, actor: string): Promise<EntityRecord>;
+  addRelation(relation: RelationRecord, actor: string): Promise<RelationRecord>;
+  retractRelation(id: string, reason: string, actor: string): Promise<RelationRecord>;
   /** Moves `duplicate`'s relations and names to `survivor` and leaves a redirect behind. */
-  mergeEntities(survivor: string, duplicate: string, audit: Audit): Promise<EntityRecord>;
-  addSource(source: SourceRecord, audit: Audit): Promise<SourceRecord>;
+  mergeEntities(survivor: string, duplicate: string, actor: string): Promise<EntityRecord>;
+  addSource(source: SourceRecord, actor: string): Promise<SourceRecord>;
   /** The audit log, oldest first. */
   changes(q: { since: string | null; entity: string | null; after: string | null; limit: number }): Promise<ChangeRecord[]>;
   close(): Promise<void>;

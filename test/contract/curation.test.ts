@@ -200,6 +200,40 @@ describe.each(backends)('curation ($name)', (backend) => {
       expect(log.changes.nodes.at(-1)).toEqual({ operation: 'MERGE_ENTITIES', actor: 'root' });
     });
 
+    it('keeps retractions through a merge, keeps a relation between the two as a retracted loop, and resolves the old id everywhere', async () => {
+      await t.data(UPSERT, { input: { id: 'test-dup-nazarbayev', kind: 'PERSON', name: 'N. Nazarbaev', sources: cite('Nazarbaev') } }, { key: KEYS.alice });
+      const add = (id: string, type: string, from: string, to: string) =>
+        t.data(ADD_RELATION, { input: { id, type, from, to, sources: cite('x') } }, { key: KEYS.alice });
+      await add('rel-test-dup-n-retracted', 'SUPPORTS', 'test-dup-nazarbayev', 'nur-otan');
+      await t.data(RETRACT, { id: 'rel-test-dup-n-retracted', reason: 'wrong party' }, { key: KEYS.alice });
+      await add('rel-test-dup-n-loop', 'SUPPORTS', 'test-dup-nazarbayev', 'nursultan-nazarbayev');
+      await add('rel-test-dup-n-live', 'LEADS', 'test-dup-nazarbayev', 'ak-zhol');
+      await t.data(MERGE, { survivor: 'nursultan-nazarbayev', duplicate: 'test-dup-nazarbayev' }, { key: KEYS.admin });
+
+      const read = await t.data<{
+        all: { nodes: Array<{ id: string; from: { id: string }; to: { id: string }; retraction: { reason: string } | null }> };
+        live: { nodes: Array<{ id: string }> };
+        near: { nodes: Array<{ id: string }> };
+        paths: Array<{ nodes: Array<{ id: string }> }>;
+      }>(
+        `{
+          all: relations(from: "nursultan-nazarbayev", includeRetracted: true, first: 100) { nodes { id from { id } to { id } retraction { reason } } }
+          live: relations(from: "test-dup-nazarbayev", first: 100) { nodes { id } }
+          near: neighborhood(id: "test-dup-nazarbayev") { nodes { id } }
+          paths(from: "test-dup-nazarbayev", to: "ak-zhol", maxLength: 1) { nodes { id } }
+        }`,
+      );
+      const byId = new Map(read.all.nodes.map((r) => [r.id, r]));
+      expect(byId.get('rel-test-dup-n-retracted')?.retraction?.reason).toBe('wrong party');
+      expect(byId.get('rel-test-dup-n-loop')).toMatchObject({ from: { id: 'nursultan-nazarbayev' }, to: { id: 'nursultan-nazarbayev' }, retraction: { reason: expect.stringMatching(/^merged/) } });
+      expect(byId.get('rel-test-dup-n-live')).toMatchObject({ to: { id: 'ak-zhol' }, retraction: null });
+      expect(read.live.nodes.map((r) => r.id)).toContain('rel-test-dup-n-live');
+      expect(read.live.nodes.map((r) => r.id)).not.toContain('rel-test-dup-n-retracted');
+      expect(read.near.nodes.map((n) => n.id)).toEqual(expect.arrayContaining(['nursultan-nazarbayev', 'ak-zhol']));
+      expect(read.near.nodes.map((n) => n.id)).not.toContain('test-dup-nazarbayev');
+      expect(read.paths[0]?.nodes.map((n) => n.id)).toEqual(['nursultan-nazarbayev', 'ak-zhol']);
+    });
+
     it('adds a source that a new relation can then cite', async () => {
       const source = { id: 'test-source-osce-report', title: 'OSCE/ODIHR final report', publisher: 'OSCE/ODIHR', published: '2012-04' };
       await t.data('mutation ($input: SourceInput!) { addSource(input: $input) { id } }', { input: source }, { key: KEYS.admin });
@@ -283,6 +317,16 @@ describe.each(backends)('curation ($name)', (backend) => {
     it('retracting an unknown relation, or with an empty reason', async () => {
       await refused(RETRACT, { id: 'rel-nope', reason: 'x' }, KEYS.admin, { status: 200, code: 'BAD_USER_INPUT', message: /relation "rel-nope" does not exist/ });
       await refused(RETRACT, { id: 'rel-abilov-disqualified', reason: '  ' }, KEYS.admin, { status: 200, code: 'BAD_USER_INPUT', message: /reason must be 1 to 500/ });
+    });
+
+    it('two writes in one request: refused whole, since a failing second would leave the first written', async () => {
+      const source = '{ id: "test-two-writes", title: "t", publisher: "p", published: "2012" }';
+      await refused(
+        `mutation { addSource(input: ${source}) { id } addRelation(input: { type: SUPPORTS, from: "nowhere", to: "nur-otan", sources: [] }) { id } }`,
+        {},
+        KEYS.admin,
+        { status: 400, code: 'BAD_USER_INPUT', message: /one mutation, got 2/ },
+      );
     });
 
     it('an alias bomb of writes is refused whole before any runs', async () => {

@@ -19,6 +19,7 @@ import type { Executor, Row, Statement } from './executor.js';
 import { changeFromProps } from './records.js';
 import { Statements } from './statements.js';
 import { CurationError } from '../errors.js';
+import { newAudit } from '../audit-id.js';
 
 /** Thrown when a write would leave relations without their ends. */
 export class DanglingRelationError extends Error {}
@@ -140,6 +141,16 @@ export class CypherGraphStore implements GraphStore {
     return this.relationsFromRows(await this.executor.read(this.statements.relationsOf(q.ids, q.types, q.direction, q.includeRetracted)));
   }
 
+  async relationOwners(ids: readonly string[]): Promise<Map<string, string | null>> {
+    const owners = new Map<string, string | null>();
+    for (let i = 0; i < ids.length; i += LOAD_CHUNK) {
+      for (const row of await this.executor.read(this.statements.relationOwners(ids.slice(i, i + LOAD_CHUNK)))) {
+        owners.set(String(row.id), typeof row.addedBy === 'string' ? row.addedBy : null);
+      }
+    }
+    return owners;
+  }
+
   async getRelation(id: string): Promise<RelationsResult> {
     return this.relationsFromRows(await this.executor.read(this.statements.getRelation(id)));
   }
@@ -209,7 +220,7 @@ export class CypherGraphStore implements GraphStore {
     batches: GraphBatch | AsyncIterable<GraphBatch>,
     key: string,
     fingerprint: string,
-    audit?: Audit & { summary: unknown },
+    audit?: { actor: string; summary: unknown },
   ): Promise<void> {
     await this.executor.write(async (run) => {
       for await (const chunk of asChunks(batches)) {
@@ -225,7 +236,7 @@ export class CypherGraphStore implements GraphStore {
         }
       }
       await run(this.statements.recordFingerprint(key, fingerprint));
-      if (audit) await run(this.change(audit, 'IMPORT', [], null, null, audit.summary));
+      if (audit) await run(this.change(newAudit(audit.actor), 'IMPORT', [], null, null, audit.summary));
     });
   }
 
@@ -250,8 +261,9 @@ export class CypherGraphStore implements GraphStore {
     return e;
   }
 
-  async upsertEntity(entity: EntityRecord, audit: Audit): Promise<EntityRecord> {
+  async upsertEntity(entity: EntityRecord, actor: string): Promise<EntityRecord> {
     return this.executor.write(async (run) => {
+      const audit = newAudit(actor);
       const before = await this.readEntity(run, entity.id);
       if (before?.mergedInto) {
         throw new CurationError(`entity ${JSON.stringify(entity.id)} was merged into ${JSON.stringify(before.mergedInto)}; update that one`, 'id');
@@ -265,8 +277,9 @@ export class CypherGraphStore implements GraphStore {
     });
   }
 
-  async addRelation(relation: RelationRecord, audit: Audit): Promise<RelationRecord> {
+  async addRelation(relation: RelationRecord, actor: string): Promise<RelationRecord> {
     return this.executor.write(async (run) => {
+      const audit = newAudit(actor);
       if (await this.readRelation(run, relation.id)) throw new CurationError(`relation ${JSON.stringify(relation.id)} already exists`, 'id');
       const [row] = await run(this.statements.createRelationsOfType(this.dialect.relationTypeInPattern ? relation.type : null, [relation]));
       if (this.dialect.decode.number(row?.created ?? 0) !== 1) throw new CurationError('an end of the relation does not exist', 'from');
@@ -275,8 +288,9 @@ export class CypherGraphStore implements GraphStore {
     });
   }
 
-  async retractRelation(id: string, reason: string, audit: Audit): Promise<RelationRecord> {
+  async retractRelation(id: string, reason: string, actor: string): Promise<RelationRecord> {
     return this.executor.write(async (run) => {
+      const audit = newAudit(actor);
       const before = await this.readRelation(run, id);
       if (!before) throw new CurationError(`relation ${JSON.stringify(id)} does not exist`, 'id');
       if (before.retraction) throw new CurationError(`relation ${JSON.stringify(id)} was already retracted at ${before.retraction.at}`, 'id');
@@ -287,9 +301,10 @@ export class CypherGraphStore implements GraphStore {
     });
   }
 
-  async mergeEntities(survivorId: string, duplicateId: string, audit: Audit): Promise<EntityRecord> {
+  async mergeEntities(survivorId: string, duplicateId: string, actor: string): Promise<EntityRecord> {
     if (survivorId === duplicateId) throw new CurationError('an entity cannot be merged into itself', 'duplicate');
     return this.executor.write(async (run) => {
+      const audit = newAudit(actor);
       const survivor = CypherGraphStore.liveEntity(await this.readEntity(run, survivorId), survivorId, 'survivor');
       const duplicate = CypherGraphStore.liveEntity(await this.readEntity(run, duplicateId), duplicateId, 'duplicate');
       if (survivor.kind !== duplicate.kind) {
@@ -297,13 +312,20 @@ export class CypherGraphStore implements GraphStore {
       }
       const moved = this.relationsFromRows(await run(this.statements.relationsOf([duplicateId], null, 'BOTH', true))).relations;
       const swap = (id: string) => (id === duplicateId ? survivorId : id);
-      // A relation between the two would become a loop on the survivor; it is dropped (and kept in the audit entry).
-      const kept = moved.map((r) => ({ ...r, from: swap(r.from), to: swap(r.to) })).filter((r) => r.from !== r.to);
+      // A relation between the two becomes a loop on the survivor; it is kept, retracted, like any withdrawn fact.
+      const loop = { reason: `merged: ${duplicateId} and ${survivorId} are the same entity`, by: audit.actor, at: audit.at };
+      const kept = moved.map((r) => {
+        const from = swap(r.from);
+        const to = swap(r.to);
+        return { ...r, from, to, retraction: r.retraction ?? (from === to ? loop : null) };
+      });
       const names = [...survivor.aliases, duplicate.name, ...duplicate.aliases].filter((n) => n !== survivor.name);
       const merged: EntityRecord = { ...survivor, aliases: [...new Set(names)], sources: [...survivor.sources, ...duplicate.sources] };
       if (moved.length > 0) {
         await run(this.statements.deleteRelations(moved.map((r) => r.id)));
-        for (const st of kept.length > 0 ? this.statements.createRelations(kept) : []) await run(st);
+        for (const st of this.statements.createRelations(kept)) await run(st);
+        // CREATE writes a relation's own fields; a retraction is bookkeeping set beside them.
+        for (const r of kept) if (r.retraction) await run(this.statements.retractRelation(r.id, r.retraction.reason, r.retraction.by, r.retraction.at));
       }
       for (const st of this.statements.redirectRefs(duplicateId, survivorId)) await run(st);
       await run(this.statements.upsertEntities([merged]));
@@ -315,8 +337,9 @@ export class CypherGraphStore implements GraphStore {
     });
   }
 
-  async addSource(source: SourceRecord, audit: Audit): Promise<SourceRecord> {
+  async addSource(source: SourceRecord, actor: string): Promise<SourceRecord> {
     return this.executor.write(async (run) => {
+      const audit = newAudit(actor);
       const [row] = await run(this.statements.getSources([source.id]));
       const before = row ? toSource(this.dialect.decode.properties(row.s)) : null;
       await run(this.statements.upsertSources([source]));

@@ -197,6 +197,10 @@ export class Statements {
     return { cypher: `UNWIND $rows AS row MERGE (e:Entity {id: row.id}) SET ${sets.join(', ')}`, params: { rows } };
   }
 
+  relationOwners(ids: readonly string[]): Statement {
+    return { cypher: `${this.dialect.relationsById()} RETURN r.id AS id, r.addedBy AS addedBy`, params: { ids: [...ids] } };
+  }
+
   deleteRelations(ids: readonly string[]): Statement {
     return { cypher: `${this.dialect.relationsById()} DELETE r`, params: { ids: [...ids] } };
   }

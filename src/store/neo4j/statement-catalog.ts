@@ -50,6 +50,7 @@ export function neo4jStatementCatalog(ontology: Ontology): CatalogEntry[] {
     }
   }
   add('getRelation', s.getRelation('r'));
+  add('relationOwners', s.relationOwners(['r']));
   for (let depth = 1; depth <= 3; depth += 1) {
     add(`reach depth ${depth}`, s.reach('a', depth, null));
     add(`reach depth ${depth} (types)`, s.reach('a', depth, someTypes));
