@@ -261,7 +261,7 @@ async function writeFile(store: GraphStore, run: ImportRun, p: Pending): Promise
     const { batch } = p;
     const counts = { sources: batch.sources.length, entities: batch.entities.length, relations: batch.relations.length };
     const relations = batch.relations.map((r) => ({ ...r, addedBy: p.key }));
-    await store.load({ ...batch, relations }, p.key, p.fingerprint, auditFor(p, counts));
+    await store.load({ ...batch, relations }, p.key, p.fingerprint, { ...auditFor(p, counts), entityIds: batch.entities.map((e) => e.id) });
     p.batch = null;
     return { path: p.path, status: 'loaded', ...counts };
   }

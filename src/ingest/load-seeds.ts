@@ -69,7 +69,8 @@ export async function loadSeeds(store: GraphStore, ontology: Ontology, dir: stri
   }
   for (const p of pending) {
     const relations = p.batch.relations.map((r) => ({ ...r, addedBy: p.key }));
-    await store.load({ ...p.batch, relations }, p.key, p.fingerprint);
+    const summary = { file: p.file, sources: p.batch.sources.length, entities: p.batch.entities.length, relations: relations.length };
+    await store.load({ ...p.batch, relations }, p.key, p.fingerprint, { actor: p.key, summary, entityIds: p.batch.entities.map((e) => e.id) });
     outcomes.push({ file: p.file, status: 'loaded', entities: p.batch.entities.length, relations: p.batch.relations.length });
   }
   return outcomes.sort((a, b) => a.file.localeCompare(b.file));

@@ -150,7 +150,12 @@ export interface GraphStore {
    * Writes batches in one transaction, recording `fingerprint` under `key` and, if
    * given, an audit entry; all or nothing. Batches may be an async stream of chunks.
    */
-  load(batches: GraphBatch | AsyncIterable<GraphBatch>, key: string, fingerprint: string, audit?: { actor: string; summary: unknown }): Promise<void>;
+  load(
+    batches: GraphBatch | AsyncIterable<GraphBatch>,
+    key: string,
+    fingerprint: string,
+    audit?: { actor: string; summary: unknown; entityIds?: readonly string[] },
+  ): Promise<void>;
   /**
    * Curation. Each write records an audit entry by `actor` (an API key's name) in the
    * same transaction. Creates or replaces an entity.

@@ -92,8 +92,10 @@ describe.each(backends)('curation ($name)', (backend) => {
       );
       expect(read.relations.nodes).toContainEqual({ id: input.id, addedBy: 'alice' });
       expect(read.neighborhood.edges.map((e) => e.id)).toContain(input.id);
-      expect(read.changes.nodes).toHaveLength(1);
-      expect(read.changes.nodes[0]).toMatchObject({
+      // The seed file's load comes first: seeds are recorded like any import.
+      expect(read.changes.nodes).toHaveLength(2);
+      expect(read.changes.nodes[0]).toMatchObject({ actor: 'seed:asia-plus-2012-01-17-kazakhstan-election.yaml', operation: 'IMPORT', relationId: null });
+      expect(read.changes.nodes[1]).toMatchObject({
         actor: 'alice',
         operation: 'ADD_RELATION',
         relationId: input.id,
@@ -114,6 +116,7 @@ describe.each(backends)('curation ($name)', (backend) => {
         '{ changes(entity: "test-person-zh") { nodes { operation before after } } }',
       );
       expect(log.changes.nodes.map((c) => c.operation)).toEqual(['UPSERT_ENTITY', 'UPSERT_ENTITY']);
+      expect(log.changes.nodes[0]?.after).toMatchObject({ id: 'test-person-zh', aliases: ['Zh. Kuanyshalin'] });
       expect(log.changes.nodes[0]?.before).toBeNull();
       expect(log.changes.nodes[1]?.before).toMatchObject({ name: 'Zhasaral Kuanyshalin' });
       expect(log.changes.nodes[1]?.after.attributes.title).toBe('Party activist');

@@ -2,8 +2,8 @@ import type { GraphStore } from '../../src/store/graph-store.js';
 
 /**
  * Everything the store holds, read through its port in a fixed order and serialized:
- * two dumps are equal exactly when no entity, relation (retracted or not), source or
- * audit entry was added, changed or removed between them.
+ * two dumps are equal exactly when no entity (merged away or not), relation (retracted
+ * or not), source, audit entry or load fingerprint was added, changed or removed.
  */
 export async function dumpStore(store: GraphStore): Promise<string> {
   const pageSize = 500;
@@ -29,5 +29,10 @@ export async function dumpStore(store: GraphStore): Promise<string> {
     after = page[page.length - 1]!.id;
   }
   const sources = await store.listSources();
-  return JSON.stringify({ entities, relations, sources, changes });
+  // Entities merged away are not listed; every id a change touched is read back, redirects included.
+  const touched = [...new Set(changes.flatMap((c) => c.entityIds))].sort();
+  const resolved = (await store.getEntities(touched)).sort((a, b) => (a.resolvedFrom ?? a.id).localeCompare(b.resolvedFrom ?? b.id));
+  const keys = [...new Set(changes.map((c) => c.actor).filter((a) => /^(seed|import):/.test(a)))].sort();
+  const fingerprints = await Promise.all(keys.map(async (k) => [k, await store.loadedFingerprint(k)]));
+  return JSON.stringify({ entities, relations, sources, changes, resolved, fingerprints });
 }

@@ -220,7 +220,7 @@ export class CypherGraphStore implements GraphStore {
     batches: GraphBatch | AsyncIterable<GraphBatch>,
     key: string,
     fingerprint: string,
-    audit?: { actor: string; summary: unknown },
+    audit?: { actor: string; summary: unknown; entityIds?: readonly string[] },
   ): Promise<void> {
     await this.executor.write(async (run) => {
       for await (const chunk of asChunks(batches)) {
@@ -236,7 +236,7 @@ export class CypherGraphStore implements GraphStore {
         }
       }
       await run(this.statements.recordFingerprint(key, fingerprint));
-      if (audit) await run(this.change(newAudit(audit.actor), 'IMPORT', [], null, null, audit.summary));
+      if (audit) await run(this.change(newAudit(audit.actor), 'IMPORT', [...(audit.entityIds ?? [])], null, null, audit.summary));
     });
   }
 
