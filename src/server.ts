@@ -15,9 +15,12 @@ import { storeUnavailablePlugin } from './graphql/plugins/store-unavailable.js';
 import { createResolvers } from './graphql/resolvers.js';
 import { ASSET_PREFIX, serveExplorerAsset, serveExplorerPage, wantsExplorer } from './http/explorer-route.js';
 import { handleCors } from './http/cors.js';
+import { exportRoute } from './http/export-route.js';
+import { networkViewRoute } from './http/network-view-route.js';
 import { graphqlRoute } from './http/graphql-route.js';
 import { createRateLimit } from './http/rate-limit.js';
 import { sendJson, sendRequestError } from './http/respond.js';
+import { NetworkCache } from './network/network-cache.js';
 import type { Ontology } from './ontology/ontology.js';
 import type { GraphStore } from './store/graph-store.js';
 
@@ -64,12 +67,15 @@ export async function startServer({ config, store, ontology, log = console.error
   });
   await apollo.start();
 
+  const networks = new NetworkCache();
   const graphql = graphqlRoute({
     apollo,
-    context: async (req) => createContext(store, ontology, authenticate(apiKeys, req.headers.authorization)),
+    context: async (req) => createContext(store, ontology, authenticate(apiKeys, req.headers.authorization), networks),
     maxBodyBytes: guards.maxBodyBytes,
   });
   const rateLimit = createRateLimit(guards.rateLimitPerMinute, config.trustProxy ?? false);
+  const exports = exportRoute({ store, ontology, networks });
+  const networkView = networkViewRoute();
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -81,6 +87,11 @@ export async function startServer({ config, store, ontology, log = console.error
       return graphql(req, res, url);
     }
     if (explorer && url.pathname.startsWith(ASSET_PREFIX) && serveExplorerAsset(res, url.pathname.slice(ASSET_PREFIX.length))) return;
+    if (url.pathname.startsWith('/export/')) {
+      if (!(await rateLimit.admit(req, res))) return;
+      if (await exports(req, res, url)) return;
+    }
+    if (await networkView(req, res, url)) return;
     if (url.pathname === '/health') {
       try {
         await store.listSources();

@@ -1,4 +1,5 @@
 import type { Authentication } from '../auth/api-keys.js';
+import { NetworkCache } from '../network/network-cache.js';
 import type { Ontology } from '../ontology/ontology.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { createLoaders, type Loaders } from './loaders.js';
@@ -9,8 +10,15 @@ export interface RequestContext {
   loaders: Loaders;
   /** Who sent the request, from its `Authorization` header. */
   auth: Authentication;
+  /** Network selections and their measures, shared by all requests of a server. */
+  networks: NetworkCache;
 }
 
-export function createContext(store: GraphStore, ontology: Ontology, auth: Authentication = { kind: 'anonymous' }): RequestContext {
-  return { store, ontology, loaders: createLoaders(store), auth };
+export function createContext(
+  store: GraphStore,
+  ontology: Ontology,
+  auth: Authentication = { kind: 'anonymous' },
+  networks: NetworkCache = new NetworkCache(),
+): RequestContext {
+  return { store, ontology, loaders: createLoaders(store), auth, networks };
 }

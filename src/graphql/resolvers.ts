@@ -5,6 +5,9 @@ import { decodeCursor, encodeCursor, type CursorScope } from './cursor.js';
 import type { Resolvers } from './generated/types.js';
 import { badInput } from './errors.js';
 import { checkId, checkText, inRange, LIMITS } from './limits.js';
+import type { NodeMetrics } from '../network/metrics.js';
+import type { MeasuredNetwork } from '../network/network-cache.js';
+import { SelectionTooLargeError, type Selection } from '../network/selection.js';
 import { mutationResolvers } from './mutations.js';
 import { JsonScalar, PartialDate } from './scalars.js';
 
@@ -55,11 +58,28 @@ async function loadEntity(ctx: RequestContext, id: string): Promise<EntityRecord
   return entity;
 }
 
+const NO_METRICS: NodeMetrics = { inDegree: 0, outDegree: 0, degree: 0, betweenness: 0, pageRank: 0, community: 0 };
+
+/** An entity's measures in the whole graph (or over some relation types); cached per graph version. */
+const metricsField = async (parent: EntityRecord, args: { types?: readonly string[] | null }, ctx: RequestContext): Promise<NodeMetrics> => {
+  const network = await measured(ctx, { types: args.types ?? null });
+  return network.metrics.byId.get(parent.id) ?? NO_METRICS;
+};
+
+async function measured(ctx: RequestContext, sel: Selection): Promise<MeasuredNetwork> {
+  try {
+    return await ctx.networks.get(ctx.store, sel);
+  } catch (err) {
+    if (err instanceof SelectionTooLargeError) throw badInput(err.message);
+    throw err;
+  }
+}
+
 /** Resolvers for each kind's own fields, read from the record's attributes. */
 function entityTypeResolvers(ontology: Ontology) {
   const out: Record<string, Record<string, unknown>> = {};
   for (const type of ontology.entityTypes) {
-    const fields: Record<string, unknown> = { relations: relationsField };
+    const fields: Record<string, unknown> = { relations: relationsField, metrics: metricsField };
     for (const attr of type.attributes) fields[attr.name] = (parent: EntityRecord) => parent.attributes[attr.name] ?? null;
     out[type.typeName] = fields;
   }
@@ -143,6 +163,19 @@ export function createResolvers(ontology: Ontology): Resolvers {
         }
         for (const p of paths) ctx.loaders.primeEntities(p.nodes);
         return paths.map((p) => ({ ...p, length: p.edges.length }));
+      },
+
+      network: async (_root, args, ctx) => {
+        const depth = inRange('depth', args.depth ?? 1, LIMITS.depth);
+        let id = args.id ? checkId('id', args.id) : null;
+        if (id) id = (await survivors(ctx, [id]))?.[0] ?? id;
+        const network = await measured(ctx, { id, depth, kinds: args.kinds ?? null, types: args.types ?? null, from: args.from ?? null, to: args.to ?? null });
+        ctx.loaders.primeEntities(network.nodes);
+        return {
+          nodes: network.nodes.map((entity) => ({ entity, metrics: network.metrics.byId.get(entity.id) ?? NO_METRICS })),
+          edges: network.edges,
+          communities: network.metrics.communities,
+        };
       },
 
       source: (_root, { id }, ctx) => ctx.loaders.source.load(checkId('id', id)),

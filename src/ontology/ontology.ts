@@ -150,7 +150,7 @@ export function ontologyFromSdl(sdl: string): Ontology {
     if (!kinds.includes(kind)) throw new Error(`ontology: ${type.name} has unknown kind ${kind}`);
     const common = new Set<string>(COMMON_ENTITY_FIELDS);
     const attributes = Object.values(type.getFields())
-      .filter((f) => !common.has(f.name))
+      .filter((f) => !common.has(f.name) && !hasDirective(f, 'computed'))
       .map((f) => valueTypeOf(f, type.name));
     entityTypes.push({ kind, typeName: type.name, attributes });
   }

@@ -17,3 +17,15 @@ export function isPartialDate(value: unknown): value is string {
 }
 
 export const PARTIAL_DATE_FORMAT = 'an ISO date as YYYY, YYYY-MM or YYYY-MM-DD';
+
+/**
+ * The first and last day a partial date can mean, as comparable strings: `2012` spans
+ * `2012-01-01`..`2012-12-31`, `2012-02` spans `2012-02-01`..`2012-02-31` (a bound, not a
+ * calendar date: it only has to sort after every day of the month).
+ */
+export function partialDateBounds(date: string): [string, string] {
+  const [y, m, d] = date.split('-');
+  if (d) return [date, date];
+  if (m) return [`${y}-${m}-01`, `${y}-${m}-31`];
+  return [`${y}-01-01`, `${y}-12-31`];
+}

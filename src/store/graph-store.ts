@@ -166,6 +166,8 @@ export interface GraphStore {
   /** Moves `duplicate`'s relations and names to `survivor` and leaves a redirect behind. */
   mergeEntities(survivor: string, duplicate: string, actor: string): Promise<EntityRecord>;
   addSource(source: SourceRecord, actor: string): Promise<SourceRecord>;
+  /** Changes whenever the graph does: the id of the latest audit entry ('' before any). */
+  graphVersion(): Promise<string>;
   /** The audit log, oldest first. */
   changes(q: { since: string | null; entity: string | null; after: string | null; limit: number }): Promise<ChangeRecord[]>;
   close(): Promise<void>;

@@ -92,11 +92,18 @@ export type Entity = {
   description?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   kind: EntityKind;
+  /** Network measures of the entity in the whole graph, or over relations of `types` only (see `network`). */
+  metrics: NodeMetrics;
   name: Scalars['String']['output'];
   /** Relations of the entity; retracted ones only with `includeRetracted`. */
   relations: Array<Relation>;
   /** Citations for the entity's own fields (for example an election's turnout). */
   sources: Array<Citation>;
+};
+
+
+export type EntityMetricsArgs = {
+  types?: InputMaybe<Array<RelationType>>;
 };
 
 
@@ -159,6 +166,8 @@ export type Event = Entity & {
   eventType?: Maybe<EventType>;
   id: Scalars['ID']['output'];
   kind: EntityKind;
+  /** Network measures of the entity in the whole graph, or over relations of `types` only (see `network`). */
+  metrics: NodeMetrics;
   name: Scalars['String']['output'];
   /** Number of parties on the ballot (elections). */
   partiesRunning?: Maybe<Scalars['Int']['output']>;
@@ -169,6 +178,11 @@ export type Event = Entity & {
   threshold?: Maybe<Scalars['Float']['output']>;
   /** Share of registered voters who voted, in percent (elections). */
   turnout?: Maybe<Scalars['Float']['output']>;
+};
+
+
+export type EventMetricsArgs = {
+  types?: InputMaybe<Array<RelationType>>;
 };
 
 
@@ -234,6 +248,42 @@ export type MutationUpsertEntityArgs = {
   input: EntityInput;
 };
 
+/** A selection of the graph with the network measures of each of its entities, computed within the selection. */
+export type Network = {
+  __typename?: 'Network';
+  /** Number of communities found. */
+  communities: Scalars['Int']['output'];
+  edges: Array<Relation>;
+  nodes: Array<NetworkNode>;
+};
+
+export type NetworkNode = {
+  __typename?: 'NetworkNode';
+  entity: Entity;
+  metrics: NodeMetrics;
+};
+
+/**
+ * Measures of an entity's place in a network. Degrees count relations (parallel ones
+ * included); betweenness and communities treat relations as undirected links between
+ * distinct entities; PageRank follows their direction.
+ */
+export type NodeMetrics = {
+  __typename?: 'NodeMetrics';
+  /** Shortest paths between other entities that pass through this one (undirected, not normalized). */
+  betweenness: Scalars['Float']['output'];
+  /** Louvain community (undirected, seeded so repeated runs agree); numbered from 0 by size, largest first. */
+  community: Scalars['Int']['output'];
+  /** inDegree + outDegree. */
+  degree: Scalars['Int']['output'];
+  /** Relations that end at the entity. */
+  inDegree: Scalars['Int']['output'];
+  /** Relations that start at the entity. */
+  outDegree: Scalars['Int']['output'];
+  /** PageRank (damping 0.85) over the directed links; sums to 1 over the network. */
+  pageRank: Scalars['Float']['output'];
+};
+
 export type Organization = Entity & {
   __typename?: 'Organization';
   abbreviation?: Maybe<Scalars['String']['output']>;
@@ -242,10 +292,17 @@ export type Organization = Entity & {
   description?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   kind: EntityKind;
+  /** Network measures of the entity in the whole graph, or over relations of `types` only (see `network`). */
+  metrics: NodeMetrics;
   name: Scalars['String']['output'];
   /** Relations of the entity; retracted ones only with `includeRetracted`. */
   relations: Array<Relation>;
   sources: Array<Citation>;
+};
+
+
+export type OrganizationMetricsArgs = {
+  types?: InputMaybe<Array<RelationType>>;
 };
 
 
@@ -276,12 +333,19 @@ export type Party = Entity & {
   description?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   kind: EntityKind;
+  /** Network measures of the entity in the whole graph, or over relations of `types` only (see `network`). */
+  metrics: NodeMetrics;
   name: Scalars['String']['output'];
   /** How the source characterizes the party (for example `pro-business`). */
   orientation?: Maybe<Scalars['String']['output']>;
   /** Relations of the entity; retracted ones only with `includeRetracted`. */
   relations: Array<Relation>;
   sources: Array<Citation>;
+};
+
+
+export type PartyMetricsArgs = {
+  types?: InputMaybe<Array<RelationType>>;
 };
 
 
@@ -307,12 +371,19 @@ export type Person = Entity & {
   description?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   kind: EntityKind;
+  /** Network measures of the entity in the whole graph, or over relations of `types` only (see `network`). */
+  metrics: NodeMetrics;
   name: Scalars['String']['output'];
   /** Relations of the entity; retracted ones only with `includeRetracted`. */
   relations: Array<Relation>;
   sources: Array<Citation>;
   /** The office or position the source gives the person. */
   title?: Maybe<Scalars['String']['output']>;
+};
+
+
+export type PersonMetricsArgs = {
+  types?: InputMaybe<Array<RelationType>>;
 };
 
 
@@ -328,11 +399,18 @@ export type Place = Entity & {
   description?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   kind: EntityKind;
+  /** Network measures of the entity in the whole graph, or over relations of `types` only (see `network`). */
+  metrics: NodeMetrics;
   name: Scalars['String']['output'];
   placeType?: Maybe<PlaceType>;
   /** Relations of the entity; retracted ones only with `includeRetracted`. */
   relations: Array<Relation>;
   sources: Array<Citation>;
+};
+
+
+export type PlaceMetricsArgs = {
+  types?: InputMaybe<Array<RelationType>>;
 };
 
 
@@ -363,6 +441,14 @@ export type Query = {
    * relation among them; with `types`, only relations of those types are followed and returned.
    */
   neighborhood: Subgraph;
+  /**
+   * A selection of the graph with network measures computed within it: the neighborhood of
+   * `id` (depth 1..3), or the whole graph; narrowed to `kinds`, relation `types`, and
+   * relations dated within `from`..`to` (partial dates; undated relations are left out when a
+   * date is given). With `types` or dates, the nodes are the entities those relations join.
+   * At most 100,000 relations.
+   */
+  network: Network;
   /**
    * The shortest paths between two entities, following relations in either direction,
    * no longer than `maxLength` (1..6); at most `first` (1..50) paths.
@@ -405,6 +491,16 @@ export type QueryEntityArgs = {
 export type QueryNeighborhoodArgs = {
   depth?: InputMaybe<Scalars['Int']['input']>;
   id: Scalars['ID']['input'];
+  types?: InputMaybe<Array<RelationType>>;
+};
+
+
+export type QueryNetworkArgs = {
+  depth?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['PartialDate']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  kinds?: InputMaybe<Array<EntityKind>>;
+  to?: InputMaybe<Scalars['PartialDate']['input']>;
   types?: InputMaybe<Array<RelationType>>;
 };
 
@@ -690,6 +786,9 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Network: ResolverTypeWrapper<Omit<Network, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['Relation']>, nodes: Array<ResolversTypes['NetworkNode']> }>;
+  NetworkNode: ResolverTypeWrapper<Omit<NetworkNode, 'entity'> & { entity: ResolversTypes['Entity'] }>;
+  NodeMetrics: ResolverTypeWrapper<NodeMetrics>;
   Organization: ResolverTypeWrapper<EntityRecord>;
   OrganizationCategory: OrganizationCategory;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -732,6 +831,9 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   Mutation: Record<PropertyKey, never>;
+  Network: Omit<Network, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['Relation']>, nodes: Array<ResolversParentTypes['NetworkNode']> };
+  NetworkNode: Omit<NetworkNode, 'entity'> & { entity: ResolversParentTypes['Entity'] };
+  NodeMetrics: NodeMetrics;
   Organization: EntityRecord;
   PageInfo: PageInfo;
   PartialDate: Scalars['PartialDate']['output'];
@@ -837,6 +939,7 @@ export type EventResolvers<ContextType = RequestContext, ParentType extends Reso
   eventType?: Resolver<Maybe<ResolversTypes['EventType']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
+  metrics?: Resolver<ResolversTypes['NodeMetrics'], ParentType, ContextType, Partial<EventMetricsArgs>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   partiesRunning?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   relations?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType, RequireFields<EventRelationsArgs, 'direction' | 'includeRetracted'>>;
@@ -858,6 +961,26 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   upsertEntity?: Resolver<ResolversTypes['Entity'], ParentType, ContextType, RequireFields<MutationUpsertEntityArgs, 'input'>>;
 };
 
+export type NetworkResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Network'] = ResolversParentTypes['Network']> = {
+  communities?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  edges?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['NetworkNode']>, ParentType, ContextType>;
+};
+
+export type NetworkNodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['NetworkNode'] = ResolversParentTypes['NetworkNode']> = {
+  entity?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
+  metrics?: Resolver<ResolversTypes['NodeMetrics'], ParentType, ContextType>;
+};
+
+export type NodeMetricsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['NodeMetrics'] = ResolversParentTypes['NodeMetrics']> = {
+  betweenness?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  community?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  degree?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  inDegree?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  outDegree?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pageRank?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
 export type OrganizationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization']> = {
   abbreviation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -865,6 +988,7 @@ export type OrganizationResolvers<ContextType = RequestContext, ParentType exten
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
+  metrics?: Resolver<ResolversTypes['NodeMetrics'], ParentType, ContextType, Partial<OrganizationMetricsArgs>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   relations?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType, RequireFields<OrganizationRelationsArgs, 'direction' | 'includeRetracted'>>;
   sources?: Resolver<Array<ResolversTypes['Citation']>, ParentType, ContextType>;
@@ -886,6 +1010,7 @@ export type PartyResolvers<ContextType = RequestContext, ParentType extends Reso
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
+  metrics?: Resolver<ResolversTypes['NodeMetrics'], ParentType, ContextType, Partial<PartyMetricsArgs>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   orientation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   relations?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType, RequireFields<PartyRelationsArgs, 'direction' | 'includeRetracted'>>;
@@ -904,6 +1029,7 @@ export type PersonResolvers<ContextType = RequestContext, ParentType extends Res
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
+  metrics?: Resolver<ResolversTypes['NodeMetrics'], ParentType, ContextType, Partial<PersonMetricsArgs>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   relations?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType, RequireFields<PersonRelationsArgs, 'direction' | 'includeRetracted'>>;
   sources?: Resolver<Array<ResolversTypes['Citation']>, ParentType, ContextType>;
@@ -916,6 +1042,7 @@ export type PlaceResolvers<ContextType = RequestContext, ParentType extends Reso
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
+  metrics?: Resolver<ResolversTypes['NodeMetrics'], ParentType, ContextType, Partial<PlaceMetricsArgs>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   placeType?: Resolver<Maybe<ResolversTypes['PlaceType']>, ParentType, ContextType>;
   relations?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType, RequireFields<PlaceRelationsArgs, 'direction' | 'includeRetracted'>>;
@@ -928,6 +1055,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   entities?: Resolver<ResolversTypes['EntityConnection'], ParentType, ContextType, RequireFields<QueryEntitiesArgs, 'first'>>;
   entity?: Resolver<Maybe<ResolversTypes['Entity']>, ParentType, ContextType, RequireFields<QueryEntityArgs, 'id'>>;
   neighborhood?: Resolver<ResolversTypes['Subgraph'], ParentType, ContextType, RequireFields<QueryNeighborhoodArgs, 'depth' | 'id'>>;
+  network?: Resolver<ResolversTypes['Network'], ParentType, ContextType, RequireFields<QueryNetworkArgs, 'depth'>>;
   paths?: Resolver<Array<ResolversTypes['Path']>, ParentType, ContextType, RequireFields<QueryPathsArgs, 'first' | 'from' | 'maxLength' | 'to'>>;
   relations?: Resolver<ResolversTypes['RelationConnection'], ParentType, ContextType, RequireFields<QueryRelationsArgs, 'first' | 'includeRetracted'>>;
   search?: Resolver<Array<ResolversTypes['SearchHit']>, ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'text'>>;
@@ -1001,6 +1129,9 @@ export type Resolvers<ContextType = RequestContext> = {
   Event?: EventResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
+  Network?: NetworkResolvers<ContextType>;
+  NetworkNode?: NetworkNodeResolvers<ContextType>;
+  NodeMetrics?: NodeMetricsResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PartialDate?: GraphQLScalarType;

@@ -348,6 +348,11 @@ export class CypherGraphStore implements GraphStore {
     });
   }
 
+  async graphVersion(): Promise<string> {
+    const [row] = await this.executor.read(this.statements.graphVersion());
+    return typeof row?.version === 'string' ? row.version : '';
+  }
+
   async changes(q: { since: string | null; entity: string | null; after: string | null; limit: number }): Promise<ChangeRecord[]> {
     return (await this.executor.read(this.statements.changes(q))).map((row) => changeFromProps(this.dialect.decode.properties(row.c)));
   }

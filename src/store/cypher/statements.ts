@@ -146,6 +146,10 @@ export class Statements {
     return { cypher: `MATCH (c:Change) WHERE ${where.join(' AND ')} RETURN c ORDER BY c.id LIMIT $limit`, params };
   }
 
+  graphVersion(): Statement {
+    return { cypher: 'MATCH (c:Change) RETURN max(c.id) AS version', params: {} };
+  }
+
   getSources(ids: readonly string[]): Statement {
     return { cypher: 'MATCH (s:SourceDocument) WHERE s.id IN $ids RETURN s', params: { ids: [...ids] } };
   }

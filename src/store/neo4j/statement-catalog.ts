@@ -51,6 +51,7 @@ export function neo4jStatementCatalog(ontology: Ontology): CatalogEntry[] {
   }
   add('getRelation', s.getRelation('r'));
   add('relationOwners', s.relationOwners(['r']));
+  add('graphVersion', s.graphVersion());
   for (let depth = 1; depth <= 3; depth += 1) {
     add(`reach depth ${depth}`, s.reach('a', depth, null));
     add(`reach depth ${depth} (types)`, s.reach('a', depth, someTypes));

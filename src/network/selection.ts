@@ -1,0 +1,94 @@
+import { partialDateBounds } from '../ontology/partial-date.js';
+import type { EntityRecord, GraphStore, RelationRecord } from '../store/graph-store.js';
+
+/**
+ * The part of the graph a network question is about, shared by `network`, exports and
+ * the network view, so each answers the same selection with the same nodes and edges.
+ */
+export interface Selection {
+  /** Centre of a neighborhood; the whole graph when absent. */
+  id?: string | null;
+  depth?: number | null;
+  kinds?: readonly string[] | null;
+  types?: readonly string[] | null;
+  /** Partial dates; relations dated (or running) within them, undated ones left out. */
+  from?: string | null;
+  to?: string | null;
+}
+
+export interface SelectedNetwork {
+  nodes: EntityRecord[];
+  edges: RelationRecord[];
+}
+
+/** Bounds the work of one selection; a larger graph needs a narrower one. */
+export const MAX_NETWORK_RELATIONS = 100_000;
+const PAGE = 5_000;
+
+export class SelectionTooLargeError extends Error {}
+
+/** The span of days a relation is about, or null when it carries no date. */
+function relationSpan(r: RelationRecord): [string, string] | null {
+  const date = r.attributes.date;
+  if (typeof date === 'string') return partialDateBounds(date);
+  const start = typeof r.attributes.start === 'string' ? partialDateBounds(r.attributes.start)[0] : null;
+  const end = typeof r.attributes.end === 'string' ? partialDateBounds(r.attributes.end)[1] : null;
+  if (start === null && end === null) return null;
+  return [start ?? '0000-01-01', end ?? '9999-12-31'];
+}
+
+async function wholeGraph(store: GraphStore, types: readonly string[] | null): Promise<SelectedNetwork> {
+  const nodes: EntityRecord[] = [];
+  for (let after: string | null = null; ; ) {
+    const page = await store.listEntities({ kinds: null, after, limit: PAGE });
+    nodes.push(...page);
+    if (page.length < PAGE) break;
+    after = page[page.length - 1]!.id;
+  }
+  const edges: RelationRecord[] = [];
+  for (let after: string | null = null; ; ) {
+    const page = await store.listRelations({ types, from: null, to: null, after, limit: PAGE, includeRetracted: false });
+    edges.push(...page.relations);
+    if (edges.length > MAX_NETWORK_RELATIONS) {
+      throw new SelectionTooLargeError(`the selection has more than ${MAX_NETWORK_RELATIONS} relations; narrow it with id, kinds, types or dates`);
+    }
+    if (page.relations.length < PAGE) break;
+    after = page.relations[page.relations.length - 1]!.id;
+  }
+  return { nodes, edges };
+}
+
+export async function selectNetwork(store: GraphStore, sel: Selection): Promise<SelectedNetwork> {
+  const types = sel.types && sel.types.length > 0 ? sel.types : null;
+  const base = sel.id
+    ? await store.neighborhood({ id: sel.id, depth: sel.depth ?? 1, types })
+    : await wholeGraph(store, types);
+  const dated = sel.from || sel.to;
+  const lo = sel.from ? partialDateBounds(sel.from)[0] : '0000-01-01';
+  const hi = sel.to ? partialDateBounds(sel.to)[1] : '9999-12-31';
+  const kinds = sel.kinds && sel.kinds.length > 0 ? new Set(sel.kinds) : null;
+
+  let nodes = kinds ? base.nodes.filter((n) => kinds.has(n.kind)) : base.nodes;
+  const kept = new Set(nodes.map((n) => n.id));
+  const edges = base.edges
+    .filter((r) => kept.has(r.from) && kept.has(r.to))
+    .filter((r) => {
+      if (!dated) return true;
+      const span = relationSpan(r);
+      return span !== null && span[0] <= hi && span[1] >= lo;
+    })
+    .sort((a, b) => a.id.localeCompare(b.id));
+  // Narrowed by relations, the network is the entities they join (and the centre, if any).
+  if (types || dated) {
+    const joined = new Set(edges.flatMap((r) => [r.from, r.to]));
+    if (sel.id) joined.add(sel.id);
+    nodes = nodes.filter((n) => joined.has(n.id));
+  }
+  return { nodes: [...nodes].sort((a, b) => a.id.localeCompare(b.id)), edges };
+}
+
+/** A stable text for a selection, for caching what is computed from it. */
+export function selectionKey(sel: Selection): string {
+  const list = (v: readonly string[] | null | undefined) => (v && v.length > 0 ? [...new Set(v)].sort() : null);
+  return JSON.stringify([sel.id ?? null, sel.id ? (sel.depth ?? 1) : null, list(sel.kinds), list(sel.types), sel.from ?? null, sel.to ?? null]);
+}
