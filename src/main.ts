@@ -1,5 +1,6 @@
 import { openStore, seed } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { ExportArgsError } from './export/errors.js';
 import { formatProblem, InputError } from './ingest/errors.js';
 import { checkImportPaths, ImportFileError, importFiles, type ImportOutcome } from './import/import-files.js';
 import { loadOntology } from './ontology/ontology.js';
@@ -7,9 +8,9 @@ import type { SeedOutcome } from './ingest/load-seeds.js';
 import { StoreOpenError } from './store/embedded/open.js';
 import { Neo4jConnectError } from './store/neo4j/open.js';
 
-/** The command line: `serve` (default: seed if needed, then serve), `seed`, or `import file...`. */
+/** The command line: `serve` (default: seed if needed, then serve), `seed`, `import file...`, or `export --format F ...`. */
 
-const USAGE = 'usage: main.ts [serve|seed|import file...]';
+const USAGE = 'usage: main.ts [serve|seed|import file...|export --format F [--out FILE] [selection...]]';
 
 function describe(outcomes: SeedOutcome[]): string {
   return outcomes.map((o) => `${o.file}: ${o.status} (${o.entities} entities, ${o.relations} relations)`).join('; ') || 'no seed files';
@@ -83,14 +84,23 @@ async function run(command: string): Promise<void> {
 }
 
 const command = process.argv[2] ?? 'serve';
-if ((command !== 'serve' && command !== 'seed' && command !== 'import') || (command === 'import' && process.argv.length < 4)) {
+if ((command !== 'serve' && command !== 'seed' && command !== 'import' && command !== 'export') || (command === 'import' && process.argv.length < 4)) {
   console.error(USAGE);
   process.exit(2);
 }
-(command === 'import' ? runImport(process.argv.slice(3)) : run(command)).catch((err: unknown) => {
+/** `export --format F [--out FILE] [--id ID --depth N --kinds K,... --types T,... --from D --to D]`; loaded only to export. */
+async function runExport(args: string[]): Promise<void> {
+  const { runExport: exportCommand } = await import('./export/cli.js');
+  await exportCommand(args);
+}
+
+const main = command === 'import' ? runImport(process.argv.slice(3)) : command === 'export' ? runExport(process.argv.slice(3)) : run(command);
+main.catch((err: unknown) => {
   // Expected failures get one actionable line; nothing else prints a stack either.
   if (err instanceof ImportInvalid) {
     console.error(`import is invalid, nothing was written:\n${err.invalid.problems.map(formatProblem).join('\n')}`);
+  } else if (err instanceof ExportArgsError) {
+    console.error(err.message);
   } else if (err instanceof ImportFileError) {
     console.error(err.message);
   } else if (err instanceof StoreOpenError && /could not set lock/i.test(err.message)) {

@@ -86,7 +86,7 @@ export async function startServer({ config, store, ontology, log = console.error
       if (!(await rateLimit.admit(req, res))) return;
       return graphql(req, res, url);
     }
-    if (explorer && url.pathname.startsWith(ASSET_PREFIX) && serveExplorerAsset(res, url.pathname.slice(ASSET_PREFIX.length))) return;
+    if (explorer && url.pathname.startsWith(ASSET_PREFIX) && serveExplorerAsset(req, res, url.pathname.slice(ASSET_PREFIX.length))) return;
     if (url.pathname.startsWith('/export/')) {
       if (!(await rateLimit.admit(req, res))) return;
       if (await exports(req, res, url)) return;

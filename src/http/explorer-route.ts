@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { scriptSafeJson, serveAsset, type Asset } from './static-assets.js';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -23,7 +24,7 @@ function packageFile(pkg: string, file: string): string {
   return join(dir, file);
 }
 
-const ASSETS: Record<string, { file: string; type: string }> = {
+const ASSETS: Record<string, Asset> = {
   'react.js': { file: packageFile('react', 'umd/react.production.min.js'), type: 'text/javascript' },
   'react-dom.js': { file: packageFile('react-dom', 'umd/react-dom.production.min.js'), type: 'text/javascript' },
   'graphiql.js': { file: packageFile('graphiql', 'graphiql.min.js'), type: 'text/javascript' },
@@ -33,17 +34,12 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 
 export const ASSET_PREFIX = '/explorer/assets/';
 
-const cache = new Map<string, Buffer>();
-
 /** Whether a request is a browser asking for a page rather than a client asking for data. */
 export function wantsExplorer(req: IncomingMessage, url: URL): boolean {
   if (req.method !== 'GET' || url.searchParams.has('query')) return false;
   const accept = req.headers.accept ?? '';
   return accept.includes('text/html');
 }
-
-/** JSON inside <script> must not be able to close the tag. */
-const scriptSafeJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
 export function explorerPage(endpoint: string, query: string): string {
   return `<!doctype html>
@@ -80,20 +76,6 @@ export function serveExplorerPage(res: ServerResponse, endpoint: string, query: 
 }
 
 /** Serves one of the explorer's files; false if `name` is not one of them. */
-export function serveExplorerAsset(res: ServerResponse, name: string): boolean {
-  const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
-  if (!asset) return false;
-  let body = cache.get(name);
-  if (!body) {
-    body = readFileSync(asset.file);
-    cache.set(name, body);
-  }
-  res.writeHead(200, {
-    'content-type': `${asset.type}; charset=utf-8`,
-    'content-length': body.length,
-    'cache-control': 'public, max-age=3600',
-    'x-content-type-options': 'nosniff',
-  });
-  res.end(body);
-  return true;
+export function serveExplorerAsset(req: IncomingMessage, res: ServerResponse, name: string): boolean {
+  return serveAsset(req, res, ASSETS, name);
 }

@@ -1,7 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { EXPORT_PATHS, exportSelection, formatForFile, UnknownEntityError } from '../export/index.js';
+import { selectionFromSearchParams, SelectionParamError } from '../export/selection-params.js';
 import type { NetworkCache } from '../network/network-cache.js';
+import { SelectionTooLargeError } from '../network/selection.js';
 import type { Ontology } from '../ontology/ontology.js';
 import type { GraphStore } from '../store/graph-store.js';
+import { sendJson, sendRequestError } from './respond.js';
 
 export interface ExportRouteOptions {
   store: GraphStore;
@@ -9,7 +13,48 @@ export interface ExportRouteOptions {
   networks: NetworkCache;
 }
 
-/** `/export/graph.<ext>`: a selection of the graph as a file. Returns false for other paths. */
-export function exportRoute(_opts: ExportRouteOptions) {
-  return async (_req: IncomingMessage, _res: ServerResponse, _url: URL): Promise<boolean> => false;
+function badInput(res: ServerResponse, message: string, parameter: string): void {
+  sendJson(res, 400, { errors: [{ message, extensions: { code: 'BAD_USER_INPUT', parameter } }] });
+}
+
+/**
+ * `/export/graph.<ext>`: a selection of the graph as a file to download, in the format
+ * its extension names (`graphml`, `gexf`, `cyjs` or `cytoscape.json`, `graphology.json`,
+ * `d3.json`); the query string is the selection (`id`, `depth`, `kinds`, `types`, `from`,
+ * `to`). Returns false for paths outside `/export/`.
+ */
+export function exportRoute({ store, ontology, networks }: ExportRouteOptions) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    if (!url.pathname.startsWith('/export/')) return false;
+    const file = url.pathname.slice('/export/'.length);
+    const format = formatForFile(file);
+    if (!format) {
+      sendRequestError(res, 404, `no export at ${url.pathname.slice(0, 100)}; exports are ${EXPORT_PATHS.join(', ')}`, 'NOT_FOUND');
+      return true;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendJson(res, 405, { errors: [{ message: `${req.method} is not allowed; use GET`, extensions: { code: 'METHOD_NOT_ALLOWED' } }] }, { allow: 'GET, HEAD' });
+      return true;
+    }
+    let exported;
+    try {
+      exported = await exportSelection(store, ontology, selectionFromSearchParams(url.searchParams, ontology), format, networks, file.slice('graph.'.length));
+    } catch (err) {
+      if (err instanceof SelectionParamError) badInput(res, err.message, err.parameter);
+      else if (err instanceof SelectionTooLargeError) badInput(res, err.message, 'selection');
+      else if (err instanceof UnknownEntityError) sendRequestError(res, 404, err.message, 'NOT_FOUND');
+      else throw err;
+      return true;
+    }
+    res.writeHead(200, {
+      'content-type': format.contentType,
+      'content-length': Buffer.byteLength(exported.body),
+      'content-disposition': `attachment; filename="${exported.fileName}"`,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-cache',
+    });
+    // Node sends no body for HEAD, only the headers.
+    res.end(exported.body);
+    return true;
+  };
 }

@@ -57,7 +57,7 @@ export function computeMetrics(network: SelectedNetwork): NetworkMetrics {
     if (!undirected.hasEdge(r.from, r.to)) undirected.addEdge(r.from, r.to);
     if (!directed.hasEdge(r.from, r.to)) directed.addEdge(r.from, r.to);
   }
-  const between = betweenness(undirected, { normalized: false });
+  const between = undirected.order > 0 ? betweenness(undirected, { normalized: false }) : {};
   const rank = directed.order > 0 ? pagerank(directed, { alpha: 0.85, maxIterations: 1000, tolerance: 1e-10, getEdgeWeight: null }) : {};
   const raw = undirected.order > 0 ? louvain(undirected, { rng: seededRandom(42) }) : {};
 

@@ -11,7 +11,7 @@ export interface Selection {
   depth?: number | null;
   kinds?: readonly string[] | null;
   types?: readonly string[] | null;
-  /** Partial dates; relations dated (or running) within them, undated ones left out. */
+  /** Partial dates: relations dated within them (by their own dates or their event's); undated ones left out. */
   from?: string | null;
   to?: string | null;
 }
@@ -27,14 +27,20 @@ const PAGE = 5_000;
 
 export class SelectionTooLargeError extends Error {}
 
-/** The span of days a relation is about, or null when it carries no date. */
-function relationSpan(r: RelationRecord): [string, string] | null {
+/**
+ * The span of days a relation is about: its own date, or start..end; failing those, the
+ * date of an event it joins (a party contesting an election acts at the election's date);
+ * null when neither says.
+ */
+function relationSpan(r: RelationRecord, dateOf: (id: string) => string | null): [string, string] | null {
   const date = r.attributes.date;
   if (typeof date === 'string') return partialDateBounds(date);
   const start = typeof r.attributes.start === 'string' ? partialDateBounds(r.attributes.start)[0] : null;
   const end = typeof r.attributes.end === 'string' ? partialDateBounds(r.attributes.end)[1] : null;
-  if (start === null && end === null) return null;
-  return [start ?? '0000-01-01', end ?? '9999-12-31'];
+  if (start !== null || end !== null) return [start ?? '0000-01-01', end ?? '9999-12-31'];
+  const spans = [dateOf(r.from), dateOf(r.to)].filter((d): d is string => d !== null).map(partialDateBounds);
+  if (spans.length === 0) return null;
+  return [spans.map((s) => s[0]).sort()[0]!, spans.map((s) => s[1]).sort().at(-1)!];
 }
 
 async function wholeGraph(store: GraphStore, types: readonly string[] | null): Promise<SelectedNetwork> {
@@ -68,13 +74,15 @@ export async function selectNetwork(store: GraphStore, sel: Selection): Promise<
   const hi = sel.to ? partialDateBounds(sel.to)[1] : '9999-12-31';
   const kinds = sel.kinds && sel.kinds.length > 0 ? new Set(sel.kinds) : null;
 
+  const eventDates = new Map(base.nodes.filter((n) => typeof n.attributes.date === 'string').map((n) => [n.id, n.attributes.date as string]));
+  const dateOf = (id: string) => eventDates.get(id) ?? null;
   let nodes = kinds ? base.nodes.filter((n) => kinds.has(n.kind)) : base.nodes;
   const kept = new Set(nodes.map((n) => n.id));
   const edges = base.edges
     .filter((r) => kept.has(r.from) && kept.has(r.to))
     .filter((r) => {
       if (!dated) return true;
-      const span = relationSpan(r);
+      const span = relationSpan(r, dateOf);
       return span !== null && span[0] <= hi && span[1] >= lo;
     })
     .sort((a, b) => a.id.localeCompare(b.id));

@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { encodeCursor } from '../../src/graphql/cursor.js';
-import { backends } from '../support/backends.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { describeOnEveryBackend } from '../support/contract.js';
 
 /** Out-of-range and malformed arguments: each gets BAD_USER_INPUT naming the limit. */
-describe.each(backends)('bad input ($name)', (backend) => {
-  if (!backend.available) {
-    it.skip(`needs ${backend.name}: set NEO4J_URI`, () => undefined);
-    return;
-  }
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer(backend);
-  });
-  afterAll(async () => t.close());
+describeOnEveryBackend('bad input', (t) => {
 
   const expectBadInput = async (query: string, message: RegExp) => {
     const res = await t.gql(query);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends } from '../support/backends.js';
+import { describe, expect, it } from 'vitest';
+import { describeOnEveryBackend } from '../support/contract.js';
 import { dumpStore } from '../support/dump.js';
-import { KEYS, startTestServer, type GraphqlResponse, type TestServer } from '../support/server.js';
+import { KEYS, type GraphqlResponse } from '../support/server.js';
 
 /**
  * The write API on every backend: what a curator can do and see, what only an admin
@@ -24,16 +24,7 @@ interface Problem {
   extensions?: { code?: string; argument?: string; problems?: Array<{ field: string; message: string }> };
 }
 
-describe.each(backends)('curation ($name)', (backend) => {
-  if (!backend.available) {
-    it.skip(`needs ${backend.name}: set NEO4J_URI`, () => undefined);
-    return;
-  }
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer(backend);
-  });
-  afterAll(async () => t.close());
+describeOnEveryBackend('curation', (t) => {
 
   /** Sends a write that must be refused, and checks the error and that nothing changed. */
   const refused = async (

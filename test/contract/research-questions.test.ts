@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends } from '../support/backends.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { expect, it } from 'vitest';
+import { describeOnEveryBackend } from '../support/contract.js';
 
 /**
  * Research questions with known answers from the Asia-Plus report of 17 January 2012,
@@ -23,16 +22,7 @@ interface Rel {
   sources?: Array<{ paragraph: number; quote: string; source: { publisher: string; published: string } }>;
 }
 
-describe.each(backends)('research questions on the seed graph ($name)', (backend) => {
-  if (!backend.available) {
-    it.skip(`needs ${backend.name}: set NEO4J_URI`, () => undefined);
-    return;
-  }
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer(backend);
-  });
-  afterAll(async () => t.close());
+describeOnEveryBackend('research questions on the seed graph', (t) => {
 
   const relations = async (types: string[], extra = '') =>
     (

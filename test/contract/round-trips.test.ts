@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends } from '../support/backends.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { expect, it } from 'vitest';
+import { describeOnEveryBackend } from '../support/contract.js';
 
 /**
  * A request's database cost is bounded by the shape of the query, not by how many
  * items it returns. The server reports the count as `extensions.dbRoundTrips`.
  */
-describe.each(backends)('database round trips per request ($name)', (backend) => {
-  if (!backend.available) {
-    it.skip(`needs ${backend.name}: set NEO4J_URI`, () => undefined);
-    return;
-  }
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer(backend);
-  });
-  afterAll(async () => t.close());
+describeOnEveryBackend('database round trips per request', (t) => {
 
   const FAN_OUT = `query($n: Int) {
     entities(first: $n) {

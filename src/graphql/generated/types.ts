@@ -444,8 +444,9 @@ export type Query = {
   /**
    * A selection of the graph with network measures computed within it: the neighborhood of
    * `id` (depth 1..3), or the whole graph; narrowed to `kinds`, relation `types`, and
-   * relations dated within `from`..`to` (partial dates; undated relations are left out when a
-   * date is given). With `types` or dates, the nodes are the entities those relations join.
+   * relations dated within `from`..`to` (partial dates). A relation is dated by its own
+   * `date` or `start`..`end`, or failing those by the date of an event it joins; relations
+   * dated neither way are left out when a date is given. With `types` or dates, the nodes are the entities those relations join.
    * At most 100,000 relations.
    */
   network: Network;

@@ -1,0 +1,95 @@
+import { NetworkCache } from '../network/network-cache.js';
+import type { Selection } from '../network/selection.js';
+import type { Ontology } from '../ontology/ontology.js';
+import type { GraphStore } from '../store/graph-store.js';
+import { writeCytoscape } from './cytoscape.js';
+import { writeD3 } from './d3.js';
+import { writeGexf } from './gexf.js';
+import { writeGraphml } from './graphml.js';
+import { writeGraphology } from './graphology.js';
+import { exportGraph, type ExportGraph } from './model.js';
+
+/** The export formats: one writer each, found by name (CLI `--format`) or file extension (HTTP path). */
+
+export interface ExportFormat {
+  /** The CLI's `--format` value. */
+  name: string;
+  /** File extensions, the first canonical: `/export/graph.<ext>` and the download's name. */
+  extensions: readonly string[];
+  contentType: string;
+  write(graph: ExportGraph): string;
+}
+
+const XML = 'application/xml; charset=utf-8';
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+export const FORMATS: readonly ExportFormat[] = [
+  { name: 'graphml', extensions: ['graphml'], contentType: XML, write: writeGraphml },
+  { name: 'gexf', extensions: ['gexf'], contentType: XML, write: writeGexf },
+  { name: 'cytoscape', extensions: ['cyjs', 'cytoscape.json'], contentType: JSON_TYPE, write: writeCytoscape },
+  { name: 'graphology', extensions: ['graphology.json'], contentType: JSON_TYPE, write: writeGraphology },
+  { name: 'd3', extensions: ['d3.json'], contentType: JSON_TYPE, write: writeD3 },
+];
+
+/** By `--format` name or any of its extensions (`gexf`, `cyjs`, `cytoscape.json`, `d3.json`...). */
+export function formatNamed(name: string): ExportFormat | undefined {
+  const key = name.toLowerCase();
+  return FORMATS.find((f) => f.name === key || f.extensions.includes(key));
+}
+
+/** The format a `/export/` file name asks for: `graph.<ext>`. */
+export function formatForFile(file: string): ExportFormat | undefined {
+  if (!file.startsWith('graph.')) return undefined;
+  const ext = file.slice('graph.'.length);
+  return FORMATS.find((f) => f.extensions.includes(ext));
+}
+
+export const EXPORT_PATHS = FORMATS.flatMap((f) => f.extensions.map((e) => `/export/graph.${e}`));
+
+/** The id asked for is not an entity, nor merged into one. */
+export class UnknownEntityError extends Error {}
+
+/** A download name that says what was selected: `political-actors[-<id>-depth<n>][-filtered].<ext>`. */
+export function fileName(sel: Selection, extension: string): string {
+  let base = 'political-actors';
+  if (sel.id) base += `-${sel.id.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 80)}-depth${sel.depth ?? 1}`;
+  if ((sel.kinds && sel.kinds.length > 0) || (sel.types && sel.types.length > 0) || sel.from || sel.to) base += '-filtered';
+  return `${base}.${extension}`;
+}
+
+export interface Exported {
+  body: string;
+  fileName: string;
+  nodes: number;
+  edges: number;
+  /** The selection as answered: an id merged into another entity replaced by the survivor's. */
+  selection: Selection;
+}
+
+/**
+ * Renders a selection in a format: the same nodes, edges and metrics the `network` query
+ * answers for it. Throws UnknownEntityError for an id that names no entity, and the
+ * selection's SelectionTooLargeError.
+ */
+export async function exportSelection(
+  store: GraphStore,
+  ontology: Ontology,
+  selection: Selection,
+  format: ExportFormat,
+  networks: NetworkCache = new NetworkCache(1),
+  /** The download's extension: the format's first unless asked for by another of its own. */
+  extension: string = format.extensions[0]!,
+): Promise<Exported> {
+  let sel = selection;
+  if (sel.id) {
+    const [entity] = await store.getEntities([sel.id]);
+    if (!entity) throw new UnknownEntityError(`id: no entity ${JSON.stringify(sel.id.slice(0, 80))}`);
+    sel = { ...sel, id: entity.id };
+  }
+  const network = await networks.get(store, sel);
+  const graph = exportGraph(network, ontology, sel);
+  return { body: format.write(graph), fileName: fileName(sel, extension), nodes: graph.nodes.length, edges: graph.edges.length, selection: sel };
+}
+
+export { exportGraph, type ExportGraph } from './model.js';
+export { parseSelection, selectionFromSearchParams, SelectionParamError } from './selection-params.js';
