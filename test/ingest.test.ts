@@ -147,6 +147,7 @@ relations:
         },
         'seed:test',
         'f',
+        { actor: 'seed:test', summary: null },
       ),
     ).rejects.toThrow(/refer to entities that do not exist/);
     expect(await dump(store)).toBe(before);

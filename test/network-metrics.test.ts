@@ -47,4 +47,14 @@ describe('network measures', () => {
     expect(m.byId.get('a')!.outDegree).toBe(2);
     expect(m.byId.get('b')!.betweenness).toBe(1);
   });
+
+  it('an empty network has no measures, and an isolated entity is a community of its own with rank from the jump alone', () => {
+    expect(computeMetrics(graph([], [])).communities).toBe(0);
+    const m = computeMetrics(graph(['a', 'b', 'z'], [['a', 'b']]));
+    expect(m.byId.get('z')).toMatchObject({ degree: 0, betweenness: 0 });
+    expect(m.communities).toBe(2);
+    expect(m.byId.get('z')!.community).toBe(1);
+    const total = ['a', 'b', 'z'].reduce((sum, id) => sum + m.byId.get(id)!.pageRank, 0);
+    expect(total).toBeCloseTo(1, 9);
+  });
 });

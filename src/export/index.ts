@@ -86,7 +86,7 @@ export async function exportSelection(
     if (!entity) throw new UnknownEntityError(`id: no entity ${JSON.stringify(sel.id.slice(0, 80))}`);
     sel = { ...sel, id: entity.id };
   }
-  const network = await networks.get(store, sel);
+  const network = await networks.get(store, sel, await store.graphVersion());
   const graph = exportGraph(network, ontology, sel);
   return { body: format.write(graph), fileName: fileName(sel, extension), nodes: graph.nodes.length, edges: graph.edges.length, selection: sel };
 }

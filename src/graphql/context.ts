@@ -12,6 +12,10 @@ export interface RequestContext {
   auth: Authentication;
   /** Network selections and their measures, shared by all requests of a server. */
   networks: NetworkCache;
+  /** The graph's version, read once per request. */
+  graphVersion(): Promise<string>;
+  /** Network selections this request asked for; each may cost a computation over the graph. */
+  networkSelections: Set<string>;
 }
 
 export function createContext(
@@ -20,5 +24,14 @@ export function createContext(
   auth: Authentication = { kind: 'anonymous' },
   networks: NetworkCache = new NetworkCache(),
 ): RequestContext {
-  return { store, ontology, loaders: createLoaders(store), auth, networks };
+  let version: Promise<string> | undefined;
+  return {
+    store,
+    ontology,
+    loaders: createLoaders(store),
+    auth,
+    networks,
+    graphVersion: () => (version ??= store.graphVersion()),
+    networkSelections: new Set(),
+  };
 }

@@ -3,11 +3,12 @@ import type { EntityRecord, RelationRecord } from '../store/graph-store.js';
 import type { RequestContext } from './context.js';
 import { decodeCursor, encodeCursor, type CursorScope } from './cursor.js';
 import type { Resolvers } from './generated/types.js';
+import { partialDateBounds } from '../ontology/partial-date.js';
 import { badInput } from './errors.js';
 import { checkId, checkText, inRange, LIMITS } from './limits.js';
 import type { NodeMetrics } from '../network/metrics.js';
 import type { MeasuredNetwork } from '../network/network-cache.js';
-import { SelectionTooLargeError, type Selection } from '../network/selection.js';
+import { selectionKey, SelectionTooLargeError, type Selection } from '../network/selection.js';
 import { mutationResolvers } from './mutations.js';
 import { JsonScalar, PartialDate } from './scalars.js';
 
@@ -58,7 +59,8 @@ async function loadEntity(ctx: RequestContext, id: string): Promise<EntityRecord
   return entity;
 }
 
-const NO_METRICS: NodeMetrics = { inDegree: 0, outDegree: 0, degree: 0, betweenness: 0, pageRank: 0, community: 0 };
+/** An entity outside the selection: no relations in it, and no community. */
+const NO_METRICS: NodeMetrics = { inDegree: 0, outDegree: 0, degree: 0, betweenness: 0, pageRank: 0, community: null };
 
 /** An entity's measures in the whole graph (or over some relation types); cached per graph version. */
 const metricsField = async (parent: EntityRecord, args: { types?: readonly string[] | null }, ctx: RequestContext): Promise<NodeMetrics> => {
@@ -66,9 +68,16 @@ const metricsField = async (parent: EntityRecord, args: { types?: readonly strin
   return network.metrics.byId.get(parent.id) ?? NO_METRICS;
 };
 
+/** Distinct network selections one request may ask for: each can mean a computation over the whole graph. */
+export const MAX_SELECTIONS_PER_REQUEST = 2;
+
 async function measured(ctx: RequestContext, sel: Selection): Promise<MeasuredNetwork> {
+  ctx.networkSelections.add(selectionKey(sel));
+  if (ctx.networkSelections.size > MAX_SELECTIONS_PER_REQUEST) {
+    throw badInput(`a request may ask for at most ${MAX_SELECTIONS_PER_REQUEST} different network selections (network arguments, metrics(types:)); send the others separately`);
+  }
   try {
-    return await ctx.networks.get(ctx.store, sel);
+    return await ctx.networks.get(ctx.store, sel, await ctx.graphVersion());
   } catch (err) {
     if (err instanceof SelectionTooLargeError) throw badInput(err.message);
     throw err;
@@ -167,6 +176,9 @@ export function createResolvers(ontology: Ontology): Resolvers {
 
       network: async (_root, args, ctx) => {
         const depth = inRange('depth', args.depth ?? 1, LIMITS.depth);
+        if (args.from && args.to && partialDateBounds(args.from)[0] > partialDateBounds(args.to)[1]) {
+          throw badInput(`from (${args.from}) is later than to (${args.to})`, 'from');
+        }
         let id = args.id ? checkId('id', args.id) : null;
         if (id) id = (await survivors(ctx, [id]))?.[0] ?? id;
         const network = await measured(ctx, { id, depth, kinds: args.kinds ?? null, types: args.types ?? null, from: args.from ?? null, to: args.to ?? null });

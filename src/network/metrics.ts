@@ -20,7 +20,8 @@ export interface NodeMetrics {
   degree: number;
   betweenness: number;
   pageRank: number;
-  community: number;
+  /** Null for an entity outside the selection the measures were computed in. */
+  community: number | null;
 }
 
 export interface NetworkMetrics {

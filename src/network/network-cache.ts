@@ -7,27 +7,30 @@ export interface MeasuredNetwork extends SelectedNetwork {
 }
 
 /**
- * Selections with their measures, kept per graph version: any write (from this server,
+ * Selections with their measures, kept per graph version: every write (from this server,
  * another one, or the import command) records an audit entry, which moves the version,
- * so a cached answer is never stale. A few recent selections are kept.
+ * so an answer computed for an older version is never served. Entries of older versions
+ * are dropped as soon as a newer one is stored, and a few recent selections are kept.
  */
 export class NetworkCache {
-  private readonly entries = new Map<string, Promise<MeasuredNetwork>>();
-  constructor(private readonly capacity = 16) {}
+  private readonly entries = new Map<string, { version: string; network: Promise<MeasuredNetwork> }>();
+  constructor(private readonly capacity = 8) {}
 
-  async get(store: GraphStore, sel: Selection): Promise<MeasuredNetwork> {
-    const key = `${await store.graphVersion()}|${selectionKey(sel)}`;
+  async get(store: GraphStore, sel: Selection, version: string): Promise<MeasuredNetwork> {
+    const key = `${version}|${selectionKey(sel)}`;
     let entry = this.entries.get(key);
     if (entry) {
       // Most recently used last, so the oldest is the first to go.
       this.entries.delete(key);
     } else {
-      entry = selectNetwork(store, sel).then((network) => ({ ...network, metrics: computeMetrics(network) }));
+      for (const [k, e] of this.entries) if (e.version !== version) this.entries.delete(k);
+      const network = selectNetwork(store, sel).then((n) => ({ ...n, metrics: computeMetrics(n) }));
       // A failed computation is not kept; the next request tries again.
-      entry.catch(() => this.entries.delete(key));
+      network.catch(() => this.entries.delete(key));
+      entry = { version, network };
     }
     this.entries.set(key, entry);
     while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
-    return entry;
+    return entry.network;
   }
 }

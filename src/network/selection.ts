@@ -23,9 +23,15 @@ export interface SelectedNetwork {
 
 /** Bounds the work of one selection; a larger graph needs a narrower one. */
 export const MAX_NETWORK_RELATIONS = 100_000;
+export const MAX_NETWORK_ENTITIES = 100_000;
 const PAGE = 5_000;
 
 export class SelectionTooLargeError extends Error {}
+
+const tooLarge = () =>
+  new SelectionTooLargeError(
+    `the selection has more than ${MAX_NETWORK_ENTITIES} entities or ${MAX_NETWORK_RELATIONS} relations; choose a neighborhood (id, depth) or relation types`,
+  );
 
 /**
  * The span of days a relation is about: its own date, or start..end; failing those, the
@@ -48,6 +54,7 @@ async function wholeGraph(store: GraphStore, types: readonly string[] | null): P
   for (let after: string | null = null; ; ) {
     const page = await store.listEntities({ kinds: null, after, limit: PAGE });
     nodes.push(...page);
+    if (nodes.length > MAX_NETWORK_ENTITIES) throw tooLarge();
     if (page.length < PAGE) break;
     after = page[page.length - 1]!.id;
   }
@@ -55,9 +62,7 @@ async function wholeGraph(store: GraphStore, types: readonly string[] | null): P
   for (let after: string | null = null; ; ) {
     const page = await store.listRelations({ types, from: null, to: null, after, limit: PAGE, includeRetracted: false });
     edges.push(...page.relations);
-    if (edges.length > MAX_NETWORK_RELATIONS) {
-      throw new SelectionTooLargeError(`the selection has more than ${MAX_NETWORK_RELATIONS} relations; narrow it with id, kinds, types or dates`);
-    }
+    if (edges.length > MAX_NETWORK_RELATIONS) throw tooLarge();
     if (page.relations.length < PAGE) break;
     after = page.relations[page.relations.length - 1]!.id;
   }
@@ -66,9 +71,8 @@ async function wholeGraph(store: GraphStore, types: readonly string[] | null): P
 
 export async function selectNetwork(store: GraphStore, sel: Selection): Promise<SelectedNetwork> {
   const types = sel.types && sel.types.length > 0 ? sel.types : null;
-  const base = sel.id
-    ? await store.neighborhood({ id: sel.id, depth: sel.depth ?? 1, types })
-    : await wholeGraph(store, types);
+  const base = sel.id ? await store.neighborhood({ id: sel.id, depth: sel.depth ?? 1, types }) : await wholeGraph(store, types);
+  if (base.nodes.length > MAX_NETWORK_ENTITIES || base.edges.length > MAX_NETWORK_RELATIONS) throw tooLarge();
   const dated = sel.from || sel.to;
   const lo = sel.from ? partialDateBounds(sel.from)[0] : '0000-01-01';
   const hi = sel.to ? partialDateBounds(sel.to)[1] : '9999-12-31';
@@ -98,5 +102,8 @@ export async function selectNetwork(store: GraphStore, sel: Selection): Promise<
 /** A stable text for a selection, for caching what is computed from it. */
 export function selectionKey(sel: Selection): string {
   const list = (v: readonly string[] | null | undefined) => (v && v.length > 0 ? [...new Set(v)].sort() : null);
-  return JSON.stringify([sel.id ?? null, sel.id ? (sel.depth ?? 1) : null, list(sel.kinds), list(sel.types), sel.from ?? null, sel.to ?? null]);
+  // Dates as the days they span, so `2012` and `2012-01-01` as `from` are one selection.
+  const from = sel.from ? partialDateBounds(sel.from)[0] : null;
+  const to = sel.to ? partialDateBounds(sel.to)[1] : null;
+  return JSON.stringify([sel.id ?? null, sel.id ? (sel.depth ?? 1) : null, list(sel.kinds), list(sel.types), from, to]);
 }

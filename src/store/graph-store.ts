@@ -147,14 +147,14 @@ export interface GraphStore {
   /** The fingerprint recorded by the last `load` under `key`, if any. */
   loadedFingerprint(key: string): Promise<string | null>;
   /**
-   * Writes batches in one transaction, recording `fingerprint` under `key` and, if
-   * given, an audit entry; all or nothing. Batches may be an async stream of chunks.
+   * Writes batches in one transaction, recording `fingerprint` under `key` and an
+   * IMPORT audit entry; all or nothing. Batches may be an async stream of chunks.
    */
   load(
     batches: GraphBatch | AsyncIterable<GraphBatch>,
     key: string,
     fingerprint: string,
-    audit?: { actor: string; summary: unknown; entityIds?: readonly string[] },
+    audit: { actor: string; summary: unknown; entityIds?: readonly string[] },
   ): Promise<void>;
   /**
    * Curation. Each write records an audit entry by `actor` (an API key's name) in the
@@ -166,7 +166,7 @@ export interface GraphStore {
   /** Moves `duplicate`'s relations and names to `survivor` and leaves a redirect behind. */
   mergeEntities(survivor: string, duplicate: string, actor: string): Promise<EntityRecord>;
   addSource(source: SourceRecord, actor: string): Promise<SourceRecord>;
-  /** Changes whenever the graph does: the id of the latest audit entry ('' before any). */
+  /** Changes whenever the graph does: the number of audit entries and the latest one's id. */
   graphVersion(): Promise<string>;
   /** The audit log, oldest first. */
   changes(q: { since: string | null; entity: string | null; after: string | null; limit: number }): Promise<ChangeRecord[]>;

@@ -80,6 +80,22 @@ describeOnEveryBackend('network', (t) => {
     expect(after).toBe(before + 1);
   });
 
+  it('gives an entity outside a selection no degree and no community', async () => {
+    const data = await t.data<{ entity: { metrics: Measured['metrics'] } }>('{ entity(id: "dushanbe") { metrics(types: [SUPPORTS]) { degree community } } }');
+    expect(data.entity.metrics).toEqual({ degree: 0, community: null });
+  });
+
+  it('refuses more than two different selections in one request, and dates in the wrong order', async () => {
+    const res = await t.gql('{ a: network(types: [SUPPORTS]) { communities } b: network(types: [LEADS]) { communities } c: network(types: [STATED]) { communities } }');
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.body.errors?.[0]?.message).toMatch(/at most 2 different network selections/);
+    // The same selection, however its dates are written, counts once.
+    const same = await t.gql('{ a: network(from: "2012") { communities } b: network(from: "2012-01-01") { communities } c: network(from: "2012-01") { communities } }');
+    expect(same.body.errors).toBeUndefined();
+    const backwards = await t.gql('{ network(from: "2012-02", to: "2012-01") { communities } }');
+    expect(backwards.body.errors?.[0]?.message).toMatch(/from \(2012-02\) is later than to \(2012-01\)/);
+  });
+
   it('refuses a depth out of range, naming the limit', async () => {
     const res = await t.gql('{ network(id: "bolat-abilov", depth: 4) { communities } }');
     expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

@@ -225,7 +225,7 @@ describeOnEveryBackend('research questions on the seed graph', (t) => {
       );
     const before = await rest();
     const place = (id: string) => ({ id, kind: 'PLACE', name: id, aliases: [], description: null, sources: [], attributes: {} });
-    await t.store.load({ sources: [], entities: [place('aaa-new-place'), place('zzz-new-place')], relations: [] }, 'test:cursor', '1');
+    await t.store.load({ sources: [], entities: [place('aaa-new-place'), place('zzz-new-place')], relations: [] }, 'test:cursor', '1', { actor: 'test:cursor', summary: null });
     expect(await rest()).toEqual([...before, 'zzz-new-place']);
   });
 });

@@ -272,8 +272,13 @@ export type NodeMetrics = {
   __typename?: 'NodeMetrics';
   /** Shortest paths between other entities that pass through this one (undirected, not normalized). */
   betweenness: Scalars['Float']['output'];
-  /** Louvain community (undirected, seeded so repeated runs agree); numbered from 0 by size, largest first. */
-  community: Scalars['Int']['output'];
+  /**
+   * Louvain community (undirected, seeded so repeated runs agree), numbered from 0 by size,
+   * largest first; an entity with no relations in the selection is a community of its own.
+   * Null for an entity outside the selection (`Entity.metrics(types:)` of an entity with no
+   * relation of those types).
+   */
+  community?: Maybe<Scalars['Int']['output']>;
   /** inDegree + outDegree. */
   degree: Scalars['Int']['output'];
   /** Relations that end at the entity. */
@@ -975,7 +980,7 @@ export type NetworkNodeResolvers<ContextType = RequestContext, ParentType extend
 
 export type NodeMetricsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['NodeMetrics'] = ResolversParentTypes['NodeMetrics']> = {
   betweenness?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  community?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  community?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   degree?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   inDegree?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   outDegree?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

@@ -220,7 +220,7 @@ export class CypherGraphStore implements GraphStore {
     batches: GraphBatch | AsyncIterable<GraphBatch>,
     key: string,
     fingerprint: string,
-    audit?: { actor: string; summary: unknown; entityIds?: readonly string[] },
+    audit: { actor: string; summary: unknown; entityIds?: readonly string[] },
   ): Promise<void> {
     await this.executor.write(async (run) => {
       for await (const chunk of asChunks(batches)) {
@@ -236,7 +236,7 @@ export class CypherGraphStore implements GraphStore {
         }
       }
       await run(this.statements.recordFingerprint(key, fingerprint));
-      if (audit) await run(this.change(newAudit(audit.actor), 'IMPORT', [...(audit.entityIds ?? [])], null, null, audit.summary));
+      await run(this.change(newAudit(audit.actor), 'IMPORT', [...(audit.entityIds ?? [])], null, null, audit.summary));
     });
   }
 
@@ -349,8 +349,10 @@ export class CypherGraphStore implements GraphStore {
   }
 
   async graphVersion(): Promise<string> {
+    // The count moves with every write even if another process's clock gives its change
+    // an id that sorts below the latest one.
     const [row] = await this.executor.read(this.statements.graphVersion());
-    return typeof row?.version === 'string' ? row.version : '';
+    return `${this.dialect.decode.number(row?.changes ?? 0)}:${typeof row?.latest === 'string' ? row.latest : ''}`;
   }
 
   async changes(q: { since: string | null; entity: string | null; after: string | null; limit: number }): Promise<ChangeRecord[]> {

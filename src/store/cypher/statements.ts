@@ -147,7 +147,7 @@ export class Statements {
   }
 
   graphVersion(): Statement {
-    return { cypher: 'MATCH (c:Change) RETURN max(c.id) AS version', params: {} };
+    return { cypher: 'MATCH (c:Change) RETURN count(c) AS changes, max(c.id) AS latest', params: {} };
   }
 
   getSources(ids: readonly string[]): Statement {
