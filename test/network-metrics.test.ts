@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { measureNetwork } from '../src/network/measure.js';
 import { computeMetrics } from '../src/network/metrics.js';
 import type { EntityRecord, RelationRecord } from '../src/store/graph-store.js';
 
@@ -56,5 +57,28 @@ describe('network measures', () => {
     expect(m.byId.get('z')!.community).toBe(1);
     const total = ['a', 'b', 'z'].reduce((sum, id) => sum + m.byId.get(id)!.pageRank, 0);
     expect(total).toBeCloseTo(1, 9);
+  });
+});
+
+describe('measuring off the main thread', () => {
+  // A random network over the in-place limit, the same on every run.
+  const big = () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const ids = Array.from({ length: 600 }, (_, i) => `n${i}`);
+    const pairs = Array.from({ length: 1_200 }, (): [string, string] => [ids[Math.floor(rand() * ids.length)]!, ids[Math.floor(rand() * ids.length)]!]);
+    return graph(ids, pairs);
+  };
+
+  it('gives the same measures in a worker thread as in place', async () => {
+    const g = big();
+    const inPlace = computeMetrics(g);
+    const threaded = await measureNetwork(g, { inPlaceMax: 100 });
+    expect(threaded.communities).toBe(inPlace.communities);
+    expect([...threaded.byId]).toEqual([...inPlace.byId]);
+  });
+
+  it('stops a measurement that runs past its time limit, with an error that says what to do', async () => {
+    await expect(measureNetwork(big(), { inPlaceMax: 100, timeoutMs: 5 })).rejects.toThrow(/took longer than 0.005 s; choose a neighborhood/);
   });
 });

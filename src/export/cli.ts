@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { openStore, seed } from '../app.js';
 import { loadConfig } from '../config.js';
 import { loadOntology } from '../ontology/ontology.js';
+import { MeasureTimeoutError } from '../network/measure.js';
 import { SelectionTooLargeError } from '../network/selection.js';
 import { ExportArgsError } from './errors.js';
 import { exportSelection, FORMATS, formatNamed, UnknownEntityError } from './index.js';
@@ -52,7 +53,9 @@ export async function runExport(args: readonly string[]): Promise<void> {
   try {
     await exportCommand(args);
   } catch (err) {
-    if (err instanceof SelectionParamError || err instanceof UnknownEntityError || err instanceof SelectionTooLargeError) throw new ExportArgsError(err.message);
+    if (err instanceof SelectionParamError || err instanceof UnknownEntityError || err instanceof SelectionTooLargeError || err instanceof MeasureTimeoutError) {
+      throw new ExportArgsError(err.message);
+    }
     throw err;
   }
 }

@@ -6,6 +6,7 @@ import type { Resolvers } from './generated/types.js';
 import { partialDateBounds } from '../ontology/partial-date.js';
 import { badInput } from './errors.js';
 import { checkId, checkText, inRange, LIMITS } from './limits.js';
+import { MeasureTimeoutError } from '../network/measure.js';
 import type { NodeMetrics } from '../network/metrics.js';
 import type { MeasuredNetwork } from '../network/network-cache.js';
 import { selectionKey, SelectionTooLargeError, type Selection } from '../network/selection.js';
@@ -79,7 +80,7 @@ async function measured(ctx: RequestContext, sel: Selection): Promise<MeasuredNe
   try {
     return await ctx.networks.get(ctx.store, sel, await ctx.graphVersion());
   } catch (err) {
-    if (err instanceof SelectionTooLargeError) throw badInput(err.message);
+    if (err instanceof SelectionTooLargeError || err instanceof MeasureTimeoutError) throw badInput(err.message);
     throw err;
   }
 }

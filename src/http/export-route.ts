@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EXPORT_PATHS, exportSelection, formatForFile, UnknownEntityError } from '../export/index.js';
 import { selectionFromSearchParams, SelectionParamError } from '../export/selection-params.js';
 import type { NetworkCache } from '../network/network-cache.js';
+import { MeasureTimeoutError } from '../network/measure.js';
 import { SelectionTooLargeError } from '../network/selection.js';
 import type { Ontology } from '../ontology/ontology.js';
 import type { GraphStore } from '../store/graph-store.js';
@@ -41,7 +42,7 @@ export function exportRoute({ store, ontology, networks }: ExportRouteOptions) {
       exported = await exportSelection(store, ontology, selectionFromSearchParams(url.searchParams, ontology), format, networks, file.slice('graph.'.length));
     } catch (err) {
       if (err instanceof SelectionParamError) badInput(res, err.message, err.parameter);
-      else if (err instanceof SelectionTooLargeError) badInput(res, err.message, 'selection');
+      else if (err instanceof SelectionTooLargeError || err instanceof MeasureTimeoutError) badInput(res, err.message, 'selection');
       else if (err instanceof UnknownEntityError) sendRequestError(res, 404, err.message, 'NOT_FOUND');
       else throw err;
       return true;

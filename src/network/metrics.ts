@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import { DirectedGraph, UndirectedGraph } from 'graphology';
-import type { SelectedNetwork } from './selection.js';
 
 // CommonJS modules whose declared default export TypeScript cannot see through an ES import.
 const require = createRequire(import.meta.url);
@@ -29,6 +28,12 @@ export interface NetworkMetrics {
   communities: number;
 }
 
+/** All the measures need of a network: who is in it and who links to whom. */
+export interface Links {
+  nodes: ReadonlyArray<{ id: string }>;
+  edges: ReadonlyArray<{ from: string; to: string }>;
+}
+
 /** Louvain moves nodes in random order; a fixed seed makes every run give the same communities. */
 function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
@@ -41,7 +46,7 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-export function computeMetrics(network: SelectedNetwork): NetworkMetrics {
+export function computeMetrics(network: Links): NetworkMetrics {
   const undirected = new UndirectedGraph();
   const directed = new DirectedGraph();
   const inDegree = new Map<string, number>();

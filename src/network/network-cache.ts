@@ -1,5 +1,6 @@
 import type { GraphStore } from '../store/graph-store.js';
-import { computeMetrics, type NetworkMetrics } from './metrics.js';
+import { measureNetwork } from './measure.js';
+import type { NetworkMetrics } from './metrics.js';
 import { selectionKey, selectNetwork, type SelectedNetwork, type Selection } from './selection.js';
 
 export interface MeasuredNetwork extends SelectedNetwork {
@@ -24,7 +25,7 @@ export class NetworkCache {
       this.entries.delete(key);
     } else {
       for (const [k, e] of this.entries) if (e.version !== version) this.entries.delete(k);
-      const network = selectNetwork(store, sel).then((n) => ({ ...n, metrics: computeMetrics(n) }));
+      const network = selectNetwork(store, sel).then(async (n) => ({ ...n, metrics: await measureNetwork(n) }));
       // A failed computation is not kept; the next request tries again.
       network.catch(() => this.entries.delete(key));
       entry = { version, network };
