@@ -133,6 +133,17 @@ relations:
     expect(problems[0]?.line).toBeGreaterThanOrEqual(2);
   });
 
+  it('loads a batch larger than one chunk whose first relations join entities of a later chunk', async () => {
+    const n = 6_000;
+    const person = (i: number) => ({ id: `p${i}`, kind: 'PERSON', name: `Person ${i}`, aliases: [], description: null, sources: [], attributes: {} });
+    const entities = Array.from({ length: n }, (_, i) => person(i));
+    // Relation i runs from the first entities to the last ones, across chunk boundaries.
+    const relations = Array.from({ length: n }, (_, i) => ({ id: `r${i}`, type: 'SUPPORTS', from: `p${i}`, to: `p${n - 1 - i}`, sources: [], refs: {}, attributes: {} }));
+    await store.load({ sources: [], entities, relations }, 'import:big', 'f', { actor: 'import:big', summary: null });
+    const page = await store.listRelations({ types: null, from: 'p0', to: null, after: null, limit: 10, includeRetracted: false });
+    expect(page.relations.map((r) => r.to)).toEqual([`p${n - 1}`]);
+  });
+
   it('rolls back a load that fails inside the transaction', async () => {
     await loadSeeds(store, ontology, seedsDir({ 'a.yaml': GOOD }));
     const before = await dump(store);

@@ -27,14 +27,14 @@ export class DanglingRelationError extends Error {}
 /** Rows per statement when loading: large files go in chunks, still in one transaction. */
 export const LOAD_CHUNK = 5_000;
 
+/** A batch in chunks: every source and entity first, so each relation's ends exist when it is created. */
 function* chunks(batch: GraphBatch): Generator<GraphBatch> {
-  const size = Math.max(batch.sources.length, batch.entities.length, batch.relations.length);
-  for (let i = 0; i === 0 || i < size; i += LOAD_CHUNK) {
-    yield {
-      sources: batch.sources.slice(i, i + LOAD_CHUNK),
-      entities: batch.entities.slice(i, i + LOAD_CHUNK),
-      relations: batch.relations.slice(i, i + LOAD_CHUNK),
-    };
+  const size = Math.max(batch.sources.length, batch.entities.length);
+  for (let i = 0; i < size; i += LOAD_CHUNK) {
+    yield { sources: batch.sources.slice(i, i + LOAD_CHUNK), entities: batch.entities.slice(i, i + LOAD_CHUNK), relations: [] };
+  }
+  for (let i = 0; i < batch.relations.length; i += LOAD_CHUNK) {
+    yield { sources: [], entities: [], relations: batch.relations.slice(i, i + LOAD_CHUNK) };
   }
 }
 

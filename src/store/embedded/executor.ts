@@ -12,8 +12,9 @@ class Session {
   private readonly prepared = new Map<string, PreparedStatement>();
   constructor(private readonly conn: Connection) {}
 
-  async run({ cypher, params }: Statement): Promise<Row[]> {
-    recordRoundTrip();
+  async run(statement: Statement): Promise<Row[]> {
+    recordRoundTrip(statement);
+    const { cypher, params } = statement;
     let stmt = this.prepared.get(cypher);
     if (!stmt) {
       stmt = await this.conn.prepare(cypher);

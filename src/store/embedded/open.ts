@@ -8,7 +8,15 @@ import { LadybugExecutor } from './executor.js';
 export { StoreOpenError } from './executor.js';
 
 /** Opens (creating if needed) the embedded database in `dataDir`, with the ontology's schema. */
-export async function openEmbeddedStore({ dataDir, ontology }: { dataDir: string; ontology: Ontology }): Promise<GraphStore> {
+export async function openEmbeddedStore(options: { dataDir: string; ontology: Ontology }): Promise<GraphStore> {
+  return (await openEmbeddedWithExecutor(options)).store;
+}
+
+/**
+ * The same, with the executor under the store, for writers that need LadybugDB's own
+ * statements (the bulk `COPY` of src/store/embedded/bulk-copy.ts). Close the store only.
+ */
+export async function openEmbeddedWithExecutor({ dataDir, ontology }: { dataDir: string; ontology: Ontology }): Promise<{ store: GraphStore; executor: LadybugExecutor }> {
   const executor = await LadybugExecutor.open(dataDir);
   try {
     for (const spec of tableSpecs(ontology)) {
@@ -24,5 +32,5 @@ export async function openEmbeddedStore({ dataDir, ontology }: { dataDir: string
     await executor.close();
     throw err;
   }
-  return new CypherGraphStore('embedded', executor, ladybugDialect, ontology);
+  return { store: new CypherGraphStore('embedded', executor, ladybugDialect, ontology), executor };
 }

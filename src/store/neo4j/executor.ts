@@ -21,8 +21,9 @@ function toDriverParams(params: Record<string, unknown>): Record<string, unknown
   return out;
 }
 
-async function run(tx: ManagedTransaction, { cypher, params }: Statement): Promise<Row[]> {
-  recordRoundTrip();
+async function run(tx: ManagedTransaction, statement: Statement): Promise<Row[]> {
+  recordRoundTrip(statement);
+  const { cypher, params } = statement;
   const result = await tx.run(cypher, toDriverParams(params));
   return result.records.map((r) => r.toObject() as Row);
 }

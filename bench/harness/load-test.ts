@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Sent } from './client.js';
+import { mib } from './stats.js';
+
+export interface LoadSpec {
+  url: string;
+  connections: number;
+  durationSeconds: number;
+  timeoutSeconds: number;
+  /** Sent round-robin across the connections. */
+  requests: Sent[];
+}
+
+export interface LoadOutcome {
+  requestsPerSecond: number;
+  total: number;
+  p50: number;
+  p99: number;
+  max: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  graphqlErrors: number;
+  seconds: number;
+}
+
+export interface LoadReport extends LoadOutcome {
+  /** Requests the server was still answering when autocannon stopped, and how long they took to finish (ms). */
+  unfinished: number;
+  drainMs: number;
+  /** This process's (the server's) resident set size before, at the end, and at most during the load, in MiB. */
+  rssStart: number;
+  rssEnd: number;
+  rssPeak: number;
+}
+
+export const failures = (o: LoadOutcome) => o.errors + o.non2xx + o.graphqlErrors;
+
+const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'autocannon-child.ts');
+const DRAIN_LIMIT_MS = 300_000;
+// Resolved here, so the child starts from any working directory.
+const TSX = import.meta.resolve('tsx');
+
+function runChild(spec: LoadSpec): Promise<LoadOutcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', TSX, CHILD, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (c: string) => (out += c));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`autocannon exited with ${code}`));
+      else resolve(JSON.parse(out) as LoadOutcome);
+    });
+  });
+}
+
+/**
+ * Runs autocannon against a server in this process, watching this process's memory
+ * meanwhile, then waits until the server has finished what autocannon left in flight.
+ */
+export async function loadTest(spec: LoadSpec, server: { inFlight(): number; drained(): Promise<number> }): Promise<LoadReport> {
+  const rssStart = process.memoryUsage().rss;
+  let rssPeak = rssStart;
+  const timer = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 200);
+  try {
+    const outcome = await runChild(spec);
+    const rssEnd = process.memoryUsage().rss;
+    const unfinished = server.inFlight();
+    // Bounded, so a server that never answers still ends the run (reported as NaN).
+    const drainMs = await Promise.race([server.drained(), new Promise<number>((resolve) => setTimeout(() => resolve(Number.NaN), DRAIN_LIMIT_MS).unref())]);
+    return { ...outcome, unfinished, drainMs, rssStart: mib(rssStart), rssEnd: mib(rssEnd), rssPeak: mib(Math.max(rssPeak, rssEnd, process.memoryUsage().rss)) };
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,0 +1,75 @@
+import type { Executor } from '../../src/store/cypher/executor.js';
+import { CAPTURE_HEADER, replay, type Instrumented } from './capture.js';
+import type { Client, Received } from './client.js';
+import type { BenchQuery } from './queries.js';
+import { summarize, type Summary } from './stats.js';
+
+export interface QueryMeasure {
+  name: string;
+  /** The first request of the run (cold caches: prepared statements, network measures). */
+  firstMs: number;
+  http: Summary;
+  raw: Summary;
+  /** Statements the request sent, as captured, and as the response's `extensions.dbRoundTrips` says (GraphQL only). */
+  roundTrips: number;
+  reportedRoundTrips: number | null;
+  responseBytes: number;
+  /** Highest resident set size seen after a request of this query. */
+  rssPeak: number;
+}
+
+export interface MeasureOptions {
+  warmup: number;
+  iterations: number;
+  /** Stop after this long (at least `minIterations` done), so large graphs stay within the run's time. */
+  budgetMs: number;
+  minIterations: number;
+}
+
+/** Fails loudly on a wrong answer: a benchmark of errors measures nothing. */
+function check(q: BenchQuery, res: Received): number | null {
+  if (res.status !== 200) throw new Error(`${q.name}: HTTP ${res.status}: ${res.body.slice(0, 300)}`);
+  if (!q.graphql) return null;
+  const body = JSON.parse(res.body) as { errors?: unknown[]; extensions?: { dbRoundTrips?: number } };
+  if (body.errors) throw new Error(`${q.name}: ${JSON.stringify(body.errors).slice(0, 300)}`);
+  return body.extensions?.dbRoundTrips ?? null;
+}
+
+/**
+ * (a) the whole request over HTTP, and (b) the statements that request sent, replayed at
+ * once on the same executor; the two alternate so both see the same warm state.
+ */
+export async function measureQuery(
+  client: Client,
+  capture: Instrumented,
+  executor: Executor,
+  q: BenchQuery,
+  opts: MeasureOptions,
+): Promise<QueryMeasure> {
+  const warmupStarted = performance.now();
+  const first = await client.send(q.request);
+  check(q, first);
+  // Warm-up is time-boxed too: on a large graph one request of a heavy query warms enough.
+  for (let i = 1; i < opts.warmup && performance.now() - warmupStarted < opts.budgetMs / 4; i += 1) await client.send(q.request);
+  const http: number[] = [];
+  const raw: number[] = [];
+  let roundTrips = 0;
+  let reported: number | null = null;
+  let bytes = 0;
+  let rssPeak = process.memoryUsage().rss;
+  const started = performance.now();
+  for (let i = 0; i < opts.iterations && (i < opts.minIterations || performance.now() - started < opts.budgetMs); i += 1) {
+    const id = `${q.name}#${i}`;
+    const res = await client.send({ ...q.request, headers: { ...q.request.headers, [CAPTURE_HEADER]: id } });
+    const statements = capture.take(id);
+    if (i === 0) {
+      reported = check(q, res);
+      roundTrips = statements.length;
+      bytes = Buffer.byteLength(res.body);
+    }
+    http.push(res.ms);
+    raw.push(await replay(executor, statements));
+    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+  }
+  return { name: q.name, firstMs: first.ms, http: summarize(http), raw: summarize(raw), roundTrips, reportedRoundTrips: reported, responseBytes: bytes, rssPeak };
+}

@@ -1,0 +1,168 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadOntology } from '../src/ontology/ontology.js';
+import { startServer } from '../src/server.js';
+import { CypherGraphStore } from '../src/store/cypher/cypher-store.js';
+import { ladybugDialect } from '../src/store/embedded/dialect.js';
+import { LadybugExecutor } from '../src/store/embedded/executor.js';
+import { startBareServer } from './harness/bare-server.js';
+import { instrumentServer } from './harness/capture.js';
+import { Client } from './harness/client.js';
+import { generator, loadGraph } from './harness/graph.js';
+import { failures, loadTest, type LoadReport } from './harness/load-test.js';
+import { measureQuery, type QueryMeasure } from './harness/measure.js';
+import { researchQueries, TYPENAME } from './harness/queries.js';
+import { loadTable, queryTable, worstLine } from './harness/report.js';
+import { mib } from './harness/stats.js';
+
+/**
+ * `npm run bench [-- --size 100000 --duration 10]`: the research queries against a
+ * generated graph in a fresh embedded database, through the real server, each measured
+ * (a) as a whole HTTP request and (b) as the Cypher that request sent, replayed on the
+ * same executor; then a mixed-read load test and the framework's own cost, both with
+ * autocannon. Markdown on stdout (progress on stderr); the last line is the worst ratio.
+ *
+ *   --size N               relations (100000); --entities defaults to the generator's suggestion
+ *   --iterations N         measured requests per query (50), stopped after --budget s (10) once 3 are done
+ *   --warmup N             requests before measuring (5), the first reported as "first ms"
+ *   --duration S           mixed load test (10 s) on --connections (4)
+ *   --framework-duration S each `{ __typename }` run (5 s) on --framework-connections (10)
+ *   --keep                 keep the temporary folder (generated files, database)
+ * Exit code 1 when a load test saw errors.
+ */
+
+const { values: args } = parseArgs({
+  options: {
+    size: { type: 'string', default: '100000' },
+    entities: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    duration: { type: 'string', default: '10' },
+    iterations: { type: 'string', default: '50' },
+    warmup: { type: 'string', default: '5' },
+    budget: { type: 'string', default: '10' },
+    'framework-duration': { type: 'string', default: '5' },
+    connections: { type: 'string', default: '4' },
+    'framework-connections': { type: 'string', default: '10' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+
+function positive(name: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number, got ${value}`);
+  return n;
+}
+
+const size = positive('size', args.size);
+const duration = positive('duration', args.duration);
+const connections = positive('connections', args.connections);
+const frameworkConnections = positive('framework-connections', args['framework-connections']);
+const frameworkDuration = positive('framework-duration', args['framework-duration']);
+const measureOpts = {
+  warmup: positive('warmup', args.warmup),
+  iterations: positive('iterations', args.iterations),
+  budgetMs: positive('budget', args.budget) * 1000,
+  minIterations: 3,
+};
+
+const progress = (line: string) => process.stderr.write(`${line}\n`);
+const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
+const runStarted = performance.now();
+const ontology = loadOntology();
+const dir = mkdtempSync(join(tmpdir(), 'pag-bench-run-'));
+const out: string[] = [];
+
+try {
+  const gen = await generator();
+  const entities = args.entities ? positive('entities', args.entities) : gen.defaultEntities(size);
+  let started = performance.now();
+  const graph = await gen.generate({ entities, relations: size, seed: positive('seed', args.seed), outDir: join(dir, 'generated') });
+  progress(`generated ${graph.entities} entities, ${graph.relations} relations with ${gen.name} in ${seconds(started)} s`);
+
+  started = performance.now();
+  const dataDir = join(dir, 'db');
+  const loadedBy = await loadGraph(dataDir, ontology, graph.files, join(dir, 'generated'));
+  const loadSeconds = seconds(started);
+  progress(`loaded with ${loadedBy} in ${loadSeconds} s`);
+
+  // The executor is kept, so the captured statements replay on the very one the store uses.
+  const executor = await LadybugExecutor.open(dataDir);
+  const store = new CypherGraphStore('embedded', executor, ladybugDialect, ontology);
+  const logs: string[] = [];
+  const server = await startServer({
+    config: { port: 0, host: '127.0.0.1', production: true, guards: { rateLimitPerMinute: 0 } },
+    store,
+    ontology,
+    log: (line) => logs.push(line),
+  });
+  const capture = instrumentServer(server.http);
+  const client = new Client(new URL(server.url));
+  try {
+    const [hub] = await store.getEntities([graph.hubs.person]);
+    if (!hub) throw new Error(`the generator's person hub ${graph.hubs.person} is not in the database`);
+    const queries = researchQueries(graph, hub.name);
+
+    const measures: QueryMeasure[] = [];
+    for (const q of queries) {
+      started = performance.now();
+      const m = await measureQuery(client, capture, executor, q, measureOpts);
+      measures.push(m);
+      progress(`${q.name}: ${m.http.n} iterations in ${seconds(started)} s, http p50 ${m.http.p50.toFixed(2)} ms, raw p50 ${m.raw.p50.toFixed(2)} ms`);
+    }
+
+    const loads: Array<[string, number, LoadReport]> = [];
+    const spec = { durationSeconds: duration, timeoutSeconds: 120 };
+    progress(`load test: mixed reads, ${connections} connections, ${duration} s`);
+    const mixed = await loadTest({ ...spec, connections, url: server.url, requests: queries.map((q) => q.request) }, capture);
+    loads.push(['mixed research reads (round-robin)', connections, mixed]);
+    if (mixed.unfinished > 0) progress(`  ${mixed.unfinished} requests were still running when autocannon stopped; drained in ${(mixed.drainMs / 1000).toFixed(1)} s`);
+
+    // The framework's own cost: the smallest GraphQL request, and a bare server answering its exact body.
+    const typename = await client.send(TYPENAME);
+    const bare = await startBareServer(typename.body, { 'content-type': String(typename.headers['content-type']) });
+    const noDrain = { inFlight: () => 0, drained: async () => 0 };
+    const framework = { durationSeconds: frameworkDuration, timeoutSeconds: 10, connections: frameworkConnections };
+    try {
+      progress(`framework: { __typename } through our server, ${frameworkDuration} s`);
+      loads.push(['`{ __typename }`, our server', frameworkConnections, await loadTest({ ...framework, url: server.url, requests: [TYPENAME] }, capture)]);
+      progress(`framework: bare node:http, same body, ${frameworkDuration} s`);
+      loads.push(['same body, bare node:http', frameworkConnections, await loadTest({ ...framework, url: bare.url, requests: [TYPENAME] }, noDrain)]);
+    } finally {
+      await bare.close();
+    }
+
+    const failed = loads.filter(([, , r]) => failures(r) > 0);
+    const ours = loads[1]![2].requestsPerSecond;
+    const bareRps = loads[2]![2].requestsPerSecond;
+    out.push(
+      `## Benchmark: ${graph.relations.toLocaleString('en-US')} relations, ${graph.entities.toLocaleString('en-US')} entities`,
+      '',
+      `Node ${process.version}, ${cpus().length} CPUs; graph from ${gen.name}, loaded with ${loadedBy} in ${loadSeconds} s. ` +
+        `Times in ms; http = whole GraphQL-over-HTTP request from a keep-alive client in the same process; ` +
+        `raw = the statements that request sent, replayed one after another on the same executor. ` +
+        `Hubs: ${graph.hubs.person} (neighborhood, search by its name "${hub.name}"), ${graph.hubs.party} (export, network); leaf ${graph.leaf}; paths ${graph.distant.join(' → ')}.`,
+      '',
+      queryTable(measures),
+      '',
+      loadTable(loads),
+      '',
+      `load test errors (errors + non-2xx + GraphQL errors): ${loads.map(([name, , r]) => `${name}: ${failures(r)}`).join('; ')}${failed.length > 0 ? ' — NOT ZERO' : ''}`,
+      `framework cost: { __typename } ${ours.toFixed(0)} req/s through our server vs ${bareRps.toFixed(0)} req/s bare node:http; ratio bare/ours ${(bareRps / ours).toFixed(2)}`,
+      `peak RSS: ${mib(process.resourceUsage().maxRSS * 1024)} MiB for the whole run (load included), ${Math.max(...measures.map((m) => mib(m.rssPeak)))} MiB during the queries`,
+      `server log lines: ${logs.length}${logs.length > 0 ? ` (first: ${logs[0]})` : ''}; total ${seconds(runStarted)} s`,
+      '',
+      worstLine(measures),
+    );
+    if (failed.length > 0) process.exitCode = 1;
+  } finally {
+    client.close();
+    await server.close();
+    await store.close();
+  }
+} finally {
+  if (args.keep) progress(`kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+}
+process.stdout.write(`${out.join('\n')}\n`);
