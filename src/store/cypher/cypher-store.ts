@@ -169,16 +169,25 @@ export class CypherGraphStore implements GraphStore {
   async neighborhood(q: { id: string; depth: number; types: readonly string[] | null }): Promise<SubgraphResult> {
     const rows = await this.executor.read(this.statements.reach(q.id, q.depth, q.types));
     const nodes = new Map<string, EntityRecord>();
+    // The start entity comes on every row; it is decoded once.
+    const start = rows[0]?.s;
+    if (start !== null && start !== undefined) {
+      const s = this.entity(start);
+      nodes.set(s.id, s);
+    }
     for (const row of rows) {
-      for (const value of [row.s, row.m]) {
-        if (value === null || value === undefined) continue;
-        const e = this.entity(value);
-        nodes.set(e.id, e);
-      }
+      if (row.m === null || row.m === undefined) continue;
+      const e = this.entity(row.m);
+      nodes.set(e.id, e);
     }
     if (nodes.size === 0) return { nodes: [], edges: [] };
-    const { relations } = this.relationsFromRows(await this.executor.read(this.statements.relationsAmong([...nodes.keys()], q.types)));
-    return { nodes: [...nodes.values()], edges: relations.sort((x, y) => x.id.localeCompare(y.id)) };
+    const amongRows = await this.executor.read(this.statements.relationsAmong([...nodes.keys()], q.types));
+    const edges = new Map<string, RelationRecord>();
+    for (const row of amongRows) {
+      const rel = this.dialect.decode.relation(this.ontology, row.r, String(row.fromId), String(row.toId));
+      edges.set(rel.id, rel);
+    }
+    return { nodes: [...nodes.values()], edges: [...edges.values()].sort((x, y) => x.id.localeCompare(y.id)) };
   }
 
   async shortestPaths(q: {

@@ -117,11 +117,14 @@ export class Statements {
     };
   }
 
-  /** Relations whose both ends are among `ids`. */
+  /**
+   * Relations whose both ends are among `ids`, with the ids of their ends only: the caller
+   * has the entities already, and decoding them again per relation dominated big answers.
+   */
   relationsAmong(ids: readonly string[], types: readonly string[] | null): Statement {
     const d = this.dialect;
     return {
-      cypher: `MATCH (a:Entity)-[${d.rel('r')}]->(b:Entity) WHERE a.id IN $ids AND b.id IN $ids AND ${d.relType('r')} IN $types${this.active(false)} RETURN a, r, b`,
+      cypher: `MATCH (a:Entity)-[${d.rel('r')}]->(b:Entity) WHERE a.id IN $ids AND b.id IN $ids AND ${d.relType('r')} IN $types${this.active(false)} RETURN a.id AS fromId, r, b.id AS toId`,
       params: { ids: [...ids], types: this.types(types) },
     };
   }
