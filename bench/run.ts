@@ -7,8 +7,9 @@ import { startServer } from '../src/server.js';
 import { CypherGraphStore } from '../src/store/cypher/cypher-store.js';
 import { ladybugDialect } from '../src/store/embedded/dialect.js';
 import { LadybugExecutor } from '../src/store/embedded/executor.js';
+import { startBareApollo } from './harness/bare-apollo.js';
 import { startBareServer } from './harness/bare-server.js';
-import { instrumentServer } from './harness/capture.js';
+import { statementCapture } from './harness/capture.js';
 import { Client } from './harness/client.js';
 import { generator, loadGraph } from './harness/graph.js';
 import { failures, loadTest, type LoadReport } from './harness/load-test.js';
@@ -91,13 +92,15 @@ try {
   const executor = await LadybugExecutor.open(dataDir);
   const store = new CypherGraphStore('embedded', executor, ladybugDialect, ontology);
   const logs: string[] = [];
+  const capture = statementCapture();
   const server = await startServer({
+    watchStatements: capture.watch,
     config: { port: 0, host: '127.0.0.1', production: true, guards: { rateLimitPerMinute: 0 } },
     store,
     ontology,
     log: (line) => logs.push(line),
   });
-  const capture = instrumentServer(server.http);
+  capture.track(server.http);
   const client = new Client(new URL(server.url));
   try {
     const [hub] = await store.getEntities([graph.hubs.person]);
@@ -122,6 +125,7 @@ try {
     // The framework's own cost: the smallest GraphQL request, and a bare server answering its exact body.
     const typename = await client.send(TYPENAME);
     const bare = await startBareServer(typename.body, { 'content-type': String(typename.headers['content-type']) });
+    const bareApollo = await startBareApollo();
     const noDrain = { inFlight: () => 0, drained: async () => 0 };
     const framework = { durationSeconds: frameworkDuration, timeoutSeconds: 10, connections: frameworkConnections };
     try {
@@ -129,13 +133,17 @@ try {
       loads.push(['`{ __typename }`, our server', frameworkConnections, await loadTest({ ...framework, url: server.url, requests: [TYPENAME] }, capture)]);
       progress(`framework: bare node:http, same body, ${frameworkDuration} s`);
       loads.push(['same body, bare node:http', frameworkConnections, await loadTest({ ...framework, url: bare.url, requests: [TYPENAME] }, noDrain)]);
+      progress(`framework: { __typename } through a bare Apollo Server, ${frameworkDuration} s`);
+      loads.push(['`{ __typename }`, bare Apollo Server', frameworkConnections, await loadTest({ ...framework, url: bareApollo.url, requests: [TYPENAME] }, noDrain)]);
     } finally {
       await bare.close();
+      await bareApollo.close();
     }
 
     const failed = loads.filter(([, , r]) => failures(r) > 0);
     const ours = loads[1]![2].requestsPerSecond;
     const bareRps = loads[2]![2].requestsPerSecond;
+    const apolloRps = loads[3]![2].requestsPerSecond;
     out.push(
       `## Benchmark: ${graph.relations.toLocaleString('en-US')} relations, ${graph.entities.toLocaleString('en-US')} entities`,
       '',
@@ -149,7 +157,8 @@ try {
       loadTable(loads),
       '',
       `load test errors (errors + non-2xx + GraphQL errors): ${loads.map(([name, , r]) => `${name}: ${failures(r)}`).join('; ')}${failed.length > 0 ? ' — NOT ZERO' : ''}`,
-      `framework cost: { __typename } ${ours.toFixed(0)} req/s through our server vs ${bareRps.toFixed(0)} req/s bare node:http; ratio bare/ours ${(bareRps / ours).toFixed(2)}`,
+      `framework cost: { __typename } ${ours.toFixed(0)} req/s through our server vs ${bareRps.toFixed(0)} req/s bare node:http; ratio bare/ours ${(bareRps / ours).toFixed(2)}; ` +
+        `a bare Apollo Server (one-field schema, no plugins) ${apolloRps.toFixed(0)} req/s, ratio bare/Apollo ${(bareRps / apolloRps).toFixed(2)}, ours/Apollo ${(ours / apolloRps).toFixed(2)}`,
       `peak RSS: ${mib(process.resourceUsage().maxRSS * 1024)} MiB for the whole run (load included), ${Math.max(...measures.map((m) => mib(m.rssPeak)))} MiB during the queries`,
       `server log lines: ${logs.length}${logs.length > 0 ? ` (first: ${logs[0]})` : ''}; total ${seconds(runStarted)} s`,
       '',

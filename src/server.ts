@@ -1,7 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { authenticate } from './auth/api-keys.js';
 import { DEFAULT_GUARDS, type Config } from './config.js';
 import { createContext, type RequestContext } from './graphql/context.js';
@@ -22,7 +28,7 @@ import { createRateLimit } from './http/rate-limit.js';
 import { sendJson, sendRequestError } from './http/respond.js';
 import { NetworkCache } from './network/network-cache.js';
 import type { Ontology } from './ontology/ontology.js';
-import type { GraphStore } from './store/graph-store.js';
+import type { GraphStore, StatementObserver } from './store/graph-store.js';
 
 export interface RunningServer {
   url: string;
@@ -36,10 +42,12 @@ export interface ServerOptions {
   store: GraphStore;
   ontology: Ontology;
   log?: (line: string) => void;
+  /** Told of the statements sent for a request it returns an observer for (the benchmark replays them). */
+  watchStatements?: (req: IncomingMessage) => StatementObserver | undefined;
 }
 
 /** Apollo Server on node:http: `/graphql` (API, and the explorer for browsers) and `/health`. */
-export async function startServer({ config, store, ontology, log = console.error }: ServerOptions): Promise<RunningServer> {
+export async function startServer({ config, store, ontology, log = console.error, watchStatements }: ServerOptions): Promise<RunningServer> {
   const guards = { ...DEFAULT_GUARDS, ...config.guards };
   const apiKeys = config.apiKeys ?? [];
   const limits = guardSetup<RequestContext>(guards);
@@ -63,18 +71,38 @@ export async function startServer({ config, store, ontology, log = console.error
       storeUnavailablePlugin(),
       // The explorer is our own offline page (http/explorer-route.ts), not Apollo's CDN one.
       ApolloServerPluginLandingPageDisabled(),
+      // Apollo installs cache control by default, and it wraps every field's resolver to
+      // read cache hints we never set: measurable on large answers. Reporting to Apollo's
+      // cloud would send queries off the machine if APOLLO_KEY happened to be set.
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
     ],
   });
   await apollo.start();
 
+  // Each request reads through its own view of the store, which counts its round trips.
+  const requestStore = (req: IncomingMessage) => {
+    const roundTrips = { count: 0 };
+    const watch = watchStatements?.(req);
+    const scoped = store.observed((statement) => {
+      roundTrips.count += 1;
+      watch?.(statement);
+    });
+    return { scoped, roundTrips };
+  };
   const networks = new NetworkCache();
   const graphql = graphqlRoute({
     apollo,
-    context: async (req) => createContext(store, ontology, authenticate(apiKeys, req.headers.authorization), networks),
+    context: async (req) => {
+      const { scoped, roundTrips } = requestStore(req);
+      return createContext(scoped, ontology, authenticate(apiKeys, req.headers.authorization), networks, roundTrips);
+    },
     maxBodyBytes: guards.maxBodyBytes,
   });
   const rateLimit = createRateLimit(guards.rateLimitPerMinute, config.trustProxy ?? false);
-  const exports = exportRoute({ store, ontology, networks });
+  const exports = exportRoute({ ontology, networks });
   const networkView = networkViewRoute();
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -89,7 +117,7 @@ export async function startServer({ config, store, ontology, log = console.error
     if (explorer && url.pathname.startsWith(ASSET_PREFIX) && serveExplorerAsset(req, res, url.pathname.slice(ASSET_PREFIX.length))) return;
     if (url.pathname.startsWith('/export/')) {
       if (!(await rateLimit.admit(req, res))) return;
-      if (await exports(req, res, url)) return;
+      if (await exports(req, res, url, requestStore(req).scoped)) return;
     }
     if (await networkView(req, res, url)) return;
     if (url.pathname === '/health') {

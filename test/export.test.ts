@@ -323,6 +323,39 @@ describe('exports', () => {
   });
 });
 
+describe('an export downloaded again', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => t.close());
+
+  it('is named by an ETag: unchanged, the server answers 304 without a body; after a write, the new file', async () => {
+    const url = `${t.url.replace(/\/graphql$/, '')}/export/graph.gexf?id=bolat-abilov`;
+    const first = await fetch(url);
+    const body = await first.text();
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+    const again = await fetch(url);
+    expect([again.status, again.headers.get('etag'), await again.text()]).toEqual([200, etag, body]);
+    const cached = await fetch(url, { headers: { 'if-none-match': `"other", ${etag}` } });
+    expect([cached.status, await cached.text()]).toEqual([304, '']);
+    // Another format or selection is another file.
+    expect((await fetch(url.replace('.gexf', '.graphml'))).headers.get('etag')).not.toBe(etag);
+    expect((await fetch(`${url}&depth=2`)).headers.get('etag')).not.toBe(etag);
+
+    await t.data(
+      'mutation ($input: EntityInput!) { upsertEntity(input: $input) { id } }',
+      { input: { id: 'bolat-abilov', kind: 'PERSON', name: 'Bolat Abilov', aliases: ['B. Abilov'], sources: [{ source: 'asia-plus-2012-01-17-kazakhstan-election', paragraph: 7, sentence: 1, quote: 'Bolat Abilov' }] } },
+      { key: KEYS.alice },
+    );
+    const changed = await fetch(url, { headers: { 'if-none-match': etag! } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    expect(await changed.text()).toContain('B. Abilov');
+  });
+});
+
 describe('the export command', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'pag-export-cli-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -105,14 +105,18 @@ describe('an internal error in production', () => {
   it('reaches the client as a bare INTERNAL_SERVER_ERROR and the log as one line, with no detail or stack', async () => {
     const ontology = loadOntology();
     const { store, dispose } = await embedded.open(ontology);
-    const failing = new Proxy(store, {
-      get: (target, prop, receiver) =>
-        prop === 'listSources'
-          ? async () => {
-              throw new Error('cannot reach secret-host:7687 (password hunter2)');
-            }
-          : (Reflect.get(target, prop, receiver) as unknown),
-    }) as GraphStore;
+    const failing: GraphStore = new Proxy(store, {
+      get: (target, prop, receiver) => {
+        if (prop === 'listSources') {
+          return async () => {
+            throw new Error('cannot reach secret-host:7687 (password hunter2)');
+          };
+        }
+        // The server reads through a per-request view; it must fail the same way.
+        if (prop === 'observed') return () => failing;
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
     const logs: string[] = [];
     const server = await startServer({ config: { port: 0, host: '127.0.0.1', production: true }, store: failing, ontology, log: (l) => logs.push(l) });
     try {

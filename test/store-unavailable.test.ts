@@ -10,6 +10,8 @@ function switchable(store: GraphStore): { store: GraphStore; down: boolean } {
   const state = { down: false, store: store };
   state.store = new Proxy(store, {
     get(target, prop, receiver) {
+      // The server reads through a per-request view; it must go down with the store.
+      if (prop === 'observed') return () => state.store;
       const value = Reflect.get(target, prop, receiver) as unknown;
       if (typeof value !== 'function' || prop === 'close') return value;
       return (...args: unknown[]) => {

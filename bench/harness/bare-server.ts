@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback, type Listening } from './loopback.js';
 
 /**
  * A bare node:http server that reads the request body and answers `body` with the
  * given headers: what any server on node:http pays, for comparing ours against.
  */
-export async function startBareServer(body: string, headers: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
+export async function startBareServer(body: string, headers: Record<string, string>): Promise<Listening> {
   const bytes = Buffer.from(body);
   const http: Server = createServer((req, res) => {
     req.resume();
@@ -14,13 +14,5 @@ export async function startBareServer(body: string, headers: Record<string, stri
       res.end(bytes);
     });
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    async close() {
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-    },
-  };
+  return listenOnLoopback(http);
 }

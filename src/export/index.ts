@@ -1,5 +1,6 @@
-import { NetworkCache } from '../network/network-cache.js';
-import type { Selection } from '../network/selection.js';
+import { createHash } from 'node:crypto';
+import { NetworkCache, type MeasuredNetwork } from '../network/network-cache.js';
+import { selectionKey, type Selection } from '../network/selection.js';
 import type { Ontology } from '../ontology/ontology.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { writeCytoscape } from './cytoscape.js';
@@ -64,7 +65,14 @@ export interface Exported {
   edges: number;
   /** The selection as answered: an id merged into another entity replaced by the survivor's. */
   selection: Selection;
+  /** Names this exact file: the graph's version, the selection and the format. */
+  etag: string;
 }
+
+/** Files already written, per cached network: the same export asked again is not rebuilt. */
+const written = new WeakMap<MeasuredNetwork, Map<string, { body: string; nodes: number; edges: number }>>();
+/** Files larger than this are written again each time rather than kept. */
+const KEEP_BYTES = 64 * 1024 * 1024;
 
 /**
  * Renders a selection in a format: the same nodes, edges and metrics the `network` query
@@ -86,9 +94,18 @@ export async function exportSelection(
     if (!entity) throw new UnknownEntityError(`id: no entity ${JSON.stringify(sel.id.slice(0, 80))}`);
     sel = { ...sel, id: entity.id };
   }
-  const network = await networks.get(store, sel, await store.graphVersion());
-  const graph = exportGraph(network, ontology, sel);
-  return { body: format.write(graph), fileName: fileName(sel, extension), nodes: graph.nodes.length, edges: graph.edges.length, selection: sel };
+  const version = await store.graphVersion();
+  const network = await networks.get(store, sel, version);
+  let files = written.get(network);
+  if (!files) written.set(network, (files = new Map()));
+  let file = files.get(format.name);
+  if (!file) {
+    const graph = exportGraph(network, ontology, sel);
+    file = { body: format.write(graph), nodes: graph.nodes.length, edges: graph.edges.length };
+    if (file.body.length <= KEEP_BYTES) files.set(format.name, file);
+  }
+  const etag = `"${createHash('sha256').update(`${version}\n${selectionKey(sel)}\n${format.name}`).digest('base64url').slice(0, 27)}"`;
+  return { ...file, fileName: fileName(sel, extension), selection: sel, etag };
 }
 
 export { exportGraph, type ExportGraph } from './model.js';

@@ -16,6 +16,8 @@ export interface RequestContext {
   graphVersion(): Promise<string>;
   /** Network selections this request asked for; each may cost a computation over the graph. */
   networkSelections: Set<string>;
+  /** Statements `store` has sent for this request, when it was made to count them. */
+  roundTrips: { count: number };
 }
 
 export function createContext(
@@ -23,6 +25,7 @@ export function createContext(
   ontology: Ontology,
   auth: Authentication = { kind: 'anonymous' },
   networks: NetworkCache = new NetworkCache(),
+  roundTrips: { count: number } = { count: 0 },
 ): RequestContext {
   let version: Promise<string> | undefined;
   return {
@@ -33,5 +36,6 @@ export function createContext(
     networks,
     graphVersion: () => (version ??= store.graphVersion()),
     networkSelections: new Set(),
+    roundTrips,
   };
 }

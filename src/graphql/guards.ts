@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getNamedType, getNullableType, GraphQLError, isLeafType, Kind, isListType, type ValidationContext, type ValidationRule } from 'graphql';
+import { getNamedType, getNullableType, GraphQLError, isLeafType, Kind, isListType, type DocumentNode, type ValidationContext, type ValidationRule } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { Guards } from '../config.js';
 import { maxAliasesRule, maxDepthRule, maxDirectivesRule } from './armor-rules.js';
@@ -32,14 +32,23 @@ const listMultiplyingEstimator: ComplexityEstimator = ({ type: parent, field, ar
   return items * (1 + childComplexity);
 };
 
+/** Costs kept per parsed document, for this many operation + variables combinations. */
+const COSTS_PER_DOCUMENT = 64;
+
 function costLimitPlugin<T extends object>(maxCost: number): ApolloServerPlugin<T> {
+  // The cost depends on the document, the operation and the variables only; Apollo hands
+  // back the same parsed document for the same query text, so repeats are not walked again.
+  const known = new WeakMap<DocumentNode, Map<string, number>>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request }) {
-          let cost: number;
+          let byInput = known.get(document);
+          if (!byInput) known.set(document, (byInput = new Map()));
+          const key = JSON.stringify([request.operationName ?? null, request.variables ?? null]);
+          let cost = byInput.get(key);
           try {
-            cost = getComplexity({
+            cost ??= getComplexity({
               schema,
               query: document,
               variables: request.variables ?? {},
@@ -52,6 +61,8 @@ function costLimitPlugin<T extends object>(maxCost: number): ApolloServerPlugin<
             if (err instanceof GraphQLError && err.nodes?.[0]?.kind === Kind.VARIABLE_DEFINITION) return;
             throw err;
           }
+          if (byInput.size >= COSTS_PER_DOCUMENT) byInput.clear();
+          byInput.set(key, cost);
           if (cost > maxCost) {
             throw new GraphQLError(
               `query cost ${cost} is over the limit of ${maxCost}; lists multiply the cost of what they select by \`first\` (or ${ASSUMED_LIST_SIZE}), so ask for smaller pages or fewer nested lists`,

@@ -11,6 +11,11 @@ export interface Loaders {
   relations: DataLoader<RelationsKey, RelationRecord[], string>;
   /** Puts entities a store call already returned into the cache, saving a round trip. */
   primeEntities(entities: readonly EntityRecord[]): void;
+  /**
+   * An entity this request already holds, without waiting: a large answer resolves
+   * thousands of relation ends, and a promise for each costs more than the rest.
+   */
+  heldEntity(id: string): EntityRecord | undefined;
   primeRelationEnds(result: RelationsResult): RelationRecord[];
   /** Drops everything cached, after a write made it stale. */
   clearAll(): void;
@@ -31,9 +36,11 @@ function byRelationOrder(a: RelationRecord, b: RelationRecord): number {
 }
 
 export function createLoaders(store: GraphStore): Loaders {
+  const held = new Map<string, EntityRecord>();
   const entity = new DataLoader<string, EntityRecord | null>(async (ids) => {
     // An id merged into another entity resolves to the survivor.
     const found = new Map((await store.getEntities(ids)).map((e) => [e.resolvedFrom ?? e.id, e]));
+    for (const e of found.values()) if (!e.resolvedFrom) held.set(e.id, e);
     return ids.map((id) => found.get(id) ?? null);
   });
   const source = new DataLoader<string, SourceRecord | null>(async (ids) => {
@@ -41,7 +48,10 @@ export function createLoaders(store: GraphStore): Loaders {
     return ids.map((id) => found.get(id) ?? null);
   });
   const primeEntities = (entities: readonly EntityRecord[]) => {
-    for (const e of entities) entity.prime(e.id, e);
+    for (const e of entities) {
+      entity.prime(e.id, e);
+      held.set(e.id, e);
+    }
   };
   const primeRelationEnds = (result: RelationsResult) => {
     primeEntities(result.entities);
@@ -81,9 +91,10 @@ export function createLoaders(store: GraphStore): Loaders {
   );
 
   const clearAll = () => {
+    held.clear();
     entity.clearAll();
     source.clearAll();
     relations.clearAll();
   };
-  return { entity, source, relations, primeEntities, primeRelationEnds, clearAll };
+  return { entity, source, relations, primeEntities, heldEntity: (id) => held.get(id), primeRelationEnds, clearAll };
 }

@@ -213,8 +213,8 @@ export function createResolvers(ontology: Ontology): Resolvers {
     },
 
     Relation: {
-      from: (rel, _args, ctx) => loadEntity(ctx, rel.from),
-      to: (rel, _args, ctx) => loadEntity(ctx, rel.to),
+      from: (rel, _args, ctx) => ctx.loaders.heldEntity(rel.from) ?? loadEntity(ctx, rel.from),
+      to: (rel, _args, ctx) => ctx.loaders.heldEntity(rel.to) ?? loadEntity(ctx, rel.to),
       ...relationAttributeResolvers(ontology),
     },
 

@@ -9,7 +9,6 @@ import type { GraphStore } from '../store/graph-store.js';
 import { sendJson, sendRequestError } from './respond.js';
 
 export interface ExportRouteOptions {
-  store: GraphStore;
   ontology: Ontology;
   networks: NetworkCache;
 }
@@ -22,10 +21,10 @@ function badInput(res: ServerResponse, message: string, parameter: string): void
  * `/export/graph.<ext>`: a selection of the graph as a file to download, in the format
  * its extension names (`graphml`, `gexf`, `cyjs` or `cytoscape.json`, `graphology.json`,
  * `d3.json`); the query string is the selection (`id`, `depth`, `kinds`, `types`, `from`,
- * `to`). Returns false for paths outside `/export/`.
+ * `to`). Returns false for paths outside `/export/`. `store` is the request's own view.
  */
-export function exportRoute({ store, ontology, networks }: ExportRouteOptions) {
-  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+export function exportRoute({ ontology, networks }: ExportRouteOptions) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL, store: GraphStore): Promise<boolean> => {
     if (!url.pathname.startsWith('/export/')) return false;
     const file = url.pathname.slice('/export/'.length);
     const format = formatForFile(file);
@@ -47,7 +46,14 @@ export function exportRoute({ store, ontology, networks }: ExportRouteOptions) {
       else throw err;
       return true;
     }
+    // The same graph, selection and format make the same file: a client holding it is told so.
+    if (req.headers['if-none-match']?.split(/\s*,\s*/).includes(exported.etag)) {
+      res.writeHead(304, { etag: exported.etag, 'cache-control': 'no-cache' });
+      res.end();
+      return true;
+    }
     res.writeHead(200, {
+      etag: exported.etag,
       'content-type': format.contentType,
       'content-length': Buffer.byteLength(exported.body),
       'content-disposition': `attachment; filename="${exported.fileName}"`,

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import { countRoundTrips } from '../store/round-trips.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 import { sendRequestError } from './respond.js';
 
@@ -14,7 +13,7 @@ export interface GraphqlRouteOptions<T extends object> {
 /**
  * Hands a request to Apollo Server, which implements GraphQL over HTTP (GET and POST,
  * content negotiation, status codes, the explorer page). This route only reads the
- * body within its size limit and runs the request under a round-trip counter.
+ * body within its size limit.
  */
 export function graphqlRoute<T extends object>({ apollo, context, maxBodyBytes }: GraphqlRouteOptions<T>) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
@@ -39,13 +38,10 @@ export function graphqlRoute<T extends object>({ apollo, context, maxBodyBytes }
         return sendRequestError(res, 400, 'request body is not valid JSON');
       }
     }
-    const counter = { count: 0 };
-    const result = await countRoundTrips(counter, () =>
-      apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: () => context(req),
-      }),
-    );
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: () => context(req),
+    });
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {

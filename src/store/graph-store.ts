@@ -170,5 +170,13 @@ export interface GraphStore {
   graphVersion(): Promise<string>;
   /** The audit log, oldest first. */
   changes(q: { since: string | null; entity: string | null; after: string | null; limit: number }): Promise<ChangeRecord[]>;
+  /**
+   * The same store, calling `observe` with each statement it sends to the database
+   * (each one round trip). Cheap: made per request to count what a request costs.
+   */
+  observed(observe: StatementObserver): GraphStore;
   close(): Promise<void>;
 }
+
+/** Told of each statement a store sends; must not throw. */
+export type StatementObserver = (statement: { cypher: string; params: Record<string, unknown> }) => void;

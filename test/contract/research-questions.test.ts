@@ -228,4 +228,11 @@ describeOnEveryBackend('research questions on the seed graph', (t) => {
     await t.store.load({ sources: [], entities: [place('aaa-new-place'), place('zzz-new-place')], relations: [] }, 'test:cursor', '1', { actor: 'test:cursor', summary: null });
     expect(await rest()).toEqual([...before, 'zzz-new-place']);
   });
+
+  it('looks up several entities by id at once, each once, and none for an unknown id', async () => {
+    const ids = ['nur-otan', 'bolat-abilov', 'no-such-entity', 'election-2012-01-15-mazhilis', 'bolat-abilov'];
+    const found = await t.store.getEntities(ids);
+    expect(found.map((e) => e.id).sort()).toEqual(['bolat-abilov', 'election-2012-01-15-mazhilis', 'nur-otan']);
+    expect(found.find((e) => e.id === 'nur-otan')?.kind).toBe('PARTY');
+  });
 });

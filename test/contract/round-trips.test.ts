@@ -62,4 +62,11 @@ describeOnEveryBackend('database round trips per request', (t) => {
     const none = await t.gql(`{ paths(from: "${id}", to: "${id}x") { nodes { name } } }`);
     expect(none.body.extensions?.dbRoundTrips).toBe(2);
   });
+
+  it('counts each request on its own when requests run at the same time', async () => {
+    const paths = '{ paths(from: "bolat-abilov", to: "nursultan-nazarbayev") { nodes { name } } }';
+    const fanOut = '{ entities(first: 50) { nodes { id relations { type from { name } to { name } } } } }';
+    const answers = await Promise.all([paths, fanOut, paths, fanOut, paths].map((q) => t.gql(q)));
+    expect(answers.map((a) => a.body.extensions?.dbRoundTrips)).toEqual([1, 2, 1, 2, 1]);
+  });
 });

@@ -57,13 +57,23 @@ export function roleRequired(schema: GraphQLSchema, document: DocumentNode, oper
 }
 
 export function requireRolePlugin(): ApolloServerPlugin<RequestContext> {
+  // Apollo hands back the same parsed document for the same query text, so the walk
+  // runs once per query text and operation rather than once per request.
+  const known = new WeakMap<DocumentNode, Map<string, Role | null>>();
+  const required = (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): Role | null => {
+    let byOperation = known.get(document);
+    if (!byOperation) known.set(document, (byOperation = new Map()));
+    const key = operation.name?.value ?? '';
+    if (!byOperation.has(key)) byOperation.set(key, roleRequired(schema, document, operation));
+    return byOperation.get(key) ?? null;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, contextValue }) {
           const { auth } = contextValue;
           if (auth.kind === 'invalid') throw unauthenticated('the API key is not valid; send Authorization: Bearer <key> with a key from API_KEYS');
-          const needed = operation ? roleRequired(schema, document, operation) : null;
+          const needed = operation ? required(schema, document, operation) : null;
           if (!needed) return;
           const role = needed.toLowerCase();
           if (auth.kind === 'anonymous') throw unauthenticated(`this operation needs an API key with the ${role} role; send Authorization: Bearer <key>`);

@@ -11,8 +11,10 @@ import type {
   RelationsResult,
   SearchResult,
   SourceRecord,
+  StatementObserver,
   SubgraphResult,
 } from '../graph-store.js';
+import { observeExecutor } from './observed-executor.js';
 import { prepareQuery, scoreKeys } from '../search/score.js';
 import type { Dialect } from './dialect.js';
 import type { Executor, Row, Statement } from './executor.js';
@@ -67,15 +69,16 @@ function toSource(value: unknown): SourceRecord {
  * backend's `Executor`, rows turned into records by the dialect's decoder.
  */
 export class CypherGraphStore implements GraphStore {
-  private readonly statements: Statements;
-
   constructor(
     readonly backend: string,
     private readonly executor: Executor,
     private readonly dialect: Dialect,
     private readonly ontology: Ontology,
-  ) {
-    this.statements = new Statements(dialect, ontology);
+    private readonly statements = new Statements(dialect, ontology),
+  ) {}
+
+  observed(observe: StatementObserver): GraphStore {
+    return new CypherGraphStore(this.backend, observeExecutor(this.executor, observe), this.dialect, this.ontology, this.statements);
   }
 
   private entity(value: unknown): EntityRecord {
@@ -99,14 +102,15 @@ export class CypherGraphStore implements GraphStore {
   /** Entities by id; an id merged into another entity resolves to the survivor. */
   async getEntities(ids: readonly string[]): Promise<EntityRecord[]> {
     if (ids.length === 0) return [];
-    return this.entitiesFromRows(await this.executor.read(this.statements.getEntities(ids)));
-  }
-
-  private entitiesFromRows(rows: Row[]): EntityRecord[] {
-    return rows.flatMap((row) => {
-      const e = this.entity(row.e);
+    const found = (await this.executor.read(this.statements.getEntities(ids))).map((row) => this.entity(row.e));
+    const mergedInto = [...new Set(found.flatMap((e) => (e.mergedInto ? [e.mergedInto] : [])))];
+    if (mergedInto.length === 0) return found;
+    const rows = await this.executor.read(this.statements.getEntities(mergedInto));
+    const survivors = new Map(rows.map((row) => this.entity(row.e)).map((e) => [e.id, e]));
+    return found.flatMap((e) => {
       if (!e.mergedInto) return [e];
-      return row.t ? [{ ...this.entity(row.t), resolvedFrom: e.id }] : [];
+      const survivor = survivors.get(e.mergedInto);
+      return survivor ? [{ ...survivor, resolvedFrom: e.id }] : [];
     });
   }
 

@@ -37,6 +37,13 @@ export interface Dialect {
    * Neo4j plans `IN` over a list parameter as a set lookup.
    */
   relationsById(): string;
+  /**
+   * A statement body returning `a, r, b` for the first `$limit` relations by id that
+   * meet `where(v)` (a condition on relationship variable `v` alone), ordered by id.
+   * LadybugDB has no index on relationship properties: sorting whole rows with both
+   * ends costs far more than sorting the ids and fetching the page's rows after.
+   */
+  pageOfRelations(where: (v: string) => string): string;
   /** Whether CREATE needs one statement per relation type (types that cannot be parameters). */
   readonly relationTypeInPattern: boolean;
   /**

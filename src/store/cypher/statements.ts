@@ -53,8 +53,12 @@ export class Statements {
   /** Entities by id; for an id merged into another entity, `t` is the survivor. */
   getEntities(ids: readonly string[]): Statement {
     return {
-      cypher: 'MATCH (e:Entity) WHERE e.id IN $ids OPTIONAL MATCH (t:Entity {id: e.mergedInto}) RETURN e, t',
-      params: { ids: [...ids] },
+      // Unwound, each id is a key lookup; `e.id IN $ids` made LadybugDB read every entity.
+      // Survivors of merges are looked up by a second statement, only when there are any:
+      // following mergedInto in this one (OPTIONAL MATCH) joined against every entity, and
+      // a second lookup after the unwind made LadybugDB 0.19 repeat the first row.
+      cypher: 'UNWIND $ids AS i MATCH (e:Entity {id: i}) RETURN e',
+      params: { ids: [...new Set(ids)] },
     };
   }
 
@@ -91,9 +95,10 @@ export class Statements {
     includeRetracted?: boolean;
   }): Statement {
     const d = this.dialect;
-    const where = [`${d.relType('r')} IN $types`, 'r.id > $after'];
-    if (!q.includeRetracted) where.push('r.retractedAt IS NULL');
+    const on = (v: string) => [`${d.relType(v)} IN $types`, `${v}.id > $after`, ...(q.includeRetracted ? [] : [`${v}.retractedAt IS NULL`])];
     const params: Record<string, unknown> = { types: this.types(q.types), after: q.after ?? '', limit: q.limit };
+    if (q.from === null && q.to === null) return { cypher: d.pageOfRelations((v) => on(v).join(' AND ')), params };
+    const where = on('r');
     if (q.from !== null) {
       where.push('a.id = $from');
       params.from = q.from;

@@ -84,6 +84,10 @@ export const ladybugDialect: Dialect = {
     `MATCH p = (a:Entity {id: $from})-[:Relation* ALL SHORTEST 1..${maxLength}${relFilter(types)}]-(b:Entity {id: $to})`,
   cast: (type, expr) => (CASTS[type] ? `CAST(${expr} AS ${CASTS[type]})` : expr),
   relationsById: () => 'UNWIND $ids AS rid MATCH ()-[r:Relation]->() WHERE r.id = rid',
+  // A relationship variable cannot be bound again, so the page's ids carry over instead.
+  pageOfRelations: (where) =>
+    `MATCH ()-[x:Relation]->() WHERE ${where('x')} WITH x.id AS rid ORDER BY rid LIMIT $limit ` +
+    'MATCH (a:Entity)-[r:Relation]->(b:Entity) WHERE r.id = rid RETURN a, r, b ORDER BY r.id',
   relationTypeInPattern: false,
   // No full-text index: every entity of the kinds is a candidate for the shared scorer.
   searchCandidates: (_text, kinds) => ({

@@ -59,6 +59,7 @@ export const neo4jDialect: Dialect = {
     'WHERE all(x IN relationships(p) WHERE x.retractedAt IS NULL)',
   cast: (type, expr) => (CASTS[type] ? `${CASTS[type]}(${expr})` : expr),
   relationsById: () => 'MATCH ()-[r]->() WHERE r.id IN $ids',
+  pageOfRelations: (where) => `MATCH (a:Entity)-[r]->(b:Entity) WHERE ${where('r')} RETURN a, r, b ORDER BY r.id LIMIT $limit`,
   relationTypeInPattern: true,
   searchCandidates: (text, kinds) => ({
     cypher:

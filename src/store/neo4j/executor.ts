@@ -1,7 +1,6 @@
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
 import type { Executor, Row, Statement } from '../cypher/executor.js';
 import { StoreUnavailableError } from '../errors.js';
-import { recordRoundTrip } from '../round-trips.js';
 
 /** Driver error codes that mean "not reachable now", as opposed to a bad statement. */
 const UNAVAILABLE = new Set(['ServiceUnavailable', 'SessionExpired']);
@@ -22,7 +21,6 @@ function toDriverParams(params: Record<string, unknown>): Record<string, unknown
 }
 
 async function run(tx: ManagedTransaction, statement: Statement): Promise<Row[]> {
-  recordRoundTrip(statement);
   const { cypher, params } = statement;
   const result = await tx.run(cypher, toDriverParams(params));
   return result.records.map((r) => r.toObject() as Row);
