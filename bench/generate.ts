@@ -29,6 +29,8 @@ import { loadOntology, type AttributeSpec, type Ontology } from '../src/ontology
 
 /** Relations per file, the most one file of `npm run import` holds comfortably. */
 export const FILE_RELATIONS = 100_000;
+/** Hops between the two "distant" entities: as far as `paths` looks by default. */
+const PATH_HOPS = 4;
 
 export interface GenerateOptions {
   entities: number;
@@ -607,12 +609,13 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
   const u = farthest(fromHub);
   const fromU = bfs(adj, n, u);
   const v = farthest(fromU);
-  let distant: [number, number] = [u, v];
-  if (fromU[v]! < 4) {
-    // Too close: an entity with relations outside the hub's component, if there is one.
-    const other = fromHub.findIndex((dd, i) => dd === -1 && degree[i]! > 0);
-    if (other !== -1) distant = [hubPerson, other];
-  }
+  // As far from u as `paths` reaches by default (4 hops), preferring actors: far apart,
+  // yet with paths to find; the farthest pair is often beyond any path query's reach.
+  const reach = Math.min(PATH_HOPS, fromU[v]!);
+  const actor = (i: number) => ['PERSON', 'PARTY', 'ORGANIZATION'].includes(entities[i]!.kind);
+  const atReach = (i: number) => fromU[i] === reach;
+  const w = [...fromU.keys()].find((i) => atReach(i) && actor(i)) ?? [...fromU.keys()].find(atReach) ?? v;
+  const distant: [number, number] = [u, w];
   return {
     files,
     entities: n,

@@ -114,7 +114,10 @@ describe('bulk copy', () => {
     expect(await degree(generated.hubs.person)).toBeGreaterThan(50);
     expect((await viaLoad.getEntities([generated.hubs.party]))[0]?.kind).toBe('PARTY');
     const [a, b] = generated.distant;
+    // Four hops apart: beyond three, within the default reach of `paths`.
     expect(await viaLoad.shortestPaths({ from: a, to: b, maxLength: 3, types: null, limit: 1 })).toEqual([]);
+    const [path] = await viaLoad.shortestPaths({ from: a, to: b, maxLength: 4, types: null, limit: 1 });
+    expect(path?.edges).toHaveLength(4);
   });
 
   it('reads back what store.load wrote, identically', async () => {

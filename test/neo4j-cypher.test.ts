@@ -33,7 +33,7 @@ describe('Neo4j statements under Neo4j’s Cypher analyser', () => {
     const bad = [
       { operation: 'test', name: 'label', statement: { cypher: 'MATCH (e:Entiti) RETURN e', params: {} } },
       { operation: 'test', name: 'parameter', statement: { cypher: 'MATCH (e:Entity) WHERE e.id = $nope RETURN e', params: {} } },
-      { operation: 'test', name: 'dialect', statement: new Statements(ladybugDialect, ontology).reach('a', 2, ['LEADS']) },
+      { operation: 'test', name: 'dialect', statement: new Statements(ladybugDialect, ontology).reach('a', 2, ['LEADS'], 10) },
     ];
     const results = lintStatements(ontology, bad);
     for (const r of results) expect(r.diagnostics.length, r.entry.name).toBeGreaterThan(0);

@@ -33,6 +33,11 @@ export interface LoadReport extends LoadOutcome {
   /** This process's (the server's) resident set size before, at the end, and at most during the load, in MiB. */
   rssStart: number;
   rssEnd: number;
+  /**
+   * After the drain and a full garbage collection (the bench runs with --expose-gc): what
+   * the server still holds. Growth here, not in rssEnd, is what a leak looks like.
+   */
+  rssSettled: number;
   rssPeak: number;
 }
 
@@ -57,12 +62,22 @@ function runChild(spec: LoadSpec): Promise<LoadOutcome> {
   });
 }
 
+/** Resident set size after full garbage collections, where `gc` is exposed; else as it is. */
+export async function settledRss(): Promise<number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  for (let i = 0; gc && i < 3; i += 1) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return process.memoryUsage().rss;
+}
+
 /**
  * Runs autocannon against a server in this process, watching this process's memory
  * meanwhile, then waits until the server has finished what autocannon left in flight.
  */
 export async function loadTest(spec: LoadSpec, server: { inFlight(): number; drained(): Promise<number> }): Promise<LoadReport> {
-  const rssStart = process.memoryUsage().rss;
+  const rssStart = await settledRss();
   let rssPeak = rssStart;
   const timer = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 200);
   try {
@@ -71,7 +86,8 @@ export async function loadTest(spec: LoadSpec, server: { inFlight(): number; dra
     const unfinished = server.inFlight();
     // Bounded, so a server that never answers still ends the run (reported as NaN).
     const drainMs = await Promise.race([server.drained(), new Promise<number>((resolve) => setTimeout(() => resolve(Number.NaN), DRAIN_LIMIT_MS).unref())]);
-    return { ...outcome, unfinished, drainMs, rssStart: mib(rssStart), rssEnd: mib(rssEnd), rssPeak: mib(Math.max(rssPeak, rssEnd, process.memoryUsage().rss)) };
+    const peak = Math.max(rssPeak, rssEnd, process.memoryUsage().rss);
+    return { ...outcome, unfinished, drainMs, rssStart: mib(rssStart), rssEnd: mib(rssEnd), rssSettled: mib(await settledRss()), rssPeak: mib(peak) };
   } finally {
     clearInterval(timer);
   }

@@ -22,7 +22,7 @@ export function queryTable(measures: readonly QueryMeasure[]): string {
       ms(m.raw.p99),
       Number.isNaN(ratioOf(m)) ? 'n/a' : ratioOf(m).toFixed(2),
       m.reportedRoundTrips === null || m.reportedRoundTrips === m.roundTrips ? String(m.roundTrips) : `${m.roundTrips} (response says ${m.reportedRoundTrips})`,
-      (m.responseBytes / 1024).toFixed(1),
+      m.refused ? 'refused: too large' : (m.responseBytes / 1024).toFixed(1),
       String(mib(m.rssPeak)),
     ]),
   );
@@ -30,7 +30,7 @@ export function queryTable(measures: readonly QueryMeasure[]): string {
 
 export function loadTable(rows: ReadonlyArray<[string, number, LoadReport]>): string {
   return table(
-    ['load', 'conns', 'req/s', 'requests', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'timeouts', 'non-2xx', 'GraphQL errors', 'unfinished (drain s)', 'RSS start MiB', 'RSS end MiB', 'RSS peak MiB'],
+    ['load', 'conns', 'req/s', 'requests', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'timeouts', 'non-2xx', 'GraphQL errors', 'unfinished (drain s)', 'RSS start MiB', 'RSS end MiB', 'RSS end after GC MiB', 'RSS peak MiB'],
     rows.map(([name, connections, r]) => [
       name,
       String(connections),
@@ -46,6 +46,7 @@ export function loadTable(rows: ReadonlyArray<[string, number, LoadReport]>): st
       `${r.unfinished} (${(r.drainMs / 1000).toFixed(1)})`,
       String(r.rssStart),
       String(r.rssEnd),
+      String(r.rssSettled),
       String(r.rssPeak),
     ]),
   );

@@ -11,6 +11,9 @@ export const LIMITS = {
   depth: { min: 1, max: 3 },
   pathLength: { min: 1, max: 6 },
   paths: { min: 1, max: 50 },
+  /** A neighborhood answer; a hub's depth-2 neighborhood can be most of a large graph. */
+  neighborhoodEntities: 100_000,
+  neighborhoodRelations: 100_000,
   reasonLength: { min: 1, max: 500 },
   sinceLength: 40,
   idLength: 256,

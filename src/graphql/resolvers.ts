@@ -1,5 +1,6 @@
 import type { Ontology } from '../ontology/ontology.js';
 import type { EntityRecord, RelationRecord } from '../store/graph-store.js';
+import { AnswerTooLargeError } from '../store/errors.js';
 import type { RequestContext } from './context.js';
 import { decodeCursor, encodeCursor, type CursorScope } from './cursor.js';
 import type { Resolvers } from './generated/types.js';
@@ -148,11 +149,25 @@ export function createResolvers(ontology: Ontology): Resolvers {
       },
 
       neighborhood: async (_root, { id, depth, types }, ctx) => {
-        const query = { id: checkId('id', id), depth: inRange('depth', depth ?? 1, LIMITS.depth), types: types ?? null };
-        let result = await ctx.store.neighborhood(query);
-        if (!result.nodes.some((n) => n.id === query.id && !n.mergedInto)) {
-          const survivor = await survivors(ctx, [query.id]);
-          if (survivor) result = await ctx.store.neighborhood({ ...query, id: survivor[0]! });
+        const query = {
+          id: checkId('id', id),
+          depth: inRange('depth', depth ?? 1, LIMITS.depth),
+          types: types ?? null,
+          maxEntities: LIMITS.neighborhoodEntities,
+          maxRelations: LIMITS.neighborhoodRelations,
+        };
+        let result;
+        try {
+          result = await ctx.store.neighborhood(query);
+          if (!result.nodes.some((n) => n.id === query.id && !n.mergedInto)) {
+            const survivor = await survivors(ctx, [query.id]);
+            if (survivor) result = await ctx.store.neighborhood({ ...query, id: survivor[0]! });
+          }
+        } catch (err) {
+          if (err instanceof AnswerTooLargeError) {
+            throw badInput(`the neighborhood of ${JSON.stringify(query.id)} at depth ${query.depth} has more than ${err.limit.toLocaleString('en-US')} ${err.what}; ask for a smaller depth or some relation types`, 'depth');
+          }
+          throw err;
         }
         ctx.loaders.primeEntities(result.nodes.filter((n) => !n.mergedInto));
         return result;

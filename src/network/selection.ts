@@ -1,5 +1,6 @@
 import { partialDateBounds } from '../ontology/partial-date.js';
 import type { EntityRecord, GraphStore, RelationRecord } from '../store/graph-store.js';
+import { AnswerTooLargeError } from '../store/errors.js';
 
 /**
  * The part of the graph a network question is about, shared by `network`, exports and
@@ -24,7 +25,6 @@ export interface SelectedNetwork {
 /** Bounds the work of one selection; a larger graph needs a narrower one. */
 export const MAX_NETWORK_RELATIONS = 100_000;
 export const MAX_NETWORK_ENTITIES = 100_000;
-const PAGE = 5_000;
 
 export class SelectionTooLargeError extends Error {}
 
@@ -50,28 +50,25 @@ function relationSpan(r: RelationRecord, dateOf: (id: string) => string | null):
 }
 
 async function wholeGraph(store: GraphStore, types: readonly string[] | null): Promise<SelectedNetwork> {
-  const nodes: EntityRecord[] = [];
-  for (let after: string | null = null; ; ) {
-    const page = await store.listEntities({ kinds: null, after, limit: PAGE });
-    nodes.push(...page);
-    if (nodes.length > MAX_NETWORK_ENTITIES) throw tooLarge();
-    if (page.length < PAGE) break;
-    after = page[page.length - 1]!.id;
-  }
-  const edges: RelationRecord[] = [];
-  for (let after: string | null = null; ; ) {
-    const page = await store.listRelations({ types, from: null, to: null, after, limit: PAGE, includeRetracted: false });
-    edges.push(...page.relations);
-    if (edges.length > MAX_NETWORK_RELATIONS) throw tooLarge();
-    if (page.relations.length < PAGE) break;
-    after = page.relations[page.relations.length - 1]!.id;
-  }
+  // One read each, one row over the bound: paging by id would sort the whole table per page.
+  const nodes = await store.listEntities({ kinds: null, after: null, limit: MAX_NETWORK_ENTITIES + 1 });
+  if (nodes.length > MAX_NETWORK_ENTITIES) throw tooLarge();
+  const { relations: edges } = await store.listRelations({ types, from: null, to: null, after: null, limit: MAX_NETWORK_RELATIONS + 1, includeRetracted: false });
+  if (edges.length > MAX_NETWORK_RELATIONS) throw tooLarge();
   return { nodes, edges };
 }
 
 export async function selectNetwork(store: GraphStore, sel: Selection): Promise<SelectedNetwork> {
   const types = sel.types && sel.types.length > 0 ? sel.types : null;
-  const base = sel.id ? await store.neighborhood({ id: sel.id, depth: sel.depth ?? 1, types }) : await wholeGraph(store, types);
+  let base: SelectedNetwork;
+  try {
+    base = sel.id
+      ? await store.neighborhood({ id: sel.id, depth: sel.depth ?? 1, types, maxEntities: MAX_NETWORK_ENTITIES, maxRelations: MAX_NETWORK_RELATIONS })
+      : await wholeGraph(store, types);
+  } catch (err) {
+    if (err instanceof AnswerTooLargeError) throw tooLarge();
+    throw err;
+  }
   if (base.nodes.length > MAX_NETWORK_ENTITIES || base.edges.length > MAX_NETWORK_RELATIONS) throw tooLarge();
   const dated = sel.from || sel.to;
   const lo = sel.from ? partialDateBounds(sel.from)[0] : '0000-01-01';

@@ -17,3 +17,14 @@ export class CurationError extends Error {
     this.name = 'CurationError';
   }
 }
+
+/** An answer would hold more than the caller's bound; nothing of it is returned. */
+export class AnswerTooLargeError extends Error {
+  constructor(
+    readonly what: 'entities' | 'relations',
+    readonly limit: number,
+  ) {
+    super(`the answer has more than ${limit.toLocaleString('en-US')} ${what}`);
+    this.name = 'AnswerTooLargeError';
+  }
+}

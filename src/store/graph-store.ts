@@ -134,7 +134,8 @@ export interface GraphStore {
   relationOwners(ids: readonly string[]): Promise<Map<string, string | null>>;
   /** One relation by id, retracted or not, with its ends. */
   getRelation(id: string): Promise<RelationsResult>;
-  neighborhood(q: { id: string; depth: number; types: readonly string[] | null }): Promise<SubgraphResult>;
+  /** Throws AnswerTooLargeError when it would hold more than `maxEntities` or `maxRelations`. */
+  neighborhood(q: { id: string; depth: number; types: readonly string[] | null; maxEntities: number; maxRelations: number }): Promise<SubgraphResult>;
   shortestPaths(q: {
     from: string;
     to: string;

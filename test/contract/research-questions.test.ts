@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { AnswerTooLargeError } from '../../src/store/errors.js';
 import { describeOnEveryBackend } from '../support/contract.js';
 
 /**
@@ -234,5 +235,17 @@ describeOnEveryBackend('research questions on the seed graph', (t) => {
     const found = await t.store.getEntities(ids);
     expect(found.map((e) => e.id).sort()).toEqual(['bolat-abilov', 'election-2012-01-15-mazhilis', 'nur-otan']);
     expect(found.find((e) => e.id === 'nur-otan')?.kind).toBe('PARTY');
+  });
+
+  it('refuses a neighborhood larger than the bound it is given, for entities and for relations', async () => {
+    const q = { id: 'election-2012-01-15-mazhilis', depth: 1, types: null };
+    const whole = await t.store.neighborhood({ ...q, maxEntities: 1_000, maxRelations: 1_000 });
+    expect(whole.nodes.length).toBeGreaterThan(5);
+    const exact = await t.store.neighborhood({ ...q, maxEntities: whole.nodes.length, maxRelations: whole.edges.length });
+    expect([exact.nodes.length, exact.edges.length]).toEqual([whole.nodes.length, whole.edges.length]);
+    await expect(t.store.neighborhood({ ...q, maxEntities: 5, maxRelations: 1_000 })).rejects.toThrow(new AnswerTooLargeError('entities', 5));
+    await expect(t.store.neighborhood({ ...q, maxEntities: 1_000, maxRelations: whole.edges.length - 1 })).rejects.toThrow(
+      new AnswerTooLargeError('relations', whole.edges.length - 1),
+    );
   });
 });

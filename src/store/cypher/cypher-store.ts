@@ -20,7 +20,7 @@ import type { Dialect } from './dialect.js';
 import type { Executor, Row, Statement } from './executor.js';
 import { changeFromProps } from './records.js';
 import { Statements } from './statements.js';
-import { CurationError } from '../errors.js';
+import { AnswerTooLargeError, CurationError } from '../errors.js';
 import { newAudit } from '../audit-id.js';
 
 /** Thrown when a write would leave relations without their ends. */
@@ -170,8 +170,10 @@ export class CypherGraphStore implements GraphStore {
     return this.relationsFromRows(await this.executor.read(this.statements.listRelations(q)));
   }
 
-  async neighborhood(q: { id: string; depth: number; types: readonly string[] | null }): Promise<SubgraphResult> {
-    const rows = await this.executor.read(this.statements.reach(q.id, q.depth, q.types));
+  async neighborhood(q: { id: string; depth: number; types: readonly string[] | null; maxEntities: number; maxRelations: number }): Promise<SubgraphResult> {
+    // One row more than allowed tells that there are too many, without reading them all.
+    const rows = await this.executor.read(this.statements.reach(q.id, q.depth, q.types, q.maxEntities + 1));
+    if (rows.length > q.maxEntities) throw new AnswerTooLargeError('entities', q.maxEntities);
     const nodes = new Map<string, EntityRecord>();
     // The start entity comes on every row; it is decoded once.
     const start = rows[0]?.s;
@@ -185,7 +187,8 @@ export class CypherGraphStore implements GraphStore {
       nodes.set(e.id, e);
     }
     if (nodes.size === 0) return { nodes: [], edges: [] };
-    const amongRows = await this.executor.read(this.statements.relationsAmong([...nodes.keys()], q.types));
+    const amongRows = await this.executor.read(this.statements.relationsAmong([...nodes.keys()], q.types, q.maxRelations + 1));
+    if (amongRows.length > q.maxRelations) throw new AnswerTooLargeError('relations', q.maxRelations);
     const edges = new Map<string, RelationRecord>();
     for (const row of amongRows) {
       const rel = this.dialect.decode.relation(this.ontology, row.r, String(row.fromId), String(row.toId));

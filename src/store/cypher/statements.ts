@@ -114,11 +114,11 @@ export class Statements {
   }
 
   /** The start entity and every entity within `depth` hops, one row each. */
-  reach(id: string, depth: number, types: readonly string[] | null): Statement {
+  reach(id: string, depth: number, types: readonly string[] | null, limit: number): Statement {
     const { pattern, where } = this.dialect.reach(boundedInt('depth', depth, 1, 3), types ? checkedTypes(this.ontology, types) : null);
     return {
-      cypher: `MATCH (s:Entity {id: $id}) OPTIONAL MATCH (s)${pattern}(m:Entity)${where ? ` WHERE ${where}` : ''} RETURN DISTINCT s, m`,
-      params: { id },
+      cypher: `MATCH (s:Entity {id: $id}) OPTIONAL MATCH (s)${pattern}(m:Entity)${where ? ` WHERE ${where}` : ''} RETURN DISTINCT s, m LIMIT $limit`,
+      params: { id, limit },
     };
   }
 
@@ -126,11 +126,11 @@ export class Statements {
    * Relations whose both ends are among `ids`, with the ids of their ends only: the caller
    * has the entities already, and decoding them again per relation dominated big answers.
    */
-  relationsAmong(ids: readonly string[], types: readonly string[] | null): Statement {
+  relationsAmong(ids: readonly string[], types: readonly string[] | null, limit: number): Statement {
     const d = this.dialect;
     return {
-      cypher: `MATCH (a:Entity)-[${d.rel('r')}]->(b:Entity) WHERE a.id IN $ids AND b.id IN $ids AND ${d.relType('r')} IN $types${this.active(false)} RETURN a.id AS fromId, r, b.id AS toId`,
-      params: { ids: [...ids], types: this.types(types) },
+      cypher: `MATCH (a:Entity)-[${d.rel('r')}]->(b:Entity) WHERE a.id IN $ids AND b.id IN $ids AND ${d.relType('r')} IN $types${this.active(false)} RETURN a.id AS fromId, r, b.id AS toId LIMIT $limit`,
+      params: { ids: [...ids], types: this.types(types), limit },
     };
   }
 

@@ -53,10 +53,10 @@ export function neo4jStatementCatalog(ontology: Ontology): CatalogEntry[] {
   add('relationOwners', s.relationOwners(['r']));
   add('graphVersion', s.graphVersion());
   for (let depth = 1; depth <= 3; depth += 1) {
-    add(`reach depth ${depth}`, s.reach('a', depth, null));
-    add(`reach depth ${depth} (types)`, s.reach('a', depth, someTypes));
+    add(`reach depth ${depth}`, s.reach('a', depth, null, 10));
+    add(`reach depth ${depth} (types)`, s.reach('a', depth, someTypes, 10));
   }
-  add('relationsAmong', s.relationsAmong(['a', 'b'], someTypes));
+  add('relationsAmong', s.relationsAmong(['a', 'b'], someTypes, 10));
   for (let maxLength = 1; maxLength <= 6; maxLength += 1) {
     add(`shortestPaths maxLength ${maxLength}`, s.shortestPaths('a', 'b', maxLength, null, 10));
     add(`shortestPaths maxLength ${maxLength} (types)`, s.shortestPaths('a', 'b', maxLength, someTypes, 10));
