@@ -39,13 +39,19 @@ interface GraphqlError {
  * neighborhood in a large graph), which is then what the row times.
  */
 function check(q: BenchQuery, res: Received): { roundTrips: number | null; refused: string | null } {
+  const tooLarge = (errors: GraphqlError[]) => errors.every((e) => e.extensions?.code === 'BAD_USER_INPUT' && / (has|have) more than /.test(e.message));
+  if (!q.graphql) {
+    if (res.status === 200) return { roundTrips: null, refused: null };
+    // An export refused as too large answers 400 with the same error shape.
+    const refusal = res.status === 400 ? (JSON.parse(res.body) as { errors?: GraphqlError[] }).errors : undefined;
+    if (refusal && tooLarge(refusal)) return { roundTrips: null, refused: refusal[0]!.message };
+    throw new Error(`${q.name}: HTTP ${res.status}: ${res.body.slice(0, 300)}`);
+  }
   if (res.status !== 200) throw new Error(`${q.name}: HTTP ${res.status}: ${res.body.slice(0, 300)}`);
-  if (!q.graphql) return { roundTrips: null, refused: null };
   const body = JSON.parse(res.body) as { errors?: GraphqlError[]; extensions?: { dbRoundTrips?: number } };
   const roundTrips = body.extensions?.dbRoundTrips ?? null;
   if (!body.errors) return { roundTrips, refused: null };
-  const tooLarge = body.errors.every((e) => e.extensions?.code === 'BAD_USER_INPUT' && / has more than /.test(e.message));
-  if (!tooLarge) throw new Error(`${q.name}: ${JSON.stringify(body.errors).slice(0, 300)}`);
+  if (!tooLarge(body.errors)) throw new Error(`${q.name}: ${JSON.stringify(body.errors).slice(0, 300)}`);
   return { roundTrips, refused: body.errors[0]!.message };
 }
 

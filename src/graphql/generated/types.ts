@@ -444,6 +444,8 @@ export type Query = {
   /**
    * The entities within `depth` (1..3) relations of `id`, in either direction, and every
    * relation among them; with `types`, only relations of those types are followed and returned.
+   * An answer over 100,000 entities or 100,000 relations is refused (BAD_USER_INPUT): a hub's
+   * depth-2 neighborhood can be most of a large graph; ask for a smaller depth or some types.
    */
   neighborhood: Subgraph;
   /**

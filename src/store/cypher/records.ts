@@ -34,6 +34,15 @@ function citations(json: unknown): CitationRecord[] {
   return typeof json === 'string' && json ? (JSON.parse(json) as CitationRecord[]) : [];
 }
 
+/**
+ * Citations are parsed when first read: a large neighborhood decodes a hundred thousand
+ * relations, and most answers never ask for their sources.
+ */
+function lazyCitations<T extends object>(record: T, json: unknown): T & { readonly sources: CitationRecord[] } {
+  let parsed: CitationRecord[] | undefined;
+  return Object.defineProperty(record, 'sources', { enumerable: true, get: () => (parsed ??= citations(json)) }) as T & { readonly sources: CitationRecord[] };
+}
+
 export function entityFromProps(ontology: Ontology, node: Props, read: Reader): EntityRecord {
   const type = ontology.entityTypes.find((t) => t.kind === node.kind);
   const attributes: Record<string, AttributeValue> = {};
@@ -59,7 +68,7 @@ export function relationFromProps(ontology: Ontology, rel: Props, type: string, 
     typeof rel.retractedAt === 'string'
       ? { at: rel.retractedAt, by: String(rel.retractedBy ?? ''), reason: String(rel.retractionReason ?? '') }
       : null;
-  return { id: String(rel.id), type, from, to, sources: citations(rel.sources), refs, attributes, addedBy: str(rel.addedBy), retraction };
+  return lazyCitations({ id: String(rel.id), type, from, to, refs, attributes, addedBy: str(rel.addedBy), retraction }, rel.sources);
 }
 
 export function changeFromProps(c: Props): ChangeRecord {
