@@ -89,13 +89,17 @@ export async function exportSelection(
   extension: string = format.extensions[0]!,
 ): Promise<Exported> {
   let sel = selection;
-  if (sel.id) {
+  const version = await store.graphVersion();
+  let network = await networks.get(store, sel, version);
+  // Only when the start is missing (unknown, merged, or left out by `kinds`) is its id looked up.
+  if (sel.id && !network.nodes.some((n) => n.id === sel.id && !n.mergedInto)) {
     const [entity] = await store.getEntities([sel.id]);
     if (!entity) throw new UnknownEntityError(`id: no entity ${JSON.stringify(sel.id.slice(0, 80))}`);
-    sel = { ...sel, id: entity.id };
+    if (entity.id !== sel.id) {
+      sel = { ...sel, id: entity.id };
+      network = await networks.get(store, sel, version);
+    }
   }
-  const version = await store.graphVersion();
-  const network = await networks.get(store, sel, version);
   let files = written.get(network);
   if (!files) written.set(network, (files = new Map()));
   let file = files.get(format.name);

@@ -195,9 +195,14 @@ export function createResolvers(ontology: Ontology): Resolvers {
         if (args.from && args.to && partialDateBounds(args.from)[0] > partialDateBounds(args.to)[1]) {
           throw badInput(`from (${args.from}) is later than to (${args.to})`, 'from');
         }
-        let id = args.id ? checkId('id', args.id) : null;
-        if (id) id = (await survivors(ctx, [id]))?.[0] ?? id;
-        const network = await measured(ctx, { id, depth, kinds: args.kinds ?? null, types: args.types ?? null, from: args.from ?? null, to: args.to ?? null });
+        const id = args.id ? checkId('id', args.id) : null;
+        const sel = { id, depth, kinds: args.kinds ?? null, types: args.types ?? null, from: args.from ?? null, to: args.to ?? null };
+        let network = await measured(ctx, sel);
+        // Only when the start is missing (unknown, merged, or left out by `kinds`) is its id looked up.
+        if (id && !network.nodes.some((n) => n.id === id && !n.mergedInto)) {
+          const survivor = (await survivors(ctx, [id]))?.[0];
+          if (survivor) network = await measured(ctx, { ...sel, id: survivor });
+        }
         ctx.loaders.primeEntities(network.nodes);
         return {
           nodes: network.nodes.map((entity) => ({ entity, metrics: network.metrics.byId.get(entity.id) ?? NO_METRICS })),

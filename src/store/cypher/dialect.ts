@@ -36,7 +36,7 @@ export interface Dialect {
    * LadybugDB joins an unwound list fast but tests `IN` on a long list row by row;
    * Neo4j plans `IN` over a list parameter as a set lookup.
    */
-  relationsById(): string;
+  relationsById(ends?: { a: string; b: string }): string;
   /**
    * A statement body returning `a, r, b` for the first `$limit` relations by id that
    * meet `where(v)` (a condition on relationship variable `v` alone), ordered by id.

@@ -134,6 +134,20 @@ export class Statements {
     };
   }
 
+  /** Every live relation (of `types`) as its id and the ids of its ends: one pass, no values. */
+  relationEnds(types: readonly string[] | null): Statement {
+    const d = this.dialect;
+    return {
+      cypher: `MATCH (a:Entity)-[${d.rel('r')}]->(b:Entity) WHERE ${d.relType('r')} IN $types${this.active(false)} RETURN a.id AS fromId, r.id AS id, b.id AS toId`,
+      params: { types: this.types(types) },
+    };
+  }
+
+  /** Relations by id, with the ids of their ends, as `relationsAmong` returns them. */
+  relationsWithEndIds(ids: readonly string[]): Statement {
+    return { cypher: `${this.dialect.relationsById({ a: 'a:Entity', b: 'b:Entity' })} RETURN a.id AS fromId, r, b.id AS toId`, params: { ids: [...ids] } };
+  }
+
   shortestPaths(from: string, to: string, maxLength: number, types: readonly string[] | null, limit: number): Statement {
     const d = this.dialect;
     const match = d.allShortestPaths(boundedInt('maxLength', maxLength, 1, 6), types ? checkedTypes(this.ontology, types) : null);

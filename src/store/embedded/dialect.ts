@@ -83,7 +83,7 @@ export const ladybugDialect: Dialect = {
   allShortestPaths: (maxLength, types) =>
     `MATCH p = (a:Entity {id: $from})-[:Relation* ALL SHORTEST 1..${maxLength}${relFilter(types)}]-(b:Entity {id: $to})`,
   cast: (type, expr) => (CASTS[type] ? `CAST(${expr} AS ${CASTS[type]})` : expr),
-  relationsById: () => 'UNWIND $ids AS rid MATCH ()-[r:Relation]->() WHERE r.id = rid',
+  relationsById: (ends) => `UNWIND $ids AS rid MATCH (${ends?.a ?? ''})-[r:Relation]->(${ends?.b ?? ''}) WHERE r.id = rid`,
   // A relationship variable cannot be bound again, so the page's ids carry over instead.
   pageOfRelations: (where) =>
     `MATCH ()-[x:Relation]->() WHERE ${where('x')} WITH x.id AS rid ORDER BY rid LIMIT $limit ` +

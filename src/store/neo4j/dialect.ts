@@ -58,7 +58,7 @@ export const neo4jDialect: Dialect = {
     `MATCH p = allShortestPaths((a:Entity {id: $from})-[${typeUnion(types)}*1..${maxLength}]-(b:Entity {id: $to})) ` +
     'WHERE all(x IN relationships(p) WHERE x.retractedAt IS NULL)',
   cast: (type, expr) => (CASTS[type] ? `${CASTS[type]}(${expr})` : expr),
-  relationsById: () => 'MATCH ()-[r]->() WHERE r.id IN $ids',
+  relationsById: (ends) => `MATCH (${ends?.a ?? ''})-[r]->(${ends?.b ?? ''}) WHERE r.id IN $ids`,
   pageOfRelations: (where) => `MATCH (a:Entity)-[r]->(b:Entity) WHERE ${where('r')} RETURN a, r, b ORDER BY r.id LIMIT $limit`,
   relationTypeInPattern: true,
   searchCandidates: (text, kinds) => ({

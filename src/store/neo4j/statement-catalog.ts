@@ -57,6 +57,8 @@ export function neo4jStatementCatalog(ontology: Ontology): CatalogEntry[] {
     add(`reach depth ${depth} (types)`, s.reach('a', depth, someTypes, 10));
   }
   add('relationsAmong', s.relationsAmong(['a', 'b'], someTypes, 10));
+  add('relationEnds', s.relationEnds(someTypes));
+  add('relationsWithEndIds', s.relationsWithEndIds(['a', 'b']));
   for (let maxLength = 1; maxLength <= 6; maxLength += 1) {
     add(`shortestPaths maxLength ${maxLength}`, s.shortestPaths('a', 'b', maxLength, null, 10));
     add(`shortestPaths maxLength ${maxLength} (types)`, s.shortestPaths('a', 'b', maxLength, someTypes, 10));
