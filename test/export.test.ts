@@ -303,6 +303,9 @@ describe('exports', () => {
     const res = await get('/export/graph.gexf?id=abilov-duplicate');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="political-actors-bolat-abilov-depth1.gexf"');
     writeFileSync(join(dir, 'merged.gexf'), await res.text());
+    // A merged id's network, beside another selection, is still within the two a request may ask for.
+    const both = await t.gql('{ a: network(id: "abilov-duplicate") { communities nodes { entity { id } } } b: network { communities } }');
+    expect(both.body.errors).toBeUndefined();
     writeFileSync(join(dir, 'nasty.gexf'), await (await get('/export/graph.gexf')).text());
     writeFileSync(join(dir, 'nasty.graphml'), await (await get('/export/graph.graphml')).text());
     const [byDuplicate, gexf, graphml] = await networkx([
@@ -340,6 +343,12 @@ describe('an export downloaded again', () => {
     expect([again.status, again.headers.get('etag'), await again.text()]).toEqual([200, etag, body]);
     const cached = await fetch(url, { headers: { 'if-none-match': `"other", ${etag}` } });
     expect([cached.status, await cached.text()]).toEqual([304, '']);
+    // The same selection asked another way is the same network, but its file says how it was asked.
+    const asked = [`${url}&kinds=PARTY,PERSON&from=2012`, `${url}&kinds=PERSON,PARTY&from=2012-01-01`];
+    const [one, two] = await Promise.all(asked.map(async (u) => { const r = await fetch(u); return { etag: r.headers.get('etag'), text: await r.text() }; }));
+    expect(one!.etag).not.toBe(two!.etag);
+    expect(one!.text).toContain('kinds PARTY, PERSON; dated from 2012');
+    expect(two!.text).toContain('kinds PERSON, PARTY; dated from 2012-01-01');
     // Another format or selection is another file.
     expect((await fetch(url.replace('.gexf', '.graphml'))).headers.get('etag')).not.toBe(etag);
     expect((await fetch(`${url}&depth=2`)).headers.get('etag')).not.toBe(etag);

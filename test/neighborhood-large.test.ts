@@ -46,6 +46,13 @@ describe.each(backends)('a neighborhood of thousands of entities ($name)', (back
     expect(typed.edges).toHaveLength(MEMBERS);
   });
 
+  it('answers exactly as many entities as the bound, and refuses one more', async () => {
+    expect((await store.neighborhood({ id: party.id, depth: 1, types: ['LEADS'], maxEntities: MEMBERS + 1, maxRelations: 10_000 })).nodes).toHaveLength(MEMBERS + 1);
+    await expect(store.neighborhood({ id: party.id, depth: 1, types: ['LEADS'], maxEntities: MEMBERS, maxRelations: 10_000 })).rejects.toThrow(
+      new AnswerTooLargeError('entities', MEMBERS),
+    );
+  });
+
   it('refuses, before reading them, more relations than the bound', async () => {
     await expect(store.neighborhood({ id: party.id, depth: 1, types: null, maxEntities: 10_000, maxRelations: 4_000 })).rejects.toThrow(
       new AnswerTooLargeError('relations', 4_000),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { NetworkCache, type MeasuredNetwork } from '../network/network-cache.js';
+import { NetworkCache } from '../network/network-cache.js';
 import { selectionKey, type Selection } from '../network/selection.js';
 import type { Ontology } from '../ontology/ontology.js';
 import type { GraphStore } from '../store/graph-store.js';
@@ -69,10 +69,31 @@ export interface Exported {
   etag: string;
 }
 
-/** Files already written, per cached network: the same export asked again is not rebuilt. */
-const written = new WeakMap<MeasuredNetwork, Map<string, { body: string; nodes: number; edges: number }>>();
-/** Files larger than this are written again each time rather than kept. */
-const KEEP_BYTES = 64 * 1024 * 1024;
+interface WrittenFile {
+  body: string;
+  nodes: number;
+  edges: number;
+}
+
+/**
+ * Files already written, by graph version, selection as asked (the file describes it) and
+ * format: the same export asked again is not rebuilt. Oldest dropped first; at most
+ * KEPT_CHARACTERS in all, so anonymous clients cannot grow it.
+ */
+const written = new Map<string, WrittenFile>();
+const KEPT_CHARACTERS = 256 * 1024 * 1024;
+let keptCharacters = 0;
+
+function keep(key: string, file: WrittenFile, version: string): void {
+  if (file.body.length > KEPT_CHARACTERS / 4) return;
+  for (const [k, f] of written) {
+    if (keptCharacters + file.body.length <= KEPT_CHARACTERS && k.startsWith(`${version}\n`)) break;
+    written.delete(k);
+    keptCharacters -= f.body.length;
+  }
+  written.set(key, file);
+  keptCharacters += file.body.length;
+}
 
 /**
  * Renders a selection in a format: the same nodes, edges and metrics the `network` query
@@ -100,15 +121,15 @@ export async function exportSelection(
       network = await networks.get(store, sel, version);
     }
   }
-  let files = written.get(network);
-  if (!files) written.set(network, (files = new Map()));
-  let file = files.get(format.name);
+  // The raw selection, not only its normalized key: the file's description quotes it.
+  const key = `${version}\n${selectionKey(sel)}\n${JSON.stringify(sel)}\n${format.name}`;
+  let file = written.get(key);
   if (!file) {
     const graph = exportGraph(network, ontology, sel);
     file = { body: format.write(graph), nodes: graph.nodes.length, edges: graph.edges.length };
-    if (file.body.length <= KEEP_BYTES) files.set(format.name, file);
+    keep(key, file, version);
   }
-  const etag = `"${createHash('sha256').update(`${version}\n${selectionKey(sel)}\n${format.name}`).digest('base64url').slice(0, 27)}"`;
+  const etag = `"${createHash('sha256').update(key).digest('base64url').slice(0, 27)}"`;
   return { ...file, fileName: fileName(sel, extension), selection: sel, etag };
 }
 

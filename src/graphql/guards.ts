@@ -34,6 +34,7 @@ const listMultiplyingEstimator: ComplexityEstimator = ({ type: parent, field, ar
 
 /** Costs kept per parsed document, for this many operation + variables combinations. */
 const COSTS_PER_DOCUMENT = 64;
+const MAX_COST_KEY = 1_024;
 
 function costLimitPlugin<T extends object>(maxCost: number): ApolloServerPlugin<T> {
   // The cost depends on the document, the operation and the variables only; Apollo hands
@@ -61,8 +62,11 @@ function costLimitPlugin<T extends object>(maxCost: number): ApolloServerPlugin<
             if (err instanceof GraphQLError && err.nodes?.[0]?.kind === Kind.VARIABLE_DEFINITION) return;
             throw err;
           }
-          if (byInput.size >= COSTS_PER_DOCUMENT) byInput.clear();
-          byInput.set(key, cost);
+          // Variables may be large (and unused); a request with large ones is not kept.
+          if (key.length <= MAX_COST_KEY) {
+            if (byInput.size >= COSTS_PER_DOCUMENT) byInput.clear();
+            byInput.set(key, cost);
+          }
           if (cost > maxCost) {
             throw new GraphQLError(
               `query cost ${cost} is over the limit of ${maxCost}; lists multiply the cost of what they select by \`first\` (or ${ASSUMED_LIST_SIZE}), so ask for smaller pages or fewer nested lists`,

@@ -201,7 +201,11 @@ export function createResolvers(ontology: Ontology): Resolvers {
         // Only when the start is missing (unknown, merged, or left out by `kinds`) is its id looked up.
         if (id && !network.nodes.some((n) => n.id === id && !n.mergedInto)) {
           const survivor = (await survivors(ctx, [id]))?.[0];
-          if (survivor) network = await measured(ctx, { ...sel, id: survivor });
+          if (survivor) {
+            // The merged id's selection was a miss, not one of the request's selections.
+            ctx.networkSelections.delete(selectionKey(sel));
+            network = await measured(ctx, { ...sel, id: survivor });
+          }
         }
         ctx.loaders.primeEntities(network.nodes);
         return {

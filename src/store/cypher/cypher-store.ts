@@ -174,9 +174,10 @@ export class CypherGraphStore implements GraphStore {
   }
 
   async neighborhood(q: { id: string; depth: number; types: readonly string[] | null; maxEntities: number; maxRelations: number }): Promise<SubgraphResult> {
-    // One row more than allowed tells that there are too many, without reading them all.
-    const rows = await this.executor.read(this.statements.reach(q.id, q.depth, q.types, q.maxEntities + 1));
-    if (rows.length > q.maxEntities) throw new AnswerTooLargeError('entities', q.maxEntities);
+    // A row per entity besides the start: `maxEntities` of them make one too many, and
+    // the limit stops the engine there rather than reading them all.
+    const rows = await this.executor.read(this.statements.reach(q.id, q.depth, q.types, q.maxEntities));
+    if (rows.filter((row) => row.m !== null && row.m !== undefined).length >= q.maxEntities) throw new AnswerTooLargeError('entities', q.maxEntities);
     const nodes = new Map<string, EntityRecord>();
     // The start entity comes on every row; it is decoded once.
     const start = rows[0]?.s;
