@@ -1,4 +1,4 @@
-import type { GeneratedGraph } from './graph.js';
+import type { GenerateResult } from '../generate.js';
 import type { Sent } from './client.js';
 
 /** One research question as the client sends it: a GraphQL POST or an export GET. */
@@ -19,7 +19,7 @@ const ENTITY = 'id name kind';
 const EDGE = 'id type from { id } to { id }';
 
 /** The research queries, over the hubs, leaf and distant pair the generator chose. */
-export function researchQueries(graph: GeneratedGraph, searchText: string): BenchQuery[] {
+export function researchQueries(graph: GenerateResult, searchText: string): BenchQuery[] {
   const { person, party } = graph.hubs;
   return [
     gql('entity by id', `query($id: ID!) { entity(id: $id) { ${ENTITY} aliases description } }`, { id: person }),

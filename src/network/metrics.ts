@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { DirectedGraph, UndirectedGraph } from 'graphology';
+import { seededRandom } from './seeded-random.js';
 
 // CommonJS modules whose declared default export TypeScript cannot see through an ES import.
 const require = createRequire(import.meta.url);
@@ -34,17 +35,6 @@ export interface Links {
   edges: ReadonlyArray<{ from: string; to: string }>;
 }
 
-/** Louvain moves nodes in random order; a fixed seed makes every run give the same communities. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function computeMetrics(network: Links): NetworkMetrics {
   const undirected = new UndirectedGraph();
@@ -65,7 +55,7 @@ export function computeMetrics(network: Links): NetworkMetrics {
   }
   const between = undirected.order > 0 ? betweenness(undirected, { normalized: false }) : {};
   const rank = directed.order > 0 ? pagerank(directed, { alpha: 0.85, maxIterations: 1000, tolerance: 1e-10, getEdgeWeight: null }) : {};
-  const raw = undirected.order > 0 ? louvain(undirected, { rng: seededRandom(42) }) : {};
+  const raw = undirected.order > 0 ? louvain(undirected, { rng: seededRandom(42) /* Louvain visits nodes in random order */ }) : {};
 
   // Number communities by size, largest first, then by their smallest id, so the numbers are stable.
   const members = new Map<number, string[]>();

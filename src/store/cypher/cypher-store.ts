@@ -68,9 +68,6 @@ function toSource(value: unknown): SourceRecord {
  * The GraphStore over any Cypher backend: statements from `Statements`, run by the
  * backend's `Executor`, rows turned into records by the dialect's decoder.
  */
-/** Above this many entities, a neighborhood's relations are found by one pass over all relations' ends. */
-const AMONG_BY_LIST = 2_000;
-
 export class CypherGraphStore implements GraphStore {
   constructor(
     readonly backend: string,
@@ -201,13 +198,12 @@ export class CypherGraphStore implements GraphStore {
   }
 
   /**
-   * Relations with both ends among `nodes`. A long id list tested on every relation costs
-   * LadybugDB far more than one pass over all relations' end ids, sifted here (41 s against
-   * about 3 s for a hub's 100,000 entities in a graph of a million relations); that pass
-   * also tells cheaply when the answer would be over `max`, before any relation is read.
+   * Relations with both ends among `nodes`: by the id list, or, past the dialect's
+   * `idListMax`, by one pass over all relations' end ids sifted here, which also tells
+   * cheaply when the answer would be over `max`, before any relation is read.
    */
   private async relationsAmong(nodes: ReadonlyMap<string, EntityRecord>, types: readonly string[] | null, max: number): Promise<Row[]> {
-    if (nodes.size <= AMONG_BY_LIST) {
+    if (nodes.size <= this.dialect.idListMax) {
       const rows = await this.executor.read(this.statements.relationsAmong([...nodes.keys()], types, max + 1));
       if (rows.length > max) throw new AnswerTooLargeError('relations', max);
       return rows;

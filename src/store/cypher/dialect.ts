@@ -38,6 +38,11 @@ export interface Dialect {
    */
   relationsById(ends?: { a: string; b: string }): string;
   /**
+   * The longest id list worth testing every relation against (`a.id IN $ids AND b.id IN
+   * $ids`); past it, one pass over all relations' end ids is cheaper.
+   */
+  readonly idListMax: number;
+  /**
    * A statement body returning `a, r, b` for the first `$limit` relations by id that
    * meet `where(v)` (a condition on relationship variable `v` alone), ordered by id.
    * LadybugDB has no index on relationship properties: sorting whole rows with both

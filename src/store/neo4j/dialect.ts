@@ -58,6 +58,8 @@ export const neo4jDialect: Dialect = {
     `MATCH p = allShortestPaths((a:Entity {id: $from})-[${typeUnion(types)}*1..${maxLength}]-(b:Entity {id: $to})) ` +
     'WHERE all(x IN relationships(p) WHERE x.retractedAt IS NULL)',
   cast: (type, expr) => (CASTS[type] ? `${CASTS[type]}(${expr})` : expr),
+  // Neo4j plans IN over a list parameter as a set lookup, however long.
+  idListMax: Number.POSITIVE_INFINITY,
   relationsById: (ends) => `MATCH (${ends?.a ?? ''})-[r]->(${ends?.b ?? ''}) WHERE r.id IN $ids`,
   pageOfRelations: (where) => `MATCH (a:Entity)-[r]->(b:Entity) WHERE ${where('r')} RETURN a, r, b ORDER BY r.id LIMIT $limit`,
   relationTypeInPattern: true,
