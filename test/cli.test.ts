@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../src/paths.js';
+import { neo4jSettings } from './support/backends.js';
 
 /** `npm start` as a user runs it: the CLI process, its environment, its output. */
 
@@ -75,5 +76,37 @@ describe('the server command', () => {
     const run = startCli({ DATA_DIR: dataDir, PORT: 'eighty' });
     expect(await run.exit).toBe(1);
     expect(run.lines).toEqual(['PORT must be a whole number from 0 to 65535, got "eighty"']);
+  });
+});
+
+describe('the server command (neo4j)', () => {
+  if (!neo4jSettings) {
+    it.skip('needs Neo4j: java and mvn on PATH, or NEO4J_URI', () => undefined);
+    return;
+  }
+  const { uri, user, password } = neo4jSettings;
+  const env = { NEO4J_URI: uri, NEO4J_USER: user, NEO4J_PASSWORD: password ?? '', PORT: '0' };
+
+  it('stops within 15 s on a wrong password, with one line naming NEO4J_USER and NEO4J_PASSWORD', async () => {
+    const started = Date.now();
+    const run = startCli({ ...env, NEO4J_PASSWORD: 'not-the-password' });
+    expect(await run.exit).toBe(1);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(run.lines).toEqual([`Neo4j at NEO4J_URI=${uri} refused the credentials; check NEO4J_USER and NEO4J_PASSWORD`]);
+  });
+
+  it('serves through a neo4j:// (routing) URI on a single instance, seeded', async () => {
+    const routing = uri.replace(/^bolt:/, 'neo4j:');
+    const run = startCli({ ...env, NEO4J_URI: routing });
+    const url = await run.url;
+    expect(run.lines.at(-1)).toContain(`backend: neo4j, NEO4J_URI=${routing}`);
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ search(text: "Abilov") { entity { name } } }' }),
+    });
+    expect(((await res.json()) as { data: { search: Array<{ entity: { name: string } }> } }).data.search[0]?.entity.name).toBe('Bolat Abilov');
+    run.stop();
+    expect(await run.exit).toBe(0);
   });
 });

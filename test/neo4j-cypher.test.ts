@@ -27,7 +27,8 @@ describe('Neo4j statements under Neo4j’s Cypher analyser', () => {
     const failures = results.filter((r) => r.diagnostics.length > 0).map((r) => `${r.entry.name}: ${r.diagnostics.map((d) => d.message).join('; ')}`);
     expect(failures).toEqual([]);
     expect(results.length).toBeGreaterThanOrEqual(80);
-  });
+    // The analyser is pure CPU (about 10 s alone); beside two Neo4j JVMs on two cores it takes longer.
+  }, 120_000);
 
   it('does report what would break on Neo4j: a misspelt label, an undeclared parameter, LadybugDB syntax', () => {
     const bad = [

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config.js';
+import { inject } from 'vitest';
+import { loadConfig, type Neo4jSettings } from '../../src/config.js';
 import type { Ontology } from '../../src/ontology/ontology.js';
 import { openEmbeddedStore } from '../../src/store/embedded/open.js';
 import type { GraphStore } from '../../src/store/graph-store.js';
@@ -10,12 +11,15 @@ import neo4j from 'neo4j-driver';
 
 /**
  * The backends the contract suite runs against. Each opens an empty store and returns
- * it with a function that removes what it created. Neo4j runs only when NEO4J_URI is
- * set, and then empties that database's graph data: point it at a scratch database.
+ * it with a function that removes what it created. Neo4j is the one the test run started
+ * for this worker (test/support/global-setup.ts), or the user's own when NEO4J_URI is set;
+ * its graph data is emptied, so point NEO4J_URI at a scratch database.
  */
 export interface Backend {
   name: string;
   available: boolean;
+  /** What is missing when it is not available. */
+  missing?: string;
   open(ontology: Ontology): Promise<{ store: GraphStore; dispose(): Promise<void> }>;
 }
 
@@ -35,7 +39,21 @@ export const embedded: Backend = {
   },
 };
 
-const neo4jSettings = loadConfig().neo4j;
+function neo4jForThisWorker(): Neo4jSettings | null {
+  const own = loadConfig().neo4j;
+  if (own) return own;
+  const servers = inject('neo4jServers');
+  if (servers.length === 0) return null;
+  // VITEST_POOL_ID numbers the workers from 1; one file runs in a worker at a time.
+  const server = servers[(Number(process.env.VITEST_POOL_ID ?? '1') - 1) % servers.length]!;
+  return { ...server, database: null };
+}
+
+export const neo4jSettings = neo4jForThisWorker();
+
+function neo4jSkipped(): string | null {
+  return process.env.NEO4J_URI ? null : inject('neo4jSkipped');
+}
 
 /** Deletes this project's nodes (and so their relationships), nothing else. */
 async function emptyNeo4j(): Promise<void> {
@@ -52,6 +70,7 @@ async function emptyNeo4j(): Promise<void> {
 export const neo4jBackend: Backend = {
   name: 'neo4j',
   available: neo4jSettings !== null,
+  missing: `${neo4jSkipped() ?? 'no Neo4j'}; install java and mvn, or set NEO4J_URI`,
   async open(ontology) {
     if (!neo4jSettings) throw new Error('NEO4J_URI is not set');
     await emptyNeo4j();

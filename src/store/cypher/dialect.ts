@@ -14,6 +14,12 @@ export interface Dialect {
   schema(ontology: Ontology): string[];
   /** A single-hop relationship pattern binding `v` (inside the brackets). */
   rel(v: string): string;
+  /**
+   * A single-hop relationship pattern binding `v`, for a lookup by an indexed relation
+   * property (its id or a reference), given every type the relation may have. Neo4j
+   * indexes relationship properties per type and seeks them only for types the pattern names.
+   */
+  indexedRel(v: string, types: readonly string[]): string;
   /** An expression for the RelationType of relationship `v`. */
   relType(v: string): string;
   /** An expression for the list of relationships of path `p`. */
@@ -25,18 +31,21 @@ export interface Dialect {
    */
   reach(depth: number, types: readonly string[] | null): { pattern: string; where: string | null };
   /**
-   * A MATCH clause binding `p` to every shortest path from `a` (id $from) to `b` (id
-   * $to) over relations that are not retracted.
+   * Clauses binding `p` to every shortest path from `a` (id $from) to `b` (id $to) over
+   * relations that are not retracted.
    */
   allShortestPaths(maxLength: number, types: readonly string[] | null): string;
   /** Converts a string parameter to a stored value of `type` (parameters travel as strings). */
   cast(type: ValueType, expr: string): string;
   /**
-   * A MATCH clause binding `r` to each relation whose id is in the list parameter `$ids`.
-   * LadybugDB joins an unwound list fast but tests `IN` on a long list row by row;
-   * Neo4j plans `IN` over a list parameter as a set lookup.
+   * A MATCH clause binding `r` to each relation whose id is in the list parameter `$ids`,
+   * given every type a relation may have (see `indexedRel`). LadybugDB joins an unwound
+   * list fast but tests `IN` on a long list row by row; Neo4j plans `IN` over a list
+   * parameter as a set lookup.
    */
-  relationsById(ends?: { a: string; b: string }): string;
+  relationsById(types: readonly string[], ends?: { a: string; b: string }): string;
+  /** Clauses binding `a` and `b` to the entities whose ids are the expressions `from` and `to`. */
+  entityPair(from: string, to: string): string;
   /**
    * The longest id list worth testing every relation against (`a.id IN $ids AND b.id IN
    * $ids`); past it, one pass over all relations' end ids is cheaper.
@@ -49,6 +58,8 @@ export interface Dialect {
    * ends costs far more than sorting the ids and fetching the page's rows after.
    */
   pageOfRelations(where: (v: string) => string): string;
+  /** The same for the relations from the entity with id `$from` to the one with id `$to`. */
+  pageOfRelationsBetween(where: (v: string) => string): string;
   /** Whether CREATE needs one statement per relation type (types that cannot be parameters). */
   readonly relationTypeInPattern: boolean;
   /**

@@ -98,6 +98,7 @@ export class Statements {
     const on = (v: string) => [`${d.relType(v)} IN $types`, `${v}.id > $after`, ...(q.includeRetracted ? [] : [`${v}.retractedAt IS NULL`])];
     const params: Record<string, unknown> = { types: this.types(q.types), after: q.after ?? '', limit: q.limit };
     if (q.from === null && q.to === null) return { cypher: d.pageOfRelations((v) => on(v).join(' AND ')), params };
+    if (q.from !== null && q.to !== null) return { cypher: d.pageOfRelationsBetween((v) => on(v).join(' AND ')), params: { ...params, from: q.from, to: q.to } };
     const where = on('r');
     if (q.from !== null) {
       where.push('a.id = $from');
@@ -145,7 +146,7 @@ export class Statements {
 
   /** Relations by id, with the ids of their ends, as `relationsAmong` returns them. */
   relationsWithEndIds(ids: readonly string[]): Statement {
-    return { cypher: `${this.dialect.relationsById({ a: 'a:Entity', b: 'b:Entity' })} RETURN a.id AS fromId, r, b.id AS toId`, params: { ids: [...ids] } };
+    return { cypher: `${this.dialect.relationsById(this.allTypes, { a: 'a:Entity', b: 'b:Entity' })} RETURN a.id AS fromId, r, b.id AS toId`, params: { ids: [...ids] } };
   }
 
   shortestPaths(from: string, to: string, maxLength: number, types: readonly string[] | null, limit: number): Statement {
@@ -155,7 +156,7 @@ export class Statements {
   }
 
   getRelation(id: string): Statement {
-    return { cypher: `MATCH (a:Entity)-[${this.dialect.rel('r')}]->(b:Entity) WHERE r.id = $id RETURN a, r, b`, params: { id } };
+    return { cypher: `MATCH (a:Entity)-[${this.dialect.indexedRel('r', this.allTypes)}]->(b:Entity) WHERE r.id = $id RETURN a, r, b`, params: { id } };
   }
 
   changes(q: { since: string | null; entity: string | null; after: string | null; limit: number }): Statement {
@@ -224,11 +225,11 @@ export class Statements {
   }
 
   relationOwners(ids: readonly string[]): Statement {
-    return { cypher: `${this.dialect.relationsById()} RETURN r.id AS id, r.addedBy AS addedBy`, params: { ids: [...ids] } };
+    return { cypher: `${this.dialect.relationsById(this.allTypes)} RETURN r.id AS id, r.addedBy AS addedBy`, params: { ids: [...ids] } };
   }
 
   deleteRelations(ids: readonly string[]): Statement {
-    return { cypher: `${this.dialect.relationsById()} DELETE r`, params: { ids: [...ids] } };
+    return { cypher: `${this.dialect.relationsById(this.allTypes)} DELETE r`, params: { ids: [...ids] } };
   }
 
   /**
@@ -268,7 +269,7 @@ export class Statements {
     const rel = type === null ? this.dialect.rel('r') : `r:${type}`;
     return {
       cypher:
-        'UNWIND $rows AS row MATCH (a:Entity {id: row.from}) MATCH (b:Entity {id: row.to}) ' +
+        `UNWIND $rows AS row ${this.dialect.entityPair('row.from', 'row.to')} ` +
         `CREATE (a)-[${rel} {${props.join(', ')}}]->(b) RETURN count(r) AS created`,
       params: { rows },
     };
@@ -276,7 +277,7 @@ export class Statements {
 
   retractRelation(id: string, reason: string, by: string, at: string): Statement {
     return {
-      cypher: `MATCH ()-[${this.dialect.rel('r')}]->() WHERE r.id = $id SET r.retractedAt = $at, r.retractedBy = $by, r.retractionReason = $reason`,
+      cypher: `MATCH ()-[${this.dialect.indexedRel('r', this.allTypes)}]->() WHERE r.id = $id SET r.retractedAt = $at, r.retractedBy = $by, r.retractionReason = $reason`,
       params: { id, reason, by, at },
     };
   }
@@ -292,7 +293,7 @@ export class Statements {
   /** Moves entity references held in relation properties (`claimedBy`) to the survivor. */
   redirectRefs(duplicate: string, survivor: string): Statement[] {
     return this.ontology.relationRefs.map((name) => ({
-      cypher: `MATCH ()-[${this.dialect.rel('r')}]->() WHERE r.${prop(name)} = $duplicate SET r.${prop(name)} = $survivor`,
+      cypher: `MATCH ()-[${this.dialect.indexedRel('r', this.allTypes)}]->() WHERE r.${prop(name)} = $duplicate SET r.${prop(name)} = $survivor`,
       params: { duplicate, survivor },
     }));
   }

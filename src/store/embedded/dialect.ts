@@ -76,6 +76,8 @@ export const ladybugDialect: Dialect = {
   name: 'embedded',
   schema: (ontology) => tableSpecs(ontology).map((t) => t.ddl),
   rel: (v) => `${v}:Relation`,
+  // One relationship table, whose id lookups need no type.
+  indexedRel: (v) => `${v}:Relation`,
   relType: (v) => `${v}.type`,
   pathRels: (p) => `rels(${p})`,
   // SHORTEST reaches each entity once, so the cost follows the answer's size.
@@ -86,11 +88,14 @@ export const ladybugDialect: Dialect = {
   // LadybugDB tests a long list row by row: 41 s for a hub's 100,000 entities in a graph of
   // a million relations, against about 3 s for one pass over every relation's ends.
   idListMax: 2_000,
-  relationsById: (ends) => `UNWIND $ids AS rid MATCH (${ends?.a ?? ''})-[r:Relation]->(${ends?.b ?? ''}) WHERE r.id = rid`,
+  relationsById: (_types, ends) => `UNWIND $ids AS rid MATCH (${ends?.a ?? ''})-[r:Relation]->(${ends?.b ?? ''}) WHERE r.id = rid`,
+  entityPair: (from, to) => `MATCH (a:Entity {id: ${from}}) MATCH (b:Entity {id: ${to}})`,
   // A relationship variable cannot be bound again, so the page's ids carry over instead.
   pageOfRelations: (where) =>
     `MATCH ()-[x:Relation]->() WHERE ${where('x')} WITH x.id AS rid ORDER BY rid LIMIT $limit ` +
     'MATCH (a:Entity)-[r:Relation]->(b:Entity) WHERE r.id = rid RETURN a, r, b ORDER BY r.id',
+  pageOfRelationsBetween: (where) =>
+    `MATCH (a:Entity)-[r:Relation]->(b:Entity) WHERE ${where('r')} AND a.id = $from AND b.id = $to RETURN a, r, b ORDER BY r.id LIMIT $limit`,
   relationTypeInPattern: false,
   // No full-text index: every entity of the kinds is a candidate for the shared scorer.
   searchCandidates: (_text, kinds) => ({

@@ -1,5 +1,6 @@
 import type { Ontology, ValueType } from '../../ontology/ontology.js';
 import type { Dialect } from '../cypher/dialect.js';
+import { prop } from '../cypher/statements.js';
 import { fold, skeleton } from '../search/normalize.js';
 import { neo4jDecoder } from './values.js';
 
@@ -23,8 +24,17 @@ function schema(ontology: Ontology): string[] {
     'CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (m:Meta) REQUIRE m.key IS UNIQUE',
     'CREATE CONSTRAINT change_id IF NOT EXISTS FOR (c:Change) REQUIRE c.id IS UNIQUE',
     'CREATE INDEX entity_kind IF NOT EXISTS FOR (e:Entity) ON (e.kind)',
-    // Relationship property indexes are per type: one for each RelationType's ids.
+    // A merge redirects what was merged into the duplicate; without it, a scan of all entities.
+    'CREATE INDEX entity_merged_into IF NOT EXISTS FOR (e:Entity) ON (e.mergedInto)',
+    // Relationship property indexes are per type: one for each RelationType's ids, and
+    // for the entity references (`claimedBy`) that a merge redirects. A range index holds
+    // only relations that have the property, so a rarely set reference costs little.
     ...ontology.relationTypes.map((t) => `CREATE INDEX relation_id_${t.name.toLowerCase()} IF NOT EXISTS FOR ()-[r:${t.name}]-() ON (r.id)`),
+    ...ontology.relationRefs.flatMap((ref) =>
+      ontology.relationTypes.map(
+        (t) => `CREATE INDEX relation_${ref.toLowerCase()}_${t.name.toLowerCase()} IF NOT EXISTS FOR ()-[r:${t.name}]-() ON (r.${prop(ref)})`,
+      ),
+    ),
     `CREATE FULLTEXT INDEX ${FULLTEXT_INDEX} IF NOT EXISTS FOR (e:Entity) ON EACH [e.searchText]`,
   ];
 }
@@ -45,6 +55,13 @@ export function luceneQuery(text: string): string {
   return [...terms].join(' OR ');
 }
 
+/**
+ * Two lookups that share no variable, as two MATCH clauses, are planned as a
+ * CartesianProduct; a subquery that imports what is in scope makes the second a lookup
+ * per row of the first instead. (`CALL (*)` needs Neo4j 5.23 or later.)
+ */
+const entityPair = (from: string, to: string) => `MATCH (a:Entity {id: ${from}}) CALL (*) { MATCH (b:Entity {id: ${to}}) RETURN b }`;
+
 export const neo4jDialect: Dialect = {
   name: 'neo4j',
   schema,
@@ -55,13 +72,18 @@ export const neo4jDialect: Dialect = {
   reach: (depth, types) => ({ pattern: `-[rs${typeUnion(types)}*1..${depth}]-`, where: 'all(x IN rs WHERE x.retractedAt IS NULL)' }),
   // A predicate on all relationships of the path is applied during the shortest-path search.
   allShortestPaths: (maxLength, types) =>
-    `MATCH p = allShortestPaths((a:Entity {id: $from})-[${typeUnion(types)}*1..${maxLength}]-(b:Entity {id: $to})) ` +
+    `${entityPair('$from', '$to')} MATCH p = allShortestPaths((a)-[${typeUnion(types)}*1..${maxLength}]-(b)) ` +
     'WHERE all(x IN relationships(p) WHERE x.retractedAt IS NULL)',
   cast: (type, expr) => (CASTS[type] ? `${CASTS[type]}(${expr})` : expr),
   // Neo4j plans IN over a list parameter as a set lookup, however long.
   idListMax: Number.POSITIVE_INFINITY,
-  relationsById: (ends) => `MATCH (${ends?.a ?? ''})-[r]->(${ends?.b ?? ''}) WHERE r.id IN $ids`,
+  indexedRel: (v, types) => `${v}${typeUnion(types)}`,
+  relationsById: (types, ends) => `MATCH (${ends?.a ?? ''})-[r${typeUnion(types)}]->(${ends?.b ?? ''}) WHERE r.id IN $ids`,
+  entityPair,
   pageOfRelations: (where) => `MATCH (a:Entity)-[r]->(b:Entity) WHERE ${where('r')} RETURN a, r, b ORDER BY r.id LIMIT $limit`,
+  // Both ends known, Neo4j expands from the one with fewer relations (Expand(Into)).
+  pageOfRelationsBetween: (where) =>
+    `${entityPair('$from', '$to')} MATCH (a)-[r]->(b) WHERE ${where('r')} RETURN a, r, b ORDER BY r.id LIMIT $limit`,
   relationTypeInPattern: true,
   searchCandidates: (text, kinds) => ({
     cypher:

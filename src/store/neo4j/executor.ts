@@ -5,6 +5,14 @@ import { StoreUnavailableError } from '../errors.js';
 /** Driver error codes that mean "not reachable now", as opposed to a bad statement. */
 const UNAVAILABLE = new Set(['ServiceUnavailable', 'SessionExpired']);
 
+/**
+ * The longest a request waits on Neo4j, retries included. The driver bounds each connection
+ * attempt and its retries, but a Neo4j that accepts connections while it is still
+ * recovering can hold a transaction much longer; past this the request gets 503, and
+ * Neo4j ends the transaction itself (it is the transactions' server-side timeout too).
+ */
+export const DEADLINE_MS = 30_000;
+
 export function isUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && (UNAVAILABLE.has(code) || code.startsWith('Neo.TransientError.'));
@@ -14,7 +22,7 @@ export function isUnavailable(err: unknown): boolean {
  * Whole numbers at the top level of a statement's parameters (LIMIT and friends) must
  * reach Neo4j as integers; JavaScript numbers would arrive as floats.
  */
-function toDriverParams(params: Record<string, unknown>): Record<string, unknown> {
+export function toDriverParams(params: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(params)) out[k] = typeof v === 'number' && Number.isInteger(v) ? neo4j.int(v) : v;
   return out;
@@ -28,9 +36,13 @@ async function run(tx: ManagedTransaction, statement: Statement): Promise<Row[]>
 
 /**
  * Reads through `executeRead` and writes through `executeWrite`, so a `neo4j://`
- * cluster routes reads to followers and retries transient failures.
+ * cluster routes reads to followers and the driver retries transient failures. Every
+ * session shares one bookmark manager: a read sent after a write has been acknowledged
+ * waits on any cluster member until that write is visible there.
  */
 export class Neo4jExecutor implements Executor {
+  private readonly bookmarks = neo4j.bookmarkManager();
+
   constructor(
     private readonly driver: Driver,
     private readonly database: string | undefined,
@@ -39,16 +51,31 @@ export class Neo4jExecutor implements Executor {
   private session(mode: 'READ' | 'WRITE') {
     return this.driver.session({
       defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
+      bookmarkManager: this.bookmarks,
       ...(this.database ? { database: this.database } : {}),
     });
   }
 
+  /** What a later session waits for; exposed so tests can see that writes advance it. */
+  async lastBookmarks(): Promise<string[]> {
+    return [...(await this.bookmarks.getBookmarks())];
+  }
+
   private async guard<T>(work: () => Promise<T>): Promise<T> {
+    const running = work();
+    // Given up at the deadline, the work may still fail later; that is no longer anyone's error.
+    running.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StoreUnavailableError(`Neo4j did not answer within ${DEADLINE_MS / 1000} s; try again shortly`)), DEADLINE_MS);
+    });
     try {
-      return await work();
+      return await Promise.race([running, deadline]);
     } catch (err) {
       if (isUnavailable(err)) throw new StoreUnavailableError();
       throw err;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -56,7 +83,7 @@ export class Neo4jExecutor implements Executor {
     return this.guard(async () => {
       const session = this.session('READ');
       try {
-        return await session.executeRead((tx) => run(tx, statement));
+        return await session.executeRead((tx) => run(tx, statement), { timeout: DEADLINE_MS });
       } finally {
         await session.close();
       }
@@ -68,7 +95,7 @@ export class Neo4jExecutor implements Executor {
       const session = this.session('WRITE');
       try {
         // The driver may retry `work` after a transient failure; our writes are idempotent.
-        return await session.executeWrite((tx) => work((s) => run(tx, s)));
+        return await session.executeWrite((tx) => work((s) => run(tx, s)), { timeout: DEADLINE_MS });
       } finally {
         await session.close();
       }

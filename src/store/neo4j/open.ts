@@ -14,6 +14,9 @@ export class Neo4jConnectError extends Error {}
 /** How long start-up may wait for Neo4j before giving up with a clear message. */
 export const CONNECT_TIMEOUT_MS = 10_000;
 
+/** How long the driver retries a transaction that failed for a transient reason or an outage. */
+export const RETRY_TIME_MS = 5_000;
+
 export const AWAIT_INDEXES = 'CALL db.awaitIndexes(60)';
 
 function explain(err: unknown, s: Neo4jSettings): string {
@@ -35,13 +38,21 @@ function explain(err: unknown, s: Neo4jSettings): string {
 
 /** Connects, checks that Neo4j answers, and creates the ontology's constraints and indexes. */
 export async function openNeo4jStore(settings: Neo4jSettings, ontology: Ontology): Promise<GraphStore> {
+  return (await openNeo4jWithExecutor(settings, ontology)).store;
+}
+
+/**
+ * The same, with the executor under the store, for the benchmark, which replays the
+ * statements a request sent on that very executor. Close the store only.
+ */
+export async function openNeo4jWithExecutor(settings: Neo4jSettings, ontology: Ontology): Promise<{ store: GraphStore; executor: Neo4jExecutor }> {
   let driver;
   try {
     driver = neo4j.driver(settings.uri, settings.password === null ? undefined : neo4j.auth.basic(settings.user, settings.password), {
       disableLosslessIntegers: true,
       connectionTimeout: CONNECT_TIMEOUT_MS,
       connectionAcquisitionTimeout: CONNECT_TIMEOUT_MS,
-      maxTransactionRetryTime: 5_000,
+      maxTransactionRetryTime: RETRY_TIME_MS,
       // The driver's own logging could include statement text; ours never includes parameters.
       logging: { level: 'error', logger: () => undefined },
     });
@@ -66,5 +77,5 @@ export async function openNeo4jStore(settings: Neo4jSettings, ontology: Ontology
     await driver.close().catch(() => undefined);
     throw new Neo4jConnectError(explain(err, settings));
   }
-  return new CypherGraphStore('neo4j', executor, neo4jDialect, ontology);
+  return { store: new CypherGraphStore('neo4j', executor, neo4jDialect, ontology), executor };
 }

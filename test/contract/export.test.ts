@@ -6,8 +6,9 @@ import cytoscape, { type ElementsDefinition } from 'cytoscape';
 import { MultiDirectedGraph } from 'graphology';
 import type { SerializedGraph } from 'graphology-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../src/paths.js';
-import { KEYS, startTestServer, type TestServer } from './support/server.js';
+import { projectRoot } from '../../src/paths.js';
+import { describeOnEveryBackend } from '../support/contract.js';
+import { KEYS } from '../support/server.js';
 
 /**
  * `/export/graph.<ext>` and `main.ts export`: each format read back by a reader that is not
@@ -123,19 +124,14 @@ const CASES: Case[] = [
 
 const sorted = (ids: Iterable<string>) => [...ids].sort();
 
-describe('exports', () => {
-  let t: TestServer;
+describeOnEveryBackend('exports', (t) => {
   let base: string;
   let dir: string;
-  beforeAll(async () => {
-    t = await startTestServer();
+  beforeAll(() => {
     base = t.url.replace(/\/graphql$/, '');
     dir = mkdtempSync(join(tmpdir(), 'pag-export-'));
   });
-  afterAll(async () => {
-    await t.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const get = (path: string, init?: RequestInit) => fetch(`${base}${path}`, init);
   const answer = async (c: Case) => (await t.data<NetworkAnswer>(NETWORK, c.variables)).network;
@@ -326,13 +322,7 @@ describe('exports', () => {
   });
 });
 
-describe('an export downloaded again', () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-  afterAll(async () => t.close());
-
+describeOnEveryBackend('an export downloaded again', (t) => {
   it('is named by an ETag: unchanged, the server answers 304 without a body; after a write, the new file', async () => {
     const url = `${t.url.replace(/\/graphql$/, '')}/export/graph.gexf?id=bolat-abilov`;
     const first = await fetch(url);

@@ -2,11 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { InputError } from '../src/ingest/errors.js';
-import { loadSeeds } from '../src/ingest/load-seeds.js';
-import { loadOntology } from '../src/ontology/ontology.js';
-import type { GraphStore } from '../src/store/graph-store.js';
-import { backends } from './support/backends.js';
+import { InputError } from '../../src/ingest/errors.js';
+import { loadSeeds } from '../../src/ingest/load-seeds.js';
+import { loadOntology } from '../../src/ontology/ontology.js';
+import type { GraphStore } from '../../src/store/graph-store.js';
+import { describeEachBackend } from '../support/contract.js';
 
 const ontology = loadOntology();
 
@@ -41,11 +41,7 @@ async function problemsOf(promise: Promise<unknown>) {
   return (err as InputError).problems;
 }
 
-describe.each(backends)('seed loading ($name)', (backend) => {
-  if (!backend.available) {
-    it.skip(`needs ${backend.name}: set NEO4J_URI`, () => undefined);
-    return;
-  }
+describeEachBackend('seed loading', (backend) => {
   let store: GraphStore;
   let dispose: () => Promise<void>;
   beforeEach(async () => {

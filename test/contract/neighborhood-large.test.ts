@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOntology } from '../src/ontology/ontology.js';
-import { AnswerTooLargeError } from '../src/store/errors.js';
-import type { EntityRecord, GraphStore, RelationRecord } from '../src/store/graph-store.js';
-import { backends } from './support/backends.js';
+import { loadOntology } from '../../src/ontology/ontology.js';
+import { AnswerTooLargeError } from '../../src/store/errors.js';
+import type { EntityRecord, GraphStore, RelationRecord } from '../../src/store/graph-store.js';
+import { describeEachBackend } from '../support/contract.js';
 
 /**
  * Neighborhoods of more than 2,000 entities take another way to their relations (one
@@ -15,11 +15,7 @@ const person = (id: string): EntityRecord => ({ id, kind: 'PERSON', name: id, al
 const party: EntityRecord = { id: 'big-party', kind: 'PARTY', name: 'Big Party', aliases: [], description: null, sources: [], attributes: {} };
 const rel = (id: string, type: string, from: string, to: string): RelationRecord => ({ id, type, from, to, sources: [], refs: {}, attributes: {} });
 
-describe.each(backends)('a neighborhood of thousands of entities ($name)', (backend) => {
-  if (!backend.available) {
-    it.skip(`needs ${backend.name}: set NEO4J_URI`, () => undefined);
-    return;
-  }
+describeEachBackend('a neighborhood of thousands of entities', (backend) => {
   let store: GraphStore;
   let dispose: () => Promise<void>;
   beforeAll(async () => {

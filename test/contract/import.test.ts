@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { InputError, type InputProblem } from '../src/ingest/errors.js';
-import { deriveRelationId } from '../src/import/csv-edges.js';
-import { BATCH, ImportFileError, importFiles, MAX_PROBLEMS } from '../src/import/import-files.js';
-import { loadOntology } from '../src/ontology/ontology.js';
-import { openEmbeddedStore } from '../src/store/embedded/open.js';
-import type { GraphStore } from '../src/store/graph-store.js';
-import { projectRoot } from '../src/paths.js';
+import { InputError, type InputProblem } from '../../src/ingest/errors.js';
+import { deriveRelationId } from '../../src/import/csv-edges.js';
+import { BATCH, ImportFileError, importFiles, MAX_PROBLEMS } from '../../src/import/import-files.js';
+import { loadOntology } from '../../src/ontology/ontology.js';
+import type { GraphStore } from '../../src/store/graph-store.js';
+import { projectRoot } from '../../src/paths.js';
+import { describeEachBackend } from '../support/contract.js';
 
 const ontology = loadOntology();
 
@@ -56,17 +56,15 @@ async function problemsOf(promise: Promise<unknown>): Promise<readonly InputProb
 const allRelations = async (store: GraphStore) =>
   (await store.listRelations({ types: null, from: null, to: null, after: null, limit: 1000, includeRetracted: true })).relations;
 
-describe('import', () => {
+describeEachBackend('import', (backend) => {
   let store: GraphStore;
-  let dataDir: string;
+  let dispose: () => Promise<void>;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pag-import-files-'));
-    dataDir = mkdtempSync(join(tmpdir(), 'pag-import-db-'));
-    store = await openEmbeddedStore({ dataDir, ontology });
+    ({ store, dispose } = await backend.open(ontology));
   });
   afterEach(async () => {
-    await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await dispose();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadOntology } from '../src/ontology/ontology.js';
+import type { EntityRecord, GraphStore } from '../src/store/graph-store.js';
+import type { Neo4jExecutor } from '../src/store/neo4j/executor.js';
+import { openNeo4jWithExecutor } from '../src/store/neo4j/open.js';
+import { neo4jBackend, neo4jSettings } from './support/backends.js';
+
+/** The driver used as its manual says: reads after writes see them, on a cluster too. */
+describe('the Neo4j driver (neo4j)', () => {
+  if (!neo4jSettings) {
+    it.skip(`needs neo4j: ${neo4jBackend.missing}`, () => undefined);
+    return;
+  }
+  const settings = neo4jSettings;
+  let store: GraphStore;
+  let executor: Neo4jExecutor;
+  beforeAll(async () => {
+    // Empties the database and closes again: this file works on a store of its own.
+    await (await neo4jBackend.open(loadOntology())).dispose();
+    ({ store, executor } = await openNeo4jWithExecutor(settings, loadOntology()));
+  });
+  afterAll(async () => store?.close());
+
+  const party = (id: string, name: string): EntityRecord => ({ id, kind: 'PARTY', name, aliases: [], description: null, sources: [], attributes: {} });
+
+  it('chains every session on the bookmark of the last write, so the next read waits for it', async () => {
+    await store.upsertEntity(party('bookmark-a', 'A'), 'test');
+    const first = await executor.lastBookmarks();
+    expect(first).toHaveLength(1);
+    expect((await store.getEntities(['bookmark-a']))[0]?.name).toBe('A');
+
+    await store.upsertEntity(party('bookmark-a', 'A renamed'), 'test');
+    const second = await executor.lastBookmarks();
+    expect(second).toHaveLength(1);
+    expect(second).not.toEqual(first);
+    expect((await store.getEntities(['bookmark-a']))[0]?.name).toBe('A renamed');
+    // A read neither needs nor moves a bookmark.
+    expect(await executor.lastBookmarks()).toEqual(second);
+  });
+});
