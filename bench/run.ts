@@ -4,15 +4,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadOntology } from '../src/ontology/ontology.js';
 import { startServer } from '../src/server.js';
-import { CypherGraphStore } from '../src/store/cypher/cypher-store.js';
-import { ladybugDialect } from '../src/store/embedded/dialect.js';
-import { LadybugExecutor } from '../src/store/embedded/executor.js';
+import { openBackend, type BackendName } from './harness/backend.js';
 import { startBareApollo } from './harness/bare-apollo.js';
 import { startBareServer } from './harness/bare-server.js';
 import { statementCapture } from './harness/capture.js';
 import { Client } from './harness/client.js';
 import { defaultEntities, generate } from './generate.js';
-import { loadGraph } from './harness/graph.js';
 import { failures, loadTest, type LoadReport } from './harness/load-test.js';
 import { measureQuery, type QueryMeasure } from './harness/measure.js';
 import { researchQueries, TYPENAME } from './harness/queries.js';
@@ -21,11 +18,17 @@ import { mib } from './harness/stats.js';
 
 /**
  * `npm run bench [-- --size 100000 --duration 10]`: the research queries against a
- * generated graph in a fresh embedded database, through the real server, each measured
- * (a) as a whole HTTP request and (b) as the Cypher that request sent, replayed on the
- * same executor; then a mixed-read load test and the framework's own cost, both with
+ * generated graph in a fresh database, through the real server, each measured (a) as a
+ * whole HTTP request and (b) as the Cypher that request sent, replayed on the same
+ * executor; then a mixed-read load test and the framework's own cost, both with
  * autocannon. Markdown on stdout (progress on stderr); the last line is the worst ratio.
  *
+ *   --backend B            embedded (default: LadybugDB, bulk-loaded by validation and COPY) or
+ *                          neo4j: the server NEO4J_URI names (NEO4J_USER, NEO4J_PASSWORD,
+ *                          NEO4J_DATABASE; a database without this project's nodes, which are
+ *                          deleted at the end), else a Neo4j started from test/neo4j-server
+ *                          (java and mvn needed). Loaded through our import path, beside Neo4j's
+ *                          own UNWIND batches of the same rows (bench/harness/backend.ts).
  *   --size N               relations (100000); --entities defaults to the generator's suggestion
  *   --iterations N         measured requests per query (50), stopped after --budget s (10) once 3 are done
  *   --warmup N             requests before measuring (5), the first reported as "first ms"
@@ -37,6 +40,7 @@ import { mib } from './harness/stats.js';
 
 const { values: args } = parseArgs({
   options: {
+    backend: { type: 'string', default: 'embedded' },
     size: { type: 'string', default: '100000' },
     entities: { type: 'string' },
     seed: { type: 'string', default: '1' },
@@ -57,6 +61,9 @@ function positive(name: string, value: string | undefined): number {
   return n;
 }
 
+const BACKENDS: readonly BackendName[] = ['embedded', 'neo4j'];
+const backendName = BACKENDS.find((b) => b === args.backend);
+if (!backendName) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}, got ${args.backend}`);
 const size = positive('size', args.size);
 const duration = positive('duration', args.duration);
 const connections = positive('connections', args.connections);
@@ -82,15 +89,9 @@ try {
   const graph = await generate({ entities, relations: size, seed: positive('seed', args.seed), outDir: join(dir, 'generated') });
   progress(`generated ${graph.entities} entities, ${graph.relations} relations in ${seconds(started)} s`);
 
-  started = performance.now();
-  const dataDir = join(dir, 'db');
-  await loadGraph(dataDir, ontology, graph.files);
-  const loadSeconds = seconds(started);
-  progress(`bulk-loaded in ${loadSeconds} s`);
-
+  const backend = await openBackend(backendName, dir, ontology, graph, progress);
   // The executor is kept, so the captured statements replay on the very one the store uses.
-  const executor = await LadybugExecutor.open(dataDir);
-  const store = new CypherGraphStore('embedded', executor, ladybugDialect, ontology);
+  const { store, executor } = backend;
   const logs: string[] = [];
   const capture = statementCapture();
   const server = await startServer({
@@ -142,6 +143,7 @@ try {
       await bareApollo.close();
     }
 
+    const engineMemory = backend.engineMemory();
     const failed = loads.filter(([, , r]) => failures(r) > 0);
     const ours = loads[1]![2].requestsPerSecond;
     const bareRps = loads[2]![2].requestsPerSecond;
@@ -149,7 +151,9 @@ try {
     out.push(
       `## Benchmark: ${graph.relations.toLocaleString('en-US')} relations, ${graph.entities.toLocaleString('en-US')} entities`,
       '',
-      `Node ${process.version}, ${cpus().length} CPUs; graph from bench/generate.ts, bulk-loaded (validated, then COPY) in ${loadSeconds} s. ` +
+      `Backend: ${backend.engine}.`,
+      '',
+      `Node ${process.version}, ${cpus().length} CPUs; graph from bench/generate.ts, ${backend.loaded}. ` +
         `Times in ms; http = whole GraphQL-over-HTTP request from a keep-alive client in the same process; ` +
         `raw = the statements that request sent, replayed one after another on the same executor. ` +
         `Hubs: ${graph.hubs.person} (neighborhood, search by its name "${hub.name}"), ${graph.hubs.party} (export, network); leaf ${graph.leaf}; paths ${graph.distant.join(' → ')}.`,
@@ -162,7 +166,8 @@ try {
       `framework cost: { __typename } ${ours.toFixed(0)} req/s through our server vs ${bareRps.toFixed(0)} req/s bare node:http; ratio bare/ours ${(bareRps / ours).toFixed(2)}; ` +
         `a bare Apollo Server (one-field schema, no plugins) ${apolloRps.toFixed(0)} req/s, ratio bare/Apollo ${(bareRps / apolloRps).toFixed(2)}, ours/Apollo ${(ours / apolloRps).toFixed(2)}`,
       `load-test memory, settled (after GC): ${mixed.rssStart} MiB at the start, ${mixed.rssSettled} MiB at the end, ratio ${(mixed.rssSettled / mixed.rssStart).toFixed(2)}`,
-      `peak RSS: ${mib(process.resourceUsage().maxRSS * 1024)} MiB for the whole run (load included), ${Math.max(...measures.map((m) => mib(m.rssPeak)))} MiB during the queries`,
+      `peak RSS: ${mib(process.resourceUsage().maxRSS * 1024)} MiB for the whole run (load included), ${Math.max(...measures.map((m) => mib(m.rssPeak)))} MiB during the queries` +
+        (engineMemory ? ` (this process; ${engineMemory})` : ''),
       `server log lines: ${logs.length}${logs.length > 0 ? ` (first: ${logs[0]})` : ''}; total ${seconds(runStarted)} s`,
       '',
       worstLine(measures),
@@ -171,7 +176,7 @@ try {
   } finally {
     client.close();
     await server.close();
-    await store.close();
+    await backend.close();
   }
 } finally {
   if (args.keep) progress(`kept ${dir}`);

@@ -8,7 +8,7 @@ import { openNeo4jStore } from './store/neo4j/open.js';
 /** Opens the backend the configuration selects: Neo4j if NEO4J_URI is set, else embedded. */
 export async function openStore(config: Config, ontology: Ontology = loadOntology()): Promise<GraphStore> {
   if (config.neo4j) return openNeo4jStore(config.neo4j, ontology);
-  return openEmbeddedStore({ dataDir: config.dataDir, ontology });
+  return openEmbeddedStore({ dataDir: config.dataDir, ontology, log: (line) => console.error(line) });
 }
 
 /** Loads the seed files that are new or changed; unchanged ones are skipped. */

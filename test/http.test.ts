@@ -29,6 +29,25 @@ describe('GraphQL over HTTP', () => {
     expect(refused.status).toBe(405);
   });
 
+  it('answers 400, not 500, for an operationName that names no operation, and for variables nested thousands deep', async () => {
+    const post = async (body: string) => {
+      const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      return { status: res.status, body: (await res.json()) as { errors?: Array<{ message: string; extensions?: { code?: string } }> } };
+    };
+    // GraphiQL sends the old operation name after an edit removes it.
+    const named = await post(JSON.stringify({ query: '{ __typename }', operationName: 'Nope' }));
+    expect(named.status).toBe(400);
+    expect(named.body.errors?.[0]?.extensions?.code).toBe('OPERATION_RESOLUTION_FAILURE');
+    expect(named.body.errors?.[0]?.message).toMatch(/Nope/);
+    for (const [open, close] of [['{"a":', '}'], ['[', ']']] as const) {
+      const deep = `${open.repeat(5_000)}1${close.repeat(5_000)}`;
+      const res = await post(`{"query":"query ($x: JSON) { __typename }","variables":{"x":${deep}}}`);
+      expect(res.status).toBe(400);
+      expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+      expect(res.body.errors?.[0]?.message).toMatch(/nested/);
+    }
+  });
+
   it('blocks a GET that a browser could send cross-site without preflight', async () => {
     const res = await fetch(`${t.url}?query=${encodeURIComponent('{ sources { id } }')}`, { headers: { accept: 'application/json' } });
     expect(res.status).toBe(400);

@@ -24,6 +24,7 @@ type Expectation = 'index' | 'scan allowed';
  */
 const EXPECTED: Record<string, Expectation> = {
   getEntities: 'index',
+  lockEntities: 'index',
   listEntities: 'scan allowed',
   // Candidates come from the full-text index through a procedure, not from a seek.
   searchCandidates: 'scan allowed',

@@ -43,7 +43,9 @@ function costLimitPlugin<T extends object>(maxCost: number): ApolloServerPlugin<
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, request }) {
+        async didResolveOperation({ schema, document, request, operation }) {
+          // No operation by the name asked for: Apollo answers that with a 400 of its own.
+          if (!operation) return;
           let byInput = known.get(document);
           if (!byInput) known.set(document, (byInput = new Map()));
           const key = JSON.stringify([request.operationName ?? null, request.variables ?? null]);

@@ -3,6 +3,21 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { BodyTooLargeError, readBody } from './read-body.js';
 import { sendRequestError } from './respond.js';
 
+/** Deeper JSON than any GraphQL request needs; recursive code further on would overflow the stack. */
+export const MAX_JSON_NESTING = 100;
+
+/** How deep `value` nests, counted without recursion and stopping past `limit`. */
+function nestingExceeds(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 export interface GraphqlRouteOptions<T extends object> {
   apollo: ApolloServer<T>;
   /** Builds the per-request context, for example from the request's Authorization header. */
@@ -36,6 +51,9 @@ export function graphqlRoute<T extends object>({ apollo, context, maxBodyBytes }
         body = text === '' ? {} : JSON.parse(text);
       } catch {
         return sendRequestError(res, 400, 'request body is not valid JSON');
+      }
+      if (nestingExceeds(body, MAX_JSON_NESTING)) {
+        return sendRequestError(res, 400, `request body is nested more than ${MAX_JSON_NESTING} levels deep`);
       }
     }
     const result = await apollo.executeHTTPGraphQLRequest({

@@ -20,7 +20,7 @@ import type { Dialect } from './dialect.js';
 import type { Executor, Row, Statement } from './executor.js';
 import { changeFromProps } from './records.js';
 import { Statements } from './statements.js';
-import { AnswerTooLargeError, CurationError } from '../errors.js';
+import { AnswerTooLargeError, CurationError, StoreUnavailableError } from '../errors.js';
 import { newAudit } from '../audit-id.js';
 
 /** Thrown when a write would leave relations without their ends. */
@@ -255,7 +255,14 @@ export class CypherGraphStore implements GraphStore {
     fingerprint: string,
     audit: { actor: string; summary: unknown; entityIds?: readonly string[] },
   ): Promise<void> {
+    // One transaction per file however large (all or nothing); 100,000 relations took
+    // Neo4j 1 to 2 minutes on a busy 2-core machine, past the deadline meant for requests.
+    let attempts = 0;
     await this.executor.write(async (run) => {
+      // A driver that retries after a transient failure would find a stream already read
+      // and record an empty load as done; failing leaves the file to be imported again.
+      attempts += 1;
+      if (attempts > 1 && !('entities' in batches)) throw new StoreUnavailableError('the database failed during a streamed import; run the import again');
       for await (const chunk of asChunks(batches)) {
         const { before, creates } = this.statements.loadChunk(chunk);
         for (const st of before) await run(st);
@@ -270,7 +277,7 @@ export class CypherGraphStore implements GraphStore {
       }
       await run(this.statements.recordFingerprint(key, fingerprint));
       await run(this.change(newAudit(audit.actor), 'IMPORT', [...(audit.entityIds ?? [])], null, null, audit.summary));
-    });
+    }, { bulk: true });
   }
 
   // Curation: each write reads what it changes, writes, and records the change, in one transaction.
@@ -286,6 +293,31 @@ export class CypherGraphStore implements GraphStore {
 
   private async readRelation(run: (s: Statement) => Promise<Row[]>, id: string): Promise<RelationRecord | null> {
     return this.relationsFromRows(await run(this.statements.getRelation(id))).relations[0] ?? null;
+  }
+
+  /**
+   * Inside a write's transaction: locks the entities `ids` name and resolves each to the
+   * entity it now is (an id merged away resolves to its survivor), so what the write
+   * attaches to cannot be merged away before it commits.
+   */
+  private async resolveLive(run: (s: Statement) => Promise<Row[]>, ids: readonly string[], field: string): Promise<Map<string, string>> {
+    const lock = this.statements.lockEntities(ids);
+    if (lock) await run(lock);
+    const found = new Map((await run(this.statements.getEntities(ids))).map((row) => this.entity(row.e)).map((e) => [e.id, e]));
+    const resolved = new Map<string, string>();
+    for (const id of ids) {
+      const e = found.get(id);
+      if (!e) throw new CurationError(`entity ${JSON.stringify(id)} does not exist`, field);
+      // Merges resolve chains as they happen (a survivor is never merged-away), so one step suffices.
+      resolved.set(id, e.mergedInto ?? id);
+    }
+    const survivors = [...new Set(resolved.values())].filter((id) => !found.has(id));
+    if (survivors.length > 0) {
+      if (lock) await run(this.statements.lockEntities(survivors)!);
+      const present = new Set((await run(this.statements.getEntities(survivors))).map((row) => this.entity(row.e).id));
+      for (const id of survivors) if (!present.has(id)) throw new CurationError(`entity ${JSON.stringify(id)} does not exist`, field);
+    }
+    return resolved;
   }
 
   private static liveEntity(e: EntityRecord | null, id: string, role: string): EntityRecord {
@@ -314,6 +346,11 @@ export class CypherGraphStore implements GraphStore {
     return this.executor.write(async (run) => {
       const audit = newAudit(actor);
       if (await this.readRelation(run, relation.id)) throw new CurationError(`relation ${JSON.stringify(relation.id)} already exists`, 'id');
+      const refIds = Object.values(relation.refs).filter((v): v is string => typeof v === 'string');
+      const live = await this.resolveLive(run, [relation.from, relation.to, ...refIds], 'from');
+      const at = (id: string) => live.get(id) ?? id;
+      const refs = Object.fromEntries(Object.entries(relation.refs).map(([k, v]) => [k, typeof v === 'string' ? at(v) : v]));
+      relation = { ...relation, from: at(relation.from), to: at(relation.to), refs };
       const [row] = await run(this.statements.createRelationsOfType(this.dialect.relationTypeInPattern ? relation.type : null, [relation]));
       if (this.dialect.decode.number(row?.created ?? 0) !== 1) throw new CurationError('an end of the relation does not exist', 'from');
       await run(this.change(audit, 'ADD_RELATION', [relation.from, relation.to], relation.id, null, relation));
@@ -338,6 +375,9 @@ export class CypherGraphStore implements GraphStore {
     if (survivorId === duplicateId) throw new CurationError('an entity cannot be merged into itself', 'duplicate');
     return this.executor.write(async (run) => {
       const audit = newAudit(actor);
+      // Writes that attach to either entity wait for this merge, or it for them.
+      const lock = this.statements.lockEntities([survivorId, duplicateId]);
+      if (lock) await run(lock);
       const survivor = CypherGraphStore.liveEntity(await this.readEntity(run, survivorId), survivorId, 'survivor');
       const duplicate = CypherGraphStore.liveEntity(await this.readEntity(run, duplicateId), duplicateId, 'duplicate');
       if (survivor.kind !== duplicate.kind) {

@@ -63,6 +63,12 @@ export interface Dialect {
   /** Whether CREATE needs one statement per relation type (types that cannot be parameters). */
   readonly relationTypeInPattern: boolean;
   /**
+   * A statement that write-locks the entities whose ids are in `$ids` until the transaction
+   * ends, so a write's checks of them cannot be overtaken by a concurrent write (a merge);
+   * null where write transactions run one at a time.
+   */
+  readonly lockEntities: string | null;
+  /**
    * A statement returning candidate entities (`id`, `name`, `keys`) of `kinds` for a
    * search; the shared scorer then ranks them, so every backend ranks alike.
    */

@@ -6,10 +6,18 @@ export interface Statement {
 
 export type Row = Record<string, unknown>;
 
+export interface WriteOptions {
+  /**
+   * A load of whole files (seeds, `import`), not a request: it takes as long as the data
+   * needs, so a backend's per-request deadline does not apply.
+   */
+  bulk?: boolean;
+}
+
 /** Runs statements on one backend; each statement is one database round trip. */
 export interface Executor {
   read(statement: Statement): Promise<Row[]>;
   /** Runs `work` in one write transaction: all its statements land, or none. */
-  write<T>(work: (run: (statement: Statement) => Promise<Row[]>) => Promise<T>): Promise<T>;
+  write<T>(work: (run: (statement: Statement) => Promise<Row[]>) => Promise<T>, options?: WriteOptions): Promise<T>;
   close(): Promise<void>;
 }

@@ -13,7 +13,7 @@ export function observeExecutor(executor: Executor, observe: StatementObserver):
   };
   return {
     read: run((s) => executor.read(s)),
-    write: (work) => executor.write((inner) => work(run(inner))),
+    write: (work, options) => executor.write((inner) => work(run(inner)), options),
     close: () => executor.close(),
   };
 }

@@ -51,6 +51,11 @@ export class Statements {
   }
 
   /** Entities by id; for an id merged into another entity, `t` is the survivor. */
+  /** Null where the engine needs no locks (see Dialect.lockEntities). */
+  lockEntities(ids: readonly string[]): Statement | null {
+    return this.dialect.lockEntities === null ? null : { cypher: this.dialect.lockEntities, params: { ids: [...new Set(ids)] } };
+  }
+
   getEntities(ids: readonly string[]): Statement {
     return {
       // Unwound, each id is a key lookup; `e.id IN $ids` made LadybugDB read every entity.

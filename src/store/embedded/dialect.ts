@@ -97,6 +97,8 @@ export const ladybugDialect: Dialect = {
   pageOfRelationsBetween: (where) =>
     `MATCH (a:Entity)-[r:Relation]->(b:Entity) WHERE ${where('r')} AND a.id = $from AND b.id = $to RETURN a, r, b ORDER BY r.id LIMIT $limit`,
   relationTypeInPattern: false,
+  // The executor runs one write transaction at a time.
+  lockEntities: null,
   // No full-text index: every entity of the kinds is a candidate for the shared scorer.
   searchCandidates: (_text, kinds) => ({
     cypher: 'MATCH (e:Entity) WHERE e.kind IN $kinds AND e.mergedInto IS NULL RETURN e.id AS id, e.name AS name, e.searchKeys AS keys',

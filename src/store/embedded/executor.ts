@@ -1,10 +1,26 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import lbug, { type Connection, type Database, type LbugValue, type PreparedStatement, type QueryResult } from '@ladybugdb/core';
 import type { Executor, Row, Statement } from '../cypher/executor.js';
 
 /** Thrown when the database cannot be opened, with a message a person can act on. */
 export class StoreOpenError extends Error {}
+
+/** LadybugDB's own words for a write-ahead log it cannot replay (0.17.1 to 0.19.1). */
+const BROKEN_WAL = /corrupted wal|wal file is corrupted/i;
+
+const DATABASE_FILE = 'graph.lbug';
+
+/**
+ * Moves a write-ahead log that LadybugDB cannot replay out of the way, into
+ * DATA_DIR/quarantine/<time>/, never deleting it. Returns where it went.
+ */
+function quarantineWal(dataDir: string): string {
+  const dir = join(dataDir, 'quarantine', new Date().toISOString().replace(/[:.]/g, '-'));
+  mkdirSync(dir, { recursive: true });
+  renameSync(join(dataDir, `${DATABASE_FILE}.wal`), join(dir, `${DATABASE_FILE}.wal`));
+  return dir;
+}
 
 /** Rows converted between two turns of the event loop. */
 const ROWS_PER_SLICE = 2_000;
@@ -58,12 +74,29 @@ export class LadybugExecutor implements Executor {
     private readonly writer: Session,
   ) {}
 
-  static async open(dataDir: string): Promise<LadybugExecutor> {
+  /**
+   * Opens the database. Every acknowledged write was checkpointed into the database file
+   * (see `write`), so a log that cannot be replayed holds at most one write that was never
+   * acknowledged: it is quarantined, `log` says so in one line, and the database opens
+   * as of its last acknowledged write.
+   */
+  static async open(dataDir: string, log: (line: string) => void = () => undefined): Promise<LadybugExecutor> {
+    const init = async () => {
+      const db = new lbug.Database(join(dataDir, DATABASE_FILE));
+      await db.init();
+      return db;
+    };
     let db: Database;
     try {
       mkdirSync(dataDir, { recursive: true });
-      db = new lbug.Database(join(dataDir, 'graph.lbug'));
-      await db.init();
+      try {
+        db = await init();
+      } catch (err) {
+        if (!(err instanceof Error && BROKEN_WAL.test(err.message) && existsSync(join(dataDir, `${DATABASE_FILE}.wal`)))) throw err;
+        const where = quarantineWal(dataDir);
+        log(`embedded database: its write-ahead log could not be replayed (${err.message.split('\n')[0]}); moved it to ${where} and opened the database as of its last acknowledged write`);
+        db = await init();
+      }
     } catch (err) {
       const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
       throw new StoreOpenError(`cannot open the embedded database in DATA_DIR=${dataDir}: ${reason}`);
@@ -80,9 +113,19 @@ export class LadybugExecutor implements Executor {
     return this.reader.run(statement);
   }
 
-  /** Schema changes run outside any transaction. */
+  /** Schema changes run outside any transaction; call `checkpoint` after them. */
   ddl(cypher: string): Promise<Row[]> {
     return this.writer.run({ cypher, params: {} });
+  }
+
+  /**
+   * Writes what the log holds into the database file and empties the log. LadybugDB
+   * (0.17.1 to 0.19.1 tried) cannot replay a log record over about 4 KB after a hard kill
+   * (a merge's audit entry passes that at four relations), and refuses to open at all;
+   * an empty log has nothing to replay.
+   */
+  async checkpoint(): Promise<void> {
+    await this.writer.run({ cypher: 'CHECKPOINT', params: {} });
   }
 
   write<T>(work: (run: (statement: Statement) => Promise<Row[]>) => Promise<T>): Promise<T> {
@@ -92,6 +135,8 @@ export class LadybugExecutor implements Executor {
       try {
         const result = await work(run);
         await run({ cypher: 'COMMIT', params: {} });
+        // Before the write is acknowledged, so a log that a crash leaves holds no acknowledged write.
+        await this.checkpoint();
         return result;
       } catch (err) {
         await run({ cypher: 'ROLLBACK', params: {} }).catch(() => undefined);

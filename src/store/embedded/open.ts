@@ -7,8 +7,15 @@ import { LadybugExecutor } from './executor.js';
 
 export { StoreOpenError } from './executor.js';
 
+export interface EmbeddedOptions {
+  dataDir: string;
+  ontology: Ontology;
+  /** Where to say that a broken log was quarantined at open. */
+  log?: (line: string) => void;
+}
+
 /** Opens (creating if needed) the embedded database in `dataDir`, with the ontology's schema. */
-export async function openEmbeddedStore(options: { dataDir: string; ontology: Ontology }): Promise<GraphStore> {
+export async function openEmbeddedStore(options: EmbeddedOptions): Promise<GraphStore> {
   return (await openEmbeddedWithExecutor(options)).store;
 }
 
@@ -16,8 +23,8 @@ export async function openEmbeddedStore(options: { dataDir: string; ontology: On
  * The same, with the executor under the store, for writers that need LadybugDB's own
  * statements (the bulk `COPY` of src/store/embedded/bulk-copy.ts). Close the store only.
  */
-export async function openEmbeddedWithExecutor({ dataDir, ontology }: { dataDir: string; ontology: Ontology }): Promise<{ store: GraphStore; executor: LadybugExecutor }> {
-  const executor = await LadybugExecutor.open(dataDir);
+export async function openEmbeddedWithExecutor({ dataDir, ontology, log }: EmbeddedOptions): Promise<{ store: GraphStore; executor: LadybugExecutor }> {
+  const executor = await LadybugExecutor.open(dataDir, log);
   try {
     for (const spec of tableSpecs(ontology)) {
       await executor.ddl(spec.ddl);
@@ -28,6 +35,7 @@ export async function openEmbeddedWithExecutor({ dataDir, ontology }: { dataDir:
         if (!existing.has(name)) await executor.ddl(`ALTER TABLE ${spec.table} ADD ${prop(name)} ${type}`);
       }
     }
+    await executor.checkpoint();
   } catch (err) {
     await executor.close();
     throw err;

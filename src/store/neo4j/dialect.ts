@@ -85,6 +85,9 @@ export const neo4jDialect: Dialect = {
   pageOfRelationsBetween: (where) =>
     `${entityPair('$from', '$to')} MATCH (a)-[r]->(b) WHERE ${where('r')} RETURN a, r, b ORDER BY r.id LIMIT $limit`,
   relationTypeInPattern: true,
+  // Writing a property takes the node's exclusive lock for the rest of the transaction;
+  // removing it again leaves no trace.
+  lockEntities: 'UNWIND $ids AS i MATCH (e:Entity {id: i}) SET e.writeLock = true REMOVE e.writeLock',
   searchCandidates: (text, kinds) => ({
     cypher:
       `CALL db.index.fulltext.queryNodes('${FULLTEXT_INDEX}', $query, {limit: 200}) YIELD node ` +

@@ -1,5 +1,5 @@
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
-import type { Executor, Row, Statement } from '../cypher/executor.js';
+import type { Executor, Row, Statement, WriteOptions } from '../cypher/executor.js';
 import { StoreUnavailableError } from '../errors.js';
 
 /** Driver error codes that mean "not reachable now", as opposed to a bad statement. */
@@ -61,13 +61,15 @@ export class Neo4jExecutor implements Executor {
     return [...(await this.bookmarks.getBookmarks())];
   }
 
-  private async guard<T>(work: () => Promise<T>): Promise<T> {
+  /** Runs `work` until `deadlineMs` (none: until it ends), turning unavailability into StoreUnavailableError. */
+  private async guard<T>(work: () => Promise<T>, deadlineMs: number | null): Promise<T> {
     const running = work();
     // Given up at the deadline, the work may still fail later; that is no longer anyone's error.
     running.catch(() => undefined);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreUnavailableError(`Neo4j did not answer within ${DEADLINE_MS / 1000} s; try again shortly`)), DEADLINE_MS);
+      if (deadlineMs === null) return;
+      timer = setTimeout(() => reject(new StoreUnavailableError(`Neo4j did not answer within ${deadlineMs / 1000} s; try again shortly`)), deadlineMs);
     });
     try {
       return await Promise.race([running, deadline]);
@@ -87,24 +89,27 @@ export class Neo4jExecutor implements Executor {
       } finally {
         await session.close();
       }
-    });
+    }, DEADLINE_MS);
   }
 
-  write<T>(work: (run: (statement: Statement) => Promise<Row[]>) => Promise<T>): Promise<T> {
+  write<T>(work: (run: (statement: Statement) => Promise<Row[]>) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+    // A bulk load has no deadline here nor on the server (Neo4j's own transaction timeout still applies).
+    const deadlineMs = options.bulk ? null : DEADLINE_MS;
     return this.guard(async () => {
       const session = this.session('WRITE');
       try {
         // The driver may retry `work` after a transient failure; our writes are idempotent.
-        return await session.executeWrite((tx) => work((s) => run(tx, s)), { timeout: DEADLINE_MS });
+        return await session.executeWrite((tx) => work((s) => run(tx, s)), deadlineMs === null ? {} : { timeout: deadlineMs });
       } finally {
         await session.close();
       }
-    });
+    }, deadlineMs);
   }
 
   /** Schema statements, each in a transaction of its own. */
   async ddl(cypher: string): Promise<void> {
-    await this.write((r) => r({ cypher, params: {} }));
+    // Filling a new index on a large graph (db.awaitIndexes) may take longer than a request may.
+    await this.write((r) => r({ cypher, params: {} }), { bulk: true });
   }
 
   close(): Promise<void> {

@@ -37,6 +37,7 @@ export function neo4jStatementCatalog(ontology: Ontology): CatalogEntry[] {
   neo4jDialect.schema(ontology).forEach((cypher, i) => add(`schema #${i + 1}`, { cypher, params: {} }));
   add('schema: await indexes', { cypher: AWAIT_INDEXES, params: {} });
   add('getEntities', s.getEntities(['a', 'b']));
+  add('lockEntities', s.lockEntities(['a', 'b'])!);
   add('listEntities', s.listEntities(null, null, 20));
   add('listEntities (kinds, after)', s.listEntities(['PARTY'], 'x', 20));
   add('searchCandidates', s.searchCandidates('Nazarbaev', null));

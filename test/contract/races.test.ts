@@ -1,0 +1,62 @@
+import { expect, it } from 'vitest';
+import { describeOnEveryBackend } from '../support/contract.js';
+import { KEYS } from '../support/server.js';
+
+/**
+ * Writes racing merges of the entities they attach to, from several clients at once. A write's
+ * checks run inside its transaction, so whichever commits first, nothing hangs on an entity
+ * that was merged away, and each acknowledged write has one audit entry naming where it went.
+ */
+
+const SOURCE = 'asia-plus-2012-01-17-kazakhstan-election';
+const PAIRS = 4;
+const ADDS_PER_PAIR = 5;
+const UPSERT = 'mutation ($input: EntityInput!) { upsertEntity(input: $input) { id } }';
+const ADD = 'mutation ($input: RelationInput!) { addRelation(input: $input) { id from { id } to { id } } }';
+const MERGE = 'mutation ($survivor: ID!, $duplicate: ID!) { mergeEntities(survivor: $survivor, duplicate: $duplicate) { id } }';
+
+describeOnEveryBackend('writes racing merges', (t) => {
+  it('never leaves a relation on a merged-away entity, and audits each acknowledged write once, naming the survivor', async () => {
+    const cite = (quote: string) => [{ source: SOURCE, paragraph: 1, quote }];
+    for (let k = 0; k < PAIRS; k += 1) {
+      for (const side of ['x', 'y']) {
+        await t.data(UPSERT, { input: { id: `race-${side}-${k}`, kind: 'PARTY', name: `Race ${side} ${k}`, sources: cite(`race ${side} ${k}`) } }, { key: KEYS.admin });
+      }
+    }
+    const adds: Array<Promise<{ id: string; to: string | null }>> = [];
+    const merges: Array<Promise<unknown>> = [];
+    for (let k = 0; k < PAIRS; k += 1) {
+      for (let j = 0; j < ADDS_PER_PAIR; j += 1) {
+        const id = `race-rel-${k}-${j}`;
+        const input = { id, type: 'SUPPORTS', from: 'bolat-abilov', to: `race-y-${k}`, sources: cite(id) };
+        adds.push(
+          t.gql<{ addRelation: { to: { id: string } } }>(ADD, { input }, { key: KEYS.alice }).then((res) => ({ id, to: res.body.data?.addRelation.to.id ?? null })),
+        );
+        // The merge starts among the adds, not before or after all of them.
+        if (j === 1) merges.push(t.data(MERGE, { survivor: `race-x-${k}`, duplicate: `race-y-${k}` }, { key: KEYS.admin }));
+      }
+    }
+    const answered = await Promise.all(adds);
+    await Promise.all(merges);
+
+    const acknowledged = answered.filter((a) => a.to !== null);
+    // An add that lost the race to its merge is still accepted: the merged id resolves. One
+    // that won it attached to the duplicate, which the merge then moved.
+    expect(acknowledged).toHaveLength(PAIRS * ADDS_PER_PAIR);
+    const pair = (id: string) => id.split('-')[2];
+    for (const a of acknowledged) expect([`race-x-${pair(a.id)}`, `race-y-${pair(a.id)}`], a.id).toContain(a.to);
+
+    const mergedAway = new Set(Array.from({ length: PAIRS }, (_, k) => `race-y-${k}`));
+    const all = await t.store.listRelations({ types: null, from: null, to: null, after: null, limit: 1000, includeRetracted: true });
+    expect(all.relations.filter((r) => mergedAway.has(r.from) || mergedAway.has(r.to)).map((r) => r.id)).toEqual([]);
+    const stored = all.relations.filter((r) => r.id.startsWith('race-rel-'));
+    expect(stored.map((r) => `${r.id} -> ${r.to}`).sort()).toEqual(acknowledged.map((a) => `${a.id} -> race-x-${pair(a.id)}`).sort());
+
+    const changes = await t.store.changes({ since: null, entity: null, after: null, limit: 1000 });
+    for (const a of acknowledged) {
+      const entries = changes.filter((c) => c.operation === 'ADD_RELATION' && c.relationId === a.id);
+      expect(entries, a.id).toHaveLength(1);
+      expect(entries[0]!.entityIds).toEqual(['bolat-abilov', a.to]);
+    }
+  });
+});

@@ -1,0 +1,221 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadOntology } from '../src/ontology/ontology.js';
+import { projectRoot } from '../src/paths.js';
+import { openEmbeddedStore } from '../src/store/embedded/open.js';
+import type { GraphStore } from '../src/store/graph-store.js';
+import { API_KEYS, KEYS } from './support/server.js';
+
+/**
+ * The embedded store killed with SIGKILL right after it acknowledged each kind of write,
+ * and in the middle of concurrent writers: it must start again, with every acknowledged
+ * write there exactly once. The server runs as `npm start` runs it, in a process of its own.
+ */
+
+const SOURCE = 'asia-plus-2012-01-17-kazakhstan-election';
+const cite = (quote: string) => [{ source: SOURCE, paragraph: 1, quote }];
+/** Fifteen long citations: a relation whose log record is far over 4 KB. */
+const longCitations = (quote: string) => Array.from({ length: 15 }, (_, i) => ({ source: SOURCE, paragraph: i + 1, quote: `${quote} ${'q'.repeat(280)}` }));
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+  output: string[];
+}
+
+const children: ChildProcess[] = [];
+
+function start(dataDir: string, args: string[] = ['serve']): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts'), ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', API_KEYS, RATE_LIMIT_PER_MINUTE: '0', NEO4J_URI: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  const output: string[] = [];
+  return new Promise((resolve, reject) => {
+    const onData = (buf: Buffer) => {
+      for (const line of buf.toString().split('\n').filter(Boolean)) {
+        output.push(line);
+        const m = /(http:\/\/\S+\/graphql)/.exec(line);
+        if (m) resolve({ child, url: m[1]!, output });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`the server exited (${code}) before serving:\n${output.join('\n')}`)));
+  });
+}
+
+function kill(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+async function gql(server: Server, query: string, variables: Record<string, unknown>, key = KEYS.admin): Promise<{ status: number; errors: unknown }> {
+  const res = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { errors?: unknown };
+  return { status: res.status, errors: body.errors ?? null };
+}
+
+const UPSERT = 'mutation ($input: EntityInput!) { upsertEntity(input: $input) { id } }';
+const ADD = 'mutation ($input: RelationInput!) { addRelation(input: $input) { id } }';
+const RETRACT = 'mutation ($id: ID!, $reason: String!) { retractRelation(id: $id, reason: $reason) { id } }';
+const MERGE = 'mutation ($survivor: ID!, $duplicate: ID!) { mergeEntities(survivor: $survivor, duplicate: $duplicate) { id } }';
+
+/** Sends a write and fails the test unless it was acknowledged. */
+async function acked(server: Server, query: string, variables: Record<string, unknown>): Promise<void> {
+  const res = await gql(server, query, variables);
+  expect(res, JSON.stringify(res.errors)).toMatchObject({ status: 200, errors: null });
+}
+
+/** What the database holds, opened directly once the server is gone. */
+async function inspect(dataDir: string, check: (store: GraphStore) => Promise<void>): Promise<void> {
+  const store = await openEmbeddedStore({ dataDir, ontology: loadOntology() });
+  try {
+    await check(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function relationCounts(store: GraphStore): Promise<Map<string, { relations: number; changes: number }>> {
+  const counts = new Map<string, { relations: number; changes: number }>();
+  const slot = (id: string) => counts.get(id) ?? counts.set(id, { relations: 0, changes: 0 }).get(id)!;
+  let after: string | null = null;
+  for (;;) {
+    const page = await store.listRelations({ types: null, from: null, to: null, after, limit: 500, includeRetracted: true });
+    for (const r of page.relations) slot(r.id).relations += 1;
+    if (page.relations.length < 500) break;
+    after = page.relations.at(-1)!.id;
+  }
+  let since: string | null = null;
+  for (;;) {
+    const changes = await store.changes({ since: null, entity: null, after: since, limit: 500 });
+    for (const c of changes) if (c.operation === 'ADD_RELATION' && c.relationId) slot(c.relationId).changes += 1;
+    if (changes.length < 500) break;
+    since = changes.at(-1)!.id;
+  }
+  return counts;
+}
+
+describe('the embedded store killed with SIGKILL', () => {
+  const dirs: string[] = [];
+  const newDataDir = () => {
+    dirs.push(mkdtempSync(join(tmpdir(), 'pag-crash-')));
+    return dirs.at(-1)!;
+  };
+  afterAll(async () => {
+    await Promise.all(children.map(kill));
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts again after a kill following each kind of write, with every acknowledged write there once', async () => {
+    const dataDir = newDataDir();
+    // Seed: killed as soon as it says the seeds are loaded.
+    let server = await start(dataDir);
+    await kill(server.child);
+
+    server = await start(dataDir);
+    expect(server.output.join('\n')).toMatch(/asia-plus.*: unchanged/);
+    await acked(server, UPSERT, { input: { id: 'wal-a', kind: 'PARTY', name: 'WAL A', sources: cite('WAL A') } });
+    await acked(server, UPSERT, { input: { id: 'wal-b', kind: 'PARTY', name: 'WAL B', aliases: Array.from({ length: 20 }, (_, i) => `${i} ${'x'.repeat(250)}`), sources: cite('WAL B') } });
+    await kill(server.child);
+
+    server = await start(dataDir);
+    for (let i = 0; i < 8; i += 1) {
+      const input = { id: `wal-rel-${i}`, type: 'SUPPORTS', from: 'bolat-abilov', to: i % 2 ? 'wal-b' : 'nur-otan', sources: longCitations(`wal ${i}`) };
+      await acked(server, ADD, { input });
+    }
+    await kill(server.child);
+
+    server = await start(dataDir);
+    await acked(server, RETRACT, { id: 'wal-rel-0', reason: 'a test retraction' });
+    await kill(server.child);
+
+    // A merge moving several relations writes an audit entry far over 4 KB.
+    server = await start(dataDir);
+    await acked(server, MERGE, { survivor: 'wal-a', duplicate: 'wal-b' });
+    await kill(server.child);
+
+    server = await start(dataDir);
+    await kill(server.child);
+    expect(readdirSync(dataDir)).not.toContain('quarantine');
+
+    await inspect(dataDir, async (store) => {
+      const [a] = await store.getEntities(['wal-a']);
+      expect(a?.aliases).toContain('WAL B');
+      // The merged-away id resolves to the survivor.
+      expect((await store.getEntities(['wal-b'])).map((e) => e.id)).toEqual(['wal-a']);
+      const relations = (await store.relationsOf({ ids: ['wal-a'], types: null, direction: 'IN', includeRetracted: true })).relations;
+      expect(relations.map((r) => r.id).sort()).toEqual(['wal-rel-1', 'wal-rel-3', 'wal-rel-5', 'wal-rel-7']);
+      const counts = await relationCounts(store);
+      for (let i = 0; i < 8; i += 1) expect(counts.get(`wal-rel-${i}`), `wal-rel-${i}`).toEqual({ relations: 1, changes: 1 });
+      const retracted = (await store.getRelation('wal-rel-0')).relations[0];
+      expect(retracted?.retraction?.reason).toBe('a test retraction');
+    });
+  }, 180_000);
+
+  it('keeps every write acknowledged by concurrent writers killed mid-stream, and an import killed once it said loaded', async () => {
+    const dataDir = newDataDir();
+    let server = await start(dataDir);
+    const ackedIds: string[] = [];
+    let running = true;
+    const writer = async (w: number) => {
+      for (let i = 0; running; i += 1) {
+        const id = `mix-${w}-${i}`;
+        const input = { id, type: 'SUPPORTS', from: 'bolat-abilov', to: 'nur-otan', sources: i % 3 === 0 ? longCitations(id) : cite(id) };
+        const res = await gql(server, ADD, { input }).catch(() => null);
+        if (res?.status === 200 && res.errors === null) ackedIds.push(id);
+        else if (res?.errors) throw new Error(`a write was refused: ${JSON.stringify(res.errors)}`);
+        else break;
+      }
+    };
+    const writers = [0, 1, 2, 3].map(writer);
+    for (const t0 = Date.now(); ackedIds.length < 20 && Date.now() - t0 < 60_000; ) await new Promise((r) => setTimeout(r, 20));
+    expect(ackedIds.length).toBeGreaterThanOrEqual(20);
+    await kill(server.child);
+    running = false;
+    await Promise.all(writers);
+
+    // The import command: killed as soon as it says the file is loaded, before it closes.
+    const csv = join(dataDir, 'edges.csv');
+    writeFileSync(csv, `type,from,to,note,citation.source,citation.paragraph,citation.quote\nSUPPORTS,nur-otan,bolat-abilov,${'i'.repeat(2_000)},${SOURCE},2,imported ${'q'.repeat(280)}\n`);
+    const importer = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts'), 'import', csv], {
+      cwd: projectRoot,
+      env: { ...process.env, DATA_DIR: dataDir, NEO4J_URI: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      importer.stdout!.on('data', (b: Buffer) => {
+        out += b.toString();
+        if (/edges\.csv: loaded/.test(out)) resolve();
+      });
+      importer.once('exit', () => reject(new Error(`the import exited without saying loaded: ${out}`)));
+    });
+    await kill(importer);
+
+    server = await start(dataDir);
+    await kill(server.child);
+    await inspect(dataDir, async (store) => {
+      const counts = await relationCounts(store);
+      for (const id of ackedIds) expect(counts.get(id), id).toEqual({ relations: 1, changes: 1 });
+      // Writes that were in flight at the kill may be there or not, never twice.
+      for (const [id, c] of counts) if (id.startsWith('mix-')) expect(c.relations, id).toBe(1);
+      expect(await store.loadedFingerprint('import:edges.csv')).not.toBeNull();
+      const imported = (await store.relationsOf({ ids: ['nur-otan'], types: ['SUPPORTS'], direction: 'OUT', includeRetracted: false })).relations;
+      expect(imported.map((r) => r.addedBy)).toContain('import:edges.csv');
+    });
+  }, 180_000);
+});
