@@ -1,5 +1,5 @@
 import type { AttributeSpec, Ontology } from '../ontology/ontology.js';
-import { isPartialDate, PARTIAL_DATE_FORMAT } from '../ontology/partial-date.js';
+import { isPartialDate, PARTIAL_DATE_FORMAT, partialDateBounds } from '../ontology/partial-date.js';
 import type { AttributeValue, CitationRecord, EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../store/graph-store.js';
 import { InputError, type InputProblem } from './errors.js';
 import type { ParsedFile } from './seed-file.js';
@@ -20,6 +20,13 @@ export const LIMITS = {
 } as const;
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+
+/**
+ * A lone UTF-16 surrogate cannot be stored as text (the database would keep U+FFFD while
+ * the answer and the audit entry kept the original), so it is refused.
+ */
+const wellFormed = (s: string): boolean => !/\p{Surrogate}/u.test(s);
+const LONE_SURROGATE = 'contains a lone UTF-16 surrogate (half of a character); send well-formed Unicode text';
 
 export type Path = Array<string | number>;
 type Obj = Record<string, unknown>;
@@ -54,6 +61,10 @@ export class Checker {
     }
     if (s.length > (opts.max ?? LIMITS.textLength)) {
       this.fail([...path, key], `is longer than ${opts.max ?? LIMITS.textLength} characters`);
+      return null;
+    }
+    if (!wellFormed(s)) {
+      this.fail([...path, key], LONE_SURROGATE);
       return null;
     }
     return s;
@@ -196,7 +207,12 @@ export function checkSource(check: Checker, s: unknown, path: Path): SourceRecor
   const published = check.string(s, 'published', path, { required: true });
   if (published !== null && !isPartialDate(published)) check.fail([...path, 'published'], `expected ${PARTIAL_DATE_FORMAT}`);
   const via = check.string(s, 'via', path, { max: LIMITS.nameLength });
-  const url = check.string(s, 'url', path, { max: LIMITS.nameLength });
+  let url = check.string(s, 'url', path, { max: LIMITS.nameLength });
+  // Shown as a link in the explorer and the network view: only the web's own schemes.
+  if (url !== null && !/^https?:\/\/[^\s/]+/i.test(url)) {
+    check.fail([...path, 'url'], `expected an http:// or https:// address, got ${JSON.stringify(url.slice(0, 40))}`);
+    url = null;
+  }
   return id && title && publisher && published && isPartialDate(published) ? { id, title, publisher, published, via, url } : null;
 }
 
@@ -215,6 +231,8 @@ export function checkEntity(check: Checker, raw: unknown, path: Path, ctx: Recor
   let aliases: string[] = [];
   if (!Array.isArray(aliasesRaw) || !aliasesRaw.every((a) => typeof a === 'string' && a.length > 0 && a.length <= LIMITS.nameLength)) {
     check.fail([...path, 'aliases'], `expected a list of names of at most ${LIMITS.nameLength} characters`);
+  } else if (!aliasesRaw.every((a: string) => wellFormed(a))) {
+    check.fail([...path, 'aliases'], LONE_SURROGATE);
   } else if (aliasesRaw.length > LIMITS.aliases) {
     check.fail([...path, 'aliases'], `has more than ${LIMITS.aliases} aliases`);
   } else aliases = aliasesRaw as string[];
@@ -266,6 +284,15 @@ export function checkRelation(
   const attributes: Record<string, AttributeValue> = {};
   for (const spec of ontology.relationAttributes) attributes[spec.name] = check.attribute(spec, raw[spec.name], path);
   const citations = check.citations(raw.sources, path, ctx.defaultSource, ctx.knownSources);
+  const { start, end: until } = attributes;
+  if (typeof start === 'string' && typeof until === 'string' && partialDateBounds(start)[0] > partialDateBounds(until)[1]) {
+    check.fail([...path, 'end'], `ends (${until}) before it starts (${start})`);
+    return null;
+  }
+  if (from !== null && from === to) {
+    check.fail([...path, 'to'], `a relation cannot join ${JSON.stringify(from)} to itself`);
+    return null;
+  }
   if (id === null || type === null || from === null || to === null || !ontology.relationType(type)) return null;
   const fromKind = ctx.kindOf(from)!;
   const toKind = ctx.kindOf(to)!;

@@ -11,8 +11,11 @@ export function isPartialDate(value: unknown): value is string {
   if (mm < 1 || mm > 12) return false;
   if (day === undefined) return true;
   const dd = Number(day);
-  // Day 0 of the next month is the last day of this one.
-  const daysInMonth = new Date(Date.UTC(Number(m[1]), mm, 0)).getUTCDate();
+  // Day 0 of the next month is the last day of this one. setUTCFullYear reads years 0-99 as
+  // written (Date.UTC would read 0000 as 1900, which has no 29 February).
+  const last = new Date(0);
+  last.setUTCFullYear(Number(m[1]), mm, 0);
+  const daysInMonth = last.getUTCDate();
   return dd >= 1 && dd <= daysInMonth;
 }
 

@@ -123,6 +123,27 @@ relations:
     expect(problems[0]?.message).toContain('PERSON, PARTY, ORGANIZATION, EVENT, PLACE');
   });
 
+  it('refuses a lone surrogate, an end before its start, a self-loop and a URL that is not http(s)', async () => {
+    const bad = `source: { id: d, title: T, publisher: P, published: "2012", url: "javascript:alert(1)" }
+entities:
+  - { id: a, kind: PERSON, name: "A \\ud800 broken", sources: [{ paragraph: 1, quote: q }] }
+  - { id: b, kind: PERSON, name: B, aliases: ["\\udc00"], sources: [{ paragraph: 1, quote: q }] }
+  - { id: c, kind: PARTY, name: C, sources: [{ paragraph: 1, quote: q }] }
+relations:
+  - { id: r1, type: LEADS, from: b, to: c, start: "2013", end: "2012-06", sources: [{ paragraph: 1, quote: q }] }
+  - { id: r2, type: SUPPORTS, from: b, to: b, sources: [{ paragraph: 1, quote: q }] }
+  - { id: r3, type: LEADS, from: b, to: c, start: "2012-06", end: "2012", sources: [{ paragraph: 1, quote: q }] }
+`;
+    const problems = await problemsOf(loadSeeds(store, ontology, seedsDir({ 'x.yaml': bad })));
+    expect(problems.map((p) => `${p.line} ${p.field}: ${p.message}`)).toEqual([
+      '1 source.url: expected an http:// or https:// address, got "javascript:alert(1)"',
+      '3 entities[0].name: contains a lone UTF-16 surrogate (half of a character); send well-formed Unicode text',
+      '4 entities[1].aliases: contains a lone UTF-16 surrogate (half of a character); send well-formed Unicode text',
+      '7 relations[0].end: ends (2012-06) before it starts (2013)',
+      '8 relations[1].to: a relation cannot join "b" to itself',
+    ]);
+  });
+
   it('reports a YAML syntax error with its line', async () => {
     const problems = await problemsOf(loadSeeds(store, ontology, seedsDir({ 'broken.yaml': 'entities:\n  - { id: a\n' })));
     expect(problems[0]).toMatchObject({ file: 'broken.yaml', field: '(syntax)' });
