@@ -176,4 +176,5 @@ export async function* readCsvRows(path: string, file: string, ontology: Ontolog
     source.destroy();
   }
   if (!layout) throw new InputError([{ file, line: 1, field: '(header)', message: `expected a header row with ${REQUIRED_COLUMNS.join(', ')}` }]);
+  if (record === 0) throw new InputError([{ file, line: 2, field: '(rows)', message: 'has a header and no rows; nothing to import' }]);
 }

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { parseSeedText, type ParsedFile } from '../ingest/seed-file.js';
+import { MAX_ALIASES, parseSeedText, type ParsedFile } from '../ingest/seed-file.js';
 
 /**
  * Reads a JSON or YAML file in the seed format for import. A file whose values know
@@ -10,11 +10,13 @@ import { parseSeedText, type ParsedFile } from '../ingest/seed-file.js';
 export function parseImportText(file: string, text: string): ParsedFile {
   let data: unknown;
   try {
-    data = /\.json$/i.test(file) ? JSON.parse(text) : parse(text, { uniqueKeys: true, maxAliasCount: 100 });
+    data = /\.json$/i.test(file) ? JSON.parse(text) : parse(text, { uniqueKeys: true, maxAliasCount: MAX_ALIASES });
   } catch {
-    // Not plainly parsable: the seed parser reports where (or, for JSON that YAML accepts, reads it).
+    // Not plainly parsable: the seed parser says where, and why.
     return parseSeedText(file, text);
   }
+  // An empty YAML file parses as nothing at all.
+  if (data === null || data === undefined) return parseSeedText(file, text);
   let located: ParsedFile | null | undefined;
   return {
     file,

@@ -228,6 +228,28 @@ y-1,LEADS,ann,red,,,,doc-1,1,,leads
     expect((await store.getEntities(['green']))[0]?.name).toBe('Green');
   });
 
+  it('refuses malformed files with file and line, and writes nothing: JSON with a trailing comma, empty YAML, an alias bomb, a CSV with no rows', async () => {
+    const before = await dump(store);
+    const trailing = file('trailing.json', '{\n  "entities": [],\n  "relations": [],\n}\n');
+    const empty = file('empty.yaml', '\n\n');
+    const bomb = file(
+      'bomb.yaml',
+      ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n'),
+    );
+    const headerOnly = file('header.csv', `${HEADER}\n`);
+    const seen = new Map<string, InputProblem>();
+    for (const path of [trailing, empty, bomb, headerOnly]) {
+      const [problem, ...rest] = await problemsOf(importFiles(store, ontology, [path]));
+      expect(rest).toEqual([]);
+      seen.set(path, problem!);
+    }
+    expect(seen.get(trailing)).toMatchObject({ file: 'trailing.json', line: 4, field: '(syntax)', message: expect.stringMatching(/^not valid JSON/) });
+    expect(seen.get(empty)).toMatchObject({ file: 'empty.yaml', line: 1, message: expect.stringMatching(/empty/) });
+    expect(seen.get(bomb)).toMatchObject({ file: 'bomb.yaml', line: 2, message: expect.stringMatching(/too many aliases/) });
+    expect(seen.get(headerOnly)).toMatchObject({ file: 'header.csv', line: 2, message: 'has a header and no rows; nothing to import' });
+    expect(await dump(store)).toBe(before);
+  });
+
   it('reports at most MAX_PROBLEMS problems and says it stopped', async () => {
     await importFiles(store, ontology, [file('people.yaml', PEOPLE)]);
     const rows = Array.from({ length: 30 }, (_, i) => `CONTESTED,red,vote,2013-02-${String(i + 1).padStart(2, '0')},,,doc-1,0,,ran`);
