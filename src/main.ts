@@ -10,7 +10,13 @@ import { Neo4jConnectError } from './store/neo4j/open.js';
 
 /** The command line: `serve` (default: seed if needed, then serve), `seed`, `import file...`, or `export --format F ...`. */
 
-const USAGE = 'usage: main.ts [serve|seed|import file...|export --format F [--out FILE] [selection...]]';
+const USAGE = `usage:
+  npm start                          seed new or changed files, then serve GraphQL on PORT (default 4000)
+  npm run seed                       seed new or changed files, then exit
+  npm run import -- FILE...          import seed-format YAML/JSON files and CSV edge lists (all or none)
+  npm run export -- --format F [--out FILE] [--id ID --depth N --kinds K,... --types T,... --from D --to D]
+                                     write the graph or a selection as gexf, graphml, cytoscape, graphology or d3
+Settings come from the environment (PORT, DATA_DIR, NEO4J_URI, API_KEYS, ...): see README, "Configuration".`;
 
 function describe(outcomes: SeedOutcome[]): string {
   return outcomes.map((o) => `${o.file}: ${o.status} (${o.entities} entities, ${o.relations} relations)`).join('; ') || 'no seed files';
@@ -80,10 +86,15 @@ async function run(command: string): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   // Printed only once the handlers are in place: whoever waits for this line may stop us at once.
   const where = config.neo4j ? `NEO4J_URI=${config.neo4j.uri}` : `data: ${config.dataDir}`;
-  console.log(`GraphQL API and explorer on ${server.url}/graphql (backend: ${store.backend}, ${where})`);
+  const writes = config.apiKeys.length > 0 ? `writes with ${config.apiKeys.length} API key${config.apiKeys.length === 1 ? '' : 's'}` : 'read-only: no API_KEYS';
+  console.log(`GraphQL API and explorer on ${server.url}/graphql, network view on ${server.url}/explore (backend: ${store.backend}, ${where}; ${writes})`);
 }
 
 const command = process.argv[2] ?? 'serve';
+if (process.argv.slice(2).some((a) => a === '--help' || a === '-h' || a === 'help')) {
+  console.log(USAGE);
+  process.exit(0);
+}
 if ((command !== 'serve' && command !== 'seed' && command !== 'import' && command !== 'export') || (command === 'import' && process.argv.length < 4)) {
   console.error(USAGE);
   process.exit(2);
@@ -111,7 +122,8 @@ main.catch((err: unknown) => {
   } else if (err instanceof ConfigError || err instanceof StoreOpenError || err instanceof Neo4jConnectError) {
     console.error(err.message);
   } else if (err instanceof Error && 'code' in err && err.code === 'EADDRINUSE') {
-    console.error(`port already in use; set PORT to a free port`);
+    const { port, host } = loadConfig();
+    console.error(`port ${port} on ${host} is already in use (another server?); set PORT to a free port`);
   } else {
     console.error(`failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
   }

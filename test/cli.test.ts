@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -75,6 +75,28 @@ describe('the server command', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(run.lines).toHaveLength(1);
     expect(run.lines[0]).toMatch(/^cannot reach Neo4j at NEO4J_URI=bolt:\/\/127\.0\.0\.1:1 .*check NEO4J_URI/);
+  });
+
+  it('answers --help for every command with the npm commands, without starting or importing anything', async () => {
+    for (const args of [['serve', '--help'], ['import', '--help'], ['export', '-h']]) {
+      const run = startCli({ DATA_DIR: join(dataDir, 'never-created') }, args);
+      expect(await run.exit).toBe(0);
+      const text = run.lines.join('\n');
+      expect(text).toContain('npm run import -- FILE...');
+      expect(text).not.toContain('main.ts');
+    }
+    expect(existsSync(join(dataDir, 'never-created'))).toBe(false);
+  });
+
+  it('says where the explorer and the network view are and whether writes are on; names a port in use', async () => {
+    const first = startCli({ DATA_DIR: dataDir, PORT: '0', API_KEYS: 'curator:k-0123456789abcdef0123' });
+    const url = new URL(await first.url);
+    expect(first.lines.at(-1)).toMatch(/\/graphql, network view on http:\/\/\S+\/explore .*writes with 1 API key\)$/);
+    const second = startCli({ DATA_DIR: mkdtempSync(join(tmpdir(), 'pag-cli-')), PORT: url.port });
+    expect(await second.exit).toBe(1);
+    expect(second.lines.at(-1)).toBe(`port ${url.port} on 127.0.0.1 is already in use (another server?); set PORT to a free port`);
+    first.stop();
+    expect(await first.exit).toBe(0);
   });
 
   it('refuses a bad PORT with one line naming it', async () => {

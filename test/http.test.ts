@@ -86,8 +86,17 @@ describe('GraphQL over HTTP', () => {
     const res = await fetch(t.url, { headers: { accept: 'text/html,application/xhtml+xml' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    // No other site may frame it (clickjacking a curator's key into a write).
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     const html = await res.text();
     expect(html).toContain('WhoWasExcluded');
+  });
+
+  it('marks every JSON answer nosniff, GraphQL and request errors alike', async () => {
+    const answer = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const refused = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+    expect([answer.status, answer.headers.get('x-content-type-options')]).toEqual([200, 'nosniff']);
+    expect([refused.status, refused.headers.get('x-content-type-options')]).toEqual([400, 'nosniff']);
   });
 
   it('serves every file the explorer page needs from this server, so it works offline', async () => {

@@ -47,7 +47,9 @@ export function exportRoute({ ontology, networks }: ExportRouteOptions) {
       return true;
     }
     // The same graph, selection and format make the same file: a client holding it is told so.
-    if (req.headers['if-none-match']?.split(/\s*,\s*/).includes(exported.etag)) {
+    // `*` matches any current version of the file (RFC 9110, 13.1.2).
+    const known = req.headers['if-none-match']?.split(/\s*,\s*/) ?? [];
+    if (known.includes(exported.etag) || known.includes('*')) {
       res.writeHead(304, { etag: exported.etag, 'cache-control': 'no-cache' });
       res.end();
       return true;

@@ -61,6 +61,8 @@ export function graphqlRoute<T extends object>({ apollo, context, maxBodyBytes }
       context: () => context(req),
     });
     for (const [key, value] of result.headers) res.setHeader(key, value);
+    // Answers carry what clients send; a browser must never read one as another type.
+    res.setHeader('x-content-type-options', 'nosniff');
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
       res.end(result.body.string);
