@@ -19,6 +19,7 @@ for (const backend of ['embedded', 'neo4j']) {
   console.log(`${backend}: ${count(mine, 'passed')} passed, ${count(mine, 'failed')} failed, ${mine.length - count(mine, 'passed') - count(mine, 'failed')} skipped`);
 }
 const skipped = report.numPendingTests + report.numTodoTests;
+if (!report.success && report.numFailedTests === 0) console.log('vitest reported errors outside the tests (see "Unhandled Errors" above)');
 console.log(`tests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`);
 if (process.env.CI && (skipped > 0 || tests.every((t) => backendOf(t) !== 'neo4j'))) {
   console.log('CI runs every test on both backends; skipped tests (or no Neo4j run) fail it');
