@@ -91,7 +91,9 @@ async function run(command: string): Promise<void> {
 }
 
 const command = process.argv[2] ?? 'serve';
-if (process.argv.slice(2).some((a) => a === '--help' || a === '-h' || a === 'help')) {
+// Asked for as the command, or as the command's only argument: `import -- help` may be a file.
+const HELP = ['--help', '-h', 'help'];
+if (HELP.includes(command) || (process.argv.length === 4 && ['--help', '-h'].includes(process.argv[3]!))) {
   console.log(USAGE);
   process.exit(0);
 }

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadOntology } from '../src/ontology/ontology.js';
 import { projectRoot } from '../src/paths.js';
-import { openEmbeddedStore } from '../src/store/embedded/open.js';
+import { openEmbeddedStore, StoreOpenError } from '../src/store/embedded/open.js';
 import type { GraphStore } from '../src/store/graph-store.js';
 import { API_KEYS, KEYS } from './support/server.js';
 
@@ -165,6 +165,27 @@ describe('the embedded store killed with SIGKILL', () => {
       expect(retracted?.retraction?.reason).toBe('a test retraction');
     });
   }, 180_000);
+
+  it('sets aside a log it cannot replay, keeping it and a copy of the database, unless the log holds acknowledged writes', async () => {
+    const dataDir = newDataDir();
+    await inspect(dataDir, async () => undefined);
+    // A log whose record cannot be read, as a kill in the middle of a large write leaves it.
+    const broken = Buffer.alloc(8_192, 0xab);
+    writeFileSync(join(dataDir, 'graph.lbug.wal'), broken);
+    writeFileSync(join(dataDir, 'checkpoint-pending'), 'a checkpoint failed');
+    await expect(openEmbeddedStore({ dataDir, ontology: loadOntology() })).rejects.toThrow(StoreOpenError);
+    await expect(openEmbeddedStore({ dataDir, ontology: loadOntology() })).rejects.toThrow(/left in place because it holds acknowledged writes/);
+    expect(existsSync(join(dataDir, 'graph.lbug.wal'))).toBe(true);
+
+    rmSync(join(dataDir, 'checkpoint-pending'));
+    const lines: string[] = [];
+    const store = await openEmbeddedStore({ dataDir, ontology: loadOntology(), log: (l) => lines.push(l) });
+    await store.close();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/could not be replayed .*moved it to .*quarantine/);
+    const [kept] = readdirSync(join(dataDir, 'quarantine'));
+    expect(readdirSync(join(dataDir, 'quarantine', kept!)).sort()).toEqual(['graph.lbug', 'graph.lbug.wal']);
+  });
 
   it('keeps every write acknowledged by concurrent writers killed mid-stream, and an import killed once it said loaded', async () => {
     const dataDir = newDataDir();

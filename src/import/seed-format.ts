@@ -10,7 +10,7 @@ import { MAX_ALIASES, parseSeedText, type ParsedFile } from '../ingest/seed-file
 export function parseImportText(file: string, text: string): ParsedFile {
   let data: unknown;
   try {
-    data = /\.json$/i.test(file) ? JSON.parse(text) : parse(text, { uniqueKeys: true, maxAliasCount: MAX_ALIASES });
+    data = /\.json$/i.test(file) ? JSON.parse(text.replace(/^\uFEFF/, '')) : parse(text, { uniqueKeys: true, maxAliasCount: MAX_ALIASES });
   } catch {
     // Not plainly parsable: the seed parser says where, and why.
     return parseSeedText(file, text);

@@ -32,7 +32,9 @@ function checkJson(file: string, text: string): void {
   }
 }
 
-export function parseSeedText(file: string, text: string): ParsedFile {
+export function parseSeedText(file: string, withBom: string): ParsedFile {
+  // Editors on Windows start UTF-8 files with a byte-order mark; JSON.parse refuses it.
+  const text = withBom.replace(/^\uFEFF/, '');
   if (text.trim() === '') throw syntaxError(file, 1, 'the file is empty; expected `source`, `entities` and `relations`');
   if (/\.json$/i.test(file)) checkJson(file, text);
   const lineCounter = new LineCounter();

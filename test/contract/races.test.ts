@@ -52,6 +52,11 @@ describeOnEveryBackend('writes racing merges', (t) => {
     const stored = all.relations.filter((r) => r.id.startsWith('race-rel-'));
     expect(stored.map((r) => `${r.id} -> ${r.to}`).sort()).toEqual(acknowledged.map((a) => `${a.id} -> race-x-${pair(a.id)}`).sort());
 
+    // Two ids that a merge made one entity cannot make a relation between them.
+    const loop = await t.gql(ADD, { input: { type: 'SUPPORTS', from: 'race-x-0', to: 'race-y-0', sources: cite('loop') } }, { key: KEYS.alice });
+    expect(loop.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(loop.body.errors?.[0]?.message).toMatch(/same entity "race-x-0"/);
+
     const changes = await t.store.changes({ since: null, entity: null, after: null, limit: 1000 });
     for (const a of acknowledged) {
       const entries = changes.filter((c) => c.operation === 'ADD_RELATION' && c.relationId === a.id);

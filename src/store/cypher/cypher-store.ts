@@ -351,6 +351,9 @@ export class CypherGraphStore implements GraphStore {
       const at = (id: string) => live.get(id) ?? id;
       const refs = Object.fromEntries(Object.entries(relation.refs).map(([k, v]) => [k, typeof v === 'string' ? at(v) : v]));
       relation = { ...relation, from: at(relation.from), to: at(relation.to), refs };
+      if (relation.from === relation.to) {
+        throw new CurationError(`from and to are the same entity ${JSON.stringify(relation.from)} (one was merged into the other); a relation cannot join an entity to itself`, 'to');
+      }
       const [row] = await run(this.statements.createRelationsOfType(this.dialect.relationTypeInPattern ? relation.type : null, [relation]));
       if (this.dialect.decode.number(row?.created ?? 0) !== 1) throw new CurationError('an end of the relation does not exist', 'from');
       await run(this.change(audit, 'ADD_RELATION', [relation.from, relation.to], relation.id, null, relation));

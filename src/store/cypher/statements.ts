@@ -53,7 +53,8 @@ export class Statements {
   /** Entities by id; for an id merged into another entity, `t` is the survivor. */
   /** Null where the engine needs no locks (see Dialect.lockEntities). */
   lockEntities(ids: readonly string[]): Statement | null {
-    return this.dialect.lockEntities === null ? null : { cypher: this.dialect.lockEntities, params: { ids: [...new Set(ids)] } };
+    // One order for every writer, so two writers locking the same entities cannot deadlock.
+    return this.dialect.lockEntities === null ? null : { cypher: this.dialect.lockEntities, params: { ids: [...new Set(ids)].sort() } };
   }
 
   getEntities(ids: readonly string[]): Statement {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import lbug, { type Connection, type Database, type LbugValue, type PreparedStatement, type QueryResult } from '@ladybugdb/core';
 import type { Executor, Row, Statement } from '../cypher/executor.js';
@@ -12,12 +12,31 @@ const BROKEN_WAL = /corrupted wal|wal file is corrupted/i;
 const DATABASE_FILE = 'graph.lbug';
 
 /**
+ * Present while a committed write has not been checkpointed (the CHECKPOINT after it
+ * failed): its log then holds acknowledged writes and must not be set aside.
+ */
+const CHECKPOINT_PENDING = 'checkpoint-pending';
+
+/**
+ * Why a log that cannot be replayed must not be set aside automatically, or null when it
+ * only holds a write that was never acknowledged.
+ */
+function whyKeepWal(dataDir: string, message: string): string | null {
+  if (existsSync(join(dataDir, CHECKPOINT_PENDING))) return 'it holds acknowledged writes that were never checkpointed';
+  // A crash during a checkpoint leaves shadow pages half applied; only a replay can finish them.
+  if (existsSync(join(dataDir, `${DATABASE_FILE}.shadow`)) || /checkpoint record/i.test(message)) return 'a checkpoint was interrupted';
+  return null;
+}
+
+/**
  * Moves a write-ahead log that LadybugDB cannot replay out of the way, into
- * DATA_DIR/quarantine/<time>/, never deleting it. Returns where it went.
+ * DATA_DIR/quarantine/<time>/ with a copy of the database file as it was, never deleting
+ * anything. Returns where they went.
  */
 function quarantineWal(dataDir: string): string {
   const dir = join(dataDir, 'quarantine', new Date().toISOString().replace(/[:.]/g, '-'));
   mkdirSync(dir, { recursive: true });
+  copyFileSync(join(dataDir, DATABASE_FILE), join(dir, DATABASE_FILE));
   renameSync(join(dataDir, `${DATABASE_FILE}.wal`), join(dir, `${DATABASE_FILE}.wal`));
   return dir;
 }
@@ -70,6 +89,7 @@ export class LadybugExecutor implements Executor {
 
   private constructor(
     private readonly db: Database,
+    private readonly dataDir: string,
     private readonly reader: Session,
     private readonly writer: Session,
   ) {}
@@ -93,6 +113,10 @@ export class LadybugExecutor implements Executor {
         db = await init();
       } catch (err) {
         if (!(err instanceof Error && BROKEN_WAL.test(err.message) && existsSync(join(dataDir, `${DATABASE_FILE}.wal`)))) throw err;
+        const keep = whyKeepWal(dataDir, err.message);
+        if (keep) {
+          throw new Error(`${err.message.split('\n')[0]}; the write-ahead log was left in place because ${keep} (back up DATA_DIR before trying anything)`);
+        }
         const where = quarantineWal(dataDir);
         log(`embedded database: its write-ahead log could not be replayed (${err.message.split('\n')[0]}); moved it to ${where} and opened the database as of its last acknowledged write`);
         db = await init();
@@ -106,7 +130,7 @@ export class LadybugExecutor implements Executor {
       await conn.init();
       return new Session(conn);
     };
-    return new LadybugExecutor(db, await connect(), await connect());
+    return new LadybugExecutor(db, dataDir, await connect(), await connect());
   }
 
   read(statement: Statement): Promise<Row[]> {
@@ -126,22 +150,31 @@ export class LadybugExecutor implements Executor {
    */
   async checkpoint(): Promise<void> {
     await this.writer.run({ cypher: 'CHECKPOINT', params: {} });
+    rmSync(join(this.dataDir, CHECKPOINT_PENDING), { force: true });
   }
 
   write<T>(work: (run: (statement: Statement) => Promise<Row[]>) => Promise<T>): Promise<T> {
     const next = this.writing.then(async () => {
       const run = (s: Statement) => this.writer.run(s);
       await run({ cypher: 'BEGIN TRANSACTION', params: {} });
+      let result: T;
       try {
-        const result = await work(run);
+        result = await work(run);
         await run({ cypher: 'COMMIT', params: {} });
-        // Before the write is acknowledged, so a log that a crash leaves holds no acknowledged write.
-        await this.checkpoint();
-        return result;
       } catch (err) {
         await run({ cypher: 'ROLLBACK', params: {} }).catch(() => undefined);
         throw err;
       }
+      // Before the write is acknowledged, so a log that a crash leaves holds no acknowledged
+      // write. The write is committed either way: if the checkpoint fails (it waits for
+      // long reads, and gives up), it is acknowledged all the same, and a marker file keeps
+      // the log from being set aside until a later checkpoint succeeds.
+      try {
+        await this.checkpoint();
+      } catch {
+        writeFileSync(join(this.dataDir, CHECKPOINT_PENDING), new Date().toISOString());
+      }
+      return result;
     });
     this.writing = next.catch(() => undefined);
     return next;

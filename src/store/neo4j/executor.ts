@@ -15,7 +15,8 @@ export const DEADLINE_MS = 30_000;
 
 export function isUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (UNAVAILABLE.has(code) || code.startsWith('Neo.TransientError.'));
+  // A transaction Neo4j ended at its timeout (our deadline) is as unanswered as an outage.
+  return typeof code === 'string' && (UNAVAILABLE.has(code) || code.startsWith('Neo.TransientError.') || code.startsWith('Neo.ClientError.Transaction.TransactionTimedOut'));
 }
 
 /**

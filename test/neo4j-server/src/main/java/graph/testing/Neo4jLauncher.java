@@ -45,6 +45,19 @@ public final class Neo4jLauncher {
     }
     Files.createDirectories(data);
 
+    // Watching from the start: a parent that dies while Neo4j is still starting ends us too.
+    Thread watcher = new Thread(() -> watchParent(System.in), "parent-watch");
+    watcher.setDaemon(true);
+    watcher.start();
+    try {
+      start(data, port, password, options);
+    } catch (Throwable e) {
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  private static void start(Path data, int port, String password, Map<String, String> options) {
     DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(data)
         .setConfig(BoltConnector.enabled, true)
         .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
@@ -64,8 +77,6 @@ public final class Neo4jLauncher {
         .getLocalAddress(ConnectorType.BOLT);
     System.out.println("bolt://" + bolt.getHost() + ":" + bolt.getPort());
     System.out.flush();
-
-    watchParent(System.in);
   }
 
   /**
