@@ -23,7 +23,7 @@ describe('the Neo4j driver (neo4j)', () => {
 
   const party = (id: string, name: string): EntityRecord => ({ id, kind: 'PARTY', name, aliases: [], description: null, sources: [], attributes: {} });
 
-  it('chains every session on the bookmark of the last write, so the next read waits for it', async () => {
+  it('advances the shared bookmark with each write and not with reads (what makes a read wait for a write on a cluster)', async () => {
     await store.upsertEntity(party('bookmark-a', 'A'), 'test');
     const first = await executor.lastBookmarks();
     expect(first).toHaveLength(1);
