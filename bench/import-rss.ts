@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importFiles } from '../src/import/import-files.js';
+import { formatProblem, InputError } from '../src/ingest/errors.js';
 import { parseImportText } from '../src/import/seed-format.js';
 import { parseSeedText } from '../src/ingest/seed-file.js';
 import { loadOntology } from '../src/ontology/ontology.js';
@@ -11,6 +12,8 @@ import { writeEdgesCsv, writeEntitiesJson, writeSeedJson } from './synthetic.js'
 /**
  * Peak memory of one import, in a process of its own (maxRSS is per process):
  *   tsx bench/import-rss.ts csv|json [relations]      import into a fresh embedded database
+ *   tsx bench/import-rss.ts json-bad [relations]      the same JSON file with an out-of-range value
+ *                                                     in its last relation: refused, nothing written
  *   tsx bench/import-rss.ts parse-located|parse-plain [relations]
  *                                                     only parse the seed-format JSON file,
  *                                                     with line positions or plainly
@@ -46,6 +49,16 @@ try {
         const path = writeSeedJson(dir, relations);
         const [o] = await importFiles(store, ontology, [path]);
         note = `${o?.status} ${o?.relations} relations`;
+      } else if (mode === 'json-bad') {
+        const path = writeSeedJson(dir, relations, { badLast: true });
+        const size = `${(statSync(path).size / 1e6).toFixed(1)} MB of JSON`;
+        try {
+          await importFiles(store, ontology, [path]);
+          throw new Error('the import of a file with a bad last record succeeded');
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err;
+          note = `${size}, refused: ${err.problems.map(formatProblem).join('; ')}`;
+        }
       } else {
         await importFiles(store, ontology, [writeEntitiesJson(dir, relations)]);
         const [o] = await importFiles(store, ontology, [writeEdgesCsv(dir, relations)]);

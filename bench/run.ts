@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadOntology } from '../src/ontology/ontology.js';
 import { startServer } from '../src/server.js';
+import { abuseScenario } from './abuse.js';
 import { openBackend, type BackendName } from './harness/backend.js';
 import { startBareApollo } from './harness/bare-apollo.js';
 import { startBareServer } from './harness/bare-server.js';
@@ -35,7 +36,13 @@ import { mib } from './harness/stats.js';
  *   --duration S           mixed load test (10 s) on --connections (4)
  *   --framework-duration S each `{ __typename }` run (5 s) on --framework-connections (10)
  *   --keep                 keep the temporary folder (generated files, database)
- * Exit code 1 when a load test saw errors.
+ *   --scenario S           research (default: the above) or abuse: the attack of issue 12 on the
+ *                          server's default limits (bench/abuse.ts): --attackers N (20) clients
+ *                          sending network(id: <person hub>, depth: --depth (2), dates varied)
+ *                          for --attack-seconds S (60), over --centres N (1) person hubs from
+ *                          --attacker-addresses N (1), while { __typename } is probed every 20 ms
+ * Exit code 1 when a load test saw errors (abuse: when the server answered an attack request
+ * with a 5xx other than 503, or a probe failed).
  */
 
 const { values: args } = parseArgs({
@@ -52,6 +59,12 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '4' },
     'framework-connections': { type: 'string', default: '10' },
     keep: { type: 'boolean', default: false },
+    scenario: { type: 'string', default: 'research' },
+    attackers: { type: 'string', default: '20' },
+    'attack-seconds': { type: 'string', default: '60' },
+    centres: { type: 'string', default: '1' },
+    depth: { type: 'string', default: '2' },
+    'attacker-addresses': { type: 'string', default: '1' },
   },
 });
 
@@ -78,6 +91,26 @@ const measureOpts = {
 
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
+
+if (args.scenario !== 'research' && args.scenario !== 'abuse') throw new Error(`--scenario must be research or abuse, got ${args.scenario}`);
+if (args.scenario === 'abuse') {
+  const lines = await abuseScenario({
+    backend: backendName,
+    size,
+    ...(args.entities ? { entities: positive('entities', args.entities) } : {}),
+    seed: positive('seed', args.seed),
+    attackers: positive('attackers', args.attackers),
+    attackSeconds: positive('attack-seconds', args['attack-seconds']),
+    centres: positive('centres', args.centres),
+    depth: positive('depth', args.depth),
+    attackerAddresses: positive('attacker-addresses', args['attacker-addresses']),
+    keep: args.keep,
+    progress,
+  });
+  const failed = lines.some((l) => /other 5xx [1-9]|[1-9]\d* (failed|wrong or failed) \|/.test(l));
+  await new Promise<void>((resolve) => process.stdout.write(`${lines.join('\n')}\n`, () => resolve()));
+  process.exit(failed ? 1 : 0);
+}
 const runStarted = performance.now();
 const ontology = loadOntology();
 const dir = mkdtempSync(join(tmpdir(), 'pag-bench-run-'));
@@ -96,7 +129,7 @@ try {
   const capture = statementCapture();
   const server = await startServer({
     watchStatements: capture.watch,
-    config: { port: 0, host: '127.0.0.1', production: true, guards: { rateLimitPerMinute: 0 } },
+    config: { port: 0, host: '127.0.0.1', production: true, guards: { rateLimitPerMinute: 0, costPerMinute: 0 } },
     store,
     ontology,
     log: (line) => logs.push(line),

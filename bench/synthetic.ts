@@ -49,14 +49,33 @@ export function writeEntitiesJson(dir: string, relations: number): string {
   return path;
 }
 
-/** Entities and `relations` relations in one seed-format JSON file, pretty-printed as a person would keep it. */
-export function writeSeedJson(dir: string, relations: number): string {
+/**
+ * Entities and `relations` relations in one seed-format JSON file, pretty-printed as a
+ * person would keep it. With `badLast`, the last relation's voteShare is out of range
+ * (120), so the import must read the whole file and then refuse it.
+ */
+export function writeSeedJson(dir: string, relations: number, opts: { badLast?: boolean } = {}): string {
   const path = join(dir, 'bench-all.json');
-  const rels = Array.from({ length: relations }, (_, i) => {
-    const r = row(i);
-    return { id: r.id, type: 'WON_VOTES_IN', from: r.from, to: r.to, date: r.date, voteShare: r.voteShare, sources: [{ paragraph: r.paragraph, quote: r.quote }] };
-  });
-  writeFileSync(path, JSON.stringify({ source: SOURCE, entities: entities(relations), relations: rels }, null, 2));
+  // Written a chunk at a time, so making the file does not set the peak memory it is to measure.
+  const head = JSON.stringify({ source: SOURCE, entities: entities(relations), relations: [] }, null, 2);
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, `${head.slice(0, head.lastIndexOf('[]'))}[\n`);
+    const chunk = 10_000;
+    for (let start = 0; start < relations; start += chunk) {
+      const lines: string[] = [];
+      for (let i = start; i < Math.min(relations, start + chunk); i += 1) {
+        const r = row(i);
+        const voteShare = opts.badLast && i === relations - 1 ? 120 : r.voteShare;
+        const rel = { id: r.id, type: 'WON_VOTES_IN', from: r.from, to: r.to, date: r.date, voteShare, sources: [{ paragraph: r.paragraph, quote: r.quote }] };
+        lines.push(JSON.stringify(rel, null, 2).replace(/^/gm, '    ') + (i < relations - 1 ? ',' : ''));
+      }
+      writeSync(fd, `${lines.join('\n')}\n`);
+    }
+    writeSync(fd, '  ]\n}');
+  } finally {
+    closeSync(fd);
+  }
   return path;
 }
 

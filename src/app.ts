@@ -1,14 +1,17 @@
 import type { Config } from './config.js';
+import { openJournaledEmbedded } from './journal/open-journaled.js';
 import { loadSeeds, type SeedOutcome } from './ingest/load-seeds.js';
 import { loadOntology, type Ontology } from './ontology/ontology.js';
 import type { GraphStore } from './store/graph-store.js';
-import { openEmbeddedStore } from './store/embedded/open.js';
 import { openNeo4jStore } from './store/neo4j/open.js';
 
-/** Opens the backend the configuration selects: Neo4j if NEO4J_URI is set, else embedded. */
+/**
+ * Opens the backend the configuration selects: Neo4j if NEO4J_URI is set (it keeps its own
+ * transaction log), else the embedded database behind its journal.
+ */
 export async function openStore(config: Config, ontology: Ontology = loadOntology()): Promise<GraphStore> {
   if (config.neo4j) return openNeo4jStore(config.neo4j, ontology);
-  return openEmbeddedStore({ dataDir: config.dataDir, ontology, log: (line) => console.error(line) });
+  return openJournaledEmbedded({ dataDir: config.dataDir, ontology, log: (line) => console.error(line) });
 }
 
 /** Loads the seed files that are new or changed; unchanged ones are skipped. */

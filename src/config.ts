@@ -27,6 +27,18 @@ export interface Guards {
   maxCost: number;
   /** Requests per client address per minute; 0 turns rate limiting off. */
   rateLimitPerMinute: number;
+  /**
+   * Estimated cost per client (address, or API key) per minute: each request is charged its
+   * `maxCost` estimate, and each expensive computation it starts a weight for that work
+   * (src/budget/cost-budget.ts); 0 turns cost charging off.
+   */
+  costPerMinute: number;
+  /** The longest any request runs; its work is stopped there (HTTP 503 DEADLINE_EXCEEDED). */
+  requestTimeoutSeconds: number;
+  /** Expensive operations (deep neighborhoods, paths, network measures, exports) running at once, server-wide. */
+  expensiveConcurrency: number;
+  /** Expensive operations that may wait for a slot; more are refused with HTTP 503 SERVER_BUSY. */
+  expensiveQueue: number;
 }
 
 export const DEFAULT_GUARDS: Guards = {
@@ -37,6 +49,10 @@ export const DEFAULT_GUARDS: Guards = {
   maxDirectives: 20,
   maxCost: 50_000,
   rateLimitPerMinute: 300,
+  costPerMinute: 200_000,
+  requestTimeoutSeconds: 30,
+  expensiveConcurrency: 2,
+  expensiveQueue: 4,
 };
 
 const GUARD_VARIABLES: Record<keyof Guards, string> = {
@@ -47,7 +63,14 @@ const GUARD_VARIABLES: Record<keyof Guards, string> = {
   maxDirectives: 'MAX_DIRECTIVES',
   maxCost: 'MAX_QUERY_COST',
   rateLimitPerMinute: 'RATE_LIMIT_PER_MINUTE',
+  costPerMinute: 'COST_BUDGET_PER_MINUTE',
+  requestTimeoutSeconds: 'REQUEST_TIMEOUT_SECONDS',
+  expensiveConcurrency: 'EXPENSIVE_CONCURRENCY',
+  expensiveQueue: 'EXPENSIVE_QUEUE',
 };
+
+/** Guards for which 0 is allowed (it turns the guard off, or allows no waiting). */
+const ZERO_ALLOWED = new Set<keyof Guards>(['rateLimitPerMinute', 'costPerMinute', 'expensiveQueue']);
 
 export interface Config {
   port: number;
@@ -91,7 +114,7 @@ function guards(env: NodeJS.ProcessEnv): Guards {
     const text = env[name];
     if (text === undefined || text === '') continue;
     const value = Number(text);
-    const min = key === 'rateLimitPerMinute' ? 0 : 1;
+    const min = ZERO_ALLOWED.has(key) ? 0 : 1;
     if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) {
       throw new ConfigError(`${name} must be a whole number of at least ${min}, got ${JSON.stringify(text)}`);
     }

@@ -1,6 +1,7 @@
 import { openStore, seed } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { ExportArgsError } from './export/errors.js';
+import { BackupError } from './journal/backup-error.js';
 import { formatProblem, InputError } from './ingest/errors.js';
 import { checkImportPaths, ImportFileError, importFiles, type ImportOutcome } from './import/import-files.js';
 import { loadOntology } from './ontology/ontology.js';
@@ -14,6 +15,8 @@ const USAGE = `usage:
   npm start                          seed new or changed files, then serve GraphQL on PORT (default 4000)
   npm run seed                       seed new or changed files, then exit
   npm run import -- FILE...          import seed-format YAML/JSON files and CSV edge lists (all or none)
+  npm run backup -- FILE             write the graph's whole history (the journal) to FILE; safe while serving
+  npm run restore -- FILE            rebuild the graph from a backup into an empty DATA_DIR (or an empty Neo4j)
   npm run export -- --format F [--out FILE] [--id ID --depth N --kinds K,... --types T,... --from D --to D]
                                      write the graph or a selection as gexf, graphml, cytoscape, graphology or d3
 Settings come from the environment (PORT, DATA_DIR, NEO4J_URI, API_KEYS, ...): see README, "Configuration".`;
@@ -97,7 +100,9 @@ if (HELP.includes(command) || (process.argv.length === 4 && ['--help', '-h'].inc
   console.log(USAGE);
   process.exit(0);
 }
-if ((command !== 'serve' && command !== 'seed' && command !== 'import' && command !== 'export') || (command === 'import' && process.argv.length < 4)) {
+const COMMANDS = ['serve', 'seed', 'import', 'export', 'backup', 'restore'];
+const ONE_FILE = ['backup', 'restore'];
+if (!COMMANDS.includes(command) || (command === 'import' && process.argv.length < 4) || (ONE_FILE.includes(command) && process.argv.length !== 4)) {
   console.error(USAGE);
   process.exit(2);
 }
@@ -107,16 +112,42 @@ async function runExport(args: string[]): Promise<void> {
   await exportCommand(args);
 }
 
-const main = command === 'import' ? runImport(process.argv.slice(3)) : command === 'export' ? runExport(process.argv.slice(3)) : run(command);
+/** `backup FILE`: reads only the journal, so it runs beside a serving server. */
+async function runBackup(file: string): Promise<void> {
+  const { writeBackup } = await import('./journal/backup.js');
+  const config = loadConfig();
+  if (config.neo4j) throw new BackupError('npm run backup copies the embedded store\'s journal; a Neo4j database is backed up with neo4j-admin database dump');
+  const { entries, batches } = await writeBackup(config.dataDir, file);
+  console.log(`backup: ${file} (${entries} journal entries, ${batches} loaded batches)`);
+}
+
+async function runRestore(file: string): Promise<void> {
+  const { restoreBackup } = await import('./journal/restore.js');
+  const config = loadConfig();
+  const { writes } = await restoreBackup(file, config, loadOntology());
+  console.log(`restored: ${writes} writes from ${file} (${config.neo4j ? `NEO4J_URI=${config.neo4j.uri}` : `DATA_DIR=${config.dataDir}`})`);
+}
+
+const arg = process.argv[3] ?? '';
+const main =
+  command === 'import'
+    ? runImport(process.argv.slice(3))
+    : command === 'export'
+      ? runExport(process.argv.slice(3))
+      : command === 'backup'
+        ? runBackup(arg)
+        : command === 'restore'
+          ? runRestore(arg)
+          : run(command);
 main.catch((err: unknown) => {
   // Expected failures get one actionable line; nothing else prints a stack either.
   if (err instanceof ImportInvalid) {
     console.error(`import is invalid, nothing was written:\n${err.invalid.problems.map(formatProblem).join('\n')}`);
   } else if (err instanceof ExportArgsError) {
     console.error(err.message);
-  } else if (err instanceof ImportFileError) {
+  } else if (err instanceof ImportFileError || err instanceof BackupError) {
     console.error(err.message);
-  } else if (err instanceof StoreOpenError && /could not set lock/i.test(err.message)) {
+  } else if (err instanceof StoreOpenError && err.locked) {
     const dataDir = loadConfig().dataDir;
     console.error(`the embedded database in DATA_DIR=${dataDir} is in use by another process (a running server?); stop it, or use another DATA_DIR`);
   } else if (err instanceof InputError) {

@@ -24,11 +24,16 @@ import { handleCors } from './http/cors.js';
 import { exportRoute } from './http/export-route.js';
 import { networkViewRoute } from './http/network-view-route.js';
 import { graphqlRoute } from './http/graphql-route.js';
-import { createRateLimit } from './http/rate-limit.js';
+import { clientAddress, createRateLimit } from './http/rate-limit.js';
 import { sendJson, sendRequestError } from './http/respond.js';
+import { DEFAULT_GATE } from './budget/expensive-gate.js';
+import { budgetPlugin } from './budget/plugin.js';
+import { ServerBudget, UNBUDGETED, type RequestBudget } from './budget/request-budget.js';
+import { MEASURE_TIMEOUT_MS } from './network/measure.js';
 import { NetworkCache } from './network/network-cache.js';
 import type { Ontology } from './ontology/ontology.js';
 import type { GraphStore, StatementObserver } from './store/graph-store.js';
+import type { Statement } from './store/cypher/executor.js';
 
 export interface RunningServer {
   url: string;
@@ -50,7 +55,13 @@ export interface ServerOptions {
 export async function startServer({ config, store, ontology, log = console.error, watchStatements }: ServerOptions): Promise<RunningServer> {
   const guards = { ...DEFAULT_GUARDS, ...config.guards };
   const apiKeys = config.apiKeys ?? [];
-  const limits = guardSetup<RequestContext>(guards);
+  // Time, cost and concurrency: what each request may spend (src/budget/).
+  const budget = new ServerBudget({
+    costPerMinute: guards.costPerMinute,
+    requestTimeoutMs: guards.requestTimeoutSeconds * 1000,
+    gate: { ...DEFAULT_GATE, concurrency: guards.expensiveConcurrency, queue: guards.expensiveQueue },
+  });
+  const limits = guardSetup<RequestContext>(guards, { charge: (cost, ctx) => ctx.budget.chargeCost(cost) });
   const apollo = new ApolloServer<RequestContext>({
     typeDefs: ontology.sdl,
     resolvers: createResolvers(ontology),
@@ -69,6 +80,7 @@ export async function startServer({ config, store, ontology, log = console.error
       ...limits.plugins,
       roundTripsPlugin(),
       storeUnavailablePlugin(),
+      budgetPlugin(),
       // The explorer is our own offline page (http/explorer-route.ts), not Apollo's CDN one.
       ApolloServerPluginLandingPageDisabled(),
       // Apollo installs cache control by default, and it wraps every field's resolver to
@@ -82,22 +94,39 @@ export async function startServer({ config, store, ontology, log = console.error
   });
   await apollo.start();
 
-  // Each request reads through its own view of the store, which counts its round trips.
-  const requestStore = (req: IncomingMessage) => {
+  // Each request reads through its own view of the store, which counts its round trips
+  // and stops its reads at the request's deadline.
+  const requestStore = (req: IncomingMessage, requestBudget: RequestBudget) => {
     const roundTrips = { count: 0 };
     const watch = watchStatements?.(req);
-    const scoped = store.observed((statement) => {
+    const observe = (statement: Statement) => {
       roundTrips.count += 1;
       watch?.(statement);
-    });
+    };
+    const scoped = store.observed(requestBudget.deadline ? Object.assign(observe, { deadline: requestBudget.deadline }) : observe);
     return { scoped, roundTrips };
   };
-  const networks = new NetworkCache();
+  // Each request's budget: charged to its API key's name, or else to its address. Its work
+  // stops at its deadline, or as soon as the client hangs up.
+  const budgets = new WeakMap<IncomingMessage, RequestBudget>();
+  const budgetFor = (req: IncomingMessage, res: ServerResponse, what: string) => {
+    const auth = authenticate(apiKeys, req.headers.authorization);
+    const client = auth.kind === 'key' ? `key:${auth.viewer.name}` : `address:${clientAddress(req, config.trustProxy ?? false)}`;
+    const requestBudget = budget.forRequest(client, what);
+    res.once('close', () => {
+      if (!res.writableFinished) requestBudget.deadline?.abandon();
+      requestBudget.dispose();
+    });
+    budgets.set(req, requestBudget);
+    return requestBudget;
+  };
+  const networks = new NetworkCache({ measureTimeoutMs: Math.min(MEASURE_TIMEOUT_MS, guards.requestTimeoutSeconds * 1000) });
   const graphql = graphqlRoute({
     apollo,
     context: async (req) => {
-      const { scoped, roundTrips } = requestStore(req);
-      return createContext(scoped, ontology, authenticate(apiKeys, req.headers.authorization), networks, roundTrips);
+      const requestBudget = budgets.get(req) ?? UNBUDGETED;
+      const { scoped, roundTrips } = requestStore(req, requestBudget);
+      return createContext(scoped, ontology, authenticate(apiKeys, req.headers.authorization), networks, roundTrips, requestBudget);
     },
     maxBodyBytes: guards.maxBodyBytes,
   });
@@ -112,12 +141,14 @@ export async function startServer({ config, store, ontology, log = console.error
       if (handleCors(req, res, config.corsOrigins ?? [])) return;
       if (explorer && wantsExplorer(req, url)) return serveExplorerPage(res, '/graphql', EXAMPLE_QUERY);
       if (!(await rateLimit.admit(req, res))) return;
+      budgetFor(req, res, 'the request');
       return graphql(req, res, url);
     }
     if (explorer && url.pathname.startsWith(ASSET_PREFIX) && serveExplorerAsset(req, res, url.pathname.slice(ASSET_PREFIX.length))) return;
     if (url.pathname.startsWith('/export/')) {
       if (!(await rateLimit.admit(req, res))) return;
-      if (await exports(req, res, url, requestStore(req).scoped)) return;
+      const requestBudget = budgetFor(req, res, 'the export');
+      if (await exports(req, res, url, requestStore(req, requestBudget).scoped, requestBudget)) return;
     }
     if (await networkView(req, res, url)) return;
     if (url.pathname === '/health') {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,12 +15,19 @@ interface Run {
   stop(): void;
 }
 
+/** Every process started, killed after the file so a failed assertion leaves no server running. */
+const started: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 function startCli(env: Record<string, string>, args: string[] = ['serve']): Run {
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts'), ...args], {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.push(child);
   const lines: string[] = [];
   let resolveUrl: (u: string) => void;
   const url = new Promise<string>((resolve) => (resolveUrl = resolve));
@@ -97,6 +104,26 @@ describe('the server command', () => {
     expect(second.lines.at(-1)).toBe(`port ${url.port} on 127.0.0.1 is already in use (another server?); set PORT to a free port`);
     first.stop();
     expect(await first.exit).toBe(0);
+  });
+
+  it('on the database a running server holds, export says so and gives the server URL of the same export, with a curl line', async () => {
+    // The lock is the embedded database's: NEO4J_URI is left empty even where the tests have a Neo4j.
+    const server = startCli({ DATA_DIR: dataDir, PORT: '0', NEO4J_URI: '' });
+    const { port } = new URL(await server.url);
+    const out = join(dataDir, 'election.gexf');
+    const run = startCli({ DATA_DIR: dataDir, PORT: port, NEO4J_URI: '' }, ['export', '--format', 'gexf', '--types', 'SUPPORTS,LEADS', '--out', out]);
+    expect(await run.exit).toBe(1);
+    const url = `http://127.0.0.1:${port}/export/graph.gexf?types=SUPPORTS,LEADS`;
+    expect(run.lines[0]).toBe(`the embedded database in DATA_DIR=${dataDir} is in use by another process (a running server?): only one process may open it at a time.`);
+    expect(run.lines[1]).toBe('A running server makes the same export at GET /export/graph.gexf?types=SUPPORTS,LEADS:');
+    expect(run.lines[2]).toBe(`  curl -fsS -o ${out} '${url}'`);
+    expect(existsSync(out)).toBe(false);
+    // What the line fetches is the export.
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<gexf');
+    server.stop();
+    expect(await server.exit).toBe(0);
   });
 
   it('refuses a bad PORT with one line naming it', async () => {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { projectRoot } from '../src/paths.js';
 import { openEmbeddedStore, StoreOpenError } from '../src/store/embedded/open.js';
 import type { GraphStore } from '../src/store/graph-store.js';
 import { API_KEYS, KEYS } from './support/server.js';
+import { killProcess, startServerProcess, type ServerProcess } from './support/server-process.js';
 
 /**
  * The embedded store killed with SIGKILL right after it acknowledged each kind of write,
@@ -20,43 +21,17 @@ const cite = (quote: string) => [{ source: SOURCE, paragraph: 1, quote }];
 /** Fifteen long citations: a relation whose log record is far over 4 KB. */
 const longCitations = (quote: string) => Array.from({ length: 15 }, (_, i) => ({ source: SOURCE, paragraph: i + 1, quote: `${quote} ${'q'.repeat(280)}` }));
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-  output: string[];
-}
+type Server = ServerProcess;
 
 const children: ChildProcess[] = [];
 
-function start(dataDir: string, args: string[] = ['serve']): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts'), ...args], {
-    cwd: projectRoot,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', API_KEYS, RATE_LIMIT_PER_MINUTE: '0', NEO4J_URI: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const output: string[] = [];
-  return new Promise((resolve, reject) => {
-    const onData = (buf: Buffer) => {
-      for (const line of buf.toString().split('\n').filter(Boolean)) {
-        output.push(line);
-        const m = /(http:\/\/\S+\/graphql)/.exec(line);
-        if (m) resolve({ child, url: m[1]!, output });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the server exited (${code}) before serving:\n${output.join('\n')}`)));
-  });
+async function start(dataDir: string, args: string[] = ['serve']): Promise<Server> {
+  const server = await startServerProcess(dataDir, { API_KEYS }, args);
+  children.push(server.child);
+  return server;
 }
 
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
+const kill = killProcess;
 
 async function gql(server: Server, query: string, variables: Record<string, unknown>, key = KEYS.admin): Promise<{ status: number; errors: unknown }> {
   const res = await fetch(server.url, {
@@ -77,6 +52,19 @@ const MERGE = 'mutation ($survivor: ID!, $duplicate: ID!) { mergeEntities(surviv
 async function acked(server: Server, query: string, variables: Record<string, unknown>): Promise<void> {
   const res = await gql(server, query, variables);
   expect(res, JSON.stringify(res.errors)).toMatchObject({ status: 200, errors: null });
+}
+
+/** Runs a command of src/main.ts to its end. */
+function runCli(args: string[], dataDir: string): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts'), ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, DATA_DIR: dataDir, NEO4J_URI: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (b: Buffer) => (output += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (output += b.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
 }
 
 /** What the database holds, opened directly once the server is gone. */
@@ -186,6 +174,103 @@ describe('the embedded store killed with SIGKILL', () => {
     const [kept] = readdirSync(join(dataDir, 'quarantine'));
     expect(readdirSync(join(dataDir, 'quarantine', kept!)).sort()).toEqual(['graph.lbug', 'graph.lbug.wal']);
   });
+
+  it('rebuilds from the journal a database that cannot be opened, setting its files aside', async () => {
+    const dataDir = newDataDir();
+    let server = await start(dataDir);
+    await acked(server, UPSERT, { input: { id: 'jr-a', kind: 'PARTY', name: 'JR A', sources: cite('JR A') } });
+    await acked(server, UPSERT, { input: { id: 'jr-b', kind: 'PARTY', name: 'JR B', sources: cite('JR B') } });
+    for (let i = 0; i < 6; i += 1) {
+      await acked(server, ADD, { input: { id: `jr-rel-${i}`, type: 'SUPPORTS', from: 'bolat-abilov', to: i % 2 ? 'jr-b' : 'jr-a', sources: longCitations(`jr ${i}`) } });
+    }
+    await acked(server, RETRACT, { id: 'jr-rel-0', reason: 'a test retraction' });
+    await acked(server, MERGE, { survivor: 'jr-a', duplicate: 'jr-b' });
+    await kill(server.child);
+    // The engine's own files broken beyond its recovery.
+    writeFileSync(join(dataDir, 'graph.lbug'), Buffer.alloc(65_536, 0x5a));
+
+    server = await start(dataDir);
+    const said = server.output.join('\n');
+    expect(said).toMatch(/could not be opened .*moved its files to .*quarantine.* rebuilding it from the journal/);
+    expect(said).toMatch(/rebuilt from the journal, \d+ write\(s\) replayed/);
+    expect(said).toMatch(/asia-plus.*: unchanged/);
+    await acked(server, ADD, { input: { id: 'jr-after', type: 'SUPPORTS', from: 'bolat-abilov', to: 'jr-a', sources: cite('after') } });
+    await kill(server.child);
+    const [kept] = readdirSync(join(dataDir, 'quarantine'));
+    expect(readdirSync(join(dataDir, 'quarantine', kept!))).toContain('graph.lbug');
+
+    await inspect(dataDir, async (store) => {
+      const counts = await relationCounts(store);
+      for (const id of ['jr-after', ...Array.from({ length: 6 }, (_, i) => `jr-rel-${i}`)]) expect(counts.get(id), id).toEqual({ relations: 1, changes: 1 });
+      expect((await store.getEntities(['jr-b'])).map((e) => e.id)).toEqual(['jr-a']);
+      expect((await store.getRelation('jr-rel-0')).relations[0]?.retraction?.reason).toBe('a test retraction');
+      const merges = (await store.changes({ since: null, entity: 'jr-b', after: null, limit: 100 })).filter((c) => c.operation === 'MERGE_ENTITIES');
+      expect(merges).toHaveLength(1);
+    });
+  }, 180_000);
+
+  it('replays the journaled writes a database lacks (an older copy put back), each once', async () => {
+    const dataDir = newDataDir();
+    let server = await start(dataDir);
+    for (let i = 0; i < 3; i += 1) await acked(server, ADD, { input: { id: `lag-${i}`, type: 'SUPPORTS', from: 'bolat-abilov', to: 'nur-otan', sources: cite(`lag ${i}`) } });
+    await kill(server.child);
+    const older = readFileSync(join(dataDir, 'graph.lbug'));
+
+    server = await start(dataDir);
+    for (let i = 3; i < 6; i += 1) await acked(server, ADD, { input: { id: `lag-${i}`, type: 'SUPPORTS', from: 'bolat-abilov', to: 'nur-otan', sources: longCitations(`lag ${i}`) } });
+    await acked(server, RETRACT, { id: 'lag-1', reason: 'retracted after the copy' });
+    await kill(server.child);
+    writeFileSync(join(dataDir, 'graph.lbug'), older);
+    rmSync(join(dataDir, 'graph.lbug.wal'), { force: true });
+
+    server = await start(dataDir);
+    expect(server.output.join('\n')).toMatch(/caught up from the journal, 4 write\(s\) replayed/);
+    await kill(server.child);
+    server = await start(dataDir);
+    expect(server.output.join('\n')).not.toMatch(/from the journal/);
+    await kill(server.child);
+    await inspect(dataDir, async (store) => {
+      const counts = await relationCounts(store);
+      for (let i = 0; i < 6; i += 1) expect(counts.get(`lag-${i}`), `lag-${i}`).toEqual({ relations: 1, changes: 1 });
+      expect((await store.getRelation('lag-1')).relations[0]?.retraction?.reason).toBe('retracted after the copy');
+    });
+  }, 180_000);
+
+  it('drops a journal line cut off by a crash, which was never acknowledged, and goes on journaling', async () => {
+    const dataDir = newDataDir();
+    let server = await start(dataDir);
+    await kill(server.child);
+    appendFileSync(join(dataDir, 'journal', 'journal.jsonl'), '{"op":"upsertEntity","audit":{"chan');
+    server = await start(dataDir);
+    expect(server.output.join('\n')).toMatch(/journal ended in a write cut off by a crash, never acknowledged; it was dropped/);
+    await acked(server, UPSERT, { input: { id: 'torn-a', kind: 'PARTY', name: 'Torn A', sources: cite('Torn A') } });
+    await kill(server.child);
+    const journal = readFileSync(join(dataDir, 'journal', 'journal.jsonl'), 'utf8');
+    expect(journal.endsWith('\n')).toBe(true);
+    expect(journal.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { op: string }).op)).toEqual(['genesis', 'load', 'upsertEntity']);
+  }, 120_000);
+
+  it('backs up while the server serves, and restores into an empty DATA_DIR with every acknowledged write', async () => {
+    const dataDir = newDataDir();
+    const server = await start(dataDir);
+    for (let i = 0; i < 4; i += 1) await acked(server, ADD, { input: { id: `bk-${i}`, type: 'SUPPORTS', from: 'bolat-abilov', to: 'nur-otan', sources: cite(`bk ${i}`) } });
+    const file = join(newDataDir(), 'graph.backup');
+    const backup = await runCli(['backup', file], dataDir);
+    expect(backup).toMatchObject({ code: 0 });
+    expect(backup.output).toMatch(/backup: .*graph\.backup \(\d+ journal entries, \d+ loaded batches\)/);
+    await kill(server.child);
+
+    const restored = join(newDataDir(), 'restored');
+    const restore = await runCli(['restore', file], restored);
+    expect(restore).toMatchObject({ code: 0 });
+    expect(restore.output).toMatch(/restored: 5 writes from .*graph\.backup/);
+    expect(await runCli(['restore', file], restored)).toMatchObject({ code: 1, output: expect.stringMatching(/already holds a database; restore into an empty DATA_DIR/) });
+    await inspect(restored, async (store) => {
+      const counts = await relationCounts(store);
+      for (let i = 0; i < 4; i += 1) expect(counts.get(`bk-${i}`), `bk-${i}`).toEqual({ relations: 1, changes: 1 });
+      expect(await store.loadedFingerprint('seed:asia-plus-2012-01-17-kazakhstan-election.yaml')).not.toBeNull();
+    });
+  }, 180_000);
 
   it('keeps every write acknowledged by concurrent writers killed mid-stream, and an import killed once it said loaded', async () => {
     const dataDir = newDataDir();

@@ -42,6 +42,10 @@ const EXPECTED: Record<string, Expectation> = {
   relationEnds: 'scan allowed',
   relationsWithEndIds: 'index',
   shortestPaths: 'index',
+  // Sizes and degrees for the network view: one count over every entity or relation by design.
+  countEntities: 'scan allowed',
+  countRelations: 'scan allowed',
+  mostConnected: 'scan allowed',
   getSources: 'index',
   listSources: 'scan allowed',
   loadedFingerprint: 'index',

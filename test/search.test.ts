@@ -40,3 +40,26 @@ describe('search scoring', () => {
     expect(score('   ', ['Nur Otan'])).toBe(0);
   });
 });
+
+describe('search for emoji', () => {
+  it('folds each emoji to a word of its own, keeping flags, skin tones and joined sequences whole', () => {
+    expect(fold('🌹🌹')).toBe('🌹 🌹');
+    expect(fold('Rose🌹Party')).toBe('rose 🌹 party');
+    expect(fold('🇰🇿 Kazakhstan')).toBe('🇰🇿 kazakhstan');
+    expect(fold('👍🏽 👨‍👩‍👧')).toBe('👍🏽 👨‍👩‍👧');
+    // The variation selector that asks for emoji presentation does not matter.
+    expect(fold('❤️')).toBe(fold('❤'));
+    expect(searchKeys(['Rose 🌹 Party'])).toEqual(['rose 🌹 party', 'rose party']);
+  });
+
+  it('finds an emoji-only name by its emoji, and a name mixing emoji and words by either', () => {
+    expect(score('🌹🌹', ['🌹🌹'])).toBe(1);
+    expect(score('🌹', ['🌹🌹'])).toBeGreaterThan(0.85);
+    expect(score('🌷', ['🌹🌹'])).toBe(0);
+    expect(score('🌹', ['Nur Otan'])).toBe(0);
+    expect(score('Rose 🌹 Party', ['Rose 🌹 Party'])).toBe(1);
+    expect(score('rose party', ['Rose 🌹 Party'])).toBe(1);
+    expect(score('🌹', ['Rose 🌹 Party'])).toBeGreaterThan(0.85);
+    expect(score('🇰🇿', ['🇰🇿'])).toBe(1);
+  });
+});

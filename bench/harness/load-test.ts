@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sent } from './client.js';
 import { mib } from './stats.js';
@@ -48,19 +48,25 @@ const DRAIN_LIMIT_MS = 300_000;
 // Resolved here, so the child starts from any working directory.
 const TSX = import.meta.resolve('tsx');
 
-function runChild(spec: LoadSpec): Promise<LoadOutcome> {
+/**
+ * Runs a load-generating script (`file`) in a process of its own, so its HTTP client does
+ * not share the server's event loop; the script prints its outcome as JSON on stdout.
+ */
+export function runJsonChild<T>(file: string, spec: unknown): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, CHILD, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', TSX, file, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (c: string) => (out += c));
     child.on('error', reject);
     child.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`autocannon exited with ${code}`));
-      else resolve(JSON.parse(out) as LoadOutcome);
+      if (code !== 0) reject(new Error(`${basename(file)} exited with ${code}`));
+      else resolve(JSON.parse(out) as T);
     });
   });
 }
+
+const runChild = (spec: LoadSpec) => runJsonChild<LoadOutcome>(CHILD, spec);
 
 /** Resident set size after full garbage collections, where `gc` is exposed; else as it is. */
 export async function settledRss(): Promise<number> {

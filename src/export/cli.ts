@@ -1,11 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { openStore, seed } from '../app.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
 import { loadOntology } from '../ontology/ontology.js';
 import { MeasureTimeoutError } from '../network/measure.js';
 import { SelectionTooLargeError } from '../network/selection.js';
+import { StoreOpenError } from '../store/embedded/open.js';
 import { ExportArgsError } from './errors.js';
-import { exportSelection, FORMATS, formatNamed, UnknownEntityError } from './index.js';
+import { exportSelection, FORMATS, formatNamed, UnknownEntityError, type ExportFormat } from './index.js';
 import { parseSelection, SELECTION_PARAMS, SelectionParamError, type SelectionParam } from './selection-params.js';
 
 export const EXPORT_USAGE = `usage: main.ts export --format ${FORMATS.map((f) => f.name).join('|')} [--out FILE] [--id ID [--depth 1..3]] [--kinds KIND,...] [--types TYPE,...] [--from DATE] [--to DATE]`;
@@ -60,6 +61,43 @@ export async function runExport(args: readonly string[]): Promise<void> {
   }
 }
 
+/** A word as the shell reads it: quoted unless it is plain. */
+function shellWord(word: string): string {
+  return /^[\w./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The running server's URL for the same export: `/export/graph.<ext>` with the selection
+ * as query parameters (see src/http/export-route.ts), at this process's HOST and PORT.
+ */
+export function exportUrl(config: Pick<Config, 'host' | 'port'>, format: ExportFormat, selection: Partial<Record<SelectionParam, string>>): string {
+  // A server listening on every address answers on the loopback one.
+  const host = ['0.0.0.0', '::', ''].includes(config.host) ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const port = config.port === 0 ? '<PORT>' : String(config.port);
+  const query = SELECTION_PARAMS.filter((p) => selection[p] !== undefined)
+    // Commas stay readable (`types=SUPPORTS,LEADS`); a quote would end the shell word.
+    .map((p) => `${p}=${encodeURIComponent(selection[p]!).replace(/%2C/gi, ',').replace(/'/g, '%27')}`)
+    .join('&');
+  return `http://${host}:${port}/export/graph.${format.extensions[0]}${query ? `?${query}` : ''}`;
+}
+
+/**
+ * What to say when the embedded database is held by another process, which is almost
+ * always the server: LadybugDB lets one process open a database at a time. The server
+ * makes the same file, so the message gives its URL and a curl line that writes it.
+ */
+export function lockedMessage(config: Pick<Config, 'host' | 'port' | 'dataDir'>, format: ExportFormat, parsed: { out: string | null; selection: Partial<Record<SelectionParam, string>> }): string {
+  const url = exportUrl(config, format, parsed.selection);
+  const curl = `curl -fsS ${parsed.out === null ? '' : `-o ${shellWord(parsed.out)} `}'${url}'`;
+  const path = url.slice(url.indexOf('/export/'));
+  return [
+    `the embedded database in DATA_DIR=${config.dataDir} is in use by another process (a running server?): only one process may open it at a time.`,
+    `A running server makes the same export at GET ${path}:`,
+    `  ${curl}`,
+    `(the address is HOST and PORT as set for this command: change it if the server listens elsewhere, or stop the server and export again)`,
+  ].join('\n');
+}
+
 async function exportCommand(args: readonly string[]): Promise<void> {
   const parsed = parseArgs(args);
   const format = formatNamed(parsed.format);
@@ -67,7 +105,13 @@ async function exportCommand(args: readonly string[]): Promise<void> {
   const ontology = loadOntology();
   const selection = parseSelection(parsed.selection, ontology);
   const config = loadConfig();
-  const store = await openStore(config, ontology);
+  let store;
+  try {
+    store = await openStore(config, ontology);
+  } catch (err) {
+    if (err instanceof StoreOpenError && /could not set lock/i.test(err.message)) throw new ExportArgsError(lockedMessage(config, format, parsed));
+    throw err;
+  }
   try {
     const seeded = await seed(store, config, ontology);
     for (const o of seeded) if (o.status === 'loaded') console.error(`seeds: ${o.file}: loaded (${o.entities} entities, ${o.relations} relations)`);

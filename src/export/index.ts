@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { UNBUDGETED, type RequestBudget } from '../budget/request-budget.js';
 import { NetworkCache } from '../network/network-cache.js';
 import { selectionKey, type Selection } from '../network/selection.js';
 import type { Ontology } from '../ontology/ontology.js';
@@ -108,26 +109,32 @@ export async function exportSelection(
   networks: NetworkCache = new NetworkCache(1),
   /** The download's extension: the format's first unless asked for by another of its own. */
   extension: string = format.extensions[0]!,
+  /** The request's deadline and budget: computing the selection and writing the file are expensive work. */
+  budget: RequestBudget = UNBUDGETED,
 ): Promise<Exported> {
   let sel = selection;
   const version = await store.graphVersion();
-  let network = await networks.get(store, sel, version);
+  let network = await networks.get(store, sel, version, budget);
   // Only when the start is missing (unknown, merged, or left out by `kinds`) is its id looked up.
   if (sel.id && !network.nodes.some((n) => n.id === sel.id && !n.mergedInto)) {
     const [entity] = await store.getEntities([sel.id]);
     if (!entity) throw new UnknownEntityError(`id: no entity ${JSON.stringify(sel.id.slice(0, 80))}`);
     if (entity.id !== sel.id) {
       sel = { ...sel, id: entity.id };
-      network = await networks.get(store, sel, version);
+      network = await networks.get(store, sel, version, budget);
     }
   }
   // The raw selection, not only its normalized key: the file's description quotes it.
   const key = `${version}\n${selectionKey(sel)}\n${JSON.stringify(sel)}\n${format.name}`;
   let file = written.get(key);
   if (!file) {
-    const graph = exportGraph(network, ontology, sel);
-    file = { body: format.write(graph), nodes: graph.nodes.length, edges: graph.edges.length };
-    keep(key, file, version);
+    const measured = network;
+    const made = await budget.expensive({ kind: 'export' }, async () => {
+      const graph = exportGraph(measured, ontology, sel);
+      return { body: format.write(graph), nodes: graph.nodes.length, edges: graph.edges.length };
+    });
+    keep(key, made, version);
+    file = made;
   }
   const etag = `"${createHash('sha256').update(key).digest('base64url').slice(0, 27)}"`;
   return { ...file, fileName: fileName(sel, extension), selection: sel, etag };

@@ -1,4 +1,5 @@
 import type { Authentication } from '../auth/api-keys.js';
+import { UNBUDGETED, type RequestBudget } from '../budget/request-budget.js';
 import { NetworkCache } from '../network/network-cache.js';
 import type { Ontology } from '../ontology/ontology.js';
 import type { GraphStore } from '../store/graph-store.js';
@@ -18,6 +19,8 @@ export interface RequestContext {
   networkSelections: Set<string>;
   /** Statements `store` has sent for this request, when it was made to count them. */
   roundTrips: { count: number };
+  /** The request's deadline, its client's cost budget, and the gate for expensive work. */
+  budget: RequestBudget;
 }
 
 export function createContext(
@@ -26,6 +29,7 @@ export function createContext(
   auth: Authentication = { kind: 'anonymous' },
   networks: NetworkCache = new NetworkCache(),
   roundTrips: { count: number } = { count: 0 },
+  budget: RequestBudget = UNBUDGETED,
 ): RequestContext {
   let version: Promise<string> | undefined;
   return {
@@ -37,5 +41,6 @@ export function createContext(
     graphVersion: () => (version ??= store.graphVersion()),
     networkSelections: new Set(),
     roundTrips,
+    budget,
   };
 }

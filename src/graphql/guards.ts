@@ -36,14 +36,14 @@ const listMultiplyingEstimator: ComplexityEstimator = ({ type: parent, field, ar
 const COSTS_PER_DOCUMENT = 64;
 const MAX_COST_KEY = 1_024;
 
-function costLimitPlugin<T extends object>(maxCost: number): ApolloServerPlugin<T> {
+function costLimitPlugin<T extends object>(maxCost: number, charge?: (cost: number, context: T) => Promise<void>): ApolloServerPlugin<T> {
   // The cost depends on the document, the operation and the variables only; Apollo hands
   // back the same parsed document for the same query text, so repeats are not walked again.
   const known = new WeakMap<DocumentNode, Map<string, number>>();
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, request, operation }) {
+        async didResolveOperation({ schema, document, request, operation, contextValue }) {
           // No operation by the name asked for: Apollo answers that with a 400 of its own.
           if (!operation) return;
           let byInput = known.get(document);
@@ -75,6 +75,8 @@ function costLimitPlugin<T extends object>(maxCost: number): ApolloServerPlugin<
               { extensions: { code: ErrorCode.BAD_USER_INPUT, cost, maxCost, http: { status: 400 } } },
             );
           }
+          // The same estimate is what the client's budget for the minute is charged.
+          await charge?.(cost, contextValue);
         },
       };
     },
@@ -100,14 +102,34 @@ const report = {
   ],
 };
 
-export function guardSetup<T extends object>(guards: Guards): GuardSetup<T> {
+/**
+ * A subscription (or any operation whose root type the schema lacks) is refused as an
+ * invalid document. graphql-js 16 validates its fields against no type, so it would
+ * only fail in execution ("Schema is not configured to execute subscription operation"),
+ * an error without a code that reached clients as INTERNAL_SERVER_ERROR (found by
+ * test/fuzz.test.ts).
+ */
+const knownOperationTypesRule: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    if (context.getSchema().getRootType(node.operation)) return;
+    context.reportError(new GraphQLError(`this API has no ${node.operation} operations; send a query or a mutation`, { nodes: node }));
+  },
+});
+
+export interface GuardHooks<T extends object> {
+  /** Told of each admitted operation's estimated cost (src/budget charges it to the client). */
+  charge?: (cost: number, context: T) => Promise<void>;
+}
+
+export function guardSetup<T extends object>(guards: Guards, hooks: GuardHooks<T> = {}): GuardSetup<T> {
   return {
     validationRules: [
+      knownOperationTypesRule,
       maxDepthRule({ n: guards.maxDepth, ignoreIntrospection: true, exposeLimits: true, ...report }),
       maxAliasesRule({ n: guards.maxAliases, exposeLimits: true, ...report }),
       maxDirectivesRule({ n: guards.maxDirectives, exposeLimits: true, ...report }),
     ],
-    plugins: [costLimitPlugin<T>(guards.maxCost)],
+    plugins: [costLimitPlugin<T>(guards.maxCost, hooks.charge)],
     parseOptions: { maxTokens: guards.maxTokens },
   };
 }

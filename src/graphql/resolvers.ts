@@ -79,7 +79,7 @@ async function measured(ctx: RequestContext, sel: Selection): Promise<MeasuredNe
     throw badInput(`a request may ask for at most ${MAX_SELECTIONS_PER_REQUEST} different network selections (network arguments, metrics(types:)); send the others separately`);
   }
   try {
-    return await ctx.networks.get(ctx.store, sel, await ctx.graphVersion());
+    return await ctx.networks.get(ctx.store, sel, await ctx.graphVersion(), ctx.budget);
   } catch (err) {
     if (err instanceof SelectionTooLargeError || err instanceof MeasureTimeoutError) throw badInput(err.message);
     throw err;
@@ -156,13 +156,18 @@ export function createResolvers(ontology: Ontology): Resolvers {
           maxEntities: LIMITS.neighborhoodEntities,
           maxRelations: LIMITS.neighborhoodRelations,
         };
+        const read = async () => {
+          let found = await ctx.store.neighborhood(query);
+          if (!found.nodes.some((n) => n.id === query.id && !n.mergedInto)) {
+            const survivor = await survivors(ctx, [query.id]);
+            if (survivor) found = await ctx.store.neighborhood({ ...query, id: survivor[0]! });
+          }
+          return found;
+        };
         let result;
         try {
-          result = await ctx.store.neighborhood(query);
-          if (!result.nodes.some((n) => n.id === query.id && !n.mergedInto)) {
-            const survivor = await survivors(ctx, [query.id]);
-            if (survivor) result = await ctx.store.neighborhood({ ...query, id: survivor[0]! });
-          }
+          // Beyond depth 1 a neighborhood can be most of the graph: expensive work, under the budget.
+          result = query.depth > 1 ? await ctx.budget.expensive({ kind: 'neighborhood', depth: query.depth }, read) : await read();
         } catch (err) {
           if (err instanceof AnswerTooLargeError) {
             throw badInput(`the neighborhood of ${JSON.stringify(query.id)} at depth ${query.depth} has more than ${err.limit.toLocaleString('en-US')} ${err.what}; ask for a smaller depth or some relation types`, 'depth');
@@ -181,11 +186,14 @@ export function createResolvers(ontology: Ontology): Resolvers {
           types: args.types ?? null,
           limit: inRange('first', args.first ?? 10, LIMITS.paths),
         };
-        let paths = await ctx.store.shortestPaths(query);
-        if (paths.length === 0) {
-          const ends = await survivors(ctx, [query.from, query.to]);
-          if (ends) paths = await ctx.store.shortestPaths({ ...query, from: ends[0]!, to: ends[1]! });
-        }
+        const paths = await ctx.budget.expensive({ kind: 'paths', maxLength: query.maxLength }, async () => {
+          let found = await ctx.store.shortestPaths(query);
+          if (found.length === 0) {
+            const ends = await survivors(ctx, [query.from, query.to]);
+            if (ends) found = await ctx.store.shortestPaths({ ...query, from: ends[0]!, to: ends[1]! });
+          }
+          return found;
+        });
         for (const p of paths) ctx.loaders.primeEntities(p.nodes);
         return paths.map((p) => ({ ...p, length: p.edges.length }));
       },
@@ -213,6 +221,15 @@ export function createResolvers(ontology: Ontology): Resolvers {
           edges: network.edges,
           communities: network.metrics.communities,
         };
+      },
+
+      graphSize: (_root, _args, ctx) => ctx.store.graphSize(),
+
+      mostConnected: async (_root, { kinds, first }, ctx) => {
+        const limit = inRange('first', first ?? 10, LIMITS.pageSize);
+        const ranked = await ctx.store.mostConnected({ kinds: kinds ?? null, limit });
+        ctx.loaders.primeEntities(ranked.map((r) => r.entity));
+        return ranked;
       },
 
       source: (_root, { id }, ctx) => ctx.loaders.source.load(checkId('id', id)),

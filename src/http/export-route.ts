@@ -1,4 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { budgetErrorOf, RequestAbandonedError } from '../budget/errors.js';
+import { UNBUDGETED, type RequestBudget } from '../budget/request-budget.js';
+import { StoreUnavailableError } from '../store/errors.js';
 import { EXPORT_PATHS, exportSelection, formatForFile, UnknownEntityError } from '../export/index.js';
 import { selectionFromSearchParams, SelectionParamError } from '../export/selection-params.js';
 import type { NetworkCache } from '../network/network-cache.js';
@@ -24,7 +27,7 @@ function badInput(res: ServerResponse, message: string, parameter: string): void
  * `to`). Returns false for paths outside `/export/`. `store` is the request's own view.
  */
 export function exportRoute({ ontology, networks }: ExportRouteOptions) {
-  return async (req: IncomingMessage, res: ServerResponse, url: URL, store: GraphStore): Promise<boolean> => {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL, store: GraphStore, budget: RequestBudget = UNBUDGETED): Promise<boolean> => {
     if (!url.pathname.startsWith('/export/')) return false;
     const file = url.pathname.slice('/export/'.length);
     const format = formatForFile(file);
@@ -38,9 +41,16 @@ export function exportRoute({ ontology, networks }: ExportRouteOptions) {
     }
     let exported;
     try {
-      exported = await exportSelection(store, ontology, selectionFromSearchParams(url.searchParams, ontology), format, networks, file.slice('graph.'.length));
+      exported = await exportSelection(store, ontology, selectionFromSearchParams(url.searchParams, ontology), format, networks, file.slice('graph.'.length), budget);
     } catch (err) {
-      if (err instanceof SelectionParamError) badInput(res, err.message, err.parameter);
+      const refused = budgetErrorOf(err);
+      if (refused) {
+        sendJson(res, refused.status, { errors: [{ message: refused.message, extensions: { code: refused.code } }] }, { 'retry-after': String(refused.retryAfterSeconds) });
+      } else if (err instanceof RequestAbandonedError) {
+        res.destroy();
+      } else if (err instanceof StoreUnavailableError) {
+        sendJson(res, 503, { errors: [{ message: 'The database is unavailable; try again shortly', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }, { 'retry-after': '5' });
+      } else if (err instanceof SelectionParamError) badInput(res, err.message, err.parameter);
       else if (err instanceof SelectionTooLargeError || err instanceof MeasureTimeoutError) badInput(res, err.message, 'selection');
       else if (err instanceof UnknownEntityError) sendRequestError(res, 404, err.message, 'NOT_FOUND');
       else throw err;

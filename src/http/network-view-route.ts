@@ -46,6 +46,10 @@ export function networkViewPage(endpoint: string): string {
 </header>
 <main class="layout">
   <aside class="controls" aria-label="View settings">
+    <section id="start-section" hidden>
+      <h2>Start from</h2>
+      <ol id="top-list" class="top-list compact" aria-label="Entities with the most relations"></ol>
+    </section>
     <section>
       <h2><label for="metric">Node size</label></h2>
       <select id="metric">
@@ -53,6 +57,7 @@ export function networkViewPage(endpoint: string): string {
         <option value="degree">Degree</option>
         <option value="pageRank">PageRank</option>
       </select>
+      <p id="metric-scope" class="scope-note" hidden>Measured within the drawn neighborhoods, not the whole graph.</p>
     </section>
     <section>
       <h2>Kinds</h2>
@@ -68,7 +73,13 @@ export function networkViewPage(endpoint: string): string {
       <ul id="type-filter" class="type-filter"></ul>
     </section>
   </aside>
-  <div id="graph" class="graph" aria-label="Network of entities and relations"></div>
+  <div class="stage">
+    <p id="scope" class="scope" role="note" hidden></p>
+    <div class="canvas">
+      <div id="graph" class="graph" aria-label="Network of entities and relations"></div>
+      <section id="start" class="start-card" aria-label="Where to start" hidden></section>
+    </div>
+  </div>
   <aside id="panel" class="panel" aria-label="Selected entity">
     <p class="hint">Click an entity to see its relations and the sources that support them. Use the search box to find one by name.</p>
   </aside>

@@ -1,17 +1,21 @@
 import type { Hash } from 'node:crypto';
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { CsvError, parse, type Info } from 'csv-parse';
 import { InputError, type InputProblem } from '../ingest/errors.js';
+import { deriveRelationId } from '../ingest/relation-id.js';
 import type { AttributeSpec, Ontology } from '../ontology/ontology.js';
+
+export { deriveRelationId };
 
 /**
  * Edge lists in CSV: one relation per row, read as a stream so a file of any length
  * is checked and loaded in bounded memory. Rows are turned into the same raw relation
  * objects a seed file holds, so the seed validator (`checkRelation`) judges them.
  *
- * Format (comma-separated, UTF-8, a header row first; the order of columns is free):
+ * Format (UTF-8, a header row first; the order of columns is free; cells separated by
+ * commas, semicolons or tabs, whichever the header line uses; column names and relation
+ * types in any case, `From` or `supports`, each read as the SDL's own name):
  *   type, from, to                 required: relation type and the ids of its two ends
  *   citation.source                required: id of a source document already loaded, or
  *                                  defined by a JSON/YAML file of the same import
@@ -35,18 +39,20 @@ type CitationKey = 'source' | 'paragraph' | 'sentence' | 'quote';
 /** How one column's text becomes a field of the raw relation. */
 type Column =
   | { kind: 'text'; name: string }
+  /** The relation type: its text is matched against the SDL's names regardless of case. */
+  | { kind: 'type'; names: ReadonlyMap<string, string> }
   | { kind: 'attribute'; spec: AttributeSpec }
   | { kind: 'citation'; key: CitationKey };
 
 export const REQUIRED_COLUMNS = ['type', 'from', 'to', 'citation.source', 'citation.paragraph', 'citation.quote'] as const;
 const CITATION_KEYS: readonly CitationKey[] = ['source', 'paragraph', 'sentence', 'quote'];
-/** The fields that make up a derived id: what the relation asserts, not how it is qualified. */
-const IDENTITY_FIELDS = ['type', 'from', 'to', 'date', 'start', 'end', 'role'] as const;
 
-/** Every column an edge list may have, in a readable order, from the ontology. */
+/** Every column an edge list may have, by its name, in a readable order, from the ontology. */
 export function csvColumns(ontology: Ontology): Map<string, Column> {
   const columns = new Map<string, Column>();
-  for (const name of ['id', 'type', 'from', 'to', ...ontology.relationRefs]) columns.set(name, { kind: 'text', name });
+  columns.set('id', { kind: 'text', name: 'id' });
+  columns.set('type', { kind: 'type', names: new Map(ontology.relationTypes.map((t) => [t.name.toLowerCase(), t.name])) });
+  for (const name of ['from', 'to', ...ontology.relationRefs]) columns.set(name, { kind: 'text', name });
   for (const spec of ontology.relationAttributes) columns.set(spec.name, { kind: 'attribute', spec });
   for (const key of CITATION_KEYS) columns.set(`citation.${key}`, { kind: 'citation', key });
   return columns;
@@ -57,11 +63,6 @@ export type CsvRow =
   | { line: number; record: number; raw: Record<string, unknown>; derivedId: boolean }
   /** A row that cannot be read as a relation at all (wrong number of cells). */
   | { line: number; record: number; problem: string };
-
-export function deriveRelationId(raw: Readonly<Record<string, unknown>>): string {
-  const identity = JSON.stringify(IDENTITY_FIELDS.map((f) => (raw[f] === undefined ? null : String(raw[f]))));
-  return `rel-${createHash('sha256').update(identity).digest('hex').slice(0, 20)}`;
-}
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -92,6 +93,8 @@ export function rowToRaw(layout: readonly Column[], cells: readonly string[]): R
     const text = cells[i];
     if (text === undefined || text === '') return;
     if (column.kind === 'text') raw[column.name] = text;
+    // An unknown type stays as written, for the validator to name with the list of types.
+    else if (column.kind === 'type') raw.type = column.names.get(text.toLowerCase()) ?? text;
     else if (column.kind === 'attribute') raw[column.spec.name] = attributeValue(column.spec, text);
     else citation[column.key] = column.key === 'paragraph' || column.key === 'sentence' ? wholeNumber(text) : text;
   });
@@ -99,24 +102,74 @@ export function rowToRaw(layout: readonly Column[], cells: readonly string[]): R
   return raw;
 }
 
-/** Checks the header against the ontology; every problem is on line 1. */
-export function headerLayout(file: string, header: readonly string[], ontology: Ontology): Column[] {
+/**
+ * Checks the header against the ontology; every problem is on line 1. Column names match
+ * regardless of case (`From`, `VOTESHARE`); `delimiter` is only for saying what went wrong.
+ */
+export function headerLayout(file: string, header: readonly string[], ontology: Ontology, delimiter = ','): Column[] {
   const columns = csvColumns(ontology);
+  const byLowerCase = new Map([...columns.keys()].map((name) => [name.toLowerCase(), name]));
   const problems: InputProblem[] = [];
   const fail = (field: string, message: string) => problems.push({ file, line: 1, field, message });
   const seen = new Set<string>();
   const layout: Column[] = [];
-  header.forEach((name, i) => {
-    const column = columns.get(name);
-    if (name === '') fail(`(header)`, `column ${i + 1} has no name`);
-    else if (seen.has(name)) fail(name, 'is a duplicate column');
-    else if (!column) fail(name, `is not a column of an edge list; allowed: ${[...columns.keys()].join(', ')}`);
-    seen.add(name);
+  header.forEach((written, i) => {
+    const name = byLowerCase.get(written.toLowerCase());
+    const column = name === undefined ? undefined : columns.get(name);
+    if (written === '') fail(`(header)`, `column ${i + 1} has no name`);
+    else if (name !== undefined && seen.has(name)) fail(written, name === written ? 'is a duplicate column' : `is a duplicate column (the same as ${name})`);
+    else if (!column) fail(written, `is not a column of an edge list; allowed: ${[...columns.keys()].join(', ')}${delimiterHint(written, delimiter)}`);
+    if (name !== undefined) seen.add(name);
     if (column) layout.push(column);
   });
   for (const name of REQUIRED_COLUMNS) if (!seen.has(name)) fail(name, 'is a required column and missing from the header');
   if (problems.length > 0) throw new InputError(problems);
   return layout;
+}
+
+/** Cell separators an edge list may use; the header line decides which. */
+export const DELIMITERS = [',', ';', '\t'] as const;
+const DELIMITER_NAMES: Record<string, string> = { ',': 'commas', ';': 'semicolons', '\t': 'tabs', '|': 'vertical bars' };
+
+function delimiterHint(written: string, delimiter: string): string {
+  const other = [...DELIMITERS, '|'].find((d) => d !== delimiter && written.includes(d));
+  return other === undefined
+    ? ''
+    : ` (the header seems to separate its columns with ${DELIMITER_NAMES[other]}; separate them with commas, semicolons or tabs, the same in every row)`;
+}
+
+/**
+ * The cell separator of an edge list, from its header line: of comma, semicolon and tab,
+ * the one that splits the header into the most known column names (spreadsheets in many
+ * locales save "CSV" with semicolons); failing that, the one it holds most of; a comma
+ * when it holds none.
+ */
+export function detectDelimiter(headerLine: string, ontology: Ontology): string {
+  const known = new Set([...csvColumns(ontology).keys()].map((name) => name.toLowerCase()));
+  // Quoted names may hold any character; only what is outside quotes separates.
+  const outside = headerLine.replace(/"(?:[^"]|"")*"?/g, (quoted) => quoted.replace(/[,;\t]/g, ''));
+  let best: { delimiter: string; names: number; count: number } = { delimiter: ',', names: 0, count: 0 };
+  for (const delimiter of DELIMITERS) {
+    const cells = headerLine.split(delimiter).map((c) => c.trim().replace(/^"|"$/g, '').toLowerCase());
+    const names = cells.filter((c) => known.has(c)).length;
+    const count = outside.split(delimiter).length - 1;
+    if (names > best.names || (names === best.names && count > best.count)) best = { delimiter, names, count };
+  }
+  return best.delimiter;
+}
+
+/** The first line of the file (at most 64 KiB of it), without a byte-order mark. */
+function firstLine(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const text = buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '');
+    // Blank lines before the header are skipped, as the parser skips them.
+    return /^\s*([^\r\n]*)/.exec(text)?.[1] ?? '';
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The validator names fields by their path in a seed file; a CSV row's reader knows its columns. */
@@ -140,10 +193,11 @@ function csvErrorLine(err: CsvError): number | null {
  * byte read, so the caller can tell whether the file is the one it fingerprinted.
  */
 export async function* readCsvRows(path: string, file: string, ontology: Ontology, tap?: Hash): AsyncGenerator<CsvRow> {
+  const delimiter = detectDelimiter(firstLine(path), ontology);
   const source = createReadStream(path);
   if (tap) source.on('data', (chunk) => tap.update(chunk as Buffer));
   // Columns are mapped here, not by csv-parse, so the header can be checked and rows of the wrong length reported.
-  const parser = parse({ bom: true, info: true, trim: true, skip_empty_lines: true, relax_column_count: true });
+  const parser = parse({ bom: true, info: true, trim: true, skip_empty_lines: true, relax_column_count: true, delimiter });
   // Errors of either stream end the iteration below with that error.
   pipeline(source, parser, () => undefined);
   let layout: Column[] | null = null;
@@ -154,7 +208,7 @@ export async function* readCsvRows(path: string, file: string, ontology: Ontolog
       // `info.lines` is the row's last line; a quoted cell may span lines.
       const line = item.info.lines - newlines(cells);
       if (!layout) {
-        layout = headerLayout(file, cells, ontology);
+        layout = headerLayout(file, cells, ontology, delimiter);
         continue;
       }
       record += 1;

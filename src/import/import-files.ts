@@ -2,12 +2,25 @@ import type { Hash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { formatProblem, InputError, type InputProblem } from '../ingest/errors.js';
-import { Checker, checkRelation, referencedIds, validateSeed, type Path } from '../ingest/validate.js';
+import { DERIVED_ID_HINT } from '../ingest/relation-id.js';
+import {
+  Checker,
+  checkEntity,
+  checkRelation,
+  checkSource,
+  DERIVED_DUPLICATE_HINT,
+  referencedIds,
+  validateSeed,
+  withRelationId,
+  type Locator,
+  type Path,
+} from '../ingest/validate.js';
 import type { Ontology } from '../ontology/ontology.js';
-import type { GraphBatch, GraphStore, RelationRecord } from '../store/graph-store.js';
+import type { EntityRecord, GraphBatch, GraphStore, RelationRecord, SourceRecord } from '../store/graph-store.js';
 import { entityConflicts, relationConflicts } from '../ingest/stored-conflicts.js';
 import { csvField, readCsvRows, type CsvRow } from './csv-edges.js';
 import { fingerprintFile, fingerprintHash, fingerprintText, importKey } from './fingerprint.js';
+import { lineWithin, parseError, scanJsonRecords } from './json-records.js';
 import { parseImportText } from './seed-format.js';
 
 /**
@@ -24,6 +37,10 @@ import { parseImportText } from './seed-format.js';
  * JSON/YAML files are checked and written before CSV files, so edge lists may use their
  * entities and sources; a JSON/YAML file may use those of the JSON/YAML files before it.
  * A file whose fingerprint is recorded (same bytes, same ontology) is not read again.
+ *
+ * CSV and JSON files are streamed, record by record, in both passes, so their size is
+ * not bounded by memory (a JSON file is read once per part: source, entities, relations,
+ * so each may come in any order). A YAML file is parsed whole.
  */
 
 /** Ids per kind lookup, and relations per chunk streamed into `load`. */
@@ -45,8 +62,8 @@ export interface ImportOutcome {
 /** An import that cannot start (a missing file, a wrong type) or could not finish writing: one line for a person. */
 export class ImportFileError extends Error {}
 
-type Format = 'seed' | 'csv';
-const FORMATS: Readonly<Record<string, Format>> = { '.json': 'seed', '.yaml': 'seed', '.yml': 'seed', '.csv': 'csv' };
+type Format = 'yaml' | 'json' | 'csv';
+const FORMATS: Readonly<Record<string, Format>> = { '.json': 'json', '.yaml': 'yaml', '.yml': 'yaml', '.csv': 'csv' };
 
 /** Refuses, before anything is opened, what cannot be imported; throws ImportFileError. */
 export function checkImportPaths(paths: readonly string[]): void {
@@ -75,11 +92,14 @@ interface Pending {
   format: Format;
   key: string;
   fingerprint: string;
-  /** Seed-format files: the text until checked, then the checked batch (their size is bounded by parsing anyway). */
+  /** YAML files: the text until checked, then the checked batch (their size is bounded by parsing anyway). */
   text: string | null;
   batch: GraphBatch | null;
-  /** CSV files: relations counted in pass 1. */
+  /** CSV and JSON files: what pass 1 counted, and the ids of a JSON file's entities (for the audit entry). */
+  sources: number;
+  entities: number;
   relations: number;
+  entityIds: string[];
 }
 
 /** What the files of one run know about each other and about the store while they are checked. */
@@ -156,7 +176,7 @@ function where(at: { file: string; line: number | null }): string {
   return at.line === null ? at.file : `${at.file}:${at.line}`;
 }
 
-/** Pass 1 for a JSON/YAML file: the seed validator, then the checks that span files. */
+/** Pass 1 for a YAML file: the seed validator, then the checks that span files. */
 async function checkSeedFile(run: ImportRun, p: Pending): Promise<void> {
   const parsed = parseImportText(p.file, p.text ?? '');
   p.text = null;
@@ -211,7 +231,7 @@ async function* checkedCsvChunks(
       if (!relation) continue;
       const earlier = opts.firstPass ? run.claimRelation(relation.id, p.file, row.line) : undefined;
       if (earlier) {
-        const hint = row.derivedId ? ' (an id derived from type, from, to, date, start, end and role: give such rows an id column)' : '';
+        const hint = row.derivedId ? ` (${DERIVED_ID_HINT}: give such rows an id column)` : '';
         check.fail([...path, 'id'], `${relation.id} duplicates the id of the relation at ${where(earlier)}${hint}`);
         continue;
       }
@@ -255,6 +275,248 @@ async function* csvBatches(run: ImportRun, p: Pending): AsyncGenerator<GraphBatc
   if (tap.digest('hex') !== p.fingerprint) throw new Error('it changed since it was checked');
 }
 
+/**
+ * Where a problem in a streamed JSON file is: `lineOf` finds the field within the text of
+ * the record being checked (the one `at` last named), from the line the record starts on.
+ */
+class JsonLocator implements Locator {
+  private text = '';
+  private line = 1;
+  private depth = 0;
+  constructor(readonly file: string) {}
+
+  /** The record at `path` (`['relations', 7]`, or `['source']`) is `text`, from `line`. */
+  at(text: string, line: number, depth: number): void {
+    this.text = text;
+    this.line = line;
+    this.depth = depth;
+  }
+
+  lineOf(path: ReadonlyArray<string | number>): number {
+    return this.line - 1 + lineWithin(this.text, path.slice(this.depth));
+  }
+}
+
+/** A record of a JSON file, parsed, with its text and the line it starts on (for locating its problems). */
+interface JsonRecord {
+  index: number | null;
+  raw: unknown;
+  text: string;
+  line: number;
+}
+
+const SEED_KEYS = ['source', 'entities', 'relations'] as const;
+type SeedKey = (typeof SEED_KEYS)[number];
+
+/**
+ * One scan of a JSON file for the records under `key` (its elements, for a list), each
+ * parsed on its own. A member that is not a list where one is expected comes as one
+ * record with index null. A record that JSON.parse refuses is a problem of its own.
+ */
+async function* jsonRecords(p: Pending, key: SeedKey, report: (problem: InputProblem) => void, tap?: Hash): AsyncGenerator<JsonRecord> {
+  const split = new Set<string>(key === 'source' ? [] : [key]);
+  for await (const event of scanJsonRecords(p.path, p.file, { split, capture: new Set([key]), tap })) {
+    if (event.type !== 'value') continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(event.text);
+    } catch (err) {
+      report(jsonSyntaxProblem(p.file, err, event.text, event.line));
+      continue;
+    }
+    yield { index: event.index, raw, text: event.text, line: event.line };
+  }
+}
+
+function jsonSyntaxProblem(file: string, err: unknown, text: string, line: number): InputProblem {
+  const { message, lineInText } = parseError(err, text);
+  return { file, line: line - 1 + (lineInText ?? 1), field: '(syntax)', message: `not valid JSON: ${message}` };
+}
+
+/**
+ * A JSON file in the seed format, streamed through the seed validator: its source, then
+ * its entities, then its relations, BATCH records at a time (one kind lookup, one
+ * conflict check per batch). The file is scanned once for each of the three, so they
+ * may come in any order, as in a parsed file. Pass 1 also claims relation ids for the
+ * run; with `tap`, each scan must read the bytes that were fingerprinted.
+ */
+async function* checkedJsonChunks(run: ImportRun, p: Pending, opts: { firstPass: boolean; tap?: () => Hash }): AsyncGenerator<{ batch: GraphBatch; problems: InputProblem[] }> {
+  const locator = new JsonLocator(p.file);
+  const unchanged = async function* <T>(records: (tap?: Hash) => AsyncGenerator<T>): AsyncGenerator<T> {
+    const tap = opts.tap?.();
+    yield* records(tap);
+    if (tap && tap.digest('hex') !== p.fingerprint) throw new Error('it changed since it was checked');
+  };
+
+  // The outer shape and the source.
+  const problems: InputProblem[] = [];
+  const memberLines = new Map<string, number>();
+  const top = new Checker({ file: p.file, lineOf: (path) => memberLines.get(String(path[0])) ?? 1 });
+  let source: SourceRecord | null = null;
+  const members = async function* (tap?: Hash) {
+    for await (const event of scanJsonRecords(p.path, p.file, { split: new Set(), capture: new Set(['source']), tap })) yield event;
+  };
+  for await (const event of unchanged(members)) {
+    if (event.type === 'member') {
+      if (memberLines.has(event.key)) {
+        memberLines.set(event.key, event.line);
+        top.fail([event.key], 'is given twice; give each of source, entities and relations once');
+      } else {
+        memberLines.set(event.key, event.line);
+        if (!(SEED_KEYS as readonly string[]).includes(event.key)) top.fail([event.key], `is not a field of a seed file; allowed: ${SEED_KEYS.join(', ')}`);
+      }
+      continue;
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(event.text);
+    } catch (err) {
+      problems.push(jsonSyntaxProblem(p.file, err, event.text, event.line));
+      continue;
+    }
+    locator.at(event.text, event.line, 1);
+    const check = new Checker(locator);
+    source = checkSource(check, raw, ['source']);
+    problems.push(...check.problems);
+  }
+  problems.unshift(...top.problems);
+  if (source || problems.length > 0) yield { batch: { sources: source ? [source] : [], entities: [], relations: [] }, problems };
+
+  const knownSources = source ? new Set([...run.knownSources, source.id]) : run.knownSources;
+  const ctx = { ontology: run.ontology, defaultSource: source?.id ?? null, knownSources };
+  /** This file's entities (that passed their checks), which its relations may use. */
+  const kinds = new Map<string, string>();
+  /** Problems of the records since the last chunk. */
+  let chunkProblems: InputProblem[] = [];
+  const report = (problem: InputProblem) => chunkProblems.push(problem);
+  // A member that is not a list: `"entities": null` is no entities, as in a parsed file.
+  const notAList = (record: JsonRecord, key: SeedKey) => {
+    if (record.raw !== null) report({ file: p.file, line: record.line, field: key, message: 'expected a list' });
+  };
+
+  // Entities, BATCH at a time.
+  let pending: Array<{ record: JsonRecord; entity: EntityRecord }> = [];
+  const flushEntities = async () => {
+    const check = new Checker(locator);
+    if (opts.firstPass) {
+      for (const c of await entityConflicts(run.store, pending.map((e) => e.entity))) {
+        const { record } = pending[c.index]!;
+        locator.at(record.text, record.line, 2);
+        check.fail(['entities', record.index!, c.field], c.message);
+      }
+    }
+    const chunk = { batch: { sources: [], entities: pending.map((e) => e.entity), relations: [] }, problems: [...chunkProblems, ...check.problems] };
+    pending = [];
+    chunkProblems = [];
+    return chunk;
+  };
+  for await (const record of unchanged((tap) => jsonRecords(p, 'entities', report, tap))) {
+    if (record.index === null) {
+      notAList(record, 'entities');
+      continue;
+    }
+    const check = new Checker(locator);
+    locator.at(record.text, record.line, 2);
+    const path: Path = ['entities', record.index];
+    const entity = checkEntity(check, record.raw, path, ctx);
+    if (entity) {
+      if (kinds.has(entity.id)) check.fail([...path, 'id'], 'duplicates the id of an earlier entity');
+      else {
+        const other = opts.firstPass ? run.definedEntity(entity.id) : undefined;
+        if (other) check.fail([...path, 'id'], `is also defined in ${other}; define each entity in one file of an import`);
+        kinds.set(entity.id, entity.kind);
+        pending.push({ record, entity });
+      }
+    }
+    chunkProblems.push(...check.problems);
+    if (pending.length >= BATCH) yield await flushEntities();
+  }
+  if (pending.length > 0 || chunkProblems.length > 0) yield await flushEntities();
+
+  // Relations, BATCH at a time.
+  let rows: Array<{ record: JsonRecord; raw: unknown; derived: boolean }> = [];
+  const flushRelations = async () => {
+    const lookup = rows.flatMap((r) => referencedIds(r.raw, run.ontology)).filter((id) => !kinds.has(id));
+    const stored = await run.kindsOf(lookup);
+    const kindOf = (id: string) => kinds.get(id) ?? stored.get(id);
+    const check = new Checker(locator);
+    const relations: RelationRecord[] = [];
+    const rowOf: JsonRecord[] = [];
+    for (const row of rows) {
+      const path: Path = ['relations', row.record.index!];
+      locator.at(row.record.text, row.record.line, 2);
+      const relation = checkRelation(check, row.raw, path, { ...ctx, kindOf });
+      if (!relation) continue;
+      const earlier = opts.firstPass ? run.claimRelation(relation.id, p.file, row.record.line) : undefined;
+      if (earlier) {
+        check.fail([...path, 'id'], `${relation.id} duplicates the id of the relation at ${where(earlier)}${row.derived ? ` (${DERIVED_DUPLICATE_HINT})` : ''}`);
+        continue;
+      }
+      relations.push(relation);
+      rowOf.push(row.record);
+    }
+    if (opts.firstPass) {
+      for (const c of await relationConflicts(run.store, p.key, relations.map((r) => r.id))) {
+        const record = rowOf[c.index]!;
+        locator.at(record.text, record.line, 2);
+        check.fail(['relations', record.index!, c.field], c.message);
+      }
+    }
+    const chunk = { batch: { sources: [], entities: [], relations }, problems: [...chunkProblems, ...check.problems] };
+    rows = [];
+    chunkProblems = [];
+    return chunk;
+  };
+  for await (const record of unchanged((tap) => jsonRecords(p, 'relations', report, tap))) {
+    if (record.index === null) {
+      notAList(record, 'relations');
+      continue;
+    }
+    const { raw, derived } = withRelationId(record.raw);
+    rows.push({ record, raw, derived });
+    if (rows.length >= BATCH) yield await flushRelations();
+  }
+  if (rows.length > 0 || chunkProblems.length > 0) yield await flushRelations();
+}
+
+/** Pass 1 for a JSON file: counts what it holds and reports its problems to the run. */
+async function checkJsonFile(run: ImportRun, p: Pending): Promise<void> {
+  const ids: string[] = [];
+  const kinds: Array<[string, string]> = [];
+  let sources: string[] = [];
+  let problems = 0;
+  for await (const { batch, problems: found } of checkedJsonChunks(run, p, { firstPass: true })) {
+    run.report(found);
+    problems += found.length;
+    sources = [...sources, ...batch.sources.map((s) => s.id)];
+    for (const e of batch.entities) {
+      ids.push(e.id);
+      kinds.push([e.id, e.kind]);
+    }
+    p.relations += batch.relations.length;
+    if (run.full) {
+      run.truncated = true;
+      break;
+    }
+  }
+  p.sources = sources.length;
+  p.entities = ids.length;
+  p.entityIds = ids;
+  // Later files of the run may use what this one defines, once it is known to be good.
+  if (problems === 0) {
+    for (const [id, kind] of kinds) run.defineEntity(id, kind, p.file);
+    for (const s of sources) run.knownSources.add(s);
+  }
+}
+
+/** Pass 2 for a JSON file: the same streams again, as chunks for `load`; refuses a file that changed since pass 1. */
+async function* jsonBatches(run: ImportRun, p: Pending): AsyncGenerator<GraphBatch> {
+  for await (const { batch, problems } of checkedJsonChunks(run, p, { firstPass: false, tap: () => fingerprintHash(run.ontology.sdl) })) {
+    if (problems.length > 0) throw new InputError(problems);
+    yield { ...batch, relations: batch.relations.map((r) => ({ ...r, addedBy: p.key })) };
+  }
+}
+
 /** Pass 2 for one file: one `load`, so one transaction, with its fingerprint and audit entry. */
 async function writeFile(store: GraphStore, run: ImportRun, p: Pending): Promise<ImportOutcome> {
   if (p.batch) {
@@ -265,8 +527,12 @@ async function writeFile(store: GraphStore, run: ImportRun, p: Pending): Promise
     p.batch = null;
     return { path: p.path, status: 'loaded', ...counts };
   }
-  const counts = { sources: 0, entities: 0, relations: p.relations };
-  await store.load(csvBatches(run, p), p.key, p.fingerprint, auditFor(p, counts));
+  const counts = { sources: p.sources, entities: p.entities, relations: p.relations };
+  if (p.format === 'json') {
+    await store.load(jsonBatches(run, p), p.key, p.fingerprint, { ...auditFor(p, counts), entityIds: p.entityIds });
+  } else {
+    await store.load(csvBatches(run, p), p.key, p.fingerprint, auditFor(p, counts));
+  }
   return { path: p.path, status: 'loaded', ...counts };
 }
 
@@ -287,16 +553,16 @@ export async function importFiles(store: GraphStore, ontology: Ontology, paths: 
     const file = basename(path);
     const format = FORMATS[extname(path).toLowerCase()]!;
     const key = importKey(file);
-    const text = format === 'seed' ? readFileSync(path, 'utf8') : null;
+    const text = format === 'yaml' ? readFileSync(path, 'utf8') : null;
     const fingerprint = text !== null ? fingerprintText(ontology.sdl, text) : await fingerprintFile(ontology.sdl, path);
     if ((await store.loadedFingerprint(key)) === fingerprint) {
       outcomes.set(path, { path, status: 'unchanged', sources: 0, entities: 0, relations: 0 });
     } else {
-      pending.push({ path, file, format, key, fingerprint, text, batch: null, relations: 0 });
+      pending.push({ path, file, format, key, fingerprint, text, batch: null, sources: 0, entities: 0, relations: 0, entityIds: [] });
     }
   }
   // Edge lists define no entities: checked and written after the seed-format files, they may use theirs.
-  const ordered = [...pending.filter((p) => p.format === 'seed'), ...pending.filter((p) => p.format === 'csv')];
+  const ordered = [...pending.filter((p) => p.format !== 'csv'), ...pending.filter((p) => p.format === 'csv')];
 
   const run = new ImportRun(store, ontology, (await store.listSources()).map((s) => s.id));
   for (const p of ordered) {
@@ -305,7 +571,8 @@ export async function importFiles(store: GraphStore, ontology: Ontology, paths: 
       break;
     }
     try {
-      if (p.format === 'seed') await checkSeedFile(run, p);
+      if (p.format === 'yaml') await checkSeedFile(run, p);
+      else if (p.format === 'json') await checkJsonFile(run, p);
       else await checkCsvFile(run, p);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;

@@ -2,10 +2,10 @@ import { parse } from 'yaml';
 import { MAX_ALIASES, parseSeedText, type ParsedFile } from '../ingest/seed-file.js';
 
 /**
- * Reads a JSON or YAML file in the seed format for import. A file whose values know
- * their lines (`parseSeedText`) costs several times the memory of the plain data, so
- * the data is parsed plainly and the located document is built only when a problem
- * has to be reported.
+ * Reads a JSON or YAML file in the seed format whole. A file whose values know their
+ * lines (`parseSeedText`) costs several times the memory of the plain data, so the data
+ * is parsed plainly and the located document is built only when a problem has to be
+ * reported. The import reads YAML files so; JSON files it streams (json-records.ts).
  */
 export function parseImportText(file: string, text: string): ParsedFile {
   let data: unknown;

@@ -2,6 +2,7 @@ import type { AttributeSpec, Ontology } from '../ontology/ontology.js';
 import { isPartialDate, PARTIAL_DATE_FORMAT, partialDateBounds } from '../ontology/partial-date.js';
 import type { AttributeValue, CitationRecord, EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../store/graph-store.js';
 import { InputError, type InputProblem } from './errors.js';
+import { DERIVED_ID_HINT, deriveRelationId } from './relation-id.js';
 import type { ParsedFile } from './seed-file.js';
 
 /**
@@ -245,6 +246,18 @@ export function checkEntity(check: Checker, raw: unknown, path: Path, ctx: Recor
   return { id, kind: type.kind, name, aliases, description, sources: citations, attributes };
 }
 
+/**
+ * A seed-format relation given without an `id` gets one derived from what it asserts
+ * (src/ingest/relation-id.ts), as a CSV row without an id does; `derived` says so.
+ */
+export function withRelationId(raw: unknown): { raw: unknown; derived: boolean } {
+  if (!isObject(raw) || (raw.id !== undefined && raw.id !== null)) return { raw, derived: false };
+  return { raw: { ...raw, id: deriveRelationId(raw) }, derived: true };
+}
+
+/** Why two relations have one id, when it was derived. */
+export const DERIVED_DUPLICATE_HINT = `${DERIVED_ID_HINT}: give one of them an id`;
+
 /** Entity ids a raw relation refers to (its ends and `@ref` fields), for looking up their kinds. */
 export function referencedIds(raw: unknown, ontology: Ontology): string[] {
   if (!isObject(raw)) return [];
@@ -352,11 +365,14 @@ export async function validateSeed(parsed: ParsedFile, opts: ValidateOptions): P
 
   const relations: RelationRecord[] = [];
   const relationIds = new Set<string>();
-  rawRelations.forEach((raw, i) => {
+  rawRelations.forEach((given, i) => {
     const path: Path = ['relations', i];
+    const { raw, derived } = withRelationId(given);
     const relation = checkRelation(check, raw, path, relationCtx);
     if (!relation) return;
-    if (relationIds.has(relation.id)) return check.fail([...path, 'id'], 'duplicates the id of an earlier relation');
+    if (relationIds.has(relation.id)) {
+      return check.fail([...path, 'id'], `duplicates the id of an earlier relation${derived ? ` (${relation.id}, ${DERIVED_DUPLICATE_HINT})` : ''}`);
+    }
     relationIds.add(relation.id);
     relations.push(relation);
   });

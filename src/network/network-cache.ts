@@ -1,37 +1,176 @@
+import { untilAborted } from '../budget/deadline.js';
+import { DeadlineExceededError, RequestAbandonedError, ServerBusyError } from '../budget/errors.js';
+import { UNBUDGETED, type RequestBudget } from '../budget/request-budget.js';
 import type { GraphStore } from '../store/graph-store.js';
-import { measureNetwork } from './measure.js';
+import { MEASURE_TIMEOUT_MS, MeasureMemoryError, MeasureTimeoutError, measureNetwork } from './measure.js';
 import type { NetworkMetrics } from './metrics.js';
-import { selectionKey, selectNetwork, type SelectedNetwork, type Selection } from './selection.js';
+import { baseSelectionKey, checkMeasurable, narrowSelection, readBase, selectionKey, SelectionTooLargeError, type SelectedNetwork, type Selection } from './selection.js';
 
 export interface MeasuredNetwork extends SelectedNetwork {
   metrics: NetworkMetrics;
+}
+
+export interface NetworkCacheOptions {
+  /** Measured selections kept. */
+  capacity?: number;
+  /** Entities and relations kept in all measured selections together: what the cache may hold in memory. */
+  maxKeptItems?: number;
+  /** Failures remembered. */
+  maxFailures?: number;
+  measureTimeoutMs?: number;
+}
+
+/** A failure that says something about the selection itself, so asking again would fail the same way. */
+function remembered(err: unknown): err is Error {
+  return err instanceof SelectionTooLargeError || err instanceof MeasureTimeoutError || err instanceof MeasureMemoryError;
 }
 
 /**
  * Selections with their measures, kept per graph version: every write (from this server,
  * another one, or the import command) records an audit entry, which moves the version,
  * so an answer computed for an older version is never served. Entries of older versions
- * are dropped as soon as a newer one is stored, and a few recent selections are kept.
+ * are dropped as soon as a newer one is asked for.
+ *
+ * - Identical selections asked for while one is being computed wait for that computation
+ *   instead of starting their own; so do selections that differ only in kinds or dates
+ *   while the database read they share is under way.
+ * - A computation is expensive work: it is charged to the request that starts it, runs in
+ *   a slot of the server-wide gate, and stops at that request's deadline.
+ * - A selection refused as too large, or whose measuring ran out of time or memory, is
+ *   remembered with its error for the graph version: asked again, it fails at once. A
+ *   database read refused as too large is remembered for every selection that shares it
+ *   (all dates and kinds over the same neighborhood and relation types).
+ * - A few measured selections are kept, bounded by their total size.
  */
 export class NetworkCache {
-  private readonly entries = new Map<string, { version: string; network: Promise<MeasuredNetwork> }>();
-  constructor(private readonly capacity = 8) {}
+  private readonly done = new Map<string, { version: string; network: MeasuredNetwork; size: number }>();
+  private readonly failed = new Map<string, { version: string; error: Error }>();
+  private readonly running = new Map<string, Promise<MeasuredNetwork>>();
+  private readonly reading = new Map<string, Promise<SelectedNetwork>>();
+  private keptItems = 0;
+  private readonly capacity: number;
+  private readonly maxKeptItems: number;
+  private readonly maxFailures: number;
+  private readonly measureTimeoutMs: number;
+  /** Computations started, for tests. */
+  computations = 0;
 
-  async get(store: GraphStore, sel: Selection, version: string): Promise<MeasuredNetwork> {
+  constructor(options: NetworkCacheOptions | number = {}) {
+    const o = typeof options === 'number' ? { capacity: options } : options;
+    this.capacity = o.capacity ?? 8;
+    this.maxKeptItems = o.maxKeptItems ?? 200_000;
+    this.maxFailures = o.maxFailures ?? 256;
+    this.measureTimeoutMs = o.measureTimeoutMs ?? MEASURE_TIMEOUT_MS;
+  }
+
+  async get(store: GraphStore, sel: Selection, version: string, budget: RequestBudget = UNBUDGETED): Promise<MeasuredNetwork> {
+    this.forgetOtherVersions(version);
     const key = `${version}|${selectionKey(sel)}`;
-    let entry = this.entries.get(key);
-    if (entry) {
+    const baseKey = `${version}|${baseSelectionKey(sel)}`;
+    const hit = this.done.get(key);
+    if (hit) {
       // Most recently used last, so the oldest is the first to go.
-      this.entries.delete(key);
-    } else {
-      for (const [k, e] of this.entries) if (e.version !== version) this.entries.delete(k);
-      const network = selectNetwork(store, sel).then(async (n) => ({ ...n, metrics: await measureNetwork(n) }));
-      // A failed computation is not kept; the next request tries again.
-      network.catch(() => this.entries.delete(key));
-      entry = { version, network };
+      this.done.delete(key);
+      this.done.set(key, hit);
+      return hit.network;
     }
-    this.entries.set(key, entry);
-    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
-    return entry.network;
+    const failure = this.failed.get(key) ?? this.failed.get(baseKey);
+    if (failure) throw failure.error;
+    let running = this.running.get(key);
+    if (!running) {
+      this.computations += 1;
+      const work = { kind: 'network' as const, depth: sel.id ? (sel.depth ?? 1) : null };
+      running = budget.expensive(work, () => this.compute(store, sel, baseKey, budget.deadline?.signal));
+      this.running.set(key, running);
+      running.then(
+        (network) => {
+          this.running.delete(key);
+          this.keep(key, version, network);
+        },
+        (err: unknown) => {
+          this.running.delete(key);
+          if (remembered(err)) this.remember(key, version, err);
+        },
+      );
+      return running;
+    }
+    // Another request's computation: waited for until this request's own deadline.
+    try {
+      return await untilAborted(running, budget.deadline?.signal);
+    } catch (err) {
+      // The computation stopped for its own request's sake (its deadline, or its client
+      // left), not for anything about the selection: this request may try again.
+      const stopped = err instanceof DeadlineExceededError || err instanceof RequestAbandonedError;
+      if (stopped && !(budget.deadline?.aborted ?? false)) {
+        throw new ServerBusyError('the computation of this selection, started by another request, was stopped; try again', 1);
+      }
+      throw err;
+    }
+  }
+
+  private async compute(store: GraphStore, sel: Selection, baseKey: string, signal: AbortSignal | undefined): Promise<MeasuredNetwork> {
+    const base = await this.readBase(store, sel, baseKey, signal);
+    const selected = await narrowSelection(base, sel, signal);
+    checkMeasurable(selected);
+    const metrics = await measureNetwork(selected, { timeoutMs: this.measureTimeoutMs, ...(signal ? { signal } : {}) });
+    return { ...selected, metrics };
+  }
+
+  /** The database read behind a selection, shared while it runs; a refusal is remembered for all that share it. */
+  private readBase(store: GraphStore, sel: Selection, baseKey: string, signal: AbortSignal | undefined): Promise<SelectedNetwork> {
+    const failure = this.failed.get(baseKey);
+    if (failure) return Promise.reject(failure.error);
+    let reading = this.reading.get(baseKey);
+    if (!reading) {
+      reading = readBase(store, sel);
+      this.reading.set(baseKey, reading);
+      const version = baseKey.slice(0, baseKey.indexOf('|'));
+      reading.then(
+        () => this.reading.delete(baseKey),
+        (err: unknown) => {
+          this.reading.delete(baseKey);
+          if (err instanceof SelectionTooLargeError) this.remember(baseKey, version, err);
+        },
+      );
+    }
+    return untilAborted(reading, signal).catch((err: unknown) => {
+      // The read was another request's, and stopped for its sake: not this one's error.
+      const stopped = err instanceof DeadlineExceededError || err instanceof RequestAbandonedError;
+      if (stopped && !(signal?.aborted ?? false)) throw new ServerBusyError('the database read this selection shares with another request was stopped; try again', 1);
+      throw err;
+    });
+  }
+
+  private forgetOtherVersions(version: string): void {
+    for (const [k, e] of this.done) {
+      if (e.version !== version) {
+        this.done.delete(k);
+        this.keptItems -= e.size;
+      }
+    }
+    for (const [k, e] of this.failed) if (e.version !== version) this.failed.delete(k);
+  }
+
+  private keep(key: string, version: string, network: MeasuredNetwork): void {
+    const size = network.nodes.length + network.edges.length;
+    const old = this.done.get(key);
+    if (old) {
+      this.done.delete(key);
+      this.keptItems -= old.size;
+    }
+    if (size > this.maxKeptItems) return;
+    this.done.set(key, { version, network, size });
+    this.keptItems += size;
+    for (const [k, e] of this.done) {
+      if (this.done.size <= this.capacity && this.keptItems <= this.maxKeptItems) break;
+      this.done.delete(k);
+      this.keptItems -= e.size;
+    }
+  }
+
+  private remember(key: string, version: string, error: Error): void {
+    this.failed.delete(key);
+    this.failed.set(key, { version, error });
+    while (this.failed.size > this.maxFailures) this.failed.delete(this.failed.keys().next().value!);
   }
 }

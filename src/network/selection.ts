@@ -1,6 +1,7 @@
 import { partialDateBounds } from '../ontology/partial-date.js';
 import type { EntityRecord, GraphStore, RelationRecord } from '../store/graph-store.js';
 import { AnswerTooLargeError } from '../store/errors.js';
+import { filterInSlices, Slicer, sortInSlices } from '../budget/yielding.js';
 
 /**
  * The part of the graph a network question is about, shared by `network`, exports and
@@ -22,16 +23,38 @@ export interface SelectedNetwork {
   edges: RelationRecord[];
 }
 
-/** Bounds the work of one selection; a larger graph needs a narrower one. */
-export const MAX_NETWORK_RELATIONS = 100_000;
-export const MAX_NETWORK_ENTITIES = 100_000;
+/**
+ * Bounds the work of one selection, read before anything is filtered by kind or date
+ * (relation types narrow the read itself). Past them the selection is refused right after
+ * the database has counted it, before any relation is decoded; a larger graph needs a
+ * narrower selection. Measuring has its own bound (MAX_MEASURE_WORK).
+ */
+export const MAX_NETWORK_RELATIONS = 50_000;
+export const MAX_NETWORK_ENTITIES = 50_000;
+/**
+ * Entities times relations of a selection to be measured: exact betweenness takes time in
+ * proportion (about 12 s at this bound on a busy 2-core machine), so a selection past it is
+ * refused at once instead of running into the time limit.
+ */
+export const MAX_MEASURE_WORK = 50_000_000;
 
 export class SelectionTooLargeError extends Error {}
 
 const tooLarge = () =>
   new SelectionTooLargeError(
-    `the selection has more than ${MAX_NETWORK_ENTITIES} entities or ${MAX_NETWORK_RELATIONS} relations; choose a neighborhood (id, depth) or relation types`,
+    `the selection has more than ${MAX_NETWORK_ENTITIES.toLocaleString('en-US')} entities or ${MAX_NETWORK_RELATIONS.toLocaleString('en-US')} relations; choose a neighborhood (id, depth) or relation types`,
   );
+
+/** Throws when measuring `network` would take too long (see MAX_MEASURE_WORK). */
+export function checkMeasurable(network: SelectedNetwork): void {
+  const work = network.nodes.length * network.edges.length;
+  if (work > MAX_MEASURE_WORK) {
+    throw new SelectionTooLargeError(
+      `the selection has ${network.nodes.length.toLocaleString('en-US')} entities and ${network.edges.length.toLocaleString('en-US')} relations, ` +
+        `too many to measure (entities times relations is over ${MAX_MEASURE_WORK.toLocaleString('en-US')}); choose a smaller depth, relation types, kinds or a date range`,
+    );
+  }
+}
 
 /**
  * The span of days a relation is about: its own date, or start..end; failing those, the
@@ -58,7 +81,12 @@ async function wholeGraph(store: GraphStore, types: readonly string[] | null): P
   return { nodes, edges };
 }
 
-export async function selectNetwork(store: GraphStore, sel: Selection): Promise<SelectedNetwork> {
+/**
+ * What the database is asked for a selection: the neighborhood (or the whole graph) over
+ * the relation types. Kinds and dates are applied afterwards (`narrowSelection`), so
+ * selections that differ only in them share this read, and its refusal.
+ */
+export async function readBase(store: GraphStore, sel: Selection): Promise<SelectedNetwork> {
   const types = sel.types && sel.types.length > 0 ? sel.types : null;
   let base: SelectedNetwork;
   try {
@@ -70,30 +98,59 @@ export async function selectNetwork(store: GraphStore, sel: Selection): Promise<
     throw err;
   }
   if (base.nodes.length > MAX_NETWORK_ENTITIES || base.edges.length > MAX_NETWORK_RELATIONS) throw tooLarge();
+  return base;
+}
+
+const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+
+/**
+ * The selection within its base read: kinds, then dates, nodes and edges in id order.
+ * Done in slices (`signal` stops it between them), so a large selection leaves the
+ * server answering meanwhile.
+ */
+export async function narrowSelection(base: SelectedNetwork, sel: Selection, signal?: AbortSignal): Promise<SelectedNetwork> {
+  const slicer = () => new Slicer(signal);
+  const types = sel.types && sel.types.length > 0 ? sel.types : null;
   const dated = sel.from || sel.to;
   const lo = sel.from ? partialDateBounds(sel.from)[0] : '0000-01-01';
   const hi = sel.to ? partialDateBounds(sel.to)[1] : '9999-12-31';
   const kinds = sel.kinds && sel.kinds.length > 0 ? new Set(sel.kinds) : null;
 
-  const eventDates = new Map(base.nodes.filter((n) => typeof n.attributes.date === 'string').map((n) => [n.id, n.attributes.date as string]));
+  const eventDates = new Map<string, string>();
+  for (const n of base.nodes) if (typeof n.attributes.date === 'string') eventDates.set(n.id, n.attributes.date);
   const dateOf = (id: string) => eventDates.get(id) ?? null;
-  let nodes = kinds ? base.nodes.filter((n) => kinds.has(n.kind)) : base.nodes;
-  const kept = new Set(nodes.map((n) => n.id));
-  const edges = base.edges
-    .filter((r) => kept.has(r.from) && kept.has(r.to))
-    .filter((r) => {
-      if (!dated) return true;
-      const span = relationSpan(r, dateOf);
-      return span !== null && span[0] <= hi && span[1] >= lo;
-    })
-    .sort((a, b) => a.id.localeCompare(b.id));
+  let nodes = kinds ? await filterInSlices(base.nodes, (n) => kinds.has(n.kind), slicer()) : base.nodes;
+  const kept = new Set<string>();
+  for (const n of nodes) kept.add(n.id);
+  const kinded = await filterInSlices(base.edges, (r) => kept.has(r.from) && kept.has(r.to), slicer());
+  const inRange = dated
+    ? await filterInSlices(kinded, (r) => {
+        const span = relationSpan(r, dateOf);
+        return span !== null && span[0] <= hi && span[1] >= lo;
+      }, slicer())
+    : kinded;
+  const edges = await sortInSlices(inRange, byId, slicer());
   // Narrowed by relations, the network is the entities they join (and the centre, if any).
   if (types || dated) {
-    const joined = new Set(edges.flatMap((r) => [r.from, r.to]));
+    const joined = new Set<string>();
+    for (const r of edges) {
+      joined.add(r.from);
+      joined.add(r.to);
+    }
     if (sel.id) joined.add(sel.id);
-    nodes = nodes.filter((n) => joined.has(n.id));
+    nodes = await filterInSlices(nodes, (n) => joined.has(n.id), slicer());
   }
-  return { nodes: [...nodes].sort((a, b) => a.id.localeCompare(b.id)), edges };
+  return { nodes: await sortInSlices(nodes, byId, slicer()), edges };
+}
+
+export async function selectNetwork(store: GraphStore, sel: Selection, signal?: AbortSignal): Promise<SelectedNetwork> {
+  return narrowSelection(await readBase(store, sel), sel, signal);
+}
+
+/** A stable text for what `readBase` reads: selections with the same one share it. */
+export function baseSelectionKey(sel: Selection): string {
+  const types = sel.types && sel.types.length > 0 ? [...new Set(sel.types)].sort() : null;
+  return JSON.stringify(['base', sel.id ?? null, sel.id ? (sel.depth ?? 1) : null, types]);
 }
 
 /** A stable text for a selection, for caching what is computed from it. */

@@ -80,6 +80,18 @@ export interface SearchResult {
 
 export type Direction = 'OUT' | 'IN' | 'BOTH';
 
+/** Entities (not merged away) and relations (not retracted) in the graph. */
+export interface GraphSizeRecord {
+  entities: number;
+  relations: number;
+}
+
+/** An entity with the number of its relations (not retracted), as `mostConnected` ranks them. */
+export interface EntityDegreeRecord {
+  entity: EntityRecord;
+  degree: number;
+}
+
 export type ChangeOperation = 'UPSERT_ENTITY' | 'ADD_RELATION' | 'RETRACT_RELATION' | 'MERGE_ENTITIES' | 'ADD_SOURCE' | 'IMPORT';
 
 /** One entry of the audit log. */
@@ -99,6 +111,20 @@ export interface Audit {
   changeId: string;
   actor: string;
   at: string;
+}
+
+/**
+ * Who makes a write, and how it is stamped: an API key's name (the store takes a new
+ * audit entry inside the transaction), or that with the exact audit entry to record (a
+ * journal being replayed) and a hook run inside the transaction just before it commits
+ * (the journal, src/journal/, makes the write durable there before the database does).
+ */
+export type Author = string | StampedWrite;
+
+export interface StampedWrite {
+  actor: string;
+  audit?: Audit;
+  beforeCommit?: (audit: Audit) => Promise<void>;
 }
 
 /** One validated batch of data to write: a seed file or an import. */
@@ -143,6 +169,10 @@ export interface GraphStore {
     types: readonly string[] | null;
     limit: number;
   }): Promise<PathResult[]>;
+  /** One count each in the database: no relation or entity is read out. */
+  graphSize(): Promise<GraphSizeRecord>;
+  /** The entities with the most relations, most first, ties by id; degrees counted by the database. */
+  mostConnected(q: { kinds: readonly string[] | null; limit: number }): Promise<EntityDegreeRecord[]>;
   getSources(ids: readonly string[]): Promise<SourceRecord[]>;
   listSources(): Promise<SourceRecord[]>;
   /** The fingerprint recorded by the last `load` under `key`, if any. */
@@ -155,18 +185,18 @@ export interface GraphStore {
     batches: GraphBatch | AsyncIterable<GraphBatch>,
     key: string,
     fingerprint: string,
-    audit: { actor: string; summary: unknown; entityIds?: readonly string[] },
+    audit: { actor: Author; summary: unknown; entityIds?: readonly string[] },
   ): Promise<void>;
   /**
    * Curation. Each write records an audit entry by `actor` (an API key's name) in the
    * same transaction. Creates or replaces an entity.
    */
-  upsertEntity(entity: EntityRecord, actor: string): Promise<EntityRecord>;
-  addRelation(relation: RelationRecord, actor: string): Promise<RelationRecord>;
-  retractRelation(id: string, reason: string, actor: string): Promise<RelationRecord>;
+  upsertEntity(entity: EntityRecord, by: Author): Promise<EntityRecord>;
+  addRelation(relation: RelationRecord, by: Author): Promise<RelationRecord>;
+  retractRelation(id: string, reason: string, by: Author): Promise<RelationRecord>;
   /** Moves `duplicate`'s relations and names to `survivor` and leaves a redirect behind. */
-  mergeEntities(survivor: string, duplicate: string, actor: string): Promise<EntityRecord>;
-  addSource(source: SourceRecord, actor: string): Promise<SourceRecord>;
+  mergeEntities(survivor: string, duplicate: string, by: Author): Promise<EntityRecord>;
+  addSource(source: SourceRecord, by: Author): Promise<SourceRecord>;
   /** Changes whenever the graph does: the number of audit entries and the latest one's id. */
   graphVersion(): Promise<string>;
   /** The audit log, oldest first. */
@@ -179,5 +209,16 @@ export interface GraphStore {
   close(): Promise<void>;
 }
 
-/** Told of each statement a store sends; must not throw. */
-export type StatementObserver = (statement: { cypher: string; params: Record<string, unknown> }) => void;
+/**
+ * Told of each statement a store sends; must not throw. An observer that carries a
+ * `deadline` (its request's) makes the store stop there: no read is sent once it has
+ * passed, and the backend stops a read still running at it.
+ */
+export type StatementObserver = ((statement: { cypher: string; params: Record<string, unknown> }) => void) & { readonly deadline?: StatementDeadline };
+
+/** When the work of a request must stop (src/budget/deadline.ts makes them). */
+export interface StatementDeadline {
+  /** Aborts at the deadline, or when the request is stopped earlier; its reason is the error to answer. */
+  readonly signal: AbortSignal;
+  remainingMs(): number;
+}

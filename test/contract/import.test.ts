@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { loadOntology } from '../../src/ontology/ontology.js';
 import type { GraphStore } from '../../src/store/graph-store.js';
 import { projectRoot } from '../../src/paths.js';
 import { describeEachBackend } from '../support/contract.js';
+import { writeSeedJson } from '../../bench/synthetic.js';
 
 const ontology = loadOntology();
 
@@ -277,11 +278,150 @@ y-1,LEADS,ann,red,,,,doc-1,1,,leads
     expect((await importFiles(store, ontology, [first, second])).map((o) => o.status)).toEqual(['unchanged', 'loaded']);
   });
 
+  it('reads CSV column names and relation types in any case, and refuses an unknown type with the list of types', async () => {
+    await importFiles(store, ontology, [file('people.yaml', PEOPLE)]);
+    const cased = file(
+      'cased.csv',
+      `Type,FROM,To,Date,VOTESHARE,Citation.Source,citation.PARAGRAPH,Citation.Quote
+supports,ann,red,2013-01-01,,doc-1,4,backs
+Supports,ann,red,2013-01-02,,doc-1,4,backs again
+won_votes_in,red,vote,,12.5,doc-1,5,won
+`,
+    );
+    expect((await importFiles(store, ontology, [cased]))[0]).toMatchObject({ status: 'loaded', relations: 3 });
+    const relations = await allRelations(store);
+    expect(relations.filter((r) => r.addedBy === 'import:cased.csv').map((r) => r.type).sort()).toEqual(['SUPPORTS', 'SUPPORTS', 'WON_VOTES_IN']);
+    // The id is derived from the type as the SDL names it, so the case it was written in does not matter.
+    expect(relations.some((r) => r.id === deriveRelationId({ type: 'SUPPORTS', from: 'ann', to: 'red', date: '2013-01-01' }))).toBe(true);
+
+    const bad = file('bad.csv', 'type,from,to,citation.source,citation.paragraph,citation.quote,TYPE\nsupportz,ann,red,doc-1,1,x,SUPPORTS\n');
+    expect((await problemsOf(importFiles(store, ontology, [bad]))).map((p) => `${p.file}:${p.line} ${p.field}: ${p.message}`)).toEqual([
+      'bad.csv:1 TYPE: is a duplicate column (the same as type)',
+    ]);
+    file('bad.csv', 'type,from,to,citation.source,citation.paragraph,citation.quote\nsupportz,ann,red,doc-1,1,x\n');
+    expect(await problemsOf(importFiles(store, ontology, [bad]))).toEqual([
+      { file: 'bad.csv', line: 2, field: 'relations[1].type', message: `expected one of ${ontology.relationTypes.map((t) => t.name).join(', ')}, got "supportz"` },
+    ]);
+  });
+
+  it('reads CSV separated by semicolons or tabs, and says what it found in a header separated otherwise', async () => {
+    await importFiles(store, ontology, [file('people.yaml', PEOPLE)]);
+    const semicolons = file('semicolons.csv', `${HEADER.replaceAll(',', ';')}\nCONTESTED;red;vote;2013-02-10;;;doc-1;4;;"ran; as announced, twice"\n`);
+    const tabs = file('tabs.csv', `${HEADER.replaceAll(',', '\t')}\nWON_VOTES_IN\tred\tvote\t\t12.5\tann\tdoc-1\t5\t2\twon, with 12.5\n`);
+    expect((await importFiles(store, ontology, [semicolons, tabs])).map((o) => [o.status, o.relations])).toEqual([
+      ['loaded', 1],
+      ['loaded', 1],
+    ]);
+    const relations = await allRelations(store);
+    expect(relations.find((r) => r.type === 'CONTESTED')?.sources[0]?.quote).toBe('ran; as announced, twice');
+    expect(relations.find((r) => r.type === 'WON_VOTES_IN')).toMatchObject({ attributes: { voteShare: 12.5 }, refs: { claimedBy: 'ann' } });
+
+    const bars = file('bars.csv', `${HEADER.replaceAll(',', '|')}\nCONTESTED|red|vote|||||doc-1|4||ran\n`);
+    const [problem, ...rest] = await problemsOf(importFiles(store, ontology, [bars]));
+    expect(problem).toMatchObject({ file: 'bars.csv', line: 1, field: HEADER.replaceAll(',', '|') });
+    expect(problem?.message).toMatch(/the header seems to separate its columns with vertical bars; separate them with commas, semicolons or tabs/);
+    expect(rest.map((p) => p.message)).toEqual(Array(6).fill('is a required column and missing from the header'));
+  });
+
+  it('gives YAML and JSON relations without an id the id a CSV row without one gets', async () => {
+    const withoutIds = `${PEOPLE.replace('{ id: y-1, ', '{ ')}  - { type: CONTESTED, from: red, to: vote, date: 2013-02-10, sources: [{ paragraph: 4, quote: "ran" }] }\n`;
+    const json = JSON.stringify({
+      relations: [{ type: 'WON_VOTES_IN', from: 'red', to: 'vote', voteShare: 12.5, sources: [{ source: 'doc-1', paragraph: 5, quote: 'won' }] }],
+    });
+    expect((await importFiles(store, ontology, [file('people.yaml', withoutIds), file('votes.json', json)])).map((o) => o.relations)).toEqual([2, 1]);
+    const ids = (await allRelations(store)).map((r) => r.id).sort();
+    expect(ids).toEqual(
+      [
+        deriveRelationId({ type: 'LEADS', from: 'ann', to: 'red', role: 'chair' }),
+        deriveRelationId({ type: 'CONTESTED', from: 'red', to: 'vote', date: '2013-02-10' }),
+        deriveRelationId({ type: 'WON_VOTES_IN', from: 'red', to: 'vote' }),
+      ].sort(),
+    );
+    // The same relation as a CSV row is the same relation, which another file may not replace.
+    const csv = file('again.csv', `${HEADER}\nCONTESTED,red,vote,2013-02-10,,,doc-1,4,,ran\n`);
+    const [problem] = await problemsOf(importFiles(store, ontology, [csv]));
+    expect(problem?.message).toBe(`relation "${ids.find((id) => id === deriveRelationId({ type: 'CONTESTED', from: 'red', to: 'vote', date: '2013-02-10' }))}" already exists, added by import:people.yaml; give this one another id`);
+    // Two relations of one file that would get the same id are refused, saying why.
+    const twice = file('twice.yaml', `relations:\n  - { type: CONTESTED, from: ann, to: vote, sources: [{ source: doc-1, paragraph: 1, quote: "a" }] }\n  - { type: CONTESTED, from: ann, to: vote, sources: [{ source: doc-1, paragraph: 2, quote: "b" }] }\n`);
+    const [dup] = await problemsOf(importFiles(store, ontology, [twice]));
+    expect(dup).toMatchObject({ file: 'twice.yaml', line: 3, field: 'relations[1].id' });
+    expect(dup?.message).toMatch(/^duplicates the id of an earlier relation \(rel-[0-9a-f]{20}, an id derived from type, from, to, date, start, end and role: give one of them an id\)$/);
+  });
+
+  it('streams JSON: its parts in any order, each problem located by line, a syntax error inside a record or between records', async () => {
+    const doc = {
+      relations: [
+        { id: 'j-1', type: 'CONTESTED', from: 'green', to: 'poll', sources: [{ paragraph: 1, quote: 'ran' }] },
+        { type: 'WON_SEATS_IN', from: 'green', to: 'poll', voteShare: 9, sources: [{ paragraph: 2, quote: 'won' }] },
+      ],
+      entities: [
+        { id: 'green', kind: 'PARTY', name: 'Green', sources: [{ paragraph: 1, quote: 'Green' }] },
+        { id: 'poll', kind: 'EVENT', name: 'A poll', eventType: 'ELECTION', sources: [{ paragraph: 1, quote: 'poll' }] },
+      ],
+      source: { id: 'doc-2', title: 'Another report', publisher: 'Somebody', published: '2014' },
+    };
+    const text = JSON.stringify(doc, null, 2);
+    const before = await dump(store);
+    const lineOf = (t: string, needle: string) => t.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+    // A value of a record that JSON.parse refuses; a missing comma between two records.
+    const badValue = text.replace('"voteShare": 9', '"voteShare": 9.');
+    const noComma = text.replace(/\},(\n\s*\{\n\s*"id": "poll")/, '}$1');
+    const dupKey = text.replace('"source": {', '"entities": [],\n  "source": {');
+    const seen = new Map<string, readonly InputProblem[]>();
+    for (const [name, t] of [['value.json', badValue], ['comma.json', noComma], ['twice.json', dupKey]] as const) {
+      seen.set(name, await problemsOf(importFiles(store, ontology, [file(name, t)])));
+    }
+    expect(seen.get('value.json')).toEqual([{ file: 'value.json', line: lineOf(badValue, '"voteShare": 9.'), field: '(syntax)', message: expect.stringMatching(/^not valid JSON: /) }]);
+    expect(seen.get('comma.json')).toEqual([
+      { file: 'comma.json', line: lineOf(noComma, '"id": "poll"') - 1, field: '(syntax)', message: "not valid JSON: unexpected '{' where ',' or ']' was expected" },
+    ]);
+    expect(seen.get('twice.json')).toContainEqual({ file: 'twice.json', line: lineOf(dupKey, '"entities": [],'), field: 'entities', message: 'is given twice; give each of source, entities and relations once' });
+    expect(await dump(store)).toBe(before);
+
+    expect(await importFiles(store, ontology, [file('parts.json', text)])).toEqual([{ path: join(dir, 'parts.json'), status: 'loaded', sources: 1, entities: 2, relations: 2 }]);
+    const relations = await allRelations(store);
+    expect(relations.map((r) => r.id).sort()).toEqual([deriveRelationId({ type: 'WON_SEATS_IN', from: 'green', to: 'poll' }), 'j-1'].sort());
+    expect(relations.every((r) => r.sources[0]?.sourceId === 'doc-2')).toBe(true);
+    const [change] = (await store.changes({ since: null, entity: null, after: null, limit: 10 })).filter((c) => c.actor === 'import:parts.json');
+    expect([...(change?.entityIds ?? [])].sort()).toEqual(['green', 'poll']);
+  });
+
   it('refuses files it cannot import, before reading any', async () => {
     await expect(importFiles(store, ontology, [file('notes.txt', 'x')])).rejects.toThrow(
       new ImportFileError(`${join(dir, 'notes.txt')}: cannot import a .txt file; expected .json, .yaml, .yml or .csv`),
     );
     await expect(importFiles(store, ontology, [join(dir, 'missing.csv')])).rejects.toThrow(`${join(dir, 'missing.csv')}: no such file`);
+  });
+});
+
+describe('a large JSON import', () => {
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pag-import-large-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses an 18 MB file whose last record is bad, with its line, in bounded memory', { timeout: 300_000 }, async () => {
+    // bench/import-rss.ts in a process of its own, since peak memory is per process; it
+    // imports into a fresh embedded database. Reading the file whole, then parsing it again
+    // with line positions to report the problem, took 1.2 GB more than at start at this size.
+    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'bench/import-rss.ts'), 'json-bad', '60000'], {
+      cwd: projectRoot,
+      env: { ...process.env, NEO4J_URI: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);
+    const m = /peak RSS (\d+) MB \(at start (\d+) MB\).*; ([\d.]+) MB of JSON, refused: bench-all\.json:(\d+): relations\[59999\]\.voteShare: expected a number from 0 to 100, got 120$/m.exec(out);
+    expect(m, out).not.toBeNull();
+    const [, peak, start, size, line] = m!.map(Number);
+    expect(size).toBeGreaterThan(17);
+    // The line of the bad value in the same file, written here.
+    const same = readFileSync(writeSeedJson(dir, 60_000, { badLast: true }), 'utf8').split('\n');
+    expect(line).toBe(same.lastIndexOf('      "voteShare": 120,') + 1);
+    expect(peak! - start!).toBeLessThan(500);
   });
 });
 

@@ -39,6 +39,37 @@ describeOnEveryBackend('network', (t) => {
     expect(data.entity.metrics).toEqual(abilov.metrics);
   });
 
+  it('counts the graph and ranks entities by degree in the database, agreeing with the whole-graph network', async () => {
+    const net = await network();
+    const size = await t.gql<{ graphSize: { entities: number; relations: number } }>('{ graphSize { entities relations } }');
+    expect(size.body.data?.graphSize).toEqual({ entities: net.nodes.length, relations: net.edges.length });
+    // Two counts, and nothing read for the network measures.
+    expect(size.body.extensions?.dbRoundTrips).toBe(2);
+
+    const top = await t.gql<{ mostConnected: Array<{ degree: number; entity: { id: string; name: string } }> }>(
+      '{ mostConnected(first: 6) { degree entity { id name } } }',
+    );
+    expect(top.body.extensions?.dbRoundTrips).toBe(1);
+    const expected = [...net.nodes]
+      .sort((a, b) => b.metrics.degree - a.metrics.degree || (a.entity.id < b.entity.id ? -1 : 1))
+      .slice(0, 6)
+      .map((n) => ({ degree: n.metrics.degree, id: n.entity.id }));
+    expect(top.body.data?.mostConnected.map((r) => ({ degree: r.degree, id: r.entity.id }))).toEqual(expected);
+    expect(top.body.data?.mostConnected[0]).toEqual({ degree: expected[0]!.degree, entity: { id: 'election-2012-01-15-mazhilis', name: 'Kazakhstan parliamentary (Mazhilis) election, 15 January 2012' } });
+
+    const parties = await t.data<{ mostConnected: Array<{ degree: number; entity: { id: string; kind: string } }> }>(
+      '{ mostConnected(kinds: [PARTY], first: 100) { degree entity { id kind } } }',
+    );
+    expect(parties.mostConnected.map((r) => r.entity.id)).toEqual(
+      net.nodes
+        .filter((n) => n.entity.kind === 'PARTY' && n.metrics.degree > 0)
+        .sort((a, b) => b.metrics.degree - a.metrics.degree || (a.entity.id < b.entity.id ? -1 : 1))
+        .map((n) => n.entity.id),
+    );
+    const refused = await t.gql('{ mostConnected(first: 101) { degree } }');
+    expect(refused.body.errors?.[0]?.message).toBe('first must be between 1 and 100, got 101');
+  });
+
   it('narrows to a neighborhood, to relation types, to kinds and to dates', async () => {
     const around = await network({ id: 'bolat-abilov' });
     expect(around.nodes.map((n) => n.entity.id).sort()).toEqual(['bolat-abilov', 'election-2012-01-15-mazhilis', 'national-social-democratic-party']);

@@ -67,8 +67,8 @@ export async function startTestServer(backend: Backend = embedded, opts: TestSer
       production: opts.production ?? false,
       apiKeys: parseApiKeys(opts.apiKeys ?? API_KEYS, (m) => new Error(m)),
       corsOrigins: opts.corsOrigins ?? [],
-      // Tests send many requests from one address; the rate limit has its own test.
-      guards: { rateLimitPerMinute: 0, ...opts.guards },
+      // Tests send many requests from one address; the rate limit and the cost budget have their own tests.
+      guards: { rateLimitPerMinute: 0, costPerMinute: 0, ...opts.guards },
     },
     store,
     ontology,

@@ -120,6 +120,14 @@ export type EntityConnection = {
   pageInfo: PageInfo;
 };
 
+/** An entity with its number of relations. */
+export type EntityDegree = {
+  __typename?: 'EntityDegree';
+  /** Relations that start or end at the entity (parallel ones counted, retracted ones not): its `metrics.degree` in the whole graph. */
+  degree: Scalars['Int']['output'];
+  entity: Entity;
+};
+
 export type EntityEdge = {
   __typename?: 'EntityEdge';
   cursor: Scalars['String']['output'];
@@ -198,6 +206,15 @@ export type EventType =
   | 'RALLY'
   | 'STATEMENT'
   | 'STATE_OF_EMERGENCY';
+
+/** How big the graph is, counted by the database. */
+export type GraphSize = {
+  __typename?: 'GraphSize';
+  /** Entities, not counting ids merged into another entity. */
+  entities: Scalars['Int']['output'];
+  /** Relations, not counting retracted ones. */
+  relations: Scalars['Int']['output'];
+};
 
 /** Writes. Each needs an API key with the role shown, and each is recorded in `changes`. */
 export type Mutation = {
@@ -442,6 +459,17 @@ export type Query = {
   /** One entity by id; null if there is none. */
   entity?: Maybe<Entity>;
   /**
+   * The numbers of entities and relations, each one count in the database and no network
+   * measure: cheap on any graph, to decide whether to ask for the whole `network`.
+   */
+  graphSize: GraphSize;
+  /**
+   * The entities with the most relations, most first (ties by id), optionally of some kinds.
+   * Degrees are counted by the database and no other measure is computed, so this stays
+   * cheap on a graph too large for the whole `network`. `first` is 1..100.
+   */
+  mostConnected: Array<EntityDegree>;
+  /**
    * The entities within `depth` (1..3) relations of `id`, in either direction, and every
    * relation among them; with `types`, only relations of those types are followed and returned.
    * An answer over 100,000 entities or 100,000 relations is refused (BAD_USER_INPUT): a hub's
@@ -493,6 +521,12 @@ export type QueryEntitiesArgs = {
 
 export type QueryEntityArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryMostConnectedArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kinds?: InputMaybe<Array<EntityKind>>;
 };
 
 
@@ -784,12 +818,14 @@ export type ResolversTypes = {
   Direction: Direction;
   Entity: ResolverTypeWrapper<EntityRecord>;
   EntityConnection: ResolverTypeWrapper<Omit<EntityConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['EntityEdge']>, nodes: Array<ResolversTypes['Entity']> }>;
+  EntityDegree: ResolverTypeWrapper<Omit<EntityDegree, 'entity'> & { entity: ResolversTypes['Entity'] }>;
   EntityEdge: ResolverTypeWrapper<Omit<EntityEdge, 'node'> & { node: ResolversTypes['Entity'] }>;
   EntityInput: EntityInput;
   EntityKind: EntityKind;
   Event: ResolverTypeWrapper<EntityRecord>;
   EventType: EventType;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  GraphSize: ResolverTypeWrapper<GraphSize>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
@@ -831,10 +867,12 @@ export type ResolversParentTypes = {
   CitationInput: CitationInput;
   Entity: EntityRecord;
   EntityConnection: Omit<EntityConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['EntityEdge']>, nodes: Array<ResolversParentTypes['Entity']> };
+  EntityDegree: Omit<EntityDegree, 'entity'> & { entity: ResolversParentTypes['Entity'] };
   EntityEdge: Omit<EntityEdge, 'node'> & { node: ResolversParentTypes['Entity'] };
   EntityInput: EntityInput;
   Event: EntityRecord;
   Float: Scalars['Float']['output'];
+  GraphSize: GraphSize;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
@@ -935,6 +973,11 @@ export type EntityConnectionResolvers<ContextType = RequestContext, ParentType e
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
+export type EntityDegreeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['EntityDegree'] = ResolversParentTypes['EntityDegree']> = {
+  degree?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  entity?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
+};
+
 export type EntityEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['EntityEdge'] = ResolversParentTypes['EntityEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
@@ -955,6 +998,11 @@ export type EventResolvers<ContextType = RequestContext, ParentType extends Reso
   threshold?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   turnout?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type GraphSizeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['GraphSize'] = ResolversParentTypes['GraphSize']> = {
+  entities?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  relations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
@@ -1062,6 +1110,8 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   changes?: Resolver<ResolversTypes['ChangeConnection'], ParentType, ContextType, RequireFields<QueryChangesArgs, 'first'>>;
   entities?: Resolver<ResolversTypes['EntityConnection'], ParentType, ContextType, RequireFields<QueryEntitiesArgs, 'first'>>;
   entity?: Resolver<Maybe<ResolversTypes['Entity']>, ParentType, ContextType, RequireFields<QueryEntityArgs, 'id'>>;
+  graphSize?: Resolver<ResolversTypes['GraphSize'], ParentType, ContextType>;
+  mostConnected?: Resolver<Array<ResolversTypes['EntityDegree']>, ParentType, ContextType, RequireFields<QueryMostConnectedArgs, 'first'>>;
   neighborhood?: Resolver<ResolversTypes['Subgraph'], ParentType, ContextType, RequireFields<QueryNeighborhoodArgs, 'depth' | 'id'>>;
   network?: Resolver<ResolversTypes['Network'], ParentType, ContextType, RequireFields<QueryNetworkArgs, 'depth'>>;
   paths?: Resolver<Array<ResolversTypes['Path']>, ParentType, ContextType, RequireFields<QueryPathsArgs, 'first' | 'from' | 'maxLength' | 'to'>>;
@@ -1133,8 +1183,10 @@ export type Resolvers<ContextType = RequestContext> = {
   Citation?: CitationResolvers<ContextType>;
   Entity?: EntityResolvers<ContextType>;
   EntityConnection?: EntityConnectionResolvers<ContextType>;
+  EntityDegree?: EntityDegreeResolvers<ContextType>;
   EntityEdge?: EntityEdgeResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
+  GraphSize?: GraphSizeResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   Network?: NetworkResolvers<ContextType>;

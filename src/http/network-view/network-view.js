@@ -23,26 +23,48 @@
   var MIN_SIZE = 18;
   var MAX_SIZE = 66;
 
+  // The largest graph drawn whole, with every entity's measures in the whole graph. A larger
+  // one opens on the search box and the entities with the most relations (counted by the
+  // database), draws one entity's neighborhood at a time, and asks only for measures within
+  // the neighborhoods it draws: never for the whole graph's.
+  var DRAW_BOUND = { relations: 2000, entities: 2000 };
+  // On a large graph, the most entities and relations one neighborhood adds to the drawing:
+  // past them, the neighbors with the most relations within the neighborhood are drawn.
+  var NEIGHBORHOOD_BOUND = { relations: DRAW_BOUND.relations, entities: 200 };
+  // How many of the most connected entities a large graph opens on.
+  var TOP_COUNT = 12;
+  // The most relations listed in the side panel (a hub can have thousands); the count says how many there are.
+  var PANEL_RELATIONS = 200;
+
   // ---------------------------------------------------------------- GraphQL
 
   var METRIC_FIELDS = 'metrics { degree inDegree outDegree betweenness pageRank community }';
   var EDGE_FIELDS = 'edges { id type from { id } to { id } }';
+  // Two counts in the database: how the page decides whether to draw the whole graph.
+  var SIZE_QUERY = 'query GraphSize { graphSize { entities relations } }';
   var NETWORK_QUERY =
     'query NetworkView { network { communities nodes { entity { id kind name aliases } ' + METRIC_FIELDS + ' } ' + EDGE_FIELDS + ' } }';
   // The neighborhood's own measures are computed within it; the entity's are the whole
   // graph's, which keeps the sizes of merged nodes comparable with the rest.
   var EXPAND_QUERY =
     'query Expand($id: ID!) { network(id: $id, depth: 1) { nodes { entity { id kind name aliases ' + METRIC_FIELDS + ' } } ' + EDGE_FIELDS + ' } }';
+  // On a large graph: degrees counted by the database, and a neighborhood with the measures
+  // computed within it, the only measures a large graph is asked for.
+  var TOP_QUERY = 'query MostConnected($first: Int!) { mostConnected(first: $first) { degree entity { id kind name } } }';
+  var NEIGHBORHOOD_QUERY =
+    'query Neighborhood($id: ID!) { network(id: $id, depth: 1) { communities nodes { entity { id kind name aliases } ' + METRIC_FIELDS + ' } ' + EDGE_FIELDS + ' } }';
   var SEARCH_QUERY = 'query Search($text: String!) { search(text: $text, first: 8) { score entity { id kind name aliases } } }';
   var CITATION_FIELDS = 'paragraph sentence quote source { id title publisher published url }';
   var RELATION_FRAGMENT =
     'fragment Rel on Relation { id type date start end role voteShare quote note confidence ' +
     'claimedBy { id name } from { id name kind } to { id name kind } sources { ' + CITATION_FIELDS + ' } }';
-  var ENTITY_QUERY =
-    'query Entity($id: ID!) { entity(id: $id) { id kind name aliases description ' +
-    '... on Person { title } ... on Party { abbreviation orientation } ... on Organization { abbreviation category } ' +
-    '... on Event { eventType date turnout threshold partiesRunning } ... on Place { placeType } ' +
-    METRIC_FIELDS + ' sources { ' + CITATION_FIELDS + ' } relations { ...Rel } } } ' + RELATION_FRAGMENT;
+  /** An entity for the side panel; its whole-graph measures only when the graph is drawn whole. */
+  function entityQuery(withMetrics) {
+    return 'query Entity($id: ID!) { entity(id: $id) { id kind name aliases description ' +
+      '... on Person { title } ... on Party { abbreviation orientation } ... on Organization { abbreviation category } ' +
+      '... on Event { eventType date turnout threshold partiesRunning } ... on Place { placeType } ' +
+      (withMetrics ? METRIC_FIELDS + ' ' : '') + 'sources { ' + CITATION_FIELDS + ' } relations { ...Rel } } } ' + RELATION_FRAGMENT;
+  }
   var RELATION_QUERY =
     'query Relation($from: ID!, $to: ID!, $type: RelationType!) { relations(from: $from, to: $to, types: [$type], first: 100) { nodes { ...Rel } } } ' +
     RELATION_FRAGMENT;
@@ -234,9 +256,13 @@
   var metricSelect = document.getElementById('metric');
   var hiddenTypes = new Set();
   var focusedId = null;
+  // The graph's size when it is over DRAW_BOUND (drawn a neighborhood at a time), else null.
+  var large = null;
 
-  function nodeData(entity, metrics) {
+  /** `measuredIn`: the entity whose neighborhood the measures are of, or null for the whole graph. */
+  function nodeData(entity, metrics, measuredIn) {
     return {
+      measuredIn: measuredIn || null,
       id: entity.id,
       name: entity.name,
       kind: entity.kind,
@@ -320,18 +346,29 @@
     return showEntity(id);
   }
 
-  /** Adds entities and relations not yet drawn; returns how many of each were new. */
-  function merge(network, around) {
-    var center = around && !cy.getElementById(around).empty() ? cy.getElementById(around).position() : null;
+  /**
+   * Adds entities and relations not yet drawn; returns how many of each were new. New
+   * entities go on a circle around `around`, or failing that around an entity of the
+   * network that is drawn already.
+   */
+  function merge(network, around, measuredIn) {
+    var anchor = around && !cy.getElementById(around).empty() ? cy.getElementById(around) : null;
+    if (!anchor) {
+      var drawn = network.nodes.filter(function (n) { return !cy.getElementById(n.entity.id).empty(); })[0];
+      if (drawn) anchor = cy.getElementById(drawn.entity.id);
+    }
+    var center = anchor ? anchor.position() : null;
     var newNodes = network.nodes.filter(function (n) { return cy.getElementById(n.entity.id).empty(); });
+    // The circle grows with what goes on it, so a large neighborhood does not pile up.
+    var radius = Math.max(110, 9 * newNodes.length);
     var added = { nodes: 0, edges: 0 };
     cy.batch(function () {
       newNodes.forEach(function (n, i) {
         var angle = (2 * Math.PI * i) / Math.max(newNodes.length, 1);
         var position = center
-          ? { x: center.x + 110 * Math.cos(angle), y: center.y + 110 * Math.sin(angle) }
+          ? { x: center.x + radius * Math.cos(angle), y: center.y + radius * Math.sin(angle) }
           : { x: 0, y: 0 };
-        cy.add({ group: 'nodes', data: nodeData(n.entity, n.metrics || n.entity.metrics), position: position });
+        cy.add({ group: 'nodes', data: nodeData(n.entity, n.metrics || n.entity.metrics, measuredIn), position: position });
         added.nodes++;
       });
       network.edges.forEach(function (e) {
@@ -342,6 +379,49 @@
       });
     });
     return added;
+  }
+
+  /**
+   * What a large graph's neighborhood of `centerId` adds to the drawing: all that is new,
+   * within NEIGHBORHOOD_BOUND; past it, the entity and then its neighbors in order of their
+   * relations within the neighborhood, as many as keep the new entities and relations within
+   * the bound. `cut` says how much was left out (null when nothing was).
+   */
+  function drawable(network, centerId) {
+    var isNew = function (id) { return cy.getElementById(id).empty(); };
+    var newNodes = network.nodes.filter(function (n) { return isNew(n.entity.id); });
+    var newEdges = network.edges.filter(function (e) { return isNew(e.id); });
+    if (newNodes.length <= NEIGHBORHOOD_BOUND.entities && newEdges.length <= NEIGHBORHOOD_BOUND.relations) {
+      return { network: network, cut: null };
+    }
+    var incident = {};
+    newEdges.forEach(function (e) {
+      (incident[e.from.id] = incident[e.from.id] || []).push(e);
+      (incident[e.to.id] = incident[e.to.id] || []).push(e);
+    });
+    var ranked = newNodes.slice().sort(function (a, b) {
+      if (a.entity.id === centerId) return -1;
+      if (b.entity.id === centerId) return 1;
+      return (b.metrics ? b.metrics.degree : 0) - (a.metrics ? a.metrics.degree : 0) || (a.entity.id < b.entity.id ? -1 : 1);
+    });
+    var kept = new Set();
+    var keptNodes = [];
+    var keptEdges = [];
+    for (var i = 0; i < ranked.length && keptNodes.length < NEIGHBORHOOD_BOUND.entities; i++) {
+      var id = ranked[i].entity.id;
+      var joining = (incident[id] || []).filter(function (e) {
+        var other = e.from.id === id ? e.to.id : e.from.id;
+        return kept.has(other) || !isNew(other);
+      });
+      if (keptEdges.length + joining.length > NEIGHBORHOOD_BOUND.relations) break;
+      kept.add(id);
+      keptNodes.push(ranked[i]);
+      keptEdges.push.apply(keptEdges, joining);
+    }
+    return {
+      network: { nodes: keptNodes, edges: keptEdges, communities: network.communities },
+      cut: { nodes: keptNodes.length, edges: keptEdges.length, ofNodes: newNodes.length, ofEdges: newEdges.length },
+    };
   }
 
   /** Lays the whole graph out from positions on a circle ordered by community, so a reload draws the same picture. */
@@ -373,18 +453,61 @@
     }).run();
   }
 
+  /**
+   * A large graph's neighborhood: rings around the entity, its neighbors with the most
+   * relations nearest; small ones are laid out like the whole graph.
+   */
+  function layoutNeighborhood(centerId) {
+    if (cy.nodes().length <= 80) return layoutAll();
+    // Rings that grow as they widen (8, 16, 24, … entities), filled in order of relations
+    // within the neighborhood, so the most connected neighbors sit nearest.
+    var ring = {};
+    var level = 1;
+    var used = 0;
+    cy.nodes()
+      .filter(function (n) { return n.id() !== centerId; })
+      .sort(function (a, b) { return (b.data('degree') || 0) - (a.data('degree') || 0) || (a.id() < b.id() ? -1 : 1); })
+      .forEach(function (n) {
+        if (used === 8 * level) {
+          level++;
+          used = 0;
+        }
+        ring[n.id()] = level;
+        used++;
+      });
+    cy.layout({
+      name: 'concentric',
+      animate: false,
+      fit: true,
+      padding: 40,
+      minNodeSpacing: 12,
+      concentric: function (n) { return n.id() === centerId ? level + 1 : level + 1 - ring[n.id()]; },
+      levelWidth: function () { return 1; },
+    }).run();
+  }
+
+  var count = function (n, one, many) { return n.toLocaleString('en-US') + ' ' + (n === 1 ? one : many); };
+
   function expand(id, quiet) {
     status('Expanding the neighborhood…');
-    return gql(EXPAND_QUERY, { id: id }).then(
+    // A large graph is only ever measured within the neighborhoods drawn.
+    return gql(large ? NEIGHBORHOOD_QUERY : EXPAND_QUERY, { id: id }).then(
       function (data) {
-        var added = merge(data.network, id);
+        var picked = large ? drawable(data.network, id) : { network: data.network, cut: null };
+        var self = data.network.nodes.filter(function (n) { return n.entity.id === id; })[0];
+        var added = merge(picked.network, id, large ? (self ? self.entity.name : id) : null);
         applySizes();
         renderFilter();
         applyFilter();
         renderLegend();
         var text = added.nodes || added.edges
-          ? 'Added ' + added.nodes + ' ' + (added.nodes === 1 ? 'entity' : 'entities') + ' and ' + added.edges + ' ' + (added.edges === 1 ? 'relation' : 'relations') + '.'
+          ? 'Added ' + count(added.nodes, 'entity', 'entities') + ' and ' + count(added.edges, 'relation', 'relations') + '.'
           : 'The whole neighborhood is already drawn.';
+        if (picked.cut) {
+          text = text.replace(/\.$/, '') + ': those with the most relations of the ' + count(picked.cut.ofNodes, 'entity', 'entities') +
+            ' and ' + count(picked.cut.ofEdges, 'relation', 'relations') + ' not drawn yet (at most ' + NEIGHBORHOOD_BOUND.entities +
+            ' entities and ' + NEIGHBORHOOD_BOUND.relations.toLocaleString('en-US') + ' relations at a time).';
+        }
         status(summary() + ' — ' + text);
         if (!quiet) {
           var neighborhood = cy.getElementById(id).closedNeighborhood();
@@ -400,7 +523,98 @@
   }
 
   function summary() {
-    return cy.nodes().length + ' entities · ' + cy.edges().length + ' relations';
+    var drawn = count(cy.nodes().length, 'entity', 'entities') + ' · ' + count(cy.edges().length, 'relation', 'relations');
+    return large ? drawn + ' drawn, of ' + large.entities.toLocaleString('en-US') + ' · ' + large.relations.toLocaleString('en-US') : drawn;
+  }
+
+  // ---------------------------------------------------------------- a large graph
+
+  var startCard = document.getElementById('start');
+  var scope = document.getElementById('scope');
+  var drawRequest = 0;
+
+  function sizeText() {
+    return 'This graph has ' + count(large.entities, 'entity', 'entities') + ' and ' + count(large.relations, 'relation', 'relations') +
+      ', more than this view draws at once (' + DRAW_BOUND.relations.toLocaleString('en-US') + ' relations or ' +
+      DRAW_BOUND.entities.toLocaleString('en-US') + ' entities).';
+  }
+
+  /** One of the most connected entities, as a button that draws its neighborhood. */
+  function topItem(ranked) {
+    var e = ranked.entity;
+    var b = button('', 'top-entity', function () { startFrom(e.id); }, 'Draw the neighborhood of ' + e.name);
+    b.replaceChildren(swatch(e.kind), h('span', 'top-name', [e.name]), h('span', 'top-degree', [ranked.degree.toLocaleString('en-US')]));
+    b.dataset.id = e.id;
+    b.setAttribute('aria-label', e.name + ', ' + kindOf(e.kind).label + ', ' + count(ranked.degree, 'relation', 'relations'));
+    return h('li', null, [b]);
+  }
+
+  function showStart(top) {
+    var list = h('ol', 'top-list', top.map(topItem));
+    startCard.replaceChildren(
+      h('h2', null, ['A large graph']),
+      h('p', null, [sizeText()]),
+      h('p', null, [
+        'Find an entity with the search box above, or start from one of the ' + top.length +
+        ' with the most relations. The view then draws its neighborhood, one relation deep, with node sizes measured within it.',
+      ]),
+      h('div', 'top-head', [h('span', null, ['Entity']), h('span', null, ['Relations'])]),
+      list,
+    );
+    startCard.hidden = false;
+    // The same list on the left, once something is drawn, to start again from another.
+    var side = document.getElementById('top-list');
+    side.replaceChildren.apply(side, top.map(topItem));
+    document.getElementById('metric-scope').hidden = false;
+  }
+
+  /** Says what the drawing is: which neighborhood, and how much of it when it was cut. */
+  function showScope(center, network, cut) {
+    var text = 'Neighborhood of ' + center.name + ': ' +
+      (cut
+        ? 'the ' + count(cut.nodes, 'entity', 'entities') + ' with the most relations within it, of ' + network.nodes.length.toLocaleString('en-US') +
+          ', and ' + count(cut.edges, 'relation', 'relations') + ' of ' + network.edges.length.toLocaleString('en-US') + '.'
+        : count(network.nodes.length, 'entity', 'entities') + ' and ' + count(network.edges.length, 'relation', 'relations') + '.') +
+      ' Sizes are measured within it. ' + sizeText();
+    scope.replaceChildren(h('span', null, [text]));
+    scope.hidden = false;
+  }
+
+  /** Draws the neighborhood of `id` in place of whatever was drawn. */
+  function startFrom(id) {
+    var request = ++drawRequest;
+    startCard.hidden = true;
+    status('Drawing the neighborhood…');
+    return gql(NEIGHBORHOOD_QUERY, { id: id }).then(
+      function (data) {
+        if (request !== drawRequest) return;
+        var network = data.network;
+        var center = network.nodes.filter(function (n) { return n.entity.id === id; })[0];
+        if (!center) {
+          status('No entity ' + id + ' to start from.', true);
+          return;
+        }
+        focusedId = null;
+        cy.elements().remove();
+        var picked = drawable(network, id);
+        showScope(center.entity, network, picked.cut);
+        document.getElementById('start-section').hidden = false;
+        // The banner above took some of the drawing's height.
+        cy.resize();
+        merge(picked.network, null, center.entity.name);
+        applySizes();
+        layoutNeighborhood(id);
+        renderLegend();
+        renderFilter();
+        applyFilter();
+        status(summary());
+        document.body.dataset.drawn = id;
+        return focusNode(id, false);
+      },
+      function (err) {
+        if (request === drawRequest) status('Could not draw the neighborhood: ' + err.message, true);
+      },
+    );
   }
 
   // ---------------------------------------------------------------- legend and filter
@@ -535,7 +749,7 @@
   function showEntity(id) {
     var request = ++panelRequest;
     panel.replaceChildren(h('p', 'hint', ['Loading…']));
-    return gql(ENTITY_QUERY, { id: id }).then(
+    return gql(entityQuery(!large), { id: id }).then(
       function (data) {
         if (request !== panelRequest) return;
         var e = data.entity;
@@ -548,13 +762,18 @@
           ['Event type', e.eventType], ['Date', e.date], ['Turnout', typeof e.turnout === 'number' ? e.turnout + ' %' : null],
           ['Threshold', typeof e.threshold === 'number' ? e.threshold + ' %' : null], ['Parties running', e.partiesRunning], ['Place type', e.placeType],
         ].filter(function (f) { return f[1] !== null && f[1] !== undefined && f[1] !== ''; });
-        var m = e.metrics;
-        var metricRows = [
-          ['Degree', m.degree + ' (in ' + m.inDegree + ', out ' + m.outDegree + ')'],
-          ['Betweenness', formatNumber(m.betweenness, 'betweenness')],
-          ['PageRank', formatNumber(m.pageRank, 'pageRank')],
-          ['Community', String(m.community)],
-        ];
+        // A large graph's entity is measured only within the neighborhood it was drawn from.
+        var node = cy.getElementById(e.id);
+        var m = large ? (node.nonempty() ? node.data() : null) : e.metrics;
+        var metricRows = m
+          ? [
+              ['Degree', m.degree + ' (in ' + m.inDegree + ', out ' + m.outDegree + ')'],
+              ['Betweenness', formatNumber(m.betweenness, 'betweenness')],
+              ['PageRank', formatNumber(m.pageRank, 'pageRank')],
+              ['Community', String(m.community)],
+            ]
+          : null;
+        var measuredIn = !large ? 'Measures in the whole graph' : m ? 'Measures within the neighborhood of ' + m.measuredIn : 'Not drawn, so not measured';
         var dl = function (rows, className) {
           var list = h('dl', className, []);
           rows.forEach(function (r) { list.appendChild(h('dt', null, [r[0]])); list.appendChild(h('dd', null, [String(r[1])])); });
@@ -577,13 +796,17 @@
           e.aliases.length ? h('p', 'aliases', ['Also: ' + e.aliases.join(', ')]) : null,
           e.description ? h('p', 'description', [e.description]) : null,
           facts.length ? dl(facts, 'facts') : null,
-          dl(metricRows, 'metrics'),
+          h('p', 'measured-in', [measuredIn]),
+          metricRows ? dl(metricRows, 'metrics') : null,
           h('div', 'actions', [expandButton]),
           expandResult,
-          h('h3', null, ['Relations ', h('span', 'count', [String(relations.length)])]),
+          h('h3', null, ['Relations ', h('span', 'count', [relations.length.toLocaleString('en-US')])]),
           relations.length
-            ? h('ul', 'relations', relations.map(function (r) { return relationItem(r, e.id); }))
+            ? h('ul', 'relations', relations.slice(0, PANEL_RELATIONS).map(function (r) { return relationItem(r, e.id); }))
             : h('p', 'hint', ['No relations.']),
+          relations.length > PANEL_RELATIONS
+            ? h('p', 'hint more', ['Only the first ' + PANEL_RELATIONS + ', by type, are listed here.'])
+            : null,
           e.sources.length ? h('h3', null, ['Sources for the entity']) : null,
           e.sources.length ? citationList(e.sources) : null,
         );
@@ -713,7 +936,9 @@
   function pick(hit) {
     hideHits();
     searchInput.value = hit.entity.name;
-    focusNode(hit.entity.id, true);
+    // A large graph starts again from an entity that is not drawn.
+    if (large && cy.getElementById(hit.entity.id).empty()) startFrom(hit.entity.id);
+    else focusNode(hit.entity.id, true);
   }
 
   searchInput.addEventListener('input', function () {
@@ -744,21 +969,45 @@
 
   // ---------------------------------------------------------------- start
 
-  gql(NETWORK_QUERY).then(
-    function (data) {
+  function drawWhole() {
+    return gql(NETWORK_QUERY).then(function (data) {
       var network = data.network;
-      merge(network, null);
+      merge(network, null, null);
       applySizes();
       layoutAll();
       renderLegend();
       renderFilter();
       applyFilter();
       status(summary() + ' · ' + network.communities + ' communities');
-      document.body.dataset.ready = 'true';
-    },
-    function (err) {
-      status('Could not load the graph: ' + err.message, true);
-      document.body.dataset.ready = 'error';
-    },
-  );
+      document.body.dataset.mode = 'whole';
+    });
+  }
+
+  /** A large graph opens on the search box and the entities with the most relations. */
+  function openLarge(size) {
+    large = size;
+    return gql(TOP_QUERY, { first: TOP_COUNT }).then(function (data) {
+      showStart(data.mostConnected);
+      renderLegend();
+      status('Large graph: ' + size.entities.toLocaleString('en-US') + ' entities · ' + size.relations.toLocaleString('en-US') + ' relations');
+      document.body.dataset.mode = 'large';
+      searchInput.focus();
+    });
+  }
+
+  // Two counts first: the whole graph and its measures are asked for only when it is small.
+  gql(SIZE_QUERY)
+    .then(function (data) {
+      var size = data.graphSize;
+      return size.relations > DRAW_BOUND.relations || size.entities > DRAW_BOUND.entities ? openLarge(size) : drawWhole();
+    })
+    .then(
+      function () {
+        document.body.dataset.ready = 'true';
+      },
+      function (err) {
+        status('Could not load the graph: ' + err.message, true);
+        document.body.dataset.ready = 'error';
+      },
+    );
 })();

@@ -1,6 +1,7 @@
 import type { Ontology } from '../../ontology/ontology.js';
 import type {
   Audit,
+  Author,
   ChangeRecord,
   Direction,
   EntityRecord,
@@ -15,6 +16,7 @@ import type {
   SubgraphResult,
 } from '../graph-store.js';
 import { observeExecutor } from './observed-executor.js';
+import { Slicer, sortInSlices } from '../../budget/yielding.js';
 import { prepareQuery, scoreKeys } from '../search/score.js';
 import type { Dialect } from './dialect.js';
 import type { Executor, Row, Statement } from './executor.js';
@@ -46,6 +48,12 @@ async function* asChunks(batches: GraphBatch | AsyncIterable<GraphBatch>): Async
   } else {
     yield* chunks(batches);
   }
+}
+
+/** The write's audit entry (taken inside its transaction unless given) and its pre-commit hook. */
+function stamp(by: Author): { audit: Audit; beforeCommit: (audit: Audit) => Promise<void> } {
+  const w = typeof by === 'string' ? { actor: by } : by;
+  return { audit: w.audit ?? newAudit(w.actor), beforeCommit: w.beforeCommit ?? (async () => undefined) };
 }
 
 function text(value: unknown): string | null {
@@ -182,7 +190,11 @@ export class CypherGraphStore implements GraphStore {
       const s = this.entity(start);
       nodes.set(s.id, s);
     }
+    // Decoding tens of thousands of records takes seconds: done in slices, so the server
+    // keeps answering other requests meanwhile.
+    const slicer = new Slicer();
     for (const row of rows) {
+      if (slicer.due()) await slicer.pause();
       if (row.m === null || row.m === undefined) continue;
       const e = this.entity(row.m);
       nodes.set(e.id, e);
@@ -191,10 +203,11 @@ export class CypherGraphStore implements GraphStore {
     const amongRows = await this.relationsAmong(nodes, q.types, q.maxRelations);
     const edges = new Map<string, RelationRecord>();
     for (const row of amongRows) {
+      if (slicer.due()) await slicer.pause();
       const rel = this.dialect.decode.relation(this.ontology, row.r, String(row.fromId), String(row.toId));
       edges.set(rel.id, rel);
     }
-    return { nodes: [...nodes.values()], edges: [...edges.values()].sort((x, y) => x.id.localeCompare(y.id)) };
+    return { nodes: [...nodes.values()], edges: await sortInSlices([...edges.values()], (x, y) => x.id.localeCompare(y.id), slicer) };
   }
 
   /**
@@ -253,7 +266,7 @@ export class CypherGraphStore implements GraphStore {
     batches: GraphBatch | AsyncIterable<GraphBatch>,
     key: string,
     fingerprint: string,
-    audit: { actor: string; summary: unknown; entityIds?: readonly string[] },
+    audit: { actor: Author; summary: unknown; entityIds?: readonly string[] },
   ): Promise<void> {
     // One transaction per file however large (all or nothing); 100,000 relations took
     // Neo4j 1 to 2 minutes on a busy 2-core machine, past the deadline meant for requests.
@@ -276,7 +289,9 @@ export class CypherGraphStore implements GraphStore {
         }
       }
       await run(this.statements.recordFingerprint(key, fingerprint));
-      await run(this.change(newAudit(audit.actor), 'IMPORT', [...(audit.entityIds ?? [])], null, null, audit.summary));
+      const stamped = stamp(audit.actor);
+      await run(this.change(stamped.audit, 'IMPORT', [...(audit.entityIds ?? [])], null, null, audit.summary));
+      await stamped.beforeCommit(stamped.audit);
     }, { bulk: true });
   }
 
@@ -326,9 +341,9 @@ export class CypherGraphStore implements GraphStore {
     return e;
   }
 
-  async upsertEntity(entity: EntityRecord, actor: string): Promise<EntityRecord> {
+  async upsertEntity(entity: EntityRecord, by: Author): Promise<EntityRecord> {
     return this.executor.write(async (run) => {
-      const audit = newAudit(actor);
+      const { audit, beforeCommit } = stamp(by);
       const before = await this.readEntity(run, entity.id);
       if (before?.mergedInto) {
         throw new CurationError(`entity ${JSON.stringify(entity.id)} was merged into ${JSON.stringify(before.mergedInto)}; update that one`, 'id');
@@ -338,13 +353,14 @@ export class CypherGraphStore implements GraphStore {
       }
       await run(this.statements.upsertEntities([entity]));
       await run(this.change(audit, 'UPSERT_ENTITY', [entity.id], null, before, entity));
+      await beforeCommit(audit);
       return entity;
     });
   }
 
-  async addRelation(relation: RelationRecord, actor: string): Promise<RelationRecord> {
+  async addRelation(relation: RelationRecord, by: Author): Promise<RelationRecord> {
     return this.executor.write(async (run) => {
-      const audit = newAudit(actor);
+      const { audit, beforeCommit } = stamp(by);
       if (await this.readRelation(run, relation.id)) throw new CurationError(`relation ${JSON.stringify(relation.id)} already exists`, 'id');
       const refIds = Object.values(relation.refs).filter((v): v is string => typeof v === 'string');
       const live = await this.resolveLive(run, [relation.from, relation.to, ...refIds], 'from');
@@ -357,27 +373,29 @@ export class CypherGraphStore implements GraphStore {
       const [row] = await run(this.statements.createRelationsOfType(this.dialect.relationTypeInPattern ? relation.type : null, [relation]));
       if (this.dialect.decode.number(row?.created ?? 0) !== 1) throw new CurationError('an end of the relation does not exist', 'from');
       await run(this.change(audit, 'ADD_RELATION', [relation.from, relation.to], relation.id, null, relation));
+      await beforeCommit(audit);
       return relation;
     });
   }
 
-  async retractRelation(id: string, reason: string, actor: string): Promise<RelationRecord> {
+  async retractRelation(id: string, reason: string, by: Author): Promise<RelationRecord> {
     return this.executor.write(async (run) => {
-      const audit = newAudit(actor);
+      const { audit, beforeCommit } = stamp(by);
       const before = await this.readRelation(run, id);
       if (!before) throw new CurationError(`relation ${JSON.stringify(id)} does not exist`, 'id');
       if (before.retraction) throw new CurationError(`relation ${JSON.stringify(id)} was already retracted at ${before.retraction.at}`, 'id');
       await run(this.statements.retractRelation(id, reason, audit.actor, audit.at));
       const after: RelationRecord = { ...before, retraction: { reason, by: audit.actor, at: audit.at } };
       await run(this.change(audit, 'RETRACT_RELATION', [before.from, before.to], id, before, after));
+      await beforeCommit(audit);
       return after;
     });
   }
 
-  async mergeEntities(survivorId: string, duplicateId: string, actor: string): Promise<EntityRecord> {
+  async mergeEntities(survivorId: string, duplicateId: string, by: Author): Promise<EntityRecord> {
     if (survivorId === duplicateId) throw new CurationError('an entity cannot be merged into itself', 'duplicate');
     return this.executor.write(async (run) => {
-      const audit = newAudit(actor);
+      const { audit, beforeCommit } = stamp(by);
       // Writes that attach to either entity wait for this merge, or it for them.
       const lock = this.statements.lockEntities([survivorId, duplicateId]);
       if (lock) await run(lock);
@@ -386,7 +404,8 @@ export class CypherGraphStore implements GraphStore {
       if (survivor.kind !== duplicate.kind) {
         throw new CurationError(`cannot merge a ${duplicate.kind} into a ${survivor.kind}; merge entities of the same kind`, 'duplicate');
       }
-      const moved = this.relationsFromRows(await run(this.statements.relationsOf([duplicateId], null, 'BOTH', true))).relations;
+      // In id order: the audit entry lists them, and must read the same on every backend and on replay.
+      const moved = this.relationsFromRows(await run(this.statements.relationsOf([duplicateId], null, 'BOTH', true))).relations.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       const swap = (id: string) => (id === duplicateId ? survivorId : id);
       // A relation between the two becomes a loop on the survivor; it is kept, retracted, like any withdrawn fact.
       const loop = { reason: `merged: ${duplicateId} and ${survivorId} are the same entity`, by: audit.actor, at: audit.at };
@@ -409,17 +428,19 @@ export class CypherGraphStore implements GraphStore {
       await run(
         this.change(audit, 'MERGE_ENTITIES', [survivorId, duplicateId], null, { survivor, duplicate, relations: moved }, { survivor: merged, relations: kept }),
       );
+      await beforeCommit(audit);
       return merged;
     });
   }
 
-  async addSource(source: SourceRecord, actor: string): Promise<SourceRecord> {
+  async addSource(source: SourceRecord, by: Author): Promise<SourceRecord> {
     return this.executor.write(async (run) => {
-      const audit = newAudit(actor);
+      const { audit, beforeCommit } = stamp(by);
       const [row] = await run(this.statements.getSources([source.id]));
       const before = row ? toSource(this.dialect.decode.properties(row.s)) : null;
       await run(this.statements.upsertSources([source]));
       await run(this.change(audit, 'ADD_SOURCE', [], null, before, source));
+      await beforeCommit(audit);
       return source;
     });
   }
@@ -437,5 +458,18 @@ export class CypherGraphStore implements GraphStore {
 
   close(): Promise<void> {
     return this.executor.close();
+  }
+
+  // Sizes and degrees counted by the database, for the network view of a large graph.
+
+  async graphSize(): ReturnType<GraphStore['graphSize']> {
+    const [entities] = await this.executor.read(this.statements.countEntities());
+    const [relations] = await this.executor.read(this.statements.countRelations());
+    return { entities: this.dialect.decode.number(entities?.entities ?? 0), relations: this.dialect.decode.number(relations?.relations ?? 0) };
+  }
+
+  async mostConnected(q: Parameters<GraphStore['mostConnected']>[0]): ReturnType<GraphStore['mostConnected']> {
+    const rows = await this.executor.read(this.statements.mostConnected(q.kinds, q.limit));
+    return rows.map((row) => ({ entity: this.entity(row.e), degree: this.dialect.decode.number(row.degree) }));
   }
 }

@@ -1,7 +1,11 @@
+import type { StatementDeadline } from '../graph-store.js';
+
 /** A statement and its parameters. Statement text never contains request data. */
 export interface Statement {
   cypher: string;
   params: Record<string, unknown>;
+  /** The deadline of the request that sends it (reads only): the backend stops it there. */
+  deadline?: StatementDeadline;
 }
 
 export type Row = Record<string, unknown>;

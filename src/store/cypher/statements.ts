@@ -179,6 +179,29 @@ export class Statements {
     return { cypher: 'MATCH (c:Change) RETURN count(c) AS changes, max(c.id) AS latest', params: {} };
   }
 
+  /** Entities that were not merged into another, counted. */
+  countEntities(): Statement {
+    return { cypher: 'MATCH (e:Entity) WHERE e.mergedInto IS NULL RETURN count(e) AS entities', params: {} };
+  }
+
+  /** Relations that were not retracted, counted. */
+  countRelations(): Statement {
+    return { cypher: `MATCH ()-[${this.dialect.rel('r')}]->() WHERE r.retractedAt IS NULL RETURN count(r) AS relations`, params: {} };
+  }
+
+  /**
+   * The `limit` entities (of `kinds`) with the most relations that are not retracted, most
+   * first, ties by id: each relation counted at both ends by the database, one pass.
+   */
+  mostConnected(kinds: readonly string[] | null, limit: number): Statement {
+    return {
+      cypher:
+        `MATCH (e:Entity)-[${this.dialect.rel('r')}]-() WHERE e.kind IN $kinds AND e.mergedInto IS NULL AND r.retractedAt IS NULL ` +
+        'WITH e, count(r) AS degree ORDER BY degree DESC, e.id LIMIT $limit RETURN e, degree',
+      params: { kinds: [...(kinds ?? this.allKinds)], limit },
+    };
+  }
+
   getSources(ids: readonly string[]): Statement {
     return { cypher: 'MATCH (s:SourceDocument) WHERE s.id IN $ids RETURN s', params: { ids: [...ids] } };
   }

@@ -207,7 +207,7 @@ async function* asBatches(batches: GraphBatch | AsyncIterable<GraphBatch>): Asyn
 interface CapturedLoad {
   key: string;
   fingerprint: string;
-  audit: { actor: string; summary: unknown; entityIds?: readonly string[] };
+  audit: Parameters<GraphStore['load']>[3];
 }
 
 /**
@@ -308,7 +308,8 @@ export async function bulkLoad<T>(target: BulkTarget, ontology: Ontology, feed: 
       }
       for (const l of loads) {
         await run(statements.recordFingerprint(l.key, l.fingerprint));
-        const a = newAudit(l.audit.actor);
+        // Bulk loads are bench and bootstrap paths: they are stamped here, never replayed from a journal.
+        const a = newAudit(typeof l.audit.actor === 'string' ? l.audit.actor : l.audit.actor.actor);
         await run(
           statements.createChange({
             id: a.changeId,

@@ -68,9 +68,14 @@ export function tableSpecs(ontology: Ontology): TableSpec[] {
   ];
 }
 
-/** LadybugDB evaluates no parameters inside a recursive pattern's predicate: types go in as literals. */
+/**
+ * LadybugDB evaluates no parameters inside a recursive pattern's predicate (0.19.1: "Cannot
+ * evaluate $x because it does not depend on n or r"): types go in as literals, sorted, so
+ * a set of types is one statement text whatever its order (the executor's cache of
+ * prepared statements is keyed by text, and bounded).
+ */
 const relFilter = (types: readonly string[] | null) =>
-  ` (r, n | WHERE r.retractedAt IS NULL${types ? ` AND r.type IN [${types.map((t) => `'${t}'`).join(', ')}]` : ''})`;
+  ` (r, n | WHERE r.retractedAt IS NULL${types ? ` AND r.type IN [${[...types].sort().map((t) => `'${t}'`).join(', ')}]` : ''})`;
 
 export const ladybugDialect: Dialect = {
   name: 'embedded',

@@ -62,35 +62,54 @@ export class Neo4jExecutor implements Executor {
     return [...(await this.bookmarks.getBookmarks())];
   }
 
-  /** Runs `work` until `deadlineMs` (none: until it ends), turning unavailability into StoreUnavailableError. */
-  private async guard<T>(work: () => Promise<T>, deadlineMs: number | null): Promise<T> {
+  /**
+   * Runs `work` until `deadlineMs` (none: until it ends) or until `signal` aborts (its
+   * request was stopped: its reason is the error), turning unavailability into
+   * StoreUnavailableError.
+   */
+  private async guard<T>(work: () => Promise<T>, deadlineMs: number | null, signal?: AbortSignal): Promise<T> {
+    signal?.throwIfAborted();
     const running = work();
     // Given up at the deadline, the work may still fail later; that is no longer anyone's error.
     running.catch(() => undefined);
     let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
     const deadline = new Promise<never>((_, reject) => {
+      if (signal) {
+        onAbort = () => reject(signal.reason as Error);
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
       if (deadlineMs === null) return;
       timer = setTimeout(() => reject(new StoreUnavailableError(`Neo4j did not answer within ${deadlineMs / 1000} s; try again shortly`)), deadlineMs);
     });
     try {
       return await Promise.race([running, deadline]);
     } catch (err) {
+      if (signal?.aborted) throw signal.reason as Error;
       if (isUnavailable(err)) throw new StoreUnavailableError();
       throw err;
     } finally {
       clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
   }
 
   read(statement: Statement): Promise<Row[]> {
-    return this.guard(async () => {
-      const session = this.session('READ');
-      try {
-        return await session.executeRead((tx) => run(tx, statement), { timeout: DEADLINE_MS });
-      } finally {
-        await session.close();
-      }
-    }, DEADLINE_MS);
+    // A request's read ends at the request's deadline, here and (its transaction timeout) in Neo4j.
+    const ms = statement.deadline ? Math.max(1, Math.min(DEADLINE_MS, Math.ceil(statement.deadline.remainingMs()))) : DEADLINE_MS;
+    const { cypher, params } = statement;
+    return this.guard(
+      async () => {
+        const session = this.session('READ');
+        try {
+          return await session.executeRead((tx) => run(tx, { cypher, params }), { timeout: ms });
+        } finally {
+          await session.close();
+        }
+      },
+      ms,
+      statement.deadline?.signal,
+    );
   }
 
   write<T>(work: (run: (statement: Statement) => Promise<Row[]>) => Promise<T>, options: WriteOptions = {}): Promise<T> {

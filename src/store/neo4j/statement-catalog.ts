@@ -64,6 +64,10 @@ export function neo4jStatementCatalog(ontology: Ontology): CatalogEntry[] {
     add(`shortestPaths maxLength ${maxLength}`, s.shortestPaths('a', 'b', maxLength, null, 10));
     add(`shortestPaths maxLength ${maxLength} (types)`, s.shortestPaths('a', 'b', maxLength, someTypes, 10));
   }
+  add('countEntities', s.countEntities());
+  add('countRelations', s.countRelations());
+  add('mostConnected', s.mostConnected(null, 10));
+  add('mostConnected (kinds)', s.mostConnected(['PARTY'], 10));
   add('getSources', s.getSources(['s']));
   add('listSources', s.listSources());
   add('loadedFingerprint', s.loadedFingerprint('seed:x'));

@@ -1,0 +1,71 @@
+import type { Audit, EntityRecord, RelationRecord, SourceRecord } from '../store/graph-store.js';
+
+/**
+ * What the journal records: each write's input and the audit entry it was stamped with,
+ * so replaying it through the store gives the same graph and the same audit log. Inputs,
+ * not results: a write's effect depends on the graph before it (a merge moves whatever
+ * relations the duplicate has then), and replay in order rebuilds that graph.
+ */
+export type JournalEntry =
+  /** The first line. `complete` is false when the journal began beside a database that already held data. */
+  | { op: 'genesis'; at: string; complete: boolean }
+  | { op: 'upsertEntity'; audit: Audit; entity: EntityRecord }
+  | { op: 'addRelation'; audit: Audit; relation: RelationRecord }
+  | { op: 'retractRelation'; audit: Audit; id: string; reason: string }
+  | { op: 'mergeEntities'; audit: Audit; survivor: string; duplicate: string }
+  | { op: 'addSource'; audit: Audit; source: SourceRecord }
+  /** A seed file or an import; its batches are in loads/<audit.changeId>.jsonl. */
+  | { op: 'load'; audit: Audit; key: string; fingerprint: string; summary: unknown; entityIds: string[] }
+  /** The write stamped `changeId` was journaled but did not commit. */
+  | { op: 'void'; changeId: string };
+
+export type WriteEntry = Exclude<JournalEntry, { op: 'genesis' } | { op: 'void' }>;
+
+const WRITE_OPS = new Set(['upsertEntity', 'addRelation', 'retractRelation', 'mergeEntities', 'addSource', 'load']);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isAudit(v: unknown): v is Audit {
+  return isRecord(v) && typeof v.changeId === 'string' && typeof v.actor === 'string' && typeof v.at === 'string';
+}
+
+/**
+ * Checks a line's shape: the operation, its audit entry, and the fields replay reads.
+ * Records inside are the store's own, written by this program; the store validates
+ * nothing on replay that it did not validate the first time.
+ */
+export function isJournalEntry(v: unknown): v is JournalEntry {
+  if (!isRecord(v) || typeof v.op !== 'string') return false;
+  switch (v.op) {
+    case 'genesis':
+      return typeof v.at === 'string' && typeof v.complete === 'boolean';
+    case 'void':
+      return typeof v.changeId === 'string';
+    case 'upsertEntity':
+      return isAudit(v.audit) && isRecord(v.entity) && typeof v.entity.id === 'string';
+    case 'addRelation':
+      return isAudit(v.audit) && isRecord(v.relation) && typeof v.relation.id === 'string';
+    case 'retractRelation':
+      return isAudit(v.audit) && typeof v.id === 'string' && typeof v.reason === 'string';
+    case 'mergeEntities':
+      return isAudit(v.audit) && typeof v.survivor === 'string' && typeof v.duplicate === 'string';
+    case 'addSource':
+      return isAudit(v.audit) && isRecord(v.source) && typeof v.source.id === 'string';
+    case 'load':
+      return isAudit(v.audit) && typeof v.key === 'string' && typeof v.fingerprint === 'string' && Array.isArray(v.entityIds);
+    default:
+      return false;
+  }
+}
+
+export function isWriteEntry(e: JournalEntry): e is WriteEntry {
+  return WRITE_OPS.has(e.op);
+}
+
+/** The writes that committed or may have: every write entry not voided later. */
+export function writesOf(entries: readonly JournalEntry[]): WriteEntry[] {
+  const voided = new Set(entries.flatMap((e) => (e.op === 'void' ? [e.changeId] : [])));
+  return entries.filter(isWriteEntry).filter((e) => !voided.has(e.audit.changeId));
+}

@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
+import type { Audit, Author, EntityRecord, GraphBatch, GraphStore, RelationRecord, SourceRecord, StatementObserver, StampedWrite } from '../store/graph-store.js';
+import type { WriteEntry } from './entries.js';
+import { loadDataPath, type JournalWriter } from './journal-file.js';
+
+type Entry<E> = E extends WriteEntry ? Omit<E, 'audit'> : never;
+
+/**
+ * The store with every write journaled: the journal entry is made durable inside the
+ * write's transaction, after every check passed and just before it commits, so an
+ * acknowledged write is always in the journal, and a journaled write that then fails to
+ * commit is marked void. Reads pass through untouched.
+ */
+export class JournaledStore implements GraphStore {
+  constructor(
+    private readonly inner: GraphStore,
+    private readonly journal: JournalWriter,
+  ) {}
+
+  get backend(): string {
+    return this.inner.backend;
+  }
+
+  private async journaled<T>(by: Author, entry: Entry<WriteEntry>, write: (by: StampedWrite) => Promise<T>): Promise<T> {
+    const w: StampedWrite = typeof by === 'string' ? { actor: by } : by;
+    let stamped: Audit | null = null;
+    try {
+      return await write({
+        ...w,
+        beforeCommit: async (audit) => {
+          await w.beforeCommit?.(audit);
+          await this.journal.append({ ...entry, audit } as WriteEntry);
+          stamped = audit;
+        },
+      });
+    } catch (err) {
+      // Journaled, then the commit failed: replay must not bring it back.
+      const journaled = stamped as Audit | null;
+      if (journaled) await this.journal.append({ op: 'void', changeId: journaled.changeId });
+      throw err;
+    }
+  }
+
+  upsertEntity(entity: EntityRecord, by: Author): Promise<EntityRecord> {
+    return this.journaled(by, { op: 'upsertEntity', entity }, (b) => this.inner.upsertEntity(entity, b));
+  }
+
+  addRelation(relation: RelationRecord, by: Author): Promise<RelationRecord> {
+    return this.journaled(by, { op: 'addRelation', relation }, (b) => this.inner.addRelation(relation, b));
+  }
+
+  retractRelation(id: string, reason: string, by: Author): Promise<RelationRecord> {
+    return this.journaled(by, { op: 'retractRelation', id, reason }, (b) => this.inner.retractRelation(id, reason, b));
+  }
+
+  mergeEntities(survivor: string, duplicate: string, by: Author): Promise<EntityRecord> {
+    return this.journaled(by, { op: 'mergeEntities', survivor, duplicate }, (b) => this.inner.mergeEntities(survivor, duplicate, b));
+  }
+
+  addSource(source: SourceRecord, by: Author): Promise<SourceRecord> {
+    return this.journaled(by, { op: 'addSource', source }, (b) => this.inner.addSource(source, b));
+  }
+
+  /**
+   * The batches are copied to a data file as they stream into the database; the file is
+   * made durable and named for the load's change id before its entry is appended.
+   */
+  async load(batches: GraphBatch | AsyncIterable<GraphBatch>, key: string, fingerprint: string, audit: { actor: Author; summary: unknown; entityIds?: readonly string[] }): Promise<void> {
+    const temp = loadDataPath(this.journal.dataDir, `.pending-${randomBytes(6).toString('hex')}.jsonl`);
+    const fd = openSync(temp, 'w');
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      fsyncSync(fd);
+      closeSync(fd);
+    };
+    async function* tee(): AsyncGenerator<GraphBatch> {
+      if (Symbol.asyncIterator in batches) {
+        for await (const b of batches) {
+          writeSync(fd, `${JSON.stringify(b)}\n`);
+          yield b;
+        }
+      } else {
+        writeSync(fd, `${JSON.stringify(batches)}\n`);
+        yield batches;
+      }
+    }
+    const entityIds = [...(audit.entityIds ?? [])];
+    try {
+      await this.journaled(audit.actor, { op: 'load', key, fingerprint, summary: audit.summary, entityIds }, (by) =>
+        this.inner.load(tee(), key, fingerprint, {
+          ...audit,
+          actor: {
+            ...by,
+            beforeCommit: async (a) => {
+              close();
+              this.journal.commitLoadData(temp, `${a.changeId}.jsonl`);
+              await by.beforeCommit?.(a);
+            },
+          },
+        }),
+      );
+    } finally {
+      if (!closed) closeSync(fd);
+      rmSync(temp, { force: true });
+    }
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.inner.close();
+    } finally {
+      await this.journal.close();
+    }
+  }
+
+  observed(observe: StatementObserver): GraphStore {
+    return new JournaledStore(this.inner.observed(observe), this.journal);
+  }
+
+  // Reads pass through.
+  getEntities: GraphStore['getEntities'] = (ids) => this.inner.getEntities(ids);
+  listEntities: GraphStore['listEntities'] = (q) => this.inner.listEntities(q);
+  search: GraphStore['search'] = (q) => this.inner.search(q);
+  relationsOf: GraphStore['relationsOf'] = (q) => this.inner.relationsOf(q);
+  listRelations: GraphStore['listRelations'] = (q) => this.inner.listRelations(q);
+  relationOwners: GraphStore['relationOwners'] = (ids) => this.inner.relationOwners(ids);
+  getRelation: GraphStore['getRelation'] = (id) => this.inner.getRelation(id);
+  neighborhood: GraphStore['neighborhood'] = (q) => this.inner.neighborhood(q);
+  shortestPaths: GraphStore['shortestPaths'] = (q) => this.inner.shortestPaths(q);
+  getSources: GraphStore['getSources'] = (ids) => this.inner.getSources(ids);
+  listSources: GraphStore['listSources'] = () => this.inner.listSources();
+  loadedFingerprint: GraphStore['loadedFingerprint'] = (key) => this.inner.loadedFingerprint(key);
+  graphVersion: GraphStore['graphVersion'] = () => this.inner.graphVersion();
+  changes: GraphStore['changes'] = (q) => this.inner.changes(q);
+  graphSize: GraphStore['graphSize'] = () => this.inner.graphSize();
+  mostConnected: GraphStore['mostConnected'] = (q) => this.inner.mostConnected(q);
+}

@@ -1,0 +1,88 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { GraphBatch, GraphStore } from '../store/graph-store.js';
+import { CurationError } from '../store/errors.js';
+import type { WriteEntry } from './entries.js';
+
+/** Reads a load's batches, one JSON line each, without holding the file. */
+export async function* batchesFromFile(path: string): AsyncGenerator<GraphBatch> {
+  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  for await (const line of lines) if (line !== '') yield JSON.parse(line) as GraphBatch;
+}
+
+/**
+ * Applies one journaled write to `store` with its original audit entry. `loadData` finds
+ * a load's batches.
+ */
+export async function applyEntry(store: GraphStore, entry: WriteEntry, loadData: (changeId: string) => AsyncIterable<GraphBatch>): Promise<void> {
+  const by = { actor: entry.audit.actor, audit: entry.audit };
+  switch (entry.op) {
+    case 'upsertEntity':
+      await store.upsertEntity(entry.entity, by);
+      return;
+    case 'addRelation':
+      await store.addRelation(entry.relation, by);
+      return;
+    case 'retractRelation':
+      await store.retractRelation(entry.id, entry.reason, by);
+      return;
+    case 'mergeEntities':
+      await store.mergeEntities(entry.survivor, entry.duplicate, by);
+      return;
+    case 'addSource':
+      await store.addSource(entry.source, by);
+      return;
+    case 'load':
+      await store.load(loadData(entry.audit.changeId), entry.key, entry.fingerprint, { actor: by, summary: entry.summary, entityIds: entry.entityIds });
+      return;
+  }
+}
+
+export interface ReplayOutcome {
+  applied: number;
+  /** Writes the store refused: journaled, then their commit failed before a `void` entry was written. */
+  refused: Array<{ changeId: string; reason: string }>;
+}
+
+/** Applies writes in journal order; a write the store refuses as invalid is skipped and reported. */
+export async function replay(store: GraphStore, writes: readonly WriteEntry[], loadData: (changeId: string) => AsyncIterable<GraphBatch>): Promise<ReplayOutcome> {
+  const outcome: ReplayOutcome = { applied: 0, refused: [] };
+  for (const entry of writes) {
+    try {
+      await applyEntry(store, entry, loadData);
+      outcome.applied += 1;
+    } catch (err) {
+      if (!(err instanceof CurationError)) throw err;
+      outcome.refused.push({ changeId: entry.audit.changeId, reason: err.message });
+    }
+  }
+  return outcome;
+}
+
+/** Journal writes looked up per round, newest first. */
+const CHUNK = 1_000;
+
+/**
+ * The journaled writes the store lacks, in journal order. Writes commit one at a time in
+ * journal order, so a store that lags holds a prefix of the journal: the search goes back
+ * from the newest write, a chunk at a time, reading only the audit entries since the
+ * chunk's oldest, and stops at the first chunk with a write the store holds.
+ */
+export async function missingWrites(store: GraphStore, writes: readonly WriteEntry[]): Promise<WriteEntry[]> {
+  const missing: WriteEntry[] = [];
+  for (let end = writes.length; end > 0; end -= CHUNK) {
+    const chunk = writes.slice(Math.max(0, end - CHUNK), end);
+    const since = chunk.map((w) => w.audit.at).reduce((a, b) => (b < a ? b : a));
+    const present = new Set<string>();
+    for (let after: string | null = null; ; ) {
+      const page = await store.changes({ since, entity: null, after, limit: CHUNK });
+      for (const c of page) present.add(c.id);
+      if (page.length < CHUNK) break;
+      after = page.at(-1)!.id;
+    }
+    const lacking = chunk.filter((w) => !present.has(w.audit.changeId));
+    missing.unshift(...lacking);
+    if (lacking.length < chunk.length) break;
+  }
+  return missing;
+}

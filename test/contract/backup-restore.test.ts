@@ -1,0 +1,153 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { importFiles } from '../../src/import/import-files.js';
+import { loadSeeds } from '../../src/ingest/load-seeds.js';
+import { BackupError } from '../../src/journal/backup-error.js';
+import { unpackBackup, writeBackup } from '../../src/journal/backup.js';
+import { openJournaledEmbedded } from '../../src/journal/open-journaled.js';
+import { restoreBackup } from '../../src/journal/restore.js';
+import { loadOntology } from '../../src/ontology/ontology.js';
+import { projectRoot } from '../../src/paths.js';
+import type { GraphStore, RelationRecord } from '../../src/store/graph-store.js';
+import { neo4jSettings } from '../support/backends.js';
+import { describeEachBackend } from '../support/contract.js';
+
+/**
+ * `npm run backup` and `npm run restore`, round trip: a graph made by every kind of write
+ * (seed file, import, upserts, relations, a retraction, a merge moving many relations, a
+ * source) is backed up from the embedded store's journal and restored into each backend,
+ * which must then hold the same graph and the same audit log, entry for entry.
+ */
+
+const ontology = loadOntology();
+const SOURCE = 'asia-plus-2012-01-17-kazakhstan-election';
+const cite = (quote: string) => [{ sourceId: SOURCE, paragraph: 1, sentence: null, quote }];
+
+/** Everything a user can read back, in a fixed order, as one comparable value. */
+async function snapshot(store: GraphStore): Promise<unknown> {
+  const entities = [];
+  for (let after: string | null = null; ; ) {
+    const page = await store.listEntities({ kinds: null, after, limit: 500 });
+    entities.push(...page);
+    if (page.length < 500) break;
+    after = page.at(-1)!.id;
+  }
+  const relations = [];
+  for (let after: string | null = null; ; ) {
+    const page: RelationRecord[] = (await store.listRelations({ types: null, from: null, to: null, after, limit: 500, includeRetracted: true })).relations;
+    relations.push(...page);
+    if (page.length < 500) break;
+    after = page.at(-1)!.id;
+  }
+  const changes = await store.changes({ since: null, entity: null, after: null, limit: 10_000 });
+  const sources = (await store.listSources()).sort((a, b) => a.id.localeCompare(b.id));
+  const merged = await store.getEntities(['bk-dup']);
+  const fingerprints = await Promise.all(['seed:asia-plus-2012-01-17-kazakhstan-election.yaml', 'import:edges.csv'].map((k) => store.loadedFingerprint(k)));
+  return JSON.parse(JSON.stringify({ entities, relations, changes, sources, merged, fingerprints }));
+}
+
+let work: string;
+let backupFile: string;
+let original: unknown;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'pag-backup-'));
+  const dataDir = join(work, 'data');
+  const store = await openJournaledEmbedded({ dataDir, ontology });
+  try {
+    await loadSeeds(store, ontology, join(projectRoot, 'seeds'));
+    const csv = join(work, 'edges.csv');
+    writeFileSync(csv, `type,from,to,citation.source,citation.paragraph,citation.quote\nSUPPORTS,nur-otan,bolat-abilov,${SOURCE},2,imported\n`);
+    await importFiles(store, ontology, [csv]);
+    const party = (id: string, name: string) => ({ id, kind: 'PARTY', name, aliases: [], description: null, sources: cite(name), attributes: {} });
+    await store.upsertEntity(party('bk-keep', 'Keep Party'), 'alice');
+    await store.upsertEntity(party('bk-dup', 'Dup Party'), 'alice');
+    for (let i = 0; i < 6; i += 1) {
+      await store.addRelation(
+        { id: `bk-rel-${i}`, type: 'SUPPORTS', from: 'bolat-abilov', to: i % 2 ? 'bk-dup' : 'bk-keep', sources: cite(`rel ${i}`), refs: {}, attributes: {}, addedBy: 'alice' },
+        'alice',
+      );
+    }
+    await store.retractRelation('bk-rel-0', 'a mistake', 'root');
+    await store.mergeEntities('bk-keep', 'bk-dup', 'root');
+    await store.addSource({ id: 'bk-source', title: 'Another report', publisher: 'Someone', published: '2012-01', via: null, url: 'https://example.org/r' }, 'alice');
+    original = await snapshot(store);
+  } finally {
+    await store.close();
+  }
+  backupFile = join(work, 'graph.backup');
+  await writeBackup(dataDir, backupFile);
+}, 120_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function configFor(dataDir: string, neo4j: Config['neo4j']): Config {
+  return { ...loadConfig({}), dataDir, neo4j };
+}
+
+describeEachBackend('a backup restored', (backend) => {
+  it('holds the same graph and the same audit log, entry for entry', async () => {
+    const dataDir = join(work, `restored-${backend.name}`);
+    const config = configFor(dataDir, backend.name === 'neo4j' ? neo4jSettings : null);
+    if (backend.name === 'neo4j') {
+      // An empty Neo4j database: the backend's own open empties it.
+      const { store, dispose } = await backend.open(ontology);
+      void store;
+      await dispose();
+    }
+    const { writes } = await restoreBackup(backupFile, config, ontology);
+    expect(writes).toBeGreaterThanOrEqual(13);
+    const store = await openStore(config, ontology);
+    try {
+      const restored = await snapshot(store);
+      expect(restored).toEqual(original);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+});
+
+describe('backup and restore refusals (embedded)', () => {
+  it('refuses to restore into a DATA_DIR that holds a database, and writes nothing', async () => {
+    const config = configFor(join(work, 'data'), null);
+    const before = readFileSync(join(work, 'data', 'journal', 'journal.jsonl'));
+    await expect(restoreBackup(backupFile, config, ontology)).rejects.toThrow(/already holds a database; restore into an empty DATA_DIR/);
+    expect(readFileSync(join(work, 'data', 'journal', 'journal.jsonl'))).toEqual(before);
+  });
+
+  it('refuses a backup cut short, leaving no journal behind', async () => {
+    const lines = readFileSync(backupFile, 'utf8').trimEnd().split('\n');
+    const cut = join(work, 'cut.backup');
+    writeFileSync(cut, `${lines.slice(0, -3).join('\n')}\n`);
+    const dataDir = join(work, 'restored-cut');
+    await expect(unpackBackup(cut, dataDir)).rejects.toThrow(BackupError);
+    await expect(restoreBackup(cut, configFor(dataDir, null), ontology)).rejects.toThrow(/ends before its last line/);
+    expect(existsSync(join(dataDir, 'journal'))).toBe(false);
+    expect(existsSync(join(dataDir, 'graph.lbug'))).toBe(false);
+  });
+
+  it('refuses a file that is not a backup, naming its line', async () => {
+    const other = join(work, 'other.json');
+    writeFileSync(other, '{"entities": []}\n');
+    await expect(unpackBackup(other, join(work, 'restored-other'))).rejects.toThrow(/other\.json:1: not a backup/);
+  });
+
+  it('refuses to back up a journal that began beside data it does not hold', async () => {
+    const dataDir = join(work, 'old');
+    // A database written without its journal, as a DATA_DIR from before the journal was.
+    const { openEmbeddedStore } = await import('../../src/store/embedded/open.js');
+    const plain = await openEmbeddedStore({ dataDir, ontology });
+    await loadSeeds(plain, ontology, join(projectRoot, 'seeds'));
+    await plain.close();
+    const lines: string[] = [];
+    const store = await openJournaledEmbedded({ dataDir, ontology, log: (l) => lines.push(l) });
+    await store.close();
+    expect(lines.join('\n')).toMatch(/journal begins now; writes made before it are only in the database/);
+    await expect(writeBackup(dataDir, join(work, 'old.backup'))).rejects.toThrow(/began after data was already in the database/);
+    expect(readdirSync(work)).not.toContain('old.backup');
+  });
+});

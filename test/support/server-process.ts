@@ -1,0 +1,45 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { projectRoot } from '../../src/paths.js';
+
+/**
+ * The server as `npm start` runs it, in a process of its own on an embedded DATA_DIR, for
+ * tests that kill it. Plain Node (no vitest), so scripts can use it too.
+ */
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  /** Every line it printed so far, stdout and stderr. */
+  output: string[];
+}
+
+/** Resolves once the server prints its URL; rejects if it exits before. */
+export function startServerProcess(dataDir: string, env: Record<string, string>, args: string[] = ['serve']): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts'), ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', RATE_LIMIT_PER_MINUTE: '0', NEO4J_URI: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  return new Promise((resolve, reject) => {
+    const onData = (buf: Buffer) => {
+      for (const line of buf.toString().split('\n').filter(Boolean)) {
+        output.push(line);
+        const m = /(http:\/\/\S+\/graphql)/.exec(line);
+        if (m) resolve({ child, url: m[1]!, output });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`the server exited (${code}) before serving:\n${output.join('\n')}`)));
+  });
+}
+
+/** SIGKILL, resolved once the process is gone. */
+export function killProcess(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
