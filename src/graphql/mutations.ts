@@ -3,7 +3,7 @@ import type { Viewer } from '../auth/api-keys.js';
 import { entityFromInput, relationFromInput, sourceFromInput } from '../curation/validate-input.js';
 import { InputError } from '../ingest/errors.js';
 import type { Ontology } from '../ontology/ontology.js';
-import { CurationError } from '../store/errors.js';
+import { CurationError, NotOwnerError } from '../store/errors.js';
 import type { RequestContext } from './context.js';
 import { badInput, forbidden, unauthenticated } from './errors.js';
 import type { MutationResolvers } from './generated/types.js';
@@ -30,6 +30,7 @@ async function write<T>(ctx: RequestContext, work: (viewer: Viewer) => Promise<T
       const problems = err.problems.map((p) => ({ field: p.field, message: p.message }));
       throw badInput(problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems[0]?.field, { problems });
     }
+    if (err instanceof NotOwnerError) throw forbidden(err.message);
     if (err instanceof CurationError) throw badInput(err.message, err.field);
     throw err;
   } finally {
@@ -51,12 +52,8 @@ export function mutationResolvers(ontology: Ontology): MutationResolvers {
     retractRelation: (_root, { id, reason }, ctx) =>
       write(ctx, async (viewer) => {
         const why = checkText('reason', reason, LIMITS.reasonLength).trim();
-        const [relation] = (await ctx.store.getRelation(checkId('id', id))).relations;
-        if (!relation) throw badInput(`relation ${JSON.stringify(id)} does not exist`, 'id');
-        if (viewer.role !== 'ADMIN' && relation.addedBy !== viewer.name) {
-          throw forbidden(`relation ${JSON.stringify(id)} was added by ${relation.addedBy ?? 'someone else'}; only an admin key may retract it`);
-        }
-        return ctx.store.retractRelation(relation.id, why, viewer.name);
+        // A curator may retract only what its key added; the store checks that in the write's transaction.
+        return ctx.store.retractRelation(checkId('id', id), why, viewer.name, viewer.role === 'ADMIN' ? undefined : viewer.name);
       }),
 
     mergeEntities: (_root, { survivor, duplicate }, ctx) =>

@@ -50,8 +50,9 @@ export class JournaledStore implements GraphStore {
     return this.journaled(by, { op: 'addRelation', relation }, (b) => this.inner.addRelation(relation, b));
   }
 
-  retractRelation(id: string, reason: string, by: Author): Promise<RelationRecord> {
-    return this.journaled(by, { op: 'retractRelation', id, reason }, (b) => this.inner.retractRelation(id, reason, b));
+  retractRelation(id: string, reason: string, by: Author, onlyIfAddedBy?: string): Promise<RelationRecord> {
+    // The owner was checked when the write was made; replay does not check it again.
+    return this.journaled(by, { op: 'retractRelation', id, reason }, (b) => this.inner.retractRelation(id, reason, b, onlyIfAddedBy));
   }
 
   mergeEntities(survivor: string, duplicate: string, by: Author): Promise<EntityRecord> {

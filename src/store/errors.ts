@@ -18,6 +18,14 @@ export class CurationError extends Error {
   }
 }
 
+/** A curator's write on a relation another key added; only an admin key may make it. */
+export class NotOwnerError extends CurationError {
+  constructor(message: string) {
+    super(message, 'id');
+    this.name = 'NotOwnerError';
+  }
+}
+
 /** An answer would hold more than the caller's bound; nothing of it is returned. */
 export class AnswerTooLargeError extends Error {
   constructor(

@@ -193,7 +193,8 @@ export interface GraphStore {
    */
   upsertEntity(entity: EntityRecord, by: Author): Promise<EntityRecord>;
   addRelation(relation: RelationRecord, by: Author): Promise<RelationRecord>;
-  retractRelation(id: string, reason: string, by: Author): Promise<RelationRecord>;
+  /** With `onlyIfAddedBy`, refused (NotOwnerError) unless that key added the relation: checked in the write's transaction. */
+  retractRelation(id: string, reason: string, by: Author, onlyIfAddedBy?: string): Promise<RelationRecord>;
   /** Moves `duplicate`'s relations and names to `survivor` and leaves a redirect behind. */
   mergeEntities(survivor: string, duplicate: string, by: Author): Promise<EntityRecord>;
   addSource(source: SourceRecord, by: Author): Promise<SourceRecord>;

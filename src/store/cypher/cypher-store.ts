@@ -22,7 +22,7 @@ import type { Dialect } from './dialect.js';
 import type { Executor, Row, Statement } from './executor.js';
 import { changeFromProps } from './records.js';
 import { Statements } from './statements.js';
-import { AnswerTooLargeError, CurationError, StoreUnavailableError } from '../errors.js';
+import { AnswerTooLargeError, CurationError, NotOwnerError, StoreUnavailableError } from '../errors.js';
 import { newAudit } from '../audit-id.js';
 
 /** Thrown when a write would leave relations without their ends. */
@@ -378,11 +378,14 @@ export class CypherGraphStore implements GraphStore {
     });
   }
 
-  async retractRelation(id: string, reason: string, by: Author): Promise<RelationRecord> {
+  async retractRelation(id: string, reason: string, by: Author, onlyIfAddedBy?: string): Promise<RelationRecord> {
     return this.executor.write(async (run) => {
       const { audit, beforeCommit } = stamp(by);
       const before = await this.readRelation(run, id);
       if (!before) throw new CurationError(`relation ${JSON.stringify(id)} does not exist`, 'id');
+      if (onlyIfAddedBy !== undefined && before.addedBy !== onlyIfAddedBy) {
+        throw new NotOwnerError(`relation ${JSON.stringify(id)} was added by ${before.addedBy ?? 'someone else'}; only an admin key may retract it`);
+      }
       if (before.retraction) throw new CurationError(`relation ${JSON.stringify(id)} was already retracted at ${before.retraction.at}`, 'id');
       await run(this.statements.retractRelation(id, reason, audit.actor, audit.at));
       const after: RelationRecord = { ...before, retraction: { reason, by: audit.actor, at: audit.at } };
