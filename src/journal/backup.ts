@@ -1,11 +1,11 @@
-import { closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { GraphBatch } from '../store/graph-store.js';
 import { BackupError } from './backup-error.js';
 import { isJournalEntry, type JournalEntry } from './entries.js';
-import { journalDir, journalExists, loadDataPath, readJournal, syncDirectory } from './journal-file.js';
-import { batchesFromFile } from './replay.js';
+import { journalDir, journalExists, loadDataPath, readJournal, syncDirectory, writeAll } from './journal-file.js';
+import { batchesFromFile, JournalDataError } from './replay.js';
 
 /**
  * A backup is the journal in one portable file (JSON Lines): a header, then every entry,
@@ -17,7 +17,7 @@ export const BACKUP_FORMAT = 'political-actors-graph-backup';
 const VERSION = 1;
 
 
-type Line = { format: string; version: number; created: string } | { entry: JournalEntry } | { batch: GraphBatch } | { end: true; entries: number };
+type Line = { format: string; version: number; created: string } | { entry: JournalEntry } | { batch: GraphBatch } | { end: true; entries: number; batches: number };
 
 /**
  * Writes DATA_DIR's journal to `file` (through a temporary name, so a failed backup never
@@ -31,32 +31,38 @@ export async function writeBackup(dataDir: string, file: string): Promise<{ entr
   if (genesis?.op !== 'genesis' || !genesis.complete) {
     throw new BackupError(`the journal of DATA_DIR=${dataDir} began after data was already in the database, so a backup would miss that data; export the graph instead (npm run export)`);
   }
-  const temp = `${file}.partial`;
+  const target = resolve(file);
+  if (existsSync(target)) throw new BackupError(`${file} already exists; name a new file (a backup never overwrites one)`);
+  if (!relative(resolve(dataDir), target).startsWith('..')) throw new BackupError(`${file} is inside DATA_DIR=${dataDir}; write the backup somewhere else (it is a copy of what is there)`);
+  if (!existsSync(dirname(target))) throw new BackupError(`the folder ${dirname(target)} does not exist; create it or name a file in another folder`);
+  const temp = `${target}.partial`;
   const fd = openSync(temp, 'w');
   let batches = 0;
   try {
-    const put = (line: Line) => writeSync(fd, `${JSON.stringify(line)}\n`);
+    const put = (line: Line) => writeAll(fd, `${JSON.stringify(line)}\n`);
     put({ format: BACKUP_FORMAT, version: VERSION, created: new Date().toISOString() });
     for (const entry of entries) {
       put({ entry });
       if (entry.op !== 'load') continue;
-      const data = loadDataPath(dataDir, `${entry.audit.changeId}.jsonl`);
-      if (!existsSync(data)) throw new BackupError(`the journal's data for ${entry.key} (${data}) is missing; the journal is damaged`);
-      for await (const batch of batchesFromFile(data)) {
+      for await (const batch of batchesFromFile(loadDataPath(dataDir, `${entry.audit.changeId}.jsonl`))) {
         put({ batch });
         batches += 1;
       }
     }
-    put({ end: true, entries: entries.length });
+    put({ end: true, entries: entries.length, batches });
     fsyncSync(fd);
-  } catch (err) {
     closeSync(fd);
+    renameSync(temp, target);
+    syncDirectory(dirname(target));
+  } catch (err) {
+    try {
+      closeSync(fd);
+    } catch {
+      // Closed already.
+    }
     rmSync(temp, { force: true });
-    throw err;
+    throw err instanceof JournalDataError ? new BackupError(`${err.message}; the journal is damaged, so no backup was written`) : err;
   }
-  closeSync(fd);
-  renameSync(temp, file);
-  syncDirectory(dirname(file));
   return { entries: entries.length, batches };
 }
 
@@ -66,12 +72,13 @@ export async function writeBackup(dataDir: string, file: string): Promise<{ entr
  */
 export async function unpackBackup(file: string, dataDir: string): Promise<JournalEntry[]> {
   if (!existsSync(file)) throw new BackupError(`no backup file ${file}`);
-  if (journalExists(dataDir)) throw new BackupError(`DATA_DIR=${dataDir} already has a journal; restore into an empty DATA_DIR`);
+  if (journalExists(dataDir) || existsSync(journalDir(dataDir))) throw new BackupError(`DATA_DIR=${dataDir} already has a journal folder; restore into an empty DATA_DIR`);
   mkdirSync(loadDataPath(dataDir, ''), { recursive: true });
   const entriesPath = join(journalDir(dataDir), 'journal.jsonl');
   const journal = openSync(`${entriesPath}.partial`, 'w');
   const entries: JournalEntry[] = [];
   let data: number | null = null;
+  let batches = 0;
   let lineNo = 0;
   let ended = false;
   const fail = (why: string) => new BackupError(`${file}:${lineNo}: ${why}; this is not a complete backup made by npm run backup`);
@@ -104,14 +111,16 @@ export async function unpackBackup(file: string, dataDir: string): Promise<Journ
         if (!isJournalEntry(entry)) throw fail('not a journal entry');
         closeData();
         entries.push(entry);
-        writeSync(journal, `${JSON.stringify(entry)}\n`);
+        writeAll(journal, `${JSON.stringify(entry)}\n`);
         if (entry.op === 'load') data = openSync(loadDataPath(dataDir, `${entry.audit.changeId}.jsonl`), 'w');
       } else if ('batch' in line) {
         if (data === null) throw fail('a batch outside a load');
-        writeSync(data, `${JSON.stringify((line as { batch: unknown }).batch)}\n`);
+        writeAll(data, `${JSON.stringify((line as { batch: unknown }).batch)}\n`);
+        batches += 1;
       } else if ('end' in line) {
-        const count = (line as { entries?: unknown }).entries;
-        if (count !== entries.length) throw fail(`the end says ${String(count)} entries, the file holds ${entries.length}`);
+        const end = line as { entries?: unknown; batches?: unknown };
+        if (end.entries !== entries.length) throw fail(`the end says ${String(end.entries)} entries, the file holds ${entries.length}`);
+        if (end.batches !== batches) throw fail(`the end says ${String(end.batches)} batches of data, the file holds ${batches}`);
         ended = true;
       } else {
         throw fail('not a backup line');

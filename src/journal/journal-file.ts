@@ -1,6 +1,7 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, truncateSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { StoreUnavailableError } from '../store/errors.js';
 import { isJournalEntry, type JournalEntry } from './entries.js';
 
 /**
@@ -27,6 +28,12 @@ export function loadDataPath(dataDir: string, name: string): string {
   return join(journalDir(dataDir), LOADS, name);
 }
 
+/** Writes all of `text` to `fd`: a full disk can take part of it without an error. */
+export function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+}
+
 /** A directory's entry (a new or renamed file) survives a crash only once the directory is synced. */
 export function syncDirectory(dir: string): void {
   const fd = openSync(dir, 'r');
@@ -38,6 +45,25 @@ export function syncDirectory(dir: string): void {
 }
 
 /**
+ * The file's text, with a last line that is a whole entry but lacks only its newline given
+ * one (on disk too): it is kept, not dropped as torn, since its write may have committed.
+ */
+function completeTail(path: string): string {
+  const text = readFileSync(path, 'utf8');
+  const tail = text.slice(text.lastIndexOf('\n') + 1);
+  if (tail === '') return text;
+  let whole = false;
+  try {
+    whole = isJournalEntry(JSON.parse(tail));
+  } catch {
+    whole = false;
+  }
+  if (!whole) return text;
+  appendFileSync(path, '\n');
+  return `${text}\n`;
+}
+
+/**
  * The entries in order. A crash while appending can leave a last line without its end:
  * that write was never acknowledged (its line was not yet durable), so it is cut off and
  * `torn` says so. Any other line that does not read is an error: the journal was changed
@@ -46,7 +72,7 @@ export function syncDirectory(dir: string): void {
 export function readJournal(dataDir: string): { entries: JournalEntry[]; torn: boolean } {
   const path = join(journalDir(dataDir), ENTRIES);
   if (!existsSync(path)) return { entries: [], torn: false };
-  const text = readFileSync(path, 'utf8');
+  const text = completeTail(path);
   const end = text.lastIndexOf('\n') + 1;
   const entries: JournalEntry[] = [];
   let lineNo = 0;
@@ -81,9 +107,17 @@ export class JournalWriter {
     const path = join(dir, ENTRIES);
     const created = !existsSync(path);
     if (!created) {
-      const text = readFileSync(path, 'utf8');
+      const text = completeTail(path);
       const end = Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1));
-      if (end < statSync(path).size) truncateSync(path, end);
+      if (end < statSync(path).size) {
+        // Set aside, never deleted: the bytes of a line a crash cut off.
+        const aside = join(dataDir, 'quarantine', `${new Date().toISOString().replace(/[:.]/g, '-')}-journal-tail`);
+        mkdirSync(dirname(aside), { recursive: true });
+        writeFileSync(aside, Buffer.from(text).subarray(end));
+        truncateSync(path, end);
+      }
+      // Data files of loads a crash interrupted before they committed.
+      for (const name of readdirSync(join(dir, LOADS))) if (name.startsWith('.pending-')) rmSync(join(dir, LOADS, name), { force: true });
     }
     const handle = await open(path, 'a');
     if (created) syncDirectory(dir);
@@ -92,8 +126,18 @@ export class JournalWriter {
 
   append(entry: JournalEntry): Promise<void> {
     const next = this.queue.then(async () => {
-      await this.handle.write(`${JSON.stringify(entry)}\n`);
-      await this.handle.datasync();
+      const bytes = Buffer.from(`${JSON.stringify(entry)}\n`);
+      const start = (await this.handle.stat()).size;
+      try {
+        // A full disk can take part of a line without an error: written until all of it is.
+        for (let done = 0; done < bytes.length; ) done += (await this.handle.write(bytes, done, bytes.length - done)).bytesWritten;
+        await this.handle.datasync();
+      } catch (err) {
+        // The next line must not be glued to a partial one.
+        await this.handle.truncate(start).catch(() => undefined);
+        const why = err instanceof Error && 'code' in err && err.code === 'ENOSPC' ? 'the disk is full' : err instanceof Error ? err.message : String(err);
+        throw new StoreUnavailableError(`the write was not made: its journal entry could not be written in DATA_DIR=${this.dataDir} (${why}); free space there and try again`);
+      }
     });
     this.queue = next.catch(() => undefined);
     return next;

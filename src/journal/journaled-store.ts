@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, rmSync } from 'node:fs';
 import type { Audit, Author, EntityRecord, GraphBatch, GraphStore, RelationRecord, SourceRecord, StatementObserver, StampedWrite } from '../store/graph-store.js';
 import type { WriteEntry } from './entries.js';
-import { loadDataPath, type JournalWriter } from './journal-file.js';
+import { loadDataPath, writeAll, type JournalWriter } from './journal-file.js';
 
 type Entry<E> = E extends WriteEntry ? Omit<E, 'audit'> : never;
 
@@ -80,11 +80,11 @@ export class JournaledStore implements GraphStore {
     async function* tee(): AsyncGenerator<GraphBatch> {
       if (Symbol.asyncIterator in batches) {
         for await (const b of batches) {
-          writeSync(fd, `${JSON.stringify(b)}\n`);
+          writeAll(fd, `${JSON.stringify(b)}\n`);
           yield b;
         }
       } else {
-        writeSync(fd, `${JSON.stringify(batches)}\n`);
+        writeAll(fd, `${JSON.stringify(batches)}\n`);
         yield batches;
       }
     }

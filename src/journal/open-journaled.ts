@@ -5,13 +5,15 @@ import type { GraphStore } from '../store/graph-store.js';
 import { writesOf } from './entries.js';
 import { JournalError, JournalWriter, loadDataPath, readJournal } from './journal-file.js';
 import { JournaledStore } from './journaled-store.js';
-import { batchesFromFile, missingWrites, replay } from './replay.js';
+import { batchesFromFile, missingWrites, replay, type ReplayOutcome } from './replay.js';
 
 export interface JournaledOptions {
   dataDir: string;
   ontology: Ontology;
   /** Where to say, in one line each, that the database was rebuilt or caught up. */
   log?: (line: string) => void;
+  /** Told what a replay at open applied and refused (restore reports it). */
+  report?: (outcome: ReplayOutcome) => void;
 }
 
 const loadData = (dataDir: string) => (changeId: string) => batchesFromFile(loadDataPath(dataDir, `${changeId}.jsonl`));
@@ -24,7 +26,7 @@ const loadData = (dataDir: string) => (changeId: string) => batchesFromFile(load
  * Either way `log` says so in one line. Another process holding the database is not a
  * failure of its files: that error is passed on untouched.
  */
-export async function openJournaledEmbedded({ dataDir, ontology, log = () => undefined }: JournaledOptions): Promise<GraphStore> {
+export async function openJournaledEmbedded({ dataDir, ontology, log = () => undefined, report }: JournaledOptions): Promise<GraphStore> {
   let journal;
   try {
     journal = readJournal(dataDir);
@@ -59,8 +61,11 @@ export async function openJournaledEmbedded({ dataDir, ontology, log = () => und
     if (missing.length > 0) {
       // Replayed beneath the journal: these entries are in it already.
       const outcome = await replay(store, missing, loadData(dataDir));
-      const refused = outcome.refused.length > 0 ? `; ${outcome.refused.length} journaled write(s) that never committed were skipped (${outcome.refused.map((r) => r.reason).join('; ')})` : '';
+      // A refused write is voided, so it is neither retried at every start nor applied later, out of order.
+      for (const r of outcome.refused) await writer.append({ op: 'void', changeId: r.changeId });
+      const refused = outcome.refused.length > 0 ? `; ${outcome.refused.length} journaled write(s) refused and marked void (${outcome.refused.map((r) => `${r.changeId}: ${r.reason}`).join('; ')})` : '';
       log(`embedded database: ${rebuiltFrom ? 'rebuilt' : 'caught up'} from the journal, ${outcome.applied} write(s) replayed${refused}`);
+      report?.(outcome);
     }
     return journaled;
   } catch (err) {

@@ -1,13 +1,32 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { GraphBatch, GraphStore } from '../store/graph-store.js';
 import { CurationError } from '../store/errors.js';
+import { DanglingRelationError } from '../store/cypher/cypher-store.js';
 import type { WriteEntry } from './entries.js';
+
+/** A load's data in the journal is missing or damaged; the message names the file and line. */
+export class JournalDataError extends Error {}
 
 /** Reads a load's batches, one JSON line each, without holding the file. */
 export async function* batchesFromFile(path: string): AsyncGenerator<GraphBatch> {
+  if (!existsSync(path)) throw new JournalDataError(`the journal's data file ${path} is missing`);
   const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-  for await (const line of lines) if (line !== '') yield JSON.parse(line) as GraphBatch;
+  let lineNo = 0;
+  for await (const line of lines) {
+    lineNo += 1;
+    if (line === '') continue;
+    let batch: unknown;
+    try {
+      batch = JSON.parse(line);
+    } catch {
+      throw new JournalDataError(`${path}:${lineNo} is not a batch of data (damaged)`);
+    }
+    if (typeof batch !== 'object' || batch === null || !Array.isArray((batch as GraphBatch).entities) || !Array.isArray((batch as GraphBatch).relations) || !Array.isArray((batch as GraphBatch).sources)) {
+      throw new JournalDataError(`${path}:${lineNo} is not a batch of data (damaged)`);
+    }
+    yield batch as GraphBatch;
+  }
 }
 
 /**
@@ -40,7 +59,7 @@ export async function applyEntry(store: GraphStore, entry: WriteEntry, loadData:
 
 export interface ReplayOutcome {
   applied: number;
-  /** Writes the store refused: journaled, then their commit failed before a `void` entry was written. */
+  /** Writes the store refused (a commit that failed before its `void` entry was written, or a damaged entry). */
   refused: Array<{ changeId: string; reason: string }>;
 }
 
@@ -52,7 +71,8 @@ export async function replay(store: GraphStore, writes: readonly WriteEntry[], l
       await applyEntry(store, entry, loadData);
       outcome.applied += 1;
     } catch (err) {
-      if (!(err instanceof CurationError)) throw err;
+      // Refused by the graph's rules, or its data damaged: skipped, and said; anything else (the database failing) stops the replay.
+      if (!(err instanceof CurationError || err instanceof DanglingRelationError || err instanceof JournalDataError)) throw err;
       outcome.refused.push({ changeId: entry.audit.changeId, reason: err.message });
     }
   }

@@ -222,4 +222,6 @@ export interface StatementDeadline {
   /** Aborts at the deadline, or when the request is stopped earlier; its reason is the error to answer. */
   readonly signal: AbortSignal;
   remainingMs(): number;
+  /** The error to answer once it has passed (its timer may not have fired yet on a busy event loop). */
+  expired(): Error;
 }

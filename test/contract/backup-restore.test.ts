@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -149,5 +149,54 @@ describe('backup and restore refusals (embedded)', () => {
     expect(lines.join('\n')).toMatch(/journal begins now; writes made before it are only in the database/);
     await expect(writeBackup(dataDir, join(work, 'old.backup'))).rejects.toThrow(/began after data was already in the database/);
     expect(readdirSync(work)).not.toContain('old.backup');
+  });
+
+  it('refuses to overwrite a file or to write inside DATA_DIR', async () => {
+    await expect(writeBackup(join(work, 'data'), backupFile)).rejects.toThrow(/already exists; name a new file/);
+    await expect(writeBackup(join(work, 'data'), join(work, 'data', 'journal', 'journal.jsonl'))).rejects.toThrow(/already exists|inside DATA_DIR/);
+    await expect(writeBackup(join(work, 'data'), join(work, 'data', 'copy.backup'))).rejects.toThrow(/is inside DATA_DIR/);
+    await expect(writeBackup(join(work, 'data'), join(work, 'no-such-folder', 'x.backup'))).rejects.toThrow(/the folder .*no-such-folder does not exist/);
+  });
+
+  it('refuses a backup with a batch of data taken out', async () => {
+    const lines = readFileSync(backupFile, 'utf8').trimEnd().split('\n');
+    const firstBatch = lines.findIndex((l) => l.startsWith('{"batch"'));
+    const gap = join(work, 'gap.backup');
+    writeFileSync(gap, `${lines.filter((_, i) => i !== firstBatch).join('\n')}\n`);
+    await expect(unpackBackup(gap, join(work, 'restored-gap'))).rejects.toThrow(/the end says \d+ batches of data, the file holds \d+/);
+  });
+
+  it('refuses a backup holding a write the graph refuses, and leaves the DATA_DIR empty to try again', async () => {
+    const lines = readFileSync(backupFile, 'utf8').trimEnd().split('\n');
+    const i = lines.findIndex((l) => l.includes('"op":"retractRelation"'));
+    const entry = JSON.parse(lines[i]!) as { entry: { id: string } };
+    entry.entry.id = 'no-such-relation';
+    lines[i] = JSON.stringify(entry);
+    const bad = join(work, 'refused.backup');
+    writeFileSync(bad, `${lines.join('\n')}\n`);
+    const dataDir = join(work, 'restored-refused');
+    await expect(restoreBackup(bad, configFor(dataDir, null), ontology)).rejects.toThrow(/1 write\(s\) of .*refused.backup were refused, so it was not restored: .*no-such-relation/);
+    expect(readdirSync(dataDir)).toEqual([]);
+  });
+
+  it('marks a journaled write the store refuses void at open, so it is not tried again, and keeps a whole last entry that lacks its newline', async () => {
+    const dataDir = join(work, 'voided');
+    let store = await openJournaledEmbedded({ dataDir, ontology });
+    await store.upsertEntity({ id: 'v-1', kind: 'PARTY', name: 'V One', aliases: [], description: null, sources: cite('V One'), attributes: {} }, 'alice');
+    await store.close();
+    const path = join(dataDir, 'journal', 'journal.jsonl');
+    const bogus = { op: 'retractRelation', audit: { changeId: '2999-01-01T00:00:00.000Z-000001-deadbeef', actor: 'x', at: '2999-01-01T00:00:00.000Z' }, id: 'nothing', reason: 'tampered' };
+    appendFileSync(path, JSON.stringify(bogus));
+    const lines: string[] = [];
+    store = await openJournaledEmbedded({ dataDir, ontology, log: (l) => lines.push(l) });
+    await store.close();
+    expect(lines.join('\n')).toMatch(/1 journaled write\(s\) refused and marked void \(2999-01-01.*does not exist\)/);
+    expect(lines.join('\n')).not.toMatch(/cut off by a crash/);
+    const after: string[] = [];
+    store = await openJournaledEmbedded({ dataDir, ontology, log: (l) => after.push(l) });
+    await store.close();
+    expect(after).toEqual([]);
+    const ops = readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => (JSON.parse(l) as { op: string }).op);
+    expect(ops).toEqual(['genesis', 'upsertEntity', 'retractRelation', 'void']);
   });
 });

@@ -80,6 +80,7 @@ const TIMEOUT_GRACE_MS = 50;
 /** Why a read was stopped: its request's reason (the deadline passed, the client left), or the database's timeout. */
 function stopped(statement: Statement, timeoutMs: number): Error {
   if (statement.deadline?.signal.aborted) return statement.deadline.signal.reason as Error;
+  if (statement.deadline && statement.deadline.remainingMs() <= 0) return statement.deadline.expired();
   return new StoreUnavailableError(`the database did not answer within ${Math.round(timeoutMs / 1000)} s; try again shortly`);
 }
 
@@ -195,6 +196,7 @@ export class LadybugExecutor implements Executor {
     private readonly dataDir: string,
     private readonly readers: Session[],
     private readonly writer: Session,
+    private readonly log: (line: string) => void,
   ) {
     this.idle = [...readers];
   }
@@ -237,7 +239,7 @@ export class LadybugExecutor implements Executor {
     };
     const readers: Session[] = [];
     for (let i = 0; i < READERS; i += 1) readers.push(await connect());
-    return new LadybugExecutor(db, dataDir, readers, await connect());
+    return new LadybugExecutor(db, dataDir, readers, await connect(), log);
   }
 
   /** How many prepared statements each connection keeps (for tests and diagnostics). */
@@ -288,10 +290,16 @@ export class LadybugExecutor implements Executor {
       // write. The write is committed either way: if the checkpoint fails (it waits for
       // long reads, and gives up), it is acknowledged all the same, and a marker file keeps
       // the log from being set aside until a later checkpoint succeeds.
+      // Nothing may throw from here on: the write committed, and a rejection would tell the
+      // caller (and the journal, which voids what did not commit) that it did not.
       try {
         await this.checkpoint();
       } catch {
-        writeFileSync(join(this.dataDir, CHECKPOINT_PENDING), new Date().toISOString());
+        try {
+          writeFileSync(join(this.dataDir, CHECKPOINT_PENDING), new Date().toISOString());
+        } catch (err) {
+          this.log(`embedded database: a write committed but neither its checkpoint nor the marker saying so could be written (${err instanceof Error ? err.message : String(err)}); the journal holds it`);
+        }
       }
       return result;
     });
