@@ -106,7 +106,7 @@ export async function exportSelection(
   ontology: Ontology,
   selection: Selection,
   format: ExportFormat,
-  networks: NetworkCache = new NetworkCache(1),
+  networks: NetworkCache = new NetworkCache({ capacity: 1 }),
   /** The download's extension: the format's first unless asked for by another of its own. */
   extension: string = format.extensions[0]!,
   /** The request's deadline and budget: computing the selection and writing the file are expensive work. */

@@ -1,10 +1,9 @@
-import { closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { GraphBatch } from '../store/graph-store.js';
 import { BackupError } from './backup-error.js';
 import { isJournalEntry, type JournalEntry } from './entries.js';
-import { journalDir, journalExists, loadDataPath, readJournal, syncDirectory, writeAll } from './journal-file.js';
+import { journalDir, journalExists, jsonLines, loadDataPath, readJournal, syncDirectory, writeAll } from './journal-file.js';
 import { batchesFromFile, JournalDataError } from './replay.js';
 
 /**
@@ -80,6 +79,7 @@ export async function unpackBackup(file: string, dataDir: string): Promise<Journ
   let data: number | null = null;
   let batches = 0;
   let lineNo = 0;
+  let headed = false;
   let ended = false;
   const fail = (why: string) => new BackupError(`${file}:${lineNo}: ${why}; this is not a complete backup made by npm run backup`);
   const closeData = () => {
@@ -89,17 +89,12 @@ export async function unpackBackup(file: string, dataDir: string): Promise<Journ
     data = null;
   };
   try {
-    for await (const text of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
-      lineNo += 1;
-      if (text === '') continue;
-      let line: unknown;
-      try {
-        line = JSON.parse(text);
-      } catch {
-        throw fail('not JSON');
-      }
+    for await (const read of jsonLines(file, (n) => ((lineNo = n), fail('not JSON')))) {
+      lineNo = read.lineNo;
+      const line = read.value;
       if (typeof line !== 'object' || line === null) throw fail('not a backup line');
-      if (lineNo === 1) {
+      if (!headed) {
+        headed = true;
         const h = line as { format?: unknown; version?: unknown };
         if (h.format !== BACKUP_FORMAT) throw fail(`not a backup (format ${JSON.stringify(h.format)})`);
         if (h.version !== VERSION) throw fail(`backup version ${String(h.version)}; this program reads version ${VERSION}`);
@@ -126,7 +121,7 @@ export async function unpackBackup(file: string, dataDir: string): Promise<Journ
         throw fail('not a backup line');
       }
     }
-    if (lineNo === 0) throw fail('empty file');
+    if (!headed) throw fail('empty file');
     if (!ended) throw fail('the file ends before its last line (cut short?)');
     closeData();
     fsyncSync(journal);

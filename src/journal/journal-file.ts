@@ -1,6 +1,7 @@
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { StoreUnavailableError } from '../store/errors.js';
 import { isJournalEntry, type JournalEntry } from './entries.js';
 
@@ -26,6 +27,25 @@ export function journalExists(dataDir: string): boolean {
 
 export function loadDataPath(dataDir: string, name: string): string {
   return join(journalDir(dataDir), LOADS, name);
+}
+
+/**
+ * The JSON values of a JSON Lines file, streamed with their line numbers (blank lines
+ * skipped); a line that is not JSON is reported through `notJson`, which returns the error.
+ */
+export async function* jsonLines(path: string, notJson: (lineNo: number) => Error): AsyncGenerator<{ lineNo: number; value: unknown }> {
+  let lineNo = 0;
+  for await (const text of createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity })) {
+    lineNo += 1;
+    if (text === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw notJson(lineNo);
+    }
+    yield { lineNo, value };
+  }
 }
 
 /** Writes all of `text` to `fd`: a full disk can take part of it without an error. */

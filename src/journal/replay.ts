@@ -1,9 +1,9 @@
-import { createReadStream, existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { existsSync } from 'node:fs';
 import type { GraphBatch, GraphStore } from '../store/graph-store.js';
 import { CurationError } from '../store/errors.js';
 import { DanglingRelationError } from '../store/cypher/cypher-store.js';
 import type { WriteEntry } from './entries.js';
+import { jsonLines } from './journal-file.js';
 
 /** A load's data in the journal is missing or damaged; the message names the file and line. */
 export class JournalDataError extends Error {}
@@ -11,19 +11,10 @@ export class JournalDataError extends Error {}
 /** Reads a load's batches, one JSON line each, without holding the file. */
 export async function* batchesFromFile(path: string): AsyncGenerator<GraphBatch> {
   if (!existsSync(path)) throw new JournalDataError(`the journal's data file ${path} is missing`);
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-  let lineNo = 0;
-  for await (const line of lines) {
-    lineNo += 1;
-    if (line === '') continue;
-    let batch: unknown;
-    try {
-      batch = JSON.parse(line);
-    } catch {
-      throw new JournalDataError(`${path}:${lineNo} is not a batch of data (damaged)`);
-    }
+  const damaged = (lineNo: number) => new JournalDataError(`${path}:${lineNo} is not a batch of data (damaged)`);
+  for await (const { lineNo, value: batch } of jsonLines(path, damaged)) {
     if (typeof batch !== 'object' || batch === null || !Array.isArray((batch as GraphBatch).entities) || !Array.isArray((batch as GraphBatch).relations) || !Array.isArray((batch as GraphBatch).sources)) {
-      throw new JournalDataError(`${path}:${lineNo} is not a batch of data (damaged)`);
+      throw damaged(lineNo);
     }
     yield batch as GraphBatch;
   }

@@ -55,8 +55,7 @@ export class NetworkCache {
   /** Computations started, for tests. */
   computations = 0;
 
-  constructor(options: NetworkCacheOptions | number = {}) {
-    const o = typeof options === 'number' ? { capacity: options } : options;
+  constructor(o: NetworkCacheOptions = {}) {
     this.capacity = o.capacity ?? 8;
     this.maxKeptItems = o.maxKeptItems ?? 200_000;
     this.maxFailures = o.maxFailures ?? 256;
