@@ -1,26 +1,38 @@
+import { loadOntology } from '../ontology/ontology.js';
+import type { Bounds } from '../ontology/limits.js';
 import { badInput } from './errors.js';
 
 /**
- * Bounds on every argument that could make a request unbounded. Exceeding one is a
- * BAD_USER_INPUT error that names the limit.
+ * Bounds on every argument that could make a request unbounded, read from the SDL's
+ * `@limit` and `@length` (src/ontology/limits.ts), the same manifest the write validator
+ * reads. Exceeding one is a BAD_USER_INPUT error that names the limit.
  */
+const manifest = loadOntology().limits;
+
+/** The one length of a kind of argument the code checks in one place (every `after`), which the SDL must give alike. */
+function sameLength(argument: string): number {
+  const found = [...manifest.lengths].filter(([coordinate]) => coordinate.endsWith(`.${argument}`) && coordinate.split('.').length === 3);
+  const values = new Set(found.map(([, b]) => b.max));
+  if (values.size !== 1) throw new Error(`schema/: every ${argument} argument needs one @length(max:), found ${[...values].join(', ') || 'none'}`);
+  return [...values][0]!;
+}
+
 export const LIMITS = {
-  pageSize: { min: 1, max: 100 },
-  searchResults: { min: 1, max: 50 },
-  searchTextLength: { min: 1, max: 200 },
-  depth: { min: 1, max: 3 },
-  pathLength: { min: 1, max: 6 },
-  paths: { min: 1, max: 50 },
-  /** A neighborhood answer; a hub's depth-2 neighborhood can be most of a large graph. */
+  /** A neighborhood answer; a hub's depth-2 neighborhood can be most of a large graph. Not an argument, so not in the SDL's directives (its text is in `neighborhood`'s description). */
   neighborhoodEntities: 100_000,
   neighborhoodRelations: 100_000,
-  reasonLength: { min: 1, max: 500 },
-  sinceLength: 40,
-  idLength: 256,
-  cursorLength: 512,
+  sinceLength: manifest.length('Query.changes.since').max,
+  idLength: manifest.idLength,
+  cursorLength: sameLength('after'),
 } as const;
 
-export function inRange(argument: string, value: number, range: { min: number; max: number }): number {
+/** `@limit` of an argument, by coordinate (`Query.entities.first`). */
+export const argLimit = (coordinate: string): Bounds => manifest.argument(coordinate);
+
+/** `@length` of an argument, by coordinate (`Query.search.text`). */
+export const argLength = (coordinate: string): Bounds => manifest.length(coordinate);
+
+export function inRange(argument: string, value: number, range: Bounds): number {
   if (!Number.isInteger(value) || value < range.min || value > range.max) {
     throw badInput(`${argument} must be between ${range.min} and ${range.max}, got ${value}`, argument);
   }
@@ -34,7 +46,7 @@ export function checkId(argument: string, value: string): string {
   return value;
 }
 
-export function checkText(argument: string, value: string, range: { min: number; max: number }): string {
+export function checkText(argument: string, value: string, range: Bounds): string {
   const length = value.trim().length;
   if (length < range.min || value.length > range.max) {
     throw badInput(`${argument} must be ${range.min} to ${range.max} characters long, got ${value.length}`, argument);

@@ -7,7 +7,7 @@ import { CurationError, NotOwnerError } from '../store/errors.js';
 import type { RequestContext } from './context.js';
 import { badInput, forbidden, unauthenticated } from './errors.js';
 import type { MutationResolvers } from './generated/types.js';
-import { checkId, checkText, LIMITS } from './limits.js';
+import { argLength, checkId, checkText } from './limits.js';
 
 /**
  * Writes. The role each needs is checked before execution (plugins/require-role.ts);
@@ -51,7 +51,7 @@ export function mutationResolvers(ontology: Ontology): MutationResolvers {
 
     retractRelation: (_root, { id, reason }, ctx) =>
       write(ctx, async (viewer) => {
-        const why = checkText('reason', reason, LIMITS.reasonLength).trim();
+        const why = checkText('reason', reason, argLength('Mutation.retractRelation.reason')).trim();
         // A curator may retract only what its key added; the store checks that in the write's transaction.
         return ctx.store.retractRelation(checkId('id', id), why, viewer.name, viewer.role === 'ADMIN' ? undefined : viewer.name);
       }),

@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor, type CursorScope } from './cursor.js';
 import type { Resolvers } from './generated/types.js';
 import { partialDateBounds } from '../ontology/partial-date.js';
 import { badInput } from './errors.js';
-import { checkId, checkText, inRange, LIMITS } from './limits.js';
+import { argLength, argLimit, checkId, checkText, inRange, LIMITS } from './limits.js';
 import { MeasureTimeoutError } from '../network/measure.js';
 import type { NodeMetrics } from '../network/metrics.js';
 import type { MeasuredNetwork } from '../network/network-cache.js';
@@ -117,21 +117,21 @@ export function createResolvers(ontology: Ontology): Resolvers {
       entity: (_root, { id }, ctx) => ctx.loaders.entity.load(checkId('id', id)),
 
       entities: async (_root, { kinds, first, after }, ctx) => {
-        const limit = inRange('first', first ?? 20, LIMITS.pageSize);
+        const limit = inRange('first', first ?? 20, argLimit('Query.entities.first'));
         const items = await ctx.store.listEntities({ kinds: kinds ?? null, after: decodeCursor('entity', after), limit: limit + 1 });
         ctx.loaders.primeEntities(items);
         return page('entity', items, limit);
       },
 
       search: async (_root, { text, kinds, first }, ctx) => {
-        const limit = inRange('first', first ?? 10, LIMITS.searchResults);
-        const hits = await ctx.store.search({ text: checkText('text', text, LIMITS.searchTextLength), kinds: kinds ?? null, limit });
+        const limit = inRange('first', first ?? 10, argLimit('Query.search.first'));
+        const hits = await ctx.store.search({ text: checkText('text', text, argLength('Query.search.text')), kinds: kinds ?? null, limit });
         ctx.loaders.primeEntities(hits.map((h) => h.entity));
         return hits;
       },
 
       relations: async (_root, args, ctx) => {
-        const limit = inRange('first', args.first ?? 20, LIMITS.pageSize);
+        const limit = inRange('first', args.first ?? 20, argLimit('Query.relations.first'));
         const query = {
           types: args.types ?? null,
           from: args.from ? checkId('from', args.from) : null,
@@ -151,7 +151,7 @@ export function createResolvers(ontology: Ontology): Resolvers {
       neighborhood: async (_root, { id, depth, types }, ctx) => {
         const query = {
           id: checkId('id', id),
-          depth: inRange('depth', depth ?? 1, LIMITS.depth),
+          depth: inRange('depth', depth ?? 1, argLimit('Query.neighborhood.depth')),
           types: types ?? null,
           maxEntities: LIMITS.neighborhoodEntities,
           maxRelations: LIMITS.neighborhoodRelations,
@@ -182,9 +182,9 @@ export function createResolvers(ontology: Ontology): Resolvers {
         const query = {
           from: checkId('from', args.from),
           to: checkId('to', args.to),
-          maxLength: inRange('maxLength', args.maxLength ?? 4, LIMITS.pathLength),
+          maxLength: inRange('maxLength', args.maxLength ?? 4, argLimit('Query.paths.maxLength')),
           types: args.types ?? null,
-          limit: inRange('first', args.first ?? 10, LIMITS.paths),
+          limit: inRange('first', args.first ?? 10, argLimit('Query.paths.first')),
         };
         const paths = await ctx.budget.expensive({ kind: 'paths', maxLength: query.maxLength }, async () => {
           let found = await ctx.store.shortestPaths(query);
@@ -199,7 +199,7 @@ export function createResolvers(ontology: Ontology): Resolvers {
       },
 
       network: async (_root, args, ctx) => {
-        const depth = inRange('depth', args.depth ?? 1, LIMITS.depth);
+        const depth = inRange('depth', args.depth ?? 1, argLimit('Query.network.depth'));
         if (args.from && args.to && partialDateBounds(args.from)[0] > partialDateBounds(args.to)[1]) {
           throw badInput(`from (${args.from}) is later than to (${args.to})`, 'from');
         }
@@ -226,7 +226,7 @@ export function createResolvers(ontology: Ontology): Resolvers {
       graphSize: (_root, _args, ctx) => ctx.store.graphSize(),
 
       mostConnected: async (_root, { kinds, first }, ctx) => {
-        const limit = inRange('first', first ?? 10, LIMITS.pageSize);
+        const limit = inRange('first', first ?? 10, argLimit('Query.mostConnected.first'));
         const ranked = await ctx.store.mostConnected({ kinds: kinds ?? null, limit });
         ctx.loaders.primeEntities(ranked.map((r) => r.entity));
         return ranked;
@@ -236,7 +236,7 @@ export function createResolvers(ontology: Ontology): Resolvers {
       sources: (_root, _args, ctx) => ctx.store.listSources(),
 
       changes: async (_root, args, ctx) => {
-        const limit = inRange('first', args.first ?? 50, LIMITS.pageSize);
+        const limit = inRange('first', args.first ?? 50, argLimit('Query.changes.first'));
         const items = await ctx.store.changes({
           since: args.since ? checkSince(args.since) : null,
           entity: args.entity ? checkId('entity', args.entity) : null,

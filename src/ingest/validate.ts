@@ -1,4 +1,4 @@
-import type { AttributeSpec, Ontology } from '../ontology/ontology.js';
+import { loadOntology, type AttributeSpec, type Ontology } from '../ontology/ontology.js';
 import { isPartialDate, PARTIAL_DATE_FORMAT, partialDateBounds } from '../ontology/partial-date.js';
 import type { AttributeValue, CitationRecord, EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../store/graph-store.js';
 import { InputError, type InputProblem } from './errors.js';
@@ -11,13 +11,17 @@ import type { ParsedFile } from './seed-file.js';
  * allowed enum values, and which kinds each relation type may join.
  */
 
+/** Lengths and counts from the SDL's `@length` and `@count` (src/ontology/limits.ts), shared with the GraphQL argument checks. */
+const manifest = loadOntology().limits;
 export const LIMITS = {
-  idLength: 128,
-  nameLength: 300,
-  textLength: 2000,
-  quoteLength: 300,
-  aliases: 50,
-  citations: 50,
+  idLength: manifest.idLength,
+  nameLength: manifest.length('Entity.name').max,
+  aliasLength: manifest.length('Entity.aliases').max,
+  textLength: manifest.defaultTextLength,
+  quoteLength: manifest.length('Citation.quote').max,
+  aliases: manifest.count('Entity.aliases').max,
+  citations: manifest.count('Entity.sources').max,
+  relationCitations: manifest.count('Relation.sources').max,
 } as const;
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
@@ -118,8 +122,8 @@ export class Checker {
         this.fail(fieldPath, 'expected a list of strings');
         return null;
       case 'string':
-        if (typeof value !== 'string' || value.length > LIMITS.textLength) {
-          this.fail(fieldPath, `expected a string of at most ${LIMITS.textLength} characters`);
+        if (typeof value !== 'string' || value.length > (spec.maxLength ?? LIMITS.textLength)) {
+          this.fail(fieldPath, `expected a string of at most ${spec.maxLength ?? LIMITS.textLength} characters`);
           return null;
         }
         if (spec.enumValues && !spec.enumValues.includes(value)) {
@@ -130,14 +134,14 @@ export class Checker {
     }
   }
 
-  citations(value: unknown, path: Path, defaultSource: string | null, knownSources: ReadonlySet<string>): CitationRecord[] {
+  citations(value: unknown, path: Path, defaultSource: string | null, knownSources: ReadonlySet<string>, max: number = LIMITS.citations): CitationRecord[] {
     const at = [...path, 'sources'];
     if (!Array.isArray(value) || value.length === 0) {
       this.fail(at, 'expected at least one citation { paragraph, sentence?, quote }');
       return [];
     }
-    if (value.length > LIMITS.citations) {
-      this.fail(at, `has more than ${LIMITS.citations} citations`);
+    if (value.length > max) {
+      this.fail(at, `has more than ${max} citations`);
       return [];
     }
     const out: CitationRecord[] = [];
@@ -203,12 +207,12 @@ export function checkSource(check: Checker, s: unknown, path: Path): SourceRecor
   }
   check.unknownKeys(s, SOURCE_FIELDS, path, 'a source');
   const id = check.id(s, 'id', path);
-  const title = check.string(s, 'title', path, { required: true, max: LIMITS.nameLength });
-  const publisher = check.string(s, 'publisher', path, { required: true, max: LIMITS.nameLength });
+  const title = check.string(s, 'title', path, { required: true, max: manifest.length('SourceDocument.title').max });
+  const publisher = check.string(s, 'publisher', path, { required: true, max: manifest.length('SourceDocument.publisher').max });
   const published = check.string(s, 'published', path, { required: true });
   if (published !== null && !isPartialDate(published)) check.fail([...path, 'published'], `expected ${PARTIAL_DATE_FORMAT}`);
-  const via = check.string(s, 'via', path, { max: LIMITS.nameLength });
-  let url = check.string(s, 'url', path, { max: LIMITS.nameLength });
+  const via = check.string(s, 'via', path, { max: manifest.length('SourceDocument.via').max });
+  let url = check.string(s, 'url', path, { max: manifest.length('SourceDocument.url').max });
   // Shown as a link in the explorer and the network view: only the web's own schemes.
   if (url !== null && !/^https?:\/\/[^\s/]+/i.test(url)) {
     check.fail([...path, 'url'], `expected an http:// or https:// address, got ${JSON.stringify(url.slice(0, 40))}`);
@@ -230,8 +234,8 @@ export function checkEntity(check: Checker, raw: unknown, path: Path, ctx: Recor
   const name = check.string(raw, 'name', path, { required: true, max: LIMITS.nameLength });
   const aliasesRaw = raw.aliases ?? [];
   let aliases: string[] = [];
-  if (!Array.isArray(aliasesRaw) || !aliasesRaw.every((a) => typeof a === 'string' && a.length > 0 && a.length <= LIMITS.nameLength)) {
-    check.fail([...path, 'aliases'], `expected a list of names of at most ${LIMITS.nameLength} characters`);
+  if (!Array.isArray(aliasesRaw) || !aliasesRaw.every((a) => typeof a === 'string' && a.length > 0 && a.length <= LIMITS.aliasLength)) {
+    check.fail([...path, 'aliases'], `expected a list of names of at most ${LIMITS.aliasLength} characters`);
   } else if (!aliasesRaw.every((a: string) => wellFormed(a))) {
     check.fail([...path, 'aliases'], LONE_SURROGATE);
   } else if (aliasesRaw.length > LIMITS.aliases) {
@@ -296,7 +300,7 @@ export function checkRelation(
   for (const name of ontology.relationRefs) refs[name] = raw[name] === undefined || raw[name] === null ? null : end(name);
   const attributes: Record<string, AttributeValue> = {};
   for (const spec of ontology.relationAttributes) attributes[spec.name] = check.attribute(spec, raw[spec.name], path);
-  const citations = check.citations(raw.sources, path, ctx.defaultSource, ctx.knownSources);
+  const citations = check.citations(raw.sources, path, ctx.defaultSource, ctx.knownSources, LIMITS.relationCitations);
   const { start, end: until } = attributes;
   if (typeof start === 'string' && typeof until === 'string' && partialDateBounds(start)[0] > partialDateBounds(until)[1]) {
     check.fail([...path, 'end'], `ends (${until}) before it starts (${start})`);

@@ -14,6 +14,8 @@ import {
   type GraphQLField,
   type GraphQLSchema,
 } from 'graphql';
+import { inputExtensions } from './inputs.js';
+import { readLimits, type LimitsManifest } from './limits.js';
 import { readSdl } from './sdl.js';
 
 /**
@@ -32,6 +34,10 @@ export interface AttributeSpec {
   enumValues?: readonly string[];
   /** Inclusive bounds of a numeric field, from `@range`. */
   range?: { min: number; max: number };
+  /** Most characters of a string field (of each item of a list), from `@length` or its default. */
+  maxLength?: number;
+  /** The field's GraphQL type (`Float`, `EventType`, `[String!]`): the type of its input field. */
+  graphqlType?: string;
   description?: string;
 }
 
@@ -54,6 +60,7 @@ export interface RelationTypeSpec {
 }
 
 export interface Ontology {
+  /** The SDL as served: `schema/` with the input types' generated fields (src/ontology/inputs.ts). */
   sdl: string;
   kinds: readonly string[];
   entityTypes: readonly EntityTypeSpec[];
@@ -64,6 +71,12 @@ export interface Ontology {
   relationAttributes: readonly AttributeSpec[];
   /** Fields of `Relation` stored as an entity id (`@ref`). */
   relationRefs: readonly string[];
+  /** Stored fields of `SourceDocument`, id first. */
+  sourceFields: readonly AttributeSpec[];
+  /** Stored fields of `Change` (the audit log), id first. */
+  changeFields: readonly AttributeSpec[];
+  /** Argument, length and count limits declared in the SDL. */
+  limits: LimitsManifest;
   typeNameOfKind(kind: string): string;
   relationType(name: string): RelationTypeSpec | undefined;
   /** Whether a relation of `type` may go from an entity of `fromKind` to one of `toKind`. */
@@ -99,12 +112,18 @@ function rangeOf(field: GraphQLField<unknown, unknown>, owner: string): { range?
   return { range: { min, max } };
 }
 
-function valueTypeOf(field: GraphQLField<unknown, unknown>, owner: string): AttributeSpec {
+function valueTypeOf(field: GraphQLField<unknown, unknown>, owner: string, limits: LimitsManifest): AttributeSpec {
   const type = getNullableType(field.type);
   const named = getNamedType(field.type);
-  const base = { name: field.name, ...(field.description ? { description: field.description } : {}), ...rangeOf(field, owner) };
+  const base = {
+    name: field.name,
+    graphqlType: String(field.type),
+    ...(field.description ? { description: field.description } : {}),
+    ...rangeOf(field, owner),
+  };
+  const maxLength = limits.lengths.get(`${owner}.${field.name}`)?.max ?? limits.defaultTextLength;
   if (isListType(type)) {
-    if (named.name === 'String') return { ...base, type: 'stringList' };
+    if (named.name === 'String' || named.name === 'ID') return { ...base, type: 'stringList', maxLength };
     throw new Error(`ontology: ${owner}.${field.name}: only lists of String can be stored`);
   }
   if (isEnumType(named)) return { ...base, type: 'string', enumValues: named.getValues().map((v) => v.name) };
@@ -112,7 +131,9 @@ function valueTypeOf(field: GraphQLField<unknown, unknown>, owner: string): Attr
     switch (named.name) {
       case 'String':
       case 'ID':
-        return { ...base, type: 'string' };
+      // A JSON value is stored as its text.
+      case 'JSON':
+        return { ...base, type: 'string', maxLength };
       case 'Int':
         return { ...base, type: 'int' };
       case 'Float':
@@ -130,8 +151,22 @@ function hasDirective(field: GraphQLField<unknown, unknown>, name: string): bool
   return (field.astNode?.directives ?? []).some((d) => d.name.value === name);
 }
 
+/** The stored fields of an object type: all but `@computed` ones and those of `skip`. */
+function storedFields(type: GraphQLObjectType, skip: ReadonlySet<string>, limits: LimitsManifest): AttributeSpec[] {
+  return Object.values(type.getFields())
+    .filter((f) => !skip.has(f.name) && !hasDirective(f, 'computed'))
+    .map((f) => valueTypeOf(f, type.name, limits));
+}
+
+function objectType(schema: GraphQLSchema, name: string): GraphQLObjectType {
+  const type = schema.getType(name);
+  if (!(type instanceof GraphQLObjectType)) throw new Error(`ontology: type ${name} is missing`);
+  return type;
+}
+
 export function ontologyFromSdl(sdl: string): Ontology {
   const schema: GraphQLSchema = buildASTSchema(parse(sdl));
+  const limits = readLimits(schema);
   const kindEnum = schema.getType('EntityKind');
   const relEnum = schema.getType('RelationType');
   const entityIface = schema.getType('Entity');
@@ -148,10 +183,7 @@ export function ontologyFromSdl(sdl: string): Ontology {
     if (!directive) throw new Error(`ontology: type ${type.name} implements Entity but has no @entity(kind:)`);
     const kind = String(directiveArgs(directive).kind);
     if (!kinds.includes(kind)) throw new Error(`ontology: ${type.name} has unknown kind ${kind}`);
-    const common = new Set<string>(COMMON_ENTITY_FIELDS);
-    const attributes = Object.values(type.getFields())
-      .filter((f) => !common.has(f.name) && !hasDirective(f, 'computed'))
-      .map((f) => valueTypeOf(f, type.name));
+    const attributes = storedFields(type, new Set<string>(COMMON_ENTITY_FIELDS), limits);
     entityTypes.push({ kind, typeName: type.name, attributes });
   }
   for (const kind of kinds) {
@@ -193,19 +225,25 @@ export function ontologyFromSdl(sdl: string): Ontology {
     if (STRUCTURAL_RELATION_FIELDS.has(field.name)) continue;
     if (hasDirective(field, 'computed')) continue;
     if (hasDirective(field, 'ref')) relationRefs.push(field.name);
-    else relationAttributes.push(valueTypeOf(field, 'Relation'));
+    else relationAttributes.push(valueTypeOf(field, 'Relation', limits));
   }
+  const sourceFields = storedFields(objectType(schema, 'SourceDocument'), new Set(), limits);
+  const changeFields = storedFields(objectType(schema, 'Change'), new Set(), limits);
 
   const byName = new Map(relationTypes.map((r) => [r.name, r]));
   const typeNames = new Map(entityTypes.map((t) => [t.kind, t.typeName]));
+  const entityAttributeList = [...entityAttributes.values()];
   return {
-    sdl,
+    sdl: `${sdl}\n${inputExtensions(schema, { entityAttributes: entityAttributeList })}`,
     kinds,
     entityTypes,
-    entityAttributes: [...entityAttributes.values()],
+    entityAttributes: entityAttributeList,
     relationTypes,
     relationAttributes,
     relationRefs,
+    sourceFields,
+    changeFields,
+    limits,
     typeNameOfKind: (kind) => {
       const name = typeNames.get(kind);
       if (!name) throw new Error(`unknown entity kind ${kind}`);

@@ -137,24 +137,31 @@ export type EntityEdge = {
 /**
  * An entity to create or replace (by id). Kind-specific fields are accepted only for
  * the kinds whose type has them (`turnout` for an EVENT, `abbreviation` for a PARTY or
- * ORGANIZATION, ...).
+ * ORGANIZATION, ...). Those fields are added at schema load from the entity types
+ * (`@inputFieldsOf`), so every stored field is writable.
  */
 export type EntityInput = {
   abbreviation?: InputMaybe<Scalars['String']['input']>;
   aliases?: InputMaybe<Array<Scalars['String']['input']>>;
   category?: InputMaybe<OrganizationCategory>;
+  /** When it happened, as precisely as the source says; null if the source gives no date. */
   date?: InputMaybe<Scalars['PartialDate']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
   eventType?: InputMaybe<EventType>;
   id: Scalars['ID']['input'];
   kind: EntityKind;
   name: Scalars['String']['input'];
+  /** How the source characterizes the party (for example `pro-business`). */
   orientation?: InputMaybe<Scalars['String']['input']>;
+  /** Number of parties on the ballot (elections). */
   partiesRunning?: InputMaybe<Scalars['Int']['input']>;
   placeType?: InputMaybe<PlaceType>;
   sources: Array<CitationInput>;
+  /** Share of the vote a party needed to win seats, in percent (elections). */
   threshold?: InputMaybe<Scalars['Float']['input']>;
+  /** The office or position the source gives the person. */
   title?: InputMaybe<Scalars['String']['input']>;
+  /** Share of registered voters who voted, in percent (elections). */
   turnout?: InputMaybe<Scalars['Float']['input']>;
 };
 
@@ -625,20 +632,30 @@ export type RelationEdge = {
 
 /** A relation to add. Its type must allow the kinds of its ends; a citation is required. */
 export type RelationInput = {
+  /**
+   * Set when the source presents this relation as someone's claim rather than as a
+   * fact: the entity that made the claim.
+   */
   claimedBy?: InputMaybe<Scalars['ID']['input']>;
+  /** How sure the curator who added the relation is, from 0 to 1; null if not stated. */
   confidence?: InputMaybe<Scalars['Float']['input']>;
+  /** When the relation held or the act happened, if at a single date. */
   date?: InputMaybe<Scalars['PartialDate']['input']>;
   end?: InputMaybe<Scalars['PartialDate']['input']>;
   from: Scalars['ID']['input'];
   /** Leave out to have one made. */
   id?: InputMaybe<Scalars['ID']['input']>;
+  /** Qualification the other fields cannot carry. */
   note?: InputMaybe<Scalars['String']['input']>;
+  /** A short phrase of what was said, for STATED. */
   quote?: InputMaybe<Scalars['String']['input']>;
+  /** The role the `from` entity has in the relation (for example `co-leader`). */
   role?: InputMaybe<Scalars['String']['input']>;
   sources: Array<CitationInput>;
   start?: InputMaybe<Scalars['PartialDate']['input']>;
   to: Scalars['ID']['input'];
   type: RelationType;
+  /** Share of the vote in percent, for WON_SEATS_IN and WON_VOTES_IN. */
   voteShare?: InputMaybe<Scalars['Float']['input']>;
 };
 
@@ -726,6 +743,7 @@ export type SourceInput = {
   publisher: Scalars['String']['input'];
   title: Scalars['String']['input'];
   url?: InputMaybe<Scalars['String']['input']>;
+  /** The outlet the publisher attributes the report to, if any. */
   via?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -904,11 +922,23 @@ export type ComputedDirectiveArgs = { };
 
 export type ComputedDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = ComputedDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type CountDirectiveArgs = {
+  max: Scalars['Int']['input'];
+};
+
+export type CountDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = CountDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type EntityDirectiveArgs = {
   kind: EntityKind;
 };
 
 export type EntityDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = EntityDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type InputFieldsOfDirectiveArgs = {
+  type: Scalars['String']['input'];
+};
+
+export type InputFieldsOfDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = InputFieldsOfDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type JoinsDirectiveArgs = {
   from: Array<EntityKind>;
@@ -916,6 +946,20 @@ export type JoinsDirectiveArgs = {
 };
 
 export type JoinsDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = JoinsDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type LengthDirectiveArgs = {
+  max?: Maybe<Scalars['Int']['input']>;
+  min?: Maybe<Scalars['Int']['input']>;
+};
+
+export type LengthDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = LengthDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type LimitDirectiveArgs = {
+  max: Scalars['Int']['input'];
+  min: Scalars['Int']['input'];
+};
+
+export type LimitDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = LimitDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type RangeDirectiveArgs = {
   max: Scalars['Float']['input'];
@@ -1211,8 +1255,12 @@ export type Resolvers<ContextType = RequestContext> = {
 
 export type DirectiveResolvers<ContextType = RequestContext> = {
   computed?: ComputedDirectiveResolver<any, any, ContextType>;
+  count?: CountDirectiveResolver<any, any, ContextType>;
   entity?: EntityDirectiveResolver<any, any, ContextType>;
+  inputFieldsOf?: InputFieldsOfDirectiveResolver<any, any, ContextType>;
   joins?: JoinsDirectiveResolver<any, any, ContextType>;
+  length?: LengthDirectiveResolver<any, any, ContextType>;
+  limit?: LimitDirectiveResolver<any, any, ContextType>;
   range?: RangeDirectiveResolver<any, any, ContextType>;
   ref?: RefDirectiveResolver<any, any, ContextType>;
   requires?: RequiresDirectiveResolver<any, any, ContextType>;
