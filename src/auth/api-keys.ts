@@ -6,7 +6,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  * stored hash in constant time, so neither timing nor a heap dump gives a key away.
  */
 
-export type Role = 'CURATOR' | 'ADMIN';
+import type { Role } from '../ontology/generated/schema-types.js';
+
+export type { Role };
 
 /** Who is calling, as recorded in the audit log: the key's name, never the key. */
 export interface Viewer {
@@ -20,8 +22,10 @@ export interface ApiKey extends Viewer {
 
 export type Authentication = { kind: 'anonymous' } | { kind: 'invalid' } | { kind: 'key'; viewer: Viewer };
 
-const ROLES: Record<string, Role> = { curator: 'CURATOR', admin: 'ADMIN' };
+// Typed by the SDL's `Role`, so a role added there fails the type check until it has a rank.
 const RANK: Record<Role, number> = { CURATOR: 1, ADMIN: 2 };
+const isRole = (name: string): name is Role => Object.hasOwn(RANK, name);
+const ROLES = new Map<string, Role>(Object.keys(RANK).filter(isRole).map((r) => [r.toLowerCase(), r]));
 export const MIN_KEY_LENGTH = 16;
 export const MAX_KEY_LENGTH = 512;
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
@@ -40,8 +44,8 @@ export function parseApiKeys(text: string, fail: (message: string) => Error): Ap
     const where = `API_KEYS entry ${i + 1}`;
     const parts = entry.split(':');
     if (parts.length < 2 || parts.length > 3) throw fail(`${where} must be role:key or role:name:key`);
-    const role = ROLES[parts[0]!.toLowerCase()];
-    if (!role) throw fail(`${where} has an unknown role; roles are curator and admin`);
+    const role = ROLES.get(parts[0]!.toLowerCase());
+    if (!role) throw fail(`${where} has an unknown role; roles are ${[...ROLES.keys()].join(' and ')}`);
     const key = parts[parts.length - 1]!;
     if (key.length < MIN_KEY_LENGTH || key.length > MAX_KEY_LENGTH || /\s/.test(key)) {
       throw fail(`${where}: keys must be ${MIN_KEY_LENGTH} to ${MAX_KEY_LENGTH} characters without spaces`);

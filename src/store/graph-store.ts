@@ -78,7 +78,10 @@ export interface SearchResult {
   score: number;
 }
 
-export type Direction = 'OUT' | 'IN' | 'BOTH';
+import type { ChangeOperation, Direction } from '../ontology/generated/schema-types.js';
+
+// The SDL's enums, as codegen writes them, not restated.
+export type { ChangeOperation, Direction };
 
 /** Entities (not merged away) and relations (not retracted) in the graph. */
 export interface GraphSizeRecord {
@@ -91,8 +94,6 @@ export interface EntityDegreeRecord {
   entity: EntityRecord;
   degree: number;
 }
-
-export type ChangeOperation = 'UPSERT_ENTITY' | 'ADD_RELATION' | 'RETRACT_RELATION' | 'MERGE_ENTITIES' | 'ADD_SOURCE' | 'IMPORT';
 
 /** One entry of the audit log. */
 export interface ChangeRecord {

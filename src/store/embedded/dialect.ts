@@ -50,21 +50,17 @@ export function tableSpecs(ontology: Ontology): TableSpec[] {
     ...ontology.relationRefs.map((r): [string, string] => [r, 'STRING']),
     ...ontology.relationAttributes.map((a): [string, string] => [a.name, COLUMN_TYPES[a.type]]),
   ];
+  // Sources and audit entries are stored as the SDL's SourceDocument and Change declare them.
+  const fieldCols = (fields: Ontology['sourceFields']) => fields.filter((f) => f.name !== 'id').map((f): [string, string] => [f.name, COLUMN_TYPES[f.type]]);
+  const sourceCols = fieldCols(ontology.sourceFields);
+  const changeCols = fieldCols(ontology.changeFields);
   const list = (cols: ReadonlyArray<[string, string]>) => cols.map(([n, t]) => `${prop(n)} ${t}`).join(', ');
   return [
     { table: 'Entity', columns: entityCols, ddl: `CREATE NODE TABLE IF NOT EXISTS Entity(id STRING PRIMARY KEY, ${list(entityCols)})` },
     { table: 'Relation', columns: relationCols, ddl: `CREATE REL TABLE IF NOT EXISTS Relation(FROM Entity TO Entity, ${list(relationCols)})` },
-    {
-      table: 'SourceDocument',
-      columns: [],
-      ddl: 'CREATE NODE TABLE IF NOT EXISTS SourceDocument(id STRING PRIMARY KEY, title STRING, publisher STRING, published STRING, via STRING, url STRING)',
-    },
+    { table: 'SourceDocument', columns: sourceCols, ddl: `CREATE NODE TABLE IF NOT EXISTS SourceDocument(id STRING PRIMARY KEY, ${list(sourceCols)})` },
     { table: 'Meta', columns: [], ddl: 'CREATE NODE TABLE IF NOT EXISTS Meta(key STRING PRIMARY KEY, value STRING)' },
-    {
-      table: 'Change',
-      columns: [],
-      ddl: 'CREATE NODE TABLE IF NOT EXISTS Change(id STRING PRIMARY KEY, at STRING, actor STRING, operation STRING, entityIds STRING[], relationId STRING, before STRING, after STRING)',
-    },
+    { table: 'Change', columns: changeCols, ddl: `CREATE NODE TABLE IF NOT EXISTS Change(id STRING PRIMARY KEY, ${list(changeCols)})` },
   ];
 }
 

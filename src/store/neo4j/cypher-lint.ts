@@ -38,11 +38,10 @@ export function lintStatements(ontology: Ontology, entries: readonly CatalogEntr
     'type',
     ...ontology.relationRefs,
     ...ontology.relationAttributes.map((a) => a.name),
-    'title',
-    'publisher',
-    'published',
-    'via',
-    'url',
+    ...ontology.sourceFields.map((f) => f.name),
+    ...ontology.changeFields.map((f) => f.name),
+    // The store's own bookkeeping, which the SDL does not declare: Meta's key/value
+    // pairs, merges, who added a relation and its retraction.
     'key',
     'value',
     'mergedInto',
@@ -50,13 +49,6 @@ export function lintStatements(ontology: Ontology, entries: readonly CatalogEntr
     'retractedAt',
     'retractedBy',
     'retractionReason',
-    'at',
-    'actor',
-    'operation',
-    'entityIds',
-    'relationId',
-    'before',
-    'after',
   ];
   const base = {
     labels: ['Entity', 'SourceDocument', 'Meta', 'Change'],
