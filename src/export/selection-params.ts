@@ -11,8 +11,6 @@ import { isPartialDate, PARTIAL_DATE_FORMAT, partialDateBounds } from '../ontolo
 export const SELECTION_PARAMS = ['id', 'depth', 'kinds', 'types', 'from', 'to'] as const;
 export type SelectionParam = (typeof SELECTION_PARAMS)[number];
 
-export const MAX_ID_LENGTH = 256;
-export const DEPTH = { min: 1, max: 3 } as const;
 
 export class SelectionParamError extends Error {
   constructor(
@@ -52,12 +50,15 @@ export function parseSelection(values: Partial<Record<SelectionParam, string>>, 
   const id = values.id;
   if (id !== undefined) {
     if (id.trim() === '') throw new SelectionParamError('id', 'id must not be empty');
-    if (id.length > MAX_ID_LENGTH) throw new SelectionParamError('id', `id must be at most ${MAX_ID_LENGTH} characters`);
+    // The same limits as the `network` query's arguments, from the SDL.
+    const maxId = ontology.limits.idLength;
+    if (id.length > maxId) throw new SelectionParamError('id', `id must be at most ${maxId} characters`);
     sel.id = id;
   }
   if (values.depth !== undefined) {
     const text = values.depth.trim();
     const depth = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+    const DEPTH = ontology.limits.argument('Query.network.depth');
     if (!(depth >= DEPTH.min && depth <= DEPTH.max)) {
       throw new SelectionParamError('depth', `depth must be between ${DEPTH.min} and ${DEPTH.max}, got ${JSON.stringify(values.depth.slice(0, 20))}`);
     }

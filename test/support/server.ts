@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { parseApiKeys } from '../../src/auth/api-keys.js';
 import type { Guards } from '../../src/config.js';
 import { loadSeeds } from '../../src/ingest/load-seeds.js';
-import { loadOntology } from '../../src/ontology/ontology.js';
+import { loadOntology, type Ontology } from '../../src/ontology/ontology.js';
 import { projectRoot } from '../../src/paths.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import type { GraphStore } from '../../src/store/graph-store.js';
@@ -44,6 +44,8 @@ export interface TestServerOptions {
   apiKeys?: string;
   guards?: Partial<Guards>;
   corsOrigins?: string[];
+  /** The ontology to store, validate and serve; the project's own `schema/` by default. */
+  ontology?: Ontology;
 }
 
 /** Keys the contract suite writes with: one curator named `alice`, one `bob`, one admin. */
@@ -56,7 +58,7 @@ export const API_KEYS = `curator:alice:${KEYS.alice},curator:bob:${KEYS.bob},adm
 
 /** The real HTTP server over a fresh store loaded with the project's seed files. */
 export async function startTestServer(backend: Backend = embedded, opts: TestServerOptions = {}): Promise<TestServer> {
-  const ontology = loadOntology();
+  const ontology = opts.ontology ?? loadOntology();
   const { store, dispose } = await backend.open(ontology);
   await loadSeeds(store, ontology, SEEDS_DIR);
   const logs: string[] = [];
