@@ -132,7 +132,7 @@ export async function startServer({ config, store, ontology, log = console.error
   });
   const rateLimit = createRateLimit(guards.rateLimitPerMinute, config.trustProxy ?? false);
   const exports = exportRoute({ ontology, networks });
-  const networkView = networkViewRoute();
+  const networkView = networkViewRoute('/graphql', ontology);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');

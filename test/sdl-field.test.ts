@@ -83,6 +83,12 @@ describeEachBackend('a field added to the SDL only', (backend) => {
     }
   });
 
+  it('is in the network view\'s configuration, to be asked for and shown', async () => {
+    const page = await (await fetch(`${t.server.url}/explore`)).text();
+    expect(page).toContain('{"name":"seatsAtStake","label":"seats at stake","unit":null}');
+    expect(page).toContain('{"name":"wording","label":"wording","unit":null}');
+  });
+
   it('is exported', async () => {
     const res = await fetch(`${t.server.url}/export/graph.graphology.json?id=sdl-test-election&depth=1`);
     expect(res.status).toBe(200);

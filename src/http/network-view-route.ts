@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { loadOntology, type Ontology } from '../ontology/ontology.js';
+import { networkViewConfig } from './network-view-config.js';
 import { scriptSafeJson, serveAsset, type Asset } from './static-assets.js';
 
 /**
@@ -24,7 +26,7 @@ const ASSETS: Record<string, Asset> = {
   'network-view.css': { file: local('network-view.css'), type: 'text/css' },
 };
 
-export function networkViewPage(endpoint: string): string {
+export function networkViewPage(endpoint: string, ontology: Ontology = loadOntology()): string {
   const a = NETWORK_VIEW_ASSET_PREFIX;
   return `<!doctype html>
 <html lang="en">
@@ -84,7 +86,7 @@ export function networkViewPage(endpoint: string): string {
     <p class="hint">Click an entity to see its relations and the sources that support them. Use the search box to find one by name.</p>
   </aside>
 </main>
-<script type="application/json" id="network-view-config">${scriptSafeJson({ endpoint })}</script>
+<script type="application/json" id="network-view-config">${scriptSafeJson(networkViewConfig(endpoint, ontology))}</script>
 <script src="${a}cytoscape.js"></script>
 <script src="${a}network-view.js"></script>
 </body>
@@ -109,8 +111,8 @@ const SECURITY_HEADERS = {
 
 
 /** `/explore` and `/explore/assets/<file>` for GET and HEAD; false for anything else. */
-export function networkViewRoute(endpoint = '/graphql') {
-  const page = Buffer.from(networkViewPage(endpoint));
+export function networkViewRoute(endpoint = '/graphql', ontology: Ontology = loadOntology()) {
+  const page = Buffer.from(networkViewPage(endpoint, ontology));
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const path = url.pathname;
     const isPage = path === NETWORK_VIEW_PATH || path === `${NETWORK_VIEW_PATH}/`;

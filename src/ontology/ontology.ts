@@ -36,6 +36,8 @@ export interface AttributeSpec {
   range?: { min: number; max: number };
   /** Most characters of a string field (of each item of a list), from `@length` or its default. */
   maxLength?: number;
+  /** What follows the number when it is shown, from `@unit`. */
+  unit?: string;
   /** The field's GraphQL type (`Float`, `EventType`, `[String!]`): the type of its input field. */
   graphqlType?: string;
   description?: string;
@@ -112,6 +114,12 @@ function rangeOf(field: GraphQLField<unknown, unknown>, owner: string): { range?
   return { range: { min, max } };
 }
 
+function unitOf(field: GraphQLField<unknown, unknown>): { unit?: string } {
+  const directive = field.astNode?.directives?.find((d) => d.name.value === 'unit');
+  const symbol = directive ? directiveArgs(directive).symbol : undefined;
+  return typeof symbol === 'string' ? { unit: symbol } : {};
+}
+
 function valueTypeOf(field: GraphQLField<unknown, unknown>, owner: string, limits: LimitsManifest): AttributeSpec {
   const type = getNullableType(field.type);
   const named = getNamedType(field.type);
@@ -120,6 +128,7 @@ function valueTypeOf(field: GraphQLField<unknown, unknown>, owner: string, limit
     graphqlType: String(field.type),
     ...(field.description ? { description: field.description } : {}),
     ...rangeOf(field, owner),
+    ...unitOf(field),
   };
   const maxLength = limits.lengths.get(`${owner}.${field.name}`)?.max ?? limits.defaultTextLength;
   if (isListType(type)) {

@@ -978,6 +978,12 @@ export type RequiresDirectiveArgs = {
 
 export type RequiresDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = RequiresDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type UnitDirectiveArgs = {
+  symbol: Scalars['String']['input'];
+};
+
+export type UnitDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = UnitDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type ChangeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Change'] = ResolversParentTypes['Change']> = {
   actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   after?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
@@ -1264,4 +1270,5 @@ export type DirectiveResolvers<ContextType = RequestContext> = {
   range?: RangeDirectiveResolver<any, any, ContextType>;
   ref?: RefDirectiveResolver<any, any, ContextType>;
   requires?: RequiresDirectiveResolver<any, any, ContextType>;
+  unit?: UnitDirectiveResolver<any, any, ContextType>;
 };

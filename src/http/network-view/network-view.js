@@ -7,13 +7,23 @@
 
   var config = JSON.parse(document.getElementById('network-view-config').textContent);
 
-  var KINDS = [
-    { kind: 'PERSON', label: 'Person', color: '#E69F00', shape: 'ellipse' },
-    { kind: 'PARTY', label: 'Party', color: '#0072B2', shape: 'round-rectangle' },
-    { kind: 'ORGANIZATION', label: 'Organization', color: '#009E73', shape: 'hexagon' },
-    { kind: 'EVENT', label: 'Event', color: '#D55E00', shape: 'diamond' },
-    { kind: 'PLACE', label: 'Place', color: '#CC79A7', shape: 'round-triangle' },
+  // The kinds and fields come from the ontology, in the page's configuration
+  // (src/http/network-view-config.ts); a kind's color and shape are its position's
+  // (Okabe-Ito colors, told apart by people with color-blindness, and distinct shapes).
+  var STYLES = [
+    { color: '#E69F00', shape: 'ellipse' },
+    { color: '#0072B2', shape: 'round-rectangle' },
+    { color: '#009E73', shape: 'hexagon' },
+    { color: '#D55E00', shape: 'diamond' },
+    { color: '#CC79A7', shape: 'round-triangle' },
+    { color: '#56B4E9', shape: 'pentagon' },
+    { color: '#F0E442', shape: 'star' },
+    { color: '#000000', shape: 'triangle' },
   ];
+  var KINDS = config.kinds.map(function (k, i) {
+    var style = STYLES[i % STYLES.length];
+    return { kind: k.kind, label: k.label, color: style.color, shape: style.shape };
+  });
   var KIND = {};
   KINDS.forEach(function (k) { KIND[k.kind] = k; });
   var OTHER_KIND = { kind: 'OTHER', label: 'Other', color: '#7B8794', shape: 'ellipse' };
@@ -55,14 +65,33 @@
     'query Neighborhood($id: ID!) { network(id: $id, depth: 1) { communities nodes { entity { id kind name aliases } ' + METRIC_FIELDS + ' } ' + EDGE_FIELDS + ' } }';
   var SEARCH_QUERY = 'query Search($text: String!) { search(text: $text, first: 8) { score entity { id kind name aliases } } }';
   var CITATION_FIELDS = 'paragraph sentence quote source { id title publisher published url }';
+  var names = function (fields) { return fields.map(function (f) { return f.name; }).join(' '); };
   var RELATION_FRAGMENT =
-    'fragment Rel on Relation { id type date start end role voteShare quote note confidence ' +
-    'claimedBy { id name } from { id name kind } to { id name kind } sources { ' + CITATION_FIELDS + ' } }';
+    'fragment Rel on Relation { id type ' + names(config.relationFields) + ' ' +
+    config.relationRefs.map(function (r) { return r + ' { id name } '; }).join('') +
+    'from { id name kind } to { id name kind } sources { ' + CITATION_FIELDS + ' } }';
+  var ENTITY_FIELDS = config.entityTypes
+    .filter(function (t) { return t.fields.length > 0; })
+    .map(function (t) { return '... on ' + t.typeName + ' { ' + names(t.fields) + ' } '; })
+    .join('');
+  /** Each entity field once (types share some), in the SDL's order, for the side panel. */
+  var ENTITY_FACTS = [];
+  config.entityTypes.forEach(function (t) {
+    t.fields.forEach(function (f) {
+      if (!ENTITY_FACTS.some(function (g) { return g.name === f.name; })) ENTITY_FACTS.push(f);
+    });
+  });
+  // Relation fields the side panel shows in a way of their own rather than as `label: value`
+  // (a date range, the quote as said, the note as text); presentation, not the ontology.
+  var RELATION_SHOWN_APART = { start: true, end: true, quote: true, note: true };
+  /** A field's value as shown: with its unit after a number. */
+  function shown(f, value) {
+    return f.unit && typeof value === 'number' ? value + ' ' + f.unit : value;
+  }
   /** An entity for the side panel; its whole-graph measures only when the graph is drawn whole. */
   function entityQuery(withMetrics) {
     return 'query Entity($id: ID!) { entity(id: $id) { id kind name aliases description ' +
-      '... on Person { title } ... on Party { abbreviation orientation } ... on Organization { abbreviation category } ' +
-      '... on Event { eventType date turnout threshold partiesRunning } ... on Place { placeType } ' +
+      ENTITY_FIELDS +
       (withMetrics ? METRIC_FIELDS + ' ' : '') + 'sources { ' + CITATION_FIELDS + ' } relations { ...Rel } } } ' + RELATION_FRAGMENT;
   }
   var RELATION_QUERY =
@@ -717,20 +746,23 @@
       swatch(other.kind),
       otherButton,
     ]);
+    // Every stored field as `label: value`, but for the few shown in a way of their own
+    // (RELATION_SHOWN_APART); a field the SDL gains is listed with no edit here.
     var facts = [];
-    if (rel.role) facts.push('role: ' + rel.role);
-    if (rel.date) facts.push('date: ' + rel.date);
+    config.relationFields.forEach(function (f) {
+      var v = rel[f.name];
+      if (RELATION_SHOWN_APART[f.name] || v === null || v === undefined || v === '') return;
+      facts.push(f.label + ': ' + shown(f, v));
+    });
     if (rel.start || rel.end) facts.push((rel.start || '…') + ' – ' + (rel.end || '…'));
-    if (typeof rel.voteShare === 'number') facts.push('vote share: ' + rel.voteShare + ' %');
-    if (typeof rel.confidence === 'number') facts.push('confidence: ' + rel.confidence);
-    var item = h('li', 'relation', [
-      head,
-      facts.length ? h('div', 'rel-facts', [facts.join(' · ')]) : null,
-      rel.claimedBy ? h('div', 'claim', ['Claimed by ' + rel.claimedBy.name + ', not established']) : null,
+    var refs = config.relationRefs
+      .filter(function (r) { return rel[r]; })
+      .map(function (r) { return h('div', 'claim', [r === 'claimedBy' ? 'Claimed by ' + rel[r].name + ', not established' : r + ': ' + rel[r].name]); });
+    var item = h('li', 'relation', [head, facts.length ? h('div', 'rel-facts', [facts.join(' · ')]) : null].concat(refs, [
       rel.quote ? h('div', 'rel-quote', ['Said: “' + rel.quote + '”']) : null,
       rel.note ? h('div', 'rel-note', [rel.note]) : null,
       rel.sources.length ? citationList(rel.sources) : h('div', 'rel-note', ['No citation.']),
-    ]);
+    ]));
     item.dataset.type = rel.type;
     item.dataset.relation = rel.id;
     return item;
@@ -757,11 +789,9 @@
           panel.replaceChildren(panelHeader('OTHER'), h('p', 'error', ['No entity ' + id + '.']));
           return;
         }
-        var facts = [
-          ['Title', e.title], ['Abbreviation', e.abbreviation], ['Orientation', e.orientation], ['Category', e.category],
-          ['Event type', e.eventType], ['Date', e.date], ['Turnout', typeof e.turnout === 'number' ? e.turnout + ' %' : null],
-          ['Threshold', typeof e.threshold === 'number' ? e.threshold + ' %' : null], ['Parties running', e.partiesRunning], ['Place type', e.placeType],
-        ].filter(function (f) { return f[1] !== null && f[1] !== undefined && f[1] !== ''; });
+        var facts = ENTITY_FACTS.map(function (f) {
+          return [f.label.charAt(0).toUpperCase() + f.label.slice(1), e[f.name] === null || e[f.name] === undefined ? null : shown(f, e[f.name])];
+        }).filter(function (f) { return f[1] !== null && f[1] !== undefined && f[1] !== ''; });
         // A large graph's entity is measured only within the neighborhood it was drawn from.
         var node = cy.getElementById(e.id);
         var m = large ? (node.nonempty() ? node.data() : null) : e.metrics;
