@@ -34,7 +34,6 @@ export { deriveRelationId };
  * `relations[<record>].<column>`, records counted from 1 after the header.
  */
 
-type CitationKey = 'source' | 'paragraph' | 'sentence' | 'quote';
 
 /** How one column's text becomes a field of the raw relation. */
 type Column =
@@ -42,10 +41,19 @@ type Column =
   /** The relation type: its text is matched against the SDL's names regardless of case. */
   | { kind: 'type'; names: ReadonlyMap<string, string> }
   | { kind: 'attribute'; spec: AttributeSpec }
-  | { kind: 'citation'; key: CitationKey };
+  /** A field of the row's one citation (`CitationInput` in the SDL). */
+  | { kind: 'citation'; key: string; whole: boolean };
 
-export const REQUIRED_COLUMNS = ['type', 'from', 'to', 'citation.source', 'citation.paragraph', 'citation.quote'] as const;
-const CITATION_KEYS: readonly CitationKey[] = ['source', 'paragraph', 'sentence', 'quote'];
+/** The relation's non-null fields and its citation's required ones (`RelationInput` and `CitationInput` in the SDL). */
+export function requiredColumns(ontology: Ontology): string[] {
+  return [
+    ...ontology.relationStructuralFields.filter((f) => f !== 'id' && f !== 'sources'),
+    ...ontology.citationFields.filter((f) => f.required).map((f) => `citation.${f.name}`),
+  ];
+}
+
+// Citation fields that hold a whole number (paragraph, sentence), converted from text.
+const WHOLE = new Set(['Int']);
 
 /** Every column an edge list may have, by its name, in a readable order, from the ontology. */
 export function csvColumns(ontology: Ontology): Map<string, Column> {
@@ -54,7 +62,7 @@ export function csvColumns(ontology: Ontology): Map<string, Column> {
   columns.set('type', { kind: 'type', names: new Map(ontology.relationTypes.map((t) => [t.name.toLowerCase(), t.name])) });
   for (const name of ['from', 'to', ...ontology.relationRefs]) columns.set(name, { kind: 'text', name });
   for (const spec of ontology.relationAttributes) columns.set(spec.name, { kind: 'attribute', spec });
-  for (const key of CITATION_KEYS) columns.set(`citation.${key}`, { kind: 'citation', key });
+  for (const f of ontology.citationFields) columns.set(`citation.${f.name}`, { kind: 'citation', key: f.name, whole: WHOLE.has(f.type) });
   return columns;
 }
 
@@ -96,7 +104,7 @@ export function rowToRaw(layout: readonly Column[], cells: readonly string[]): R
     // An unknown type stays as written, for the validator to name with the list of types.
     else if (column.kind === 'type') raw.type = column.names.get(text.toLowerCase()) ?? text;
     else if (column.kind === 'attribute') raw[column.spec.name] = attributeValue(column.spec, text);
-    else citation[column.key] = column.key === 'paragraph' || column.key === 'sentence' ? wholeNumber(text) : text;
+    else citation[column.key] = column.whole ? wholeNumber(text) : text;
   });
   raw.sources = Object.keys(citation).length > 0 ? [citation] : [];
   return raw;
@@ -122,7 +130,7 @@ export function headerLayout(file: string, header: readonly string[], ontology: 
     if (name !== undefined) seen.add(name);
     if (column) layout.push(column);
   });
-  for (const name of REQUIRED_COLUMNS) if (!seen.has(name)) fail(name, 'is a required column and missing from the header');
+  for (const name of requiredColumns(ontology)) if (!seen.has(name)) fail(name, 'is a required column and missing from the header');
   if (problems.length > 0) throw new InputError(problems);
   return layout;
 }
@@ -229,6 +237,6 @@ export async function* readCsvRows(path: string, file: string, ontology: Ontolog
   } finally {
     source.destroy();
   }
-  if (!layout) throw new InputError([{ file, line: 1, field: '(header)', message: `expected a header row with ${REQUIRED_COLUMNS.join(', ')}` }]);
+  if (!layout) throw new InputError([{ file, line: 1, field: '(header)', message: `expected a header row with ${requiredColumns(ontology).join(', ')}` }]);
   if (record === 0) throw new InputError([{ file, line: 2, field: '(rows)', message: 'has a header and no rows; nothing to import' }]);
 }

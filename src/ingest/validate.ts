@@ -151,7 +151,7 @@ export class Checker {
         this.fail(cp, 'expected a citation { paragraph, sentence?, quote }');
         return;
       }
-      this.unknownKeys(c, new Set(['source', 'paragraph', 'sentence', 'quote']), cp, 'a citation');
+      this.unknownKeys(c, CITATION_FIELDS, cp, 'a citation');
       const sourceId = c.source === undefined ? defaultSource : this.string(c, 'source', cp, { required: true });
       if (sourceId === null) {
         this.fail([...cp, 'source'], 'is required when the file has no `source`');
@@ -198,7 +198,9 @@ export interface RecordContext {
   knownSources: ReadonlySet<string>;
 }
 
-const SOURCE_FIELDS = new Set(['id', 'title', 'publisher', 'published', 'via', 'url', 'file']);
+// A seed file's source may also name the document's `file`.
+const SOURCE_FIELDS = new Set([...loadOntology().sourceFields.map((f) => f.name), 'file']);
+const CITATION_FIELDS = new Set(loadOntology().citationFields.map((f) => f.name));
 
 export function checkSource(check: Checker, s: unknown, path: Path): SourceRecord | null {
   if (!isObject(s)) {
@@ -244,7 +246,7 @@ export function checkEntity(check: Checker, raw: unknown, path: Path, ctx: Recor
   const description = check.string(raw, 'description', path);
   const citations = check.citations(raw.sources, path, ctx.defaultSource, ctx.knownSources);
   if (!type || id === null || name === null) return null;
-  check.unknownKeys(raw, new Set(['id', 'kind', 'name', 'aliases', 'description', 'sources', ...type.attributes.map((a) => a.name)]), path, `a ${type.typeName}`);
+  check.unknownKeys(raw, new Set([...ontology.commonEntityFields, ...type.attributes.map((a) => a.name)]), path, `a ${type.typeName}`);
   const attributes: Record<string, AttributeValue> = {};
   for (const spec of type.attributes) attributes[spec.name] = check.attribute(spec, raw[spec.name], path);
   return { id, kind: type.kind, name, aliases, description, sources: citations, attributes };
@@ -279,7 +281,7 @@ export function checkRelation(
     check.fail(path, 'expected a mapping');
     return null;
   }
-  const relationFields = new Set(['id', 'type', 'from', 'to', 'sources', ...ontology.relationRefs, ...ontology.relationAttributes.map((a) => a.name)]);
+  const relationFields = new Set([...ontology.relationStructuralFields, ...ontology.relationRefs, ...ontology.relationAttributes.map((a) => a.name)]);
   check.unknownKeys(raw, relationFields, path, 'a relation');
   const id = check.id(raw, 'id', path);
   const type = check.string(raw, 'type', path, { required: true });

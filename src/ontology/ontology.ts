@@ -6,7 +6,9 @@ import {
   GraphQLInterfaceType,
   GraphQLObjectType,
   isEnumType,
+  isInputObjectType,
   isListType,
+  isNonNullType,
   isScalarType,
   parse,
   valueFromASTUntyped,
@@ -79,6 +81,12 @@ export interface Ontology {
   changeFields: readonly AttributeSpec[];
   /** Argument, length and count limits declared in the SDL. */
   limits: LimitsManifest;
+  /** Fields every entity has, handled structurally: the `Entity` interface's fields that are stored (no arguments, not `@computed`). */
+  commonEntityFields: readonly string[];
+  /** Fields every relation has, handled structurally: the non-null fields of `Relation` (id, type, ends, citations). */
+  relationStructuralFields: readonly string[];
+  /** Fields of a citation as written (`CitationInput`), and which are required. */
+  citationFields: ReadonlyArray<{ name: string; required: boolean; /** Its named GraphQL type (`Int`, `String`, `ID`). */ type: string }>;
   typeNameOfKind(kind: string): string;
   relationType(name: string): RelationTypeSpec | undefined;
   /** Whether a relation of `type` may go from an entity of `fromKind` to one of `toKind`. */
@@ -88,8 +96,6 @@ export interface Ontology {
 }
 
 /** Fields every entity has and that are handled structurally, not as attributes. */
-export const COMMON_ENTITY_FIELDS = ['id', 'kind', 'name', 'aliases', 'description', 'sources', 'relations'] as const;
-const STRUCTURAL_RELATION_FIELDS = new Set(['id', 'type', 'from', 'to', 'sources']);
 
 function directiveArgs(node: ConstDirectiveNode): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -186,13 +192,27 @@ export function ontologyFromSdl(sdl: string): Ontology {
   if (!(relationType instanceof GraphQLObjectType)) throw new Error('ontology: type Relation is missing');
 
   const kinds = kindEnum.getValues().map((v) => v.name);
+  // A field with arguments is resolved (`relations`), not stored; nor is a `@computed` one.
+  const isStored = (f: GraphQLField<unknown, unknown>) => f.args.length === 0 && !hasDirective(f, 'computed');
+  const commonEntityFields = Object.values(entityIface.getFields())
+    .filter(isStored)
+    .map((f) => f.name);
+  // Every relation has its non-null fields; the nullable ones are its optional attributes.
+  const relationStructuralFields = Object.values(relationType.getFields())
+    .filter((f) => isStored(f) && isNonNullType(f.type))
+    .map((f) => f.name);
+  const citationInput = schema.getType('CitationInput');
+  if (!isInputObjectType(citationInput)) throw new Error('ontology: input CitationInput is missing');
+  const citationFields = Object.values(citationInput.getFields()).map((f) => ({ name: f.name, required: isNonNullType(f.type), type: getNamedType(f.type).name }));
   const entityTypes: EntityTypeSpec[] = [];
   for (const type of schema.getPossibleTypes(entityIface)) {
     const directive = type.astNode?.directives?.find((d) => d.name.value === 'entity');
     if (!directive) throw new Error(`ontology: type ${type.name} implements Entity but has no @entity(kind:)`);
     const kind = String(directiveArgs(directive).kind);
     if (!kinds.includes(kind)) throw new Error(`ontology: ${type.name} has unknown kind ${kind}`);
-    const attributes = storedFields(type, new Set<string>(COMMON_ENTITY_FIELDS), limits);
+    // Fields with arguments (`relations`) are resolved, not stored.
+    const resolved = Object.values(type.getFields()).filter((f) => f.args.length > 0).map((f) => f.name);
+    const attributes = storedFields(type, new Set([...commonEntityFields, ...resolved]), limits);
     entityTypes.push({ kind, typeName: type.name, attributes });
   }
   for (const kind of kinds) {
@@ -231,7 +251,7 @@ export function ontologyFromSdl(sdl: string): Ontology {
   const relationAttributes: AttributeSpec[] = [];
   const relationRefs: string[] = [];
   for (const field of Object.values(relationType.getFields())) {
-    if (STRUCTURAL_RELATION_FIELDS.has(field.name)) continue;
+    if (relationStructuralFields.includes(field.name)) continue;
     if (hasDirective(field, 'computed')) continue;
     if (hasDirective(field, 'ref')) relationRefs.push(field.name);
     else relationAttributes.push(valueTypeOf(field, 'Relation', limits));
@@ -253,6 +273,9 @@ export function ontologyFromSdl(sdl: string): Ontology {
     sourceFields,
     changeFields,
     limits,
+    commonEntityFields,
+    relationStructuralFields,
+    citationFields,
     typeNameOfKind: (kind) => {
       const name = typeNames.get(kind);
       if (!name) throw new Error(`unknown entity kind ${kind}`);

@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import type { Ontology } from '../../ontology/ontology.js';
-import { COMMON_ENTITY_FIELDS } from '../../ontology/ontology.js';
 import type { CatalogEntry } from './statement-catalog.js';
 
 /**
@@ -31,7 +30,8 @@ export interface LintResult {
 export function lintStatements(ontology: Ontology, entries: readonly CatalogEntry[]): LintResult[] {
   const support = require('@neo4j-cypher/language-support') as LanguageSupport;
   const propertyKeys = [
-    ...COMMON_ENTITY_FIELDS,
+    ...ontology.commonEntityFields,
+    ...ontology.relationStructuralFields,
     'searchKeys',
     'searchText',
     ...ontology.entityAttributes.map((a) => a.name),
