@@ -1,4 +1,7 @@
+import { buildASTSchema, getNamedType, isInputObjectType, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { LIMITS as GRAPHQL_LIMITS } from '../src/graphql/limits.js';
+import { Checker, LIMITS as WRITE_LIMITS } from '../src/ingest/validate.js';
 import { loadOntology, ontologyFromSdl } from '../src/ontology/ontology.js';
 import { readSdl } from '../src/ontology/sdl.js';
 
@@ -42,5 +45,52 @@ describe('ontology read from the SDL', () => {
   it('rejects an entity type without a kind', () => {
     const sdl = readSdl().replace('type Place implements Entity @entity(kind: PLACE)', 'type Place implements Entity');
     expect(() => ontologyFromSdl(sdl)).toThrow(/Place implements Entity but has no @entity/);
+  });
+});
+
+describe('limits and inputs read from the SDL', () => {
+  const ontology = loadOntology();
+  const schema = buildASTSchema(parse(ontology.sdl));
+
+  it('bounds every whole-number and text argument of a query or mutation with @limit or @length', () => {
+    const unbounded: string[] = [];
+    for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+      for (const field of Object.values(root!.getFields())) {
+        for (const arg of field.args) {
+          const coordinate = `${root!.name}.${field.name}.${arg.name}`;
+          const named = getNamedType(arg.type).name;
+          if (named === 'Int' && !ontology.limits.arguments.has(coordinate)) unbounded.push(coordinate);
+          if (named === 'String' && !ontology.limits.lengths.has(coordinate)) unbounded.push(coordinate);
+        }
+      }
+    }
+    expect(unbounded).toEqual([]);
+    expect(ontology.limits.argument('Query.entities.first')).toEqual({ min: 1, max: 100 });
+    expect(ontology.limits.length('Query.search.text')).toEqual({ min: 1, max: 200 });
+  });
+
+  it('gives ids one length, enforced alike by the GraphQL arguments and the write validator', () => {
+    expect(ontology.limits.idLength).toBe(256);
+    expect(GRAPHQL_LIMITS.idLength).toBe(256);
+    expect(WRITE_LIMITS.idLength).toBe(256);
+    const check = new Checker({ file: 'input', lineOf: () => null });
+    expect(check.id({ id: 'a'.repeat(256) }, 'id', [])).toBe('a'.repeat(256));
+    expect(check.id({ id: 'a'.repeat(257) }, 'id', [])).toBeNull();
+    expect(check.problems[0]?.message).toBe('is longer than 256 characters');
+    const sdl = readSdl().replace('type Relation {\n  id: ID! @length(max: 256)', 'type Relation {\n  id: ID! @length(max: 128)');
+    expect(() => ontologyFromSdl(sdl)).toThrow(/Relation.id @length must equal Entity.id's \(256\)/);
+  });
+
+  it('builds the write inputs from the stored fields: every attribute and reference is an input field', () => {
+    const fields = (name: string) => {
+      const type = schema.getType(name);
+      if (!isInputObjectType(type)) throw new Error(`${name} is not an input`);
+      return Object.keys(type.getFields());
+    };
+    expect(fields('EntityInput').sort()).toEqual([...ontology.commonEntityFields, ...ontology.entityAttributes.map((a) => a.name)].sort());
+    expect(fields('RelationInput').sort()).toEqual(
+      [...ontology.relationStructuralFields, ...ontology.relationRefs, ...ontology.relationAttributes.map((a) => a.name)].sort(),
+    );
+    expect(fields('SourceInput')).toEqual(ontology.sourceFields.map((f) => f.name));
   });
 });
