@@ -3,7 +3,7 @@ import type { EntityRecord, RelationRecord } from '../store/graph-store.js';
 import { AnswerTooLargeError } from '../store/errors.js';
 import type { RequestContext } from './context.js';
 import { decodeCursor, encodeCursor, type CursorScope } from './cursor.js';
-import type { Resolvers } from './generated/types.js';
+import type { EntityResolvers, Resolvers } from './generated/types.js';
 import { partialDateBounds } from '../ontology/partial-date.js';
 import { badInput } from './errors.js';
 import { argLength, argLimit, checkId, checkText, inRange, LIMITS } from './limits.js';
@@ -109,7 +109,13 @@ function relationAttributeResolvers(ontology: Ontology) {
   return fields;
 }
 
+/** The object types that implement `Entity`, as codegen writes them. */
+type EntityTypeName = NonNullable<Awaited<ReturnType<EntityResolvers['__resolveType']>>>;
+
 export function createResolvers(ontology: Ontology): Resolvers {
+  // The served schema's entity types are the ontology's (the codegen test keeps the union in step).
+  const entityTypeNames = new Set<string>(ontology.entityTypes.map((t) => t.typeName));
+  const isEntityTypeName = (name: string): name is EntityTypeName => entityTypeNames.has(name);
   const resolvers: Resolvers = {
     PartialDate,
     JSON: JsonScalar,
@@ -250,7 +256,11 @@ export function createResolvers(ontology: Ontology): Resolvers {
     Mutation: mutationResolvers(ontology),
 
     Entity: {
-      __resolveType: (entity) => ontology.typeNameOfKind(entity.kind) as 'Person',
+      __resolveType: (entity) => {
+        const name = ontology.typeNameOfKind(entity.kind);
+        if (!isEntityTypeName(name)) throw new Error(`kind ${entity.kind} has no object type in the schema`);
+        return name;
+      },
     },
 
     Relation: {
