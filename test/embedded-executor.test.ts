@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadOntology } from '../src/ontology/ontology.js';
-import { Statements } from '../src/store/cypher/statements.js';
+import { reachStatement } from '../src/store/cypher/reads/neighborhood.js';
 import { ladybugDialect } from '../src/store/embedded/dialect.js';
 import { LruCache, PREPARED_STATEMENTS } from '../src/store/embedded/executor.js';
 import { openEmbeddedWithExecutor } from '../src/store/embedded/open.js';
@@ -36,12 +36,12 @@ describe("the embedded database's prepared statements", () => {
       // written into it): far more texts than the cache holds, as anonymous clients can send.
       const types = ontology.relationTypes.map((t) => t.name);
       const lists = types.flatMap((a, i) => types.slice(i + 1).map((b) => [a, b]));
-      const statements = new Statements(ladybugDialect, ontology);
+      const build = { dialect: ladybugDialect, ontology };
       const texts = new Set<string>();
       const cached = () => executor.preparedStatements.readers;
       for (const [i, list] of lists.entries()) {
         for (const depth of [1, 2]) {
-          texts.add(statements.reach('ann', depth, list, 100).cypher);
+          texts.add(reachStatement(build, 'ann', depth, list, 100).cypher);
           const { nodes } = await store.neighborhood({ id: 'ann', depth, types: list, maxEntities: 100, maxRelations: 100 });
           // A statement dropped from the cache and prepared again answers the same.
           expect(nodes.map((e) => e.id).sort()).toEqual(list.includes('SUPPORTS') ? ['ann', 'bob'] : ['ann']);
@@ -53,7 +53,7 @@ describe("the embedded database's prepared statements", () => {
       // Filled, so the bound was what held it.
       expect(cached().reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(PREPARED_STATEMENTS);
       // The same types in another order are the same statement text.
-      expect(statements.reach('ann', 2, ['SUPPORTS', 'LEADS'], 100).cypher).toBe(statements.reach('ann', 2, ['LEADS', 'SUPPORTS'], 100).cypher);
+      expect(reachStatement(build, 'ann', 2, ['SUPPORTS', 'LEADS'], 100).cypher).toBe(reachStatement(build, 'ann', 2, ['LEADS', 'SUPPORTS'], 100).cypher);
     } finally {
       await store.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import { UNBUDGETED, type RequestBudget } from '../budget/request-budget.js';
 import { NetworkCache } from '../network/network-cache.js';
 import { selectionKey, type Selection } from '../network/selection.js';
 import type { Ontology } from '../ontology/ontology.js';
-import type { GraphStore } from '../store/graph-store.js';
+import type { GraphReads } from '../store/graph-store.js';
 import { writeCytoscape } from './cytoscape.js';
 import { writeD3 } from './d3.js';
 import { writeGexf } from './gexf.js';
@@ -102,7 +102,7 @@ function keep(key: string, file: WrittenFile, version: string): void {
  * selection's SelectionTooLargeError.
  */
 export async function exportSelection(
-  store: GraphStore,
+  store: GraphReads,
   ontology: Ontology,
   selection: Selection,
   format: ExportFormat,
@@ -112,18 +112,11 @@ export async function exportSelection(
   /** The request's deadline and budget: computing the selection and writing the file are expensive work. */
   budget: RequestBudget = UNBUDGETED,
 ): Promise<Exported> {
-  let sel = selection;
   const version = await store.graphVersion();
-  let network = await networks.get(store, sel, version, budget);
-  // Only when the start is missing (unknown, merged, or left out by `kinds`) is its id looked up.
-  if (sel.id && !network.nodes.some((n) => n.id === sel.id && !n.mergedInto)) {
-    const [entity] = await store.getEntities([sel.id]);
-    if (!entity) throw new UnknownEntityError(`id: no entity ${JSON.stringify(sel.id.slice(0, 80))}`);
-    if (entity.id !== sel.id) {
-      sel = { ...sel, id: entity.id };
-      network = await networks.get(store, sel, version, budget);
-    }
-  }
+  const network = await networks.get(store, selection, version, budget);
+  // The store read a merged id's neighborhood around its survivor, and names it: the file is described as that.
+  if (selection.id && network.centre === null) throw new UnknownEntityError(`id: no entity ${JSON.stringify(selection.id.slice(0, 80))}`);
+  const sel = selection.id && network.centre !== null ? { ...selection, id: network.centre } : selection;
   // The raw selection, not only its normalized key: the file's description quotes it.
   const key = `${version}\n${selectionKey(sel)}\n${JSON.stringify(sel)}\n${format.name}`;
   let file = written.get(key);

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Direction, EntityRecord, GraphStore, RelationRecord, RelationsResult, SourceRecord } from '../store/graph-store.js';
+import type { Direction, EntityRecord, GraphReads, RelationRecord, RelationsResult, SourceRecord } from '../store/graph-store.js';
 
 /**
  * Per-request batching: however many entities a query touches, their relations,
@@ -35,7 +35,7 @@ function byRelationOrder(a: RelationRecord, b: RelationRecord): number {
   return a.type.localeCompare(b.type) || a.id.localeCompare(b.id);
 }
 
-export function createLoaders(store: GraphStore): Loaders {
+export function createLoaders(store: Pick<GraphReads, 'getEntities' | 'getSources' | 'relationsOf'>): Loaders {
   const held = new Map<string, EntityRecord>();
   const entity = new DataLoader<string, EntityRecord | null>(async (ids) => {
     // An id merged into another entity resolves to the survivor.

@@ -44,16 +44,6 @@ const relationsField = (
   ctx: RequestContext,
 ) => ctx.loaders.relations.load({ id: parent.id, types: args.types ?? null, direction: args.direction ?? 'BOTH', includeRetracted: args.includeRetracted ?? false });
 
-/**
- * The ids, with any merged into another entity replaced by the survivor's, or null if
- * none was merged. Read only after an empty answer, so ordinary requests pay nothing.
- */
-async function survivors(ctx: RequestContext, ids: ReadonlyArray<string | null>): Promise<Array<string | null> | null> {
-  const found = await Promise.all(ids.map((id) => (id === null ? null : ctx.loaders.entity.load(id))));
-  const resolved = ids.map((id, i) => found[i]?.id ?? id);
-  return resolved.some((id, i) => id !== ids[i]) ? resolved : null;
-}
-
 async function loadEntity(ctx: RequestContext, id: string): Promise<EntityRecord> {
   const entity = await ctx.loaders.entity.load(id);
   // A relation always has both ends in the store; a missing one is a broken store.
@@ -146,11 +136,7 @@ export function createResolvers(ontology: Ontology): Resolvers {
           limit: limit + 1,
           includeRetracted: args.includeRetracted ?? false,
         };
-        let result = await ctx.store.listRelations(query);
-        if (result.relations.length === 0 && (query.from || query.to)) {
-          const ends = await survivors(ctx, [query.from, query.to]);
-          if (ends) result = await ctx.store.listRelations({ ...query, from: ends[0]!, to: ends[1]! });
-        }
+        const result = await ctx.store.listRelations(query);
         return page('relation', ctx.loaders.primeRelationEnds(result), limit);
       },
 
@@ -162,14 +148,7 @@ export function createResolvers(ontology: Ontology): Resolvers {
           maxEntities: LIMITS.neighborhoodEntities,
           maxRelations: LIMITS.neighborhoodRelations,
         };
-        const read = async () => {
-          let found = await ctx.store.neighborhood(query);
-          if (!found.nodes.some((n) => n.id === query.id && !n.mergedInto)) {
-            const survivor = await survivors(ctx, [query.id]);
-            if (survivor) found = await ctx.store.neighborhood({ ...query, id: survivor[0]! });
-          }
-          return found;
-        };
+        const read = () => ctx.store.neighborhood(query);
         let result;
         try {
           // Beyond depth 1 a neighborhood can be most of the graph: expensive work, under the budget.
@@ -192,14 +171,7 @@ export function createResolvers(ontology: Ontology): Resolvers {
           types: args.types ?? null,
           limit: inRange('first', args.first ?? 10, argLimit('Query.paths.first')),
         };
-        const paths = await ctx.budget.expensive({ kind: 'paths', maxLength: query.maxLength }, async () => {
-          let found = await ctx.store.shortestPaths(query);
-          if (found.length === 0) {
-            const ends = await survivors(ctx, [query.from, query.to]);
-            if (ends) found = await ctx.store.shortestPaths({ ...query, from: ends[0]!, to: ends[1]! });
-          }
-          return found;
-        });
+        const paths = await ctx.budget.expensive({ kind: 'paths', maxLength: query.maxLength }, () => ctx.store.shortestPaths(query));
         for (const p of paths) ctx.loaders.primeEntities(p.nodes);
         return paths.map((p) => ({ ...p, length: p.edges.length }));
       },
@@ -211,16 +183,7 @@ export function createResolvers(ontology: Ontology): Resolvers {
         }
         const id = args.id ? checkId('id', args.id) : null;
         const sel = { id, depth, kinds: args.kinds ?? null, types: args.types ?? null, from: args.from ?? null, to: args.to ?? null };
-        let network = await measured(ctx, sel);
-        // Only when the start is missing (unknown, merged, or left out by `kinds`) is its id looked up.
-        if (id && !network.nodes.some((n) => n.id === id && !n.mergedInto)) {
-          const survivor = (await survivors(ctx, [id]))?.[0];
-          if (survivor) {
-            // The merged id's selection was a miss, not one of the request's selections.
-            ctx.networkSelections.delete(selectionKey(sel));
-            network = await measured(ctx, { ...sel, id: survivor });
-          }
-        }
+        const network = await measured(ctx, sel);
         ctx.loaders.primeEntities(network.nodes);
         return {
           nodes: network.nodes.map((entity) => ({ entity, metrics: network.metrics.byId.get(entity.id) ?? NO_METRICS })),

@@ -1,7 +1,7 @@
 import { untilAborted } from '../budget/deadline.js';
 import { DeadlineExceededError, RequestAbandonedError, ServerBusyError } from '../budget/errors.js';
 import { UNBUDGETED, type RequestBudget } from '../budget/request-budget.js';
-import type { GraphStore } from '../store/graph-store.js';
+import type { GraphReads } from '../store/graph-store.js';
 import { MEASURE_TIMEOUT_MS, MeasureMemoryError, MeasureTimeoutError, measureNetwork } from './measure.js';
 import type { NetworkMetrics } from './metrics.js';
 import { baseSelectionKey, checkMeasurable, narrowSelection, readBase, selectionKey, SelectionTooLargeError, type SelectedNetwork, type Selection } from './selection.js';
@@ -62,7 +62,7 @@ export class NetworkCache {
     this.measureTimeoutMs = o.measureTimeoutMs ?? MEASURE_TIMEOUT_MS;
   }
 
-  async get(store: GraphStore, sel: Selection, version: string, budget: RequestBudget = UNBUDGETED): Promise<MeasuredNetwork> {
+  async get(store: GraphReads, sel: Selection, version: string, budget: RequestBudget = UNBUDGETED): Promise<MeasuredNetwork> {
     this.forgetOtherVersions(version);
     const key = `${version}|${selectionKey(sel)}`;
     const baseKey = `${version}|${baseSelectionKey(sel)}`;
@@ -107,7 +107,7 @@ export class NetworkCache {
     }
   }
 
-  private async compute(store: GraphStore, sel: Selection, baseKey: string, signal: AbortSignal | undefined): Promise<MeasuredNetwork> {
+  private async compute(store: GraphReads, sel: Selection, baseKey: string, signal: AbortSignal | undefined): Promise<MeasuredNetwork> {
     const base = await this.readBase(store, sel, baseKey, signal);
     const selected = await narrowSelection(base, sel, signal);
     checkMeasurable(selected);
@@ -116,7 +116,7 @@ export class NetworkCache {
   }
 
   /** The database read behind a selection, shared while it runs; a refusal is remembered for all that share it. */
-  private readBase(store: GraphStore, sel: Selection, baseKey: string, signal: AbortSignal | undefined): Promise<SelectedNetwork> {
+  private readBase(store: GraphReads, sel: Selection, baseKey: string, signal: AbortSignal | undefined): Promise<SelectedNetwork> {
     const failure = this.failed.get(baseKey);
     if (failure) return Promise.reject(failure.error);
     let reading = this.reading.get(baseKey);

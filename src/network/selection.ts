@@ -1,5 +1,5 @@
 import { partialDateBounds } from '../ontology/partial-date.js';
-import type { EntityRecord, GraphStore, RelationRecord } from '../store/graph-store.js';
+import type { EntityRecord, GraphReads, RelationRecord } from '../store/graph-store.js';
 import { AnswerTooLargeError } from '../store/errors.js';
 import { filterInSlices, Slicer, sortInSlices } from '../budget/yielding.js';
 
@@ -21,6 +21,8 @@ export interface Selection {
 export interface SelectedNetwork {
   nodes: EntityRecord[];
   edges: RelationRecord[];
+  /** The id of the entity a neighborhood was read around: the survivor's for a merged id; null for the whole graph or no such entity. */
+  centre: string | null;
 }
 
 /**
@@ -72,13 +74,18 @@ function relationSpan(r: RelationRecord, dateOf: (id: string) => string | null):
   return [spans.map((s) => s[0]).sort()[0]!, spans.map((s) => s[1]).sort().at(-1)!];
 }
 
-async function wholeGraph(store: GraphStore, types: readonly string[] | null): Promise<SelectedNetwork> {
+async function wholeGraph(store: GraphReads, types: readonly string[] | null): Promise<SelectedNetwork> {
   // One read each, one row over the bound: paging by id would sort the whole table per page.
   const nodes = await store.listEntities({ kinds: null, after: null, limit: MAX_NETWORK_ENTITIES + 1 });
   if (nodes.length > MAX_NETWORK_ENTITIES) throw tooLarge();
   const { relations: edges } = await store.listRelations({ types, from: null, to: null, after: null, limit: MAX_NETWORK_RELATIONS + 1, includeRetracted: false });
   if (edges.length > MAX_NETWORK_RELATIONS) throw tooLarge();
-  return { nodes, edges };
+  return { nodes, edges, centre: null };
+}
+
+async function neighborhood(store: GraphReads, id: string, depth: number, types: readonly string[] | null): Promise<SelectedNetwork> {
+  const { nodes, edges, start } = await store.neighborhood({ id, depth, types, maxEntities: MAX_NETWORK_ENTITIES, maxRelations: MAX_NETWORK_RELATIONS });
+  return { nodes, edges, centre: start?.id ?? null };
 }
 
 /**
@@ -86,13 +93,11 @@ async function wholeGraph(store: GraphStore, types: readonly string[] | null): P
  * the relation types. Kinds and dates are applied afterwards (`narrowSelection`), so
  * selections that differ only in them share this read, and its refusal.
  */
-export async function readBase(store: GraphStore, sel: Selection): Promise<SelectedNetwork> {
+export async function readBase(store: GraphReads, sel: Selection): Promise<SelectedNetwork> {
   const types = sel.types && sel.types.length > 0 ? sel.types : null;
   let base: SelectedNetwork;
   try {
-    base = sel.id
-      ? await store.neighborhood({ id: sel.id, depth: sel.depth ?? 1, types, maxEntities: MAX_NETWORK_ENTITIES, maxRelations: MAX_NETWORK_RELATIONS })
-      : await wholeGraph(store, types);
+    base = sel.id ? await neighborhood(store, sel.id, sel.depth ?? 1, types) : await wholeGraph(store, types);
   } catch (err) {
     if (err instanceof AnswerTooLargeError) throw tooLarge();
     throw err;
@@ -137,13 +142,13 @@ export async function narrowSelection(base: SelectedNetwork, sel: Selection, sig
       joined.add(r.from);
       joined.add(r.to);
     }
-    if (sel.id) joined.add(sel.id);
+    if (base.centre) joined.add(base.centre);
     nodes = await filterInSlices(nodes, (n) => joined.has(n.id), slicer());
   }
-  return { nodes: await sortInSlices(nodes, byId, slicer()), edges };
+  return { nodes: await sortInSlices(nodes, byId, slicer()), edges, centre: base.centre };
 }
 
-export async function selectNetwork(store: GraphStore, sel: Selection, signal?: AbortSignal): Promise<SelectedNetwork> {
+export async function selectNetwork(store: GraphReads, sel: Selection, signal?: AbortSignal): Promise<SelectedNetwork> {
   return narrowSelection(await readBase(store, sel), sel, signal);
 }
 

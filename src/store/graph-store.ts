@@ -66,6 +66,8 @@ export interface RelationsResult {
 export interface SubgraphResult {
   nodes: EntityRecord[];
   edges: RelationRecord[];
+  /** The entity the subgraph was read around: the survivor for a merged id; null if none. */
+  start: EntityRecord | null;
 }
 
 export interface PathResult {
@@ -135,8 +137,12 @@ export interface GraphBatch {
   relations: RelationRecord[];
 }
 
-export interface GraphStore {
-  readonly backend: string;
+/**
+ * The read port: every question the API asks of the graph, one operation each
+ * (src/store/cypher/reads/). Every read that takes an entity id answers an id merged into
+ * another entity as that survivor, so no caller retries after an empty answer.
+ */
+export interface GraphReads {
   getEntities(ids: readonly string[]): Promise<EntityRecord[]>;
   /** Entities ordered by id, after the `after` id (keyset), at most `limit`. */
   listEntities(q: { kinds: readonly string[] | null; after: string | null; limit: number }): Promise<EntityRecord[]>;
@@ -161,7 +167,11 @@ export interface GraphStore {
   relationOwners(ids: readonly string[]): Promise<Map<string, string | null>>;
   /** One relation by id, retracted or not, with its ends. */
   getRelation(id: string): Promise<RelationsResult>;
-  /** Throws AnswerTooLargeError when it would hold more than `maxEntities` or `maxRelations`. */
+  /**
+   * The subgraph around `id` (its survivor's, if merged), `start` being the entity it was
+   * read around (null: no such entity). Throws AnswerTooLargeError when it would hold more
+   * than `maxEntities` or `maxRelations`.
+   */
   neighborhood(q: { id: string; depth: number; types: readonly string[] | null; maxEntities: number; maxRelations: number }): Promise<SubgraphResult>;
   shortestPaths(q: {
     from: string;
@@ -176,6 +186,18 @@ export interface GraphStore {
   mostConnected(q: { kinds: readonly string[] | null; limit: number }): Promise<EntityDegreeRecord[]>;
   getSources(ids: readonly string[]): Promise<SourceRecord[]>;
   listSources(): Promise<SourceRecord[]>;
+  /** Changes whenever the graph does: the number of audit entries and the latest one's id. */
+  graphVersion(): Promise<string>;
+  /** The audit log, oldest first. */
+  changes(q: { since: string | null; entity: string | null; after: string | null; limit: number }): Promise<ChangeRecord[]>;
+}
+
+/**
+ * Everything a backend offers: the read port, the writes and the load bookkeeping
+ * (fingerprints of loaded files), for composition; consumers take the narrowest port.
+ */
+export interface GraphStore extends GraphReads {
+  readonly backend: string;
   /** The fingerprint recorded by the last `load` under `key`, if any. */
   loadedFingerprint(key: string): Promise<string | null>;
   /**
@@ -199,10 +221,6 @@ export interface GraphStore {
   /** Moves `duplicate`'s relations and names to `survivor` and leaves a redirect behind. */
   mergeEntities(survivor: string, duplicate: string, by: Author): Promise<EntityRecord>;
   addSource(source: SourceRecord, by: Author): Promise<SourceRecord>;
-  /** Changes whenever the graph does: the number of audit entries and the latest one's id. */
-  graphVersion(): Promise<string>;
-  /** The audit log, oldest first. */
-  changes(q: { since: string | null; entity: string | null; after: string | null; limit: number }): Promise<ChangeRecord[]>;
   /**
    * The same store, calling `observe` with each statement it sends to the database
    * (each one round trip). Cheap: made per request to count what a request costs.
@@ -210,6 +228,12 @@ export interface GraphStore {
   observed(observe: StatementObserver): GraphStore;
   close(): Promise<void>;
 }
+
+/** The curation writes; each records its audit entry in its own transaction. */
+export type GraphWrites = Pick<GraphStore, 'upsertEntity' | 'addRelation' | 'retractRelation' | 'mergeEntities' | 'addSource'>;
+
+/** Load bookkeeping: the fingerprint a loaded file left, and loading one. */
+export type GraphLoads = Pick<GraphStore, 'loadedFingerprint' | 'load'>;
 
 /**
  * Told of each statement a store sends; must not throw. An observer that carries a

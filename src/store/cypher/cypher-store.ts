@@ -3,26 +3,25 @@ import type {
   Audit,
   Author,
   ChangeRecord,
-  Direction,
   EntityRecord,
   GraphBatch,
+  GraphReads,
   GraphStore,
-  PathResult,
   RelationRecord,
   RelationsResult,
-  SearchResult,
   SourceRecord,
   StatementObserver,
-  SubgraphResult,
 } from '../graph-store.js';
 import { observeExecutor } from './observed-executor.js';
-import { Slicer, sortInSlices } from '../../budget/yielding.js';
-import { prepareQuery, scoreKeys } from '../search/score.js';
 import type { Dialect } from './dialect.js';
 import type { Executor, Row, Statement } from './executor.js';
-import { changeFromProps } from './records.js';
 import { Statements } from './statements.js';
-import { AnswerTooLargeError, CurationError, NotOwnerError, StoreUnavailableError } from '../errors.js';
+import { CurationError, NotOwnerError, StoreUnavailableError } from '../errors.js';
+import { cypherReads } from './reads/index.js';
+import { decodeEntity } from './reads/entities.js';
+import { loadedFingerprint } from './reads/loaded-fingerprint.js';
+import { decodeRelations } from './reads/relation-rows.js';
+import type { ReadContext } from './reads/query.js';
 import { newAudit } from '../audit-id.js';
 
 /** Thrown when a write would leave relations without their ends. */
@@ -73,193 +72,57 @@ function toSource(value: unknown): SourceRecord {
 }
 
 /**
- * The GraphStore over any Cypher backend: statements from `Statements`, run by the
- * backend's `Executor`, rows turned into records by the dialect's decoder.
+ * The GraphStore over any Cypher backend: the read port's operations (reads/, each with
+ * its statement and decoder), and the writes with statements from `Statements`, all run
+ * by the backend's `Executor`.
  */
 export class CypherGraphStore implements GraphStore {
+  private readonly reads: GraphReads;
+  private readonly context: ReadContext;
+
   constructor(
     readonly backend: string,
     private readonly executor: Executor,
     private readonly dialect: Dialect,
     private readonly ontology: Ontology,
     private readonly statements = new Statements(dialect, ontology),
-  ) {}
+  ) {
+    this.context = { executor, dialect, ontology };
+    this.reads = cypherReads(this.context);
+  }
 
   observed(observe: StatementObserver): GraphStore {
     return new CypherGraphStore(this.backend, observeExecutor(this.executor, observe), this.dialect, this.ontology, this.statements);
   }
 
   private entity(value: unknown): EntityRecord {
-    return this.dialect.decode.entity(this.ontology, value);
+    return decodeEntity(this.context, value);
   }
 
   private relationsFromRows(rows: Row[]): RelationsResult {
-    const entities = new Map<string, EntityRecord>();
-    const relations = new Map<string, RelationRecord>();
-    for (const row of rows) {
-      const a = this.entity(row.a);
-      const b = this.entity(row.b);
-      entities.set(a.id, a);
-      entities.set(b.id, b);
-      const rel = this.dialect.decode.relation(this.ontology, row.r, a.id, b.id);
-      relations.set(rel.id, rel);
-    }
-    return { relations: [...relations.values()], entities: [...entities.values()] };
+    return decodeRelations(this.context, rows.map((row) => ({ a: row.a, r: row.r, b: row.b })));
   }
 
-  /** Entities by id; an id merged into another entity resolves to the survivor. */
-  async getEntities(ids: readonly string[]): Promise<EntityRecord[]> {
-    if (ids.length === 0) return [];
-    const found = (await this.executor.read(this.statements.getEntities(ids))).map((row) => this.entity(row.e));
-    const mergedInto = [...new Set(found.flatMap((e) => (e.mergedInto ? [e.mergedInto] : [])))];
-    if (mergedInto.length === 0) return found;
-    const rows = await this.executor.read(this.statements.getEntities(mergedInto));
-    const survivors = new Map(rows.map((row) => this.entity(row.e)).map((e) => [e.id, e]));
-    return found.flatMap((e) => {
-      if (!e.mergedInto) return [e];
-      const survivor = survivors.get(e.mergedInto);
-      return survivor ? [{ ...survivor, resolvedFrom: e.id }] : [];
-    });
-  }
+  // Reads: each operation in reads/, merged ids resolved there.
 
-  async listEntities(q: { kinds: readonly string[] | null; after: string | null; limit: number }): Promise<EntityRecord[]> {
-    return (await this.executor.read(this.statements.listEntities(q.kinds, q.after, q.limit))).map((row) => this.entity(row.e));
-  }
+  getEntities: GraphReads['getEntities'] = (ids) => this.reads.getEntities(ids);
+  listEntities: GraphReads['listEntities'] = (q) => this.reads.listEntities(q);
+  search: GraphReads['search'] = (q) => this.reads.search(q);
+  relationsOf: GraphReads['relationsOf'] = (q) => this.reads.relationsOf(q);
+  relationOwners: GraphReads['relationOwners'] = (ids) => this.reads.relationOwners(ids);
+  getRelation: GraphReads['getRelation'] = (id) => this.reads.getRelation(id);
+  listRelations: GraphReads['listRelations'] = (q) => this.reads.listRelations(q);
+  neighborhood: GraphReads['neighborhood'] = (q) => this.reads.neighborhood(q);
+  shortestPaths: GraphReads['shortestPaths'] = (q) => this.reads.shortestPaths(q);
+  getSources: GraphReads['getSources'] = (ids) => this.reads.getSources(ids);
+  listSources: GraphReads['listSources'] = () => this.reads.listSources();
+  graphVersion: GraphReads['graphVersion'] = () => this.reads.graphVersion();
+  changes: GraphReads['changes'] = (q) => this.reads.changes(q);
+  graphSize: GraphReads['graphSize'] = () => this.reads.graphSize();
+  mostConnected: GraphReads['mostConnected'] = (q) => this.reads.mostConnected(q);
 
-  async search(q: { text: string; kinds: readonly string[] | null; limit: number }): Promise<SearchResult[]> {
-    const query = prepareQuery(q.text);
-    if (!query.folded) return [];
-    const rows = await this.executor.read(this.statements.searchCandidates(q.text, q.kinds));
-    const scored = rows
-      .map((row) => ({ id: String(row.id), name: String(row.name), score: scoreKeys(query, this.dialect.decode.strings(row.keys)) }))
-      .filter((hit) => hit.score > 0)
-      .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
-      .slice(0, q.limit);
-    if (scored.length === 0) return [];
-    const entities = new Map((await this.getEntities(scored.map((s) => s.id))).map((e) => [e.id, e]));
-    return scored.flatMap((s) => {
-      const entity = entities.get(s.id);
-      return entity ? [{ entity, score: s.score }] : [];
-    });
-  }
-
-  async relationsOf(q: {
-    ids: readonly string[];
-    types: readonly string[] | null;
-    direction: Direction;
-    includeRetracted: boolean;
-  }): Promise<RelationsResult> {
-    if (q.ids.length === 0) return { relations: [], entities: [] };
-    return this.relationsFromRows(await this.executor.read(this.statements.relationsOf(q.ids, q.types, q.direction, q.includeRetracted)));
-  }
-
-  async relationOwners(ids: readonly string[]): Promise<Map<string, string | null>> {
-    const owners = new Map<string, string | null>();
-    for (let i = 0; i < ids.length; i += LOAD_CHUNK) {
-      for (const row of await this.executor.read(this.statements.relationOwners(ids.slice(i, i + LOAD_CHUNK)))) {
-        owners.set(String(row.id), typeof row.addedBy === 'string' ? row.addedBy : null);
-      }
-    }
-    return owners;
-  }
-
-  async getRelation(id: string): Promise<RelationsResult> {
-    return this.relationsFromRows(await this.executor.read(this.statements.getRelation(id)));
-  }
-
-  async listRelations(q: {
-    types: readonly string[] | null;
-    from: string | null;
-    to: string | null;
-    after: string | null;
-    limit: number;
-    includeRetracted: boolean;
-  }): Promise<RelationsResult> {
-    return this.relationsFromRows(await this.executor.read(this.statements.listRelations(q)));
-  }
-
-  async neighborhood(q: { id: string; depth: number; types: readonly string[] | null; maxEntities: number; maxRelations: number }): Promise<SubgraphResult> {
-    // A row per entity besides the start: `maxEntities` of them make one too many, and
-    // the limit stops the engine there rather than reading them all.
-    const rows = await this.executor.read(this.statements.reach(q.id, q.depth, q.types, q.maxEntities));
-    if (rows.filter((row) => row.m !== null && row.m !== undefined).length >= q.maxEntities) throw new AnswerTooLargeError('entities', q.maxEntities);
-    const nodes = new Map<string, EntityRecord>();
-    // The start entity comes on every row; it is decoded once.
-    const start = rows[0]?.s;
-    if (start !== null && start !== undefined) {
-      const s = this.entity(start);
-      nodes.set(s.id, s);
-    }
-    // Decoding tens of thousands of records takes seconds: done in slices, so the server
-    // keeps answering other requests meanwhile.
-    const slicer = new Slicer();
-    for (const row of rows) {
-      if (slicer.due()) await slicer.pause();
-      if (row.m === null || row.m === undefined) continue;
-      const e = this.entity(row.m);
-      nodes.set(e.id, e);
-    }
-    if (nodes.size === 0) return { nodes: [], edges: [] };
-    const amongRows = await this.relationsAmong(nodes, q.types, q.maxRelations);
-    const edges = new Map<string, RelationRecord>();
-    for (const row of amongRows) {
-      if (slicer.due()) await slicer.pause();
-      const rel = this.dialect.decode.relation(this.ontology, row.r, String(row.fromId), String(row.toId));
-      edges.set(rel.id, rel);
-    }
-    return { nodes: [...nodes.values()], edges: await sortInSlices([...edges.values()], (x, y) => x.id.localeCompare(y.id), slicer) };
-  }
-
-  /**
-   * Relations with both ends among `nodes`: by the id list, or, past the dialect's
-   * `idListMax`, by one pass over all relations' end ids sifted here, which also tells
-   * cheaply when the answer would be over `max`, before any relation is read.
-   */
-  private async relationsAmong(nodes: ReadonlyMap<string, EntityRecord>, types: readonly string[] | null, max: number): Promise<Row[]> {
-    if (nodes.size <= this.dialect.idListMax) {
-      const rows = await this.executor.read(this.statements.relationsAmong([...nodes.keys()], types, max + 1));
-      if (rows.length > max) throw new AnswerTooLargeError('relations', max);
-      return rows;
-    }
-    const ends = await this.executor.read(this.statements.relationEnds(types));
-    const inside = ends.filter((e) => nodes.has(String(e.fromId)) && nodes.has(String(e.toId))).map((e) => String(e.id));
-    if (inside.length > max) throw new AnswerTooLargeError('relations', max);
-    return inside.length === 0 ? [] : this.executor.read(this.statements.relationsWithEndIds(inside));
-  }
-
-  async shortestPaths(q: {
-    from: string;
-    to: string;
-    maxLength: number;
-    types: readonly string[] | null;
-    limit: number;
-  }): Promise<PathResult[]> {
-    if (q.from === q.to) return (await this.getEntities([q.from])).map((e) => ({ nodes: [e], edges: [] }));
-    const rows = await this.executor.read(this.statements.shortestPaths(q.from, q.to, q.maxLength, q.types, q.limit));
-    const paths = rows.map((row) => {
-      const nodeValues = row.ns as unknown[];
-      return {
-        nodes: nodeValues.map((v) => this.entity(v)),
-        edges: this.dialect.decode.pathRelations(this.ontology, nodeValues, row.rs as unknown[]),
-      };
-    });
-    // The engines' order is arbitrary; a stable one makes answers reproducible.
-    const key = (p: PathResult) => p.edges.map((e) => e.id).join(' ');
-    return paths.sort((x, y) => key(x).localeCompare(key(y)));
-  }
-
-  async getSources(ids: readonly string[]): Promise<SourceRecord[]> {
-    if (ids.length === 0) return [];
-    return (await this.executor.read(this.statements.getSources(ids))).map((row) => toSource(this.dialect.decode.properties(row.s)));
-  }
-
-  async listSources(): Promise<SourceRecord[]> {
-    return (await this.executor.read(this.statements.listSources())).map((row) => toSource(this.dialect.decode.properties(row.s)));
-  }
-
-  async loadedFingerprint(key: string): Promise<string | null> {
-    const rows = await this.executor.read(this.statements.loadedFingerprint(key));
-    return rows.length > 0 ? text(rows[0]!.value) : null;
+  loadedFingerprint(key: string): Promise<string | null> {
+    return loadedFingerprint(this.context, key);
   }
 
   async load(
@@ -448,31 +311,7 @@ export class CypherGraphStore implements GraphStore {
     });
   }
 
-  async graphVersion(): Promise<string> {
-    // The count moves with every write even if another process's clock gives its change
-    // an id that sorts below the latest one.
-    const [row] = await this.executor.read(this.statements.graphVersion());
-    return `${this.dialect.decode.number(row?.changes ?? 0)}:${typeof row?.latest === 'string' ? row.latest : ''}`;
-  }
-
-  async changes(q: { since: string | null; entity: string | null; after: string | null; limit: number }): Promise<ChangeRecord[]> {
-    return (await this.executor.read(this.statements.changes(q))).map((row) => changeFromProps(this.dialect.decode.properties(row.c)));
-  }
-
   close(): Promise<void> {
     return this.executor.close();
-  }
-
-  // Sizes and degrees counted by the database, for the network view of a large graph.
-
-  async graphSize(): ReturnType<GraphStore['graphSize']> {
-    const [entities] = await this.executor.read(this.statements.countEntities());
-    const [relations] = await this.executor.read(this.statements.countRelations());
-    return { entities: this.dialect.decode.number(entities?.entities ?? 0), relations: this.dialect.decode.number(relations?.relations ?? 0) };
-  }
-
-  async mostConnected(q: Parameters<GraphStore['mostConnected']>[0]): ReturnType<GraphStore['mostConnected']> {
-    const rows = await this.executor.read(this.statements.mostConnected(q.kinds, q.limit));
-    return rows.map((row) => ({ entity: this.entity(row.e), degree: this.dialect.decode.number(row.degree) }));
   }
 }

@@ -1,12 +1,12 @@
 import type { Ontology, ValueType } from '../../ontology/ontology.js';
 import type { EntityRecord, RelationRecord } from '../graph-store.js';
-import type { Statement } from './executor.js';
 
 /**
  * What differs between the Cypher of the backends. Every statement is written once
- * (statements.ts); these fragments and decoders fill the places where LadybugDB and
- * Neo4j disagree: schema DDL, how a relation's type is stored, variable-length and
- * shortest-path patterns, casts, full-text search, and the values drivers return.
+ * (reads/ and statements.ts); these fragments and decoders fill the places where
+ * LadybugDB and Neo4j disagree: schema DDL, how a relation's type is stored,
+ * variable-length and shortest-path patterns, casts, full-text search, indexes on
+ * relationship properties, and the values drivers return. No dialect holds a statement.
  */
 export interface Dialect {
   readonly name: string;
@@ -52,14 +52,11 @@ export interface Dialect {
    */
   readonly idListMax: number;
   /**
-   * A statement body returning `a, r, b` for the first `$limit` relations by id that
-   * meet `where(v)` (a condition on relationship variable `v` alone), ordered by id.
-   * LadybugDB has no index on relationship properties: sorting whole rows with both
-   * ends costs far more than sorting the ids and fetching the page's rows after.
+   * Whether relationship properties are indexed (Neo4j, per type). Without (LadybugDB), a
+   * page of relations sorts their ids apart before reading whole rows, and a page between
+   * two entities filters by their ids instead of looking both up first.
    */
-  pageOfRelations(where: (v: string) => string): string;
-  /** The same for the relations from the entity with id `$from` to the one with id `$to`. */
-  pageOfRelationsBetween(where: (v: string) => string): string;
+  readonly relationIndexes: boolean;
   /** Whether CREATE needs one statement per relation type (types that cannot be parameters). */
   readonly relationTypeInPattern: boolean;
   /**
@@ -69,10 +66,11 @@ export interface Dialect {
    */
   readonly lockEntities: string | null;
   /**
-   * A statement returning candidate entities (`id`, `name`, `keys`) of `kinds` for a
-   * search; the shared scorer then ranks them, so every backend ranks alike.
+   * Where search candidates come from: `clause` binds `v` to candidate entity nodes for a
+   * text (a full-text index, or every entity), with `params` for it; the shared scorer then
+   * ranks them, so every backend ranks alike.
    */
-  searchCandidates(text: string, kinds: readonly string[]): Statement;
+  readonly searchSource: { clause: string; v: string; params(text: string): Record<string, unknown> };
   readonly decode: Decoder;
 }
 

@@ -91,19 +91,12 @@ export const ladybugDialect: Dialect = {
   idListMax: 2_000,
   relationsById: (_types, ends) => `UNWIND $ids AS rid MATCH (${ends?.a ?? ''})-[r:Relation]->(${ends?.b ?? ''}) WHERE r.id = rid`,
   entityPair: (from, to) => `MATCH (a:Entity {id: ${from}}) MATCH (b:Entity {id: ${to}})`,
-  // A relationship variable cannot be bound again, so the page's ids carry over instead.
-  pageOfRelations: (where) =>
-    `MATCH ()-[x:Relation]->() WHERE ${where('x')} WITH x.id AS rid ORDER BY rid LIMIT $limit ` +
-    'MATCH (a:Entity)-[r:Relation]->(b:Entity) WHERE r.id = rid RETURN a, r, b ORDER BY r.id',
-  pageOfRelationsBetween: (where) =>
-    `MATCH (a:Entity)-[r:Relation]->(b:Entity) WHERE ${where('r')} AND a.id = $from AND b.id = $to RETURN a, r, b ORDER BY r.id LIMIT $limit`,
+  // No index on relationship properties: sorting whole rows with both ends costs far more.
+  relationIndexes: false,
   relationTypeInPattern: false,
   // The executor runs one write transaction at a time.
   lockEntities: null,
-  // No full-text index: every entity of the kinds is a candidate for the shared scorer.
-  searchCandidates: (_text, kinds) => ({
-    cypher: 'MATCH (e:Entity) WHERE e.kind IN $kinds AND e.mergedInto IS NULL RETURN e.id AS id, e.name AS name, e.searchKeys AS keys',
-    params: { kinds: [...kinds] },
-  }),
+  // No full-text index: every entity is a candidate for the shared scorer.
+  searchSource: { clause: 'MATCH (e:Entity)', v: 'e', params: () => ({}) },
   decode: ladybugDecoder,
 };

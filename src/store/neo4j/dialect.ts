@@ -80,19 +80,17 @@ export const neo4jDialect: Dialect = {
   indexedRel: (v, types) => `${v}${typeUnion(types)}`,
   relationsById: (types, ends) => `MATCH (${ends?.a ?? ''})-[r${typeUnion(types)}]->(${ends?.b ?? ''}) WHERE r.id IN $ids`,
   entityPair,
-  pageOfRelations: (where) => `MATCH (a:Entity)-[r]->(b:Entity) WHERE ${where('r')} RETURN a, r, b ORDER BY r.id LIMIT $limit`,
-  // Both ends known, Neo4j expands from the one with fewer relations (Expand(Into)).
-  pageOfRelationsBetween: (where) =>
-    `${entityPair('$from', '$to')} MATCH (a)-[r]->(b) WHERE ${where('r')} RETURN a, r, b ORDER BY r.id LIMIT $limit`,
+  // Per-type relationship property indexes; with both ends known, Neo4j expands from the
+  // one with fewer relations (Expand(Into)).
+  relationIndexes: true,
   relationTypeInPattern: true,
   // Writing a property takes the node's exclusive lock for the rest of the transaction;
   // removing it again leaves no trace.
   lockEntities: 'UNWIND $ids AS i MATCH (e:Entity {id: i}) SET e.writeLock = true REMOVE e.writeLock',
-  searchCandidates: (text, kinds) => ({
-    cypher:
-      `CALL db.index.fulltext.queryNodes('${FULLTEXT_INDEX}', $query, {limit: 200}) YIELD node ` +
-      'WHERE node.kind IN $kinds AND node.mergedInto IS NULL RETURN node.id AS id, node.name AS name, node.searchKeys AS keys',
-    params: { query: luceneQuery(text), kinds: [...kinds] },
-  }),
+  searchSource: {
+    clause: `CALL db.index.fulltext.queryNodes('${FULLTEXT_INDEX}', $query, {limit: 200}) YIELD node`,
+    v: 'node',
+    params: (text) => ({ query: luceneQuery(text) }),
+  },
   decode: neo4jDecoder,
 };

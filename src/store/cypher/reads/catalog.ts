@@ -1,0 +1,100 @@
+import { changesStatement } from './changes.js';
+import { getEntitiesStatement, listEntitiesStatement } from './entities.js';
+import { countEntitiesStatement, countRelationsStatement } from './graph-size.js';
+import { graphVersionStatement } from './graph-version.js';
+import { listRelationsStatement } from './list-relations.js';
+import { loadedFingerprintStatement } from './loaded-fingerprint.js';
+import { mostConnectedStatement } from './most-connected.js';
+import { reachStatement, relationEndsStatement, relationsAmongStatement, relationsWithEndIdsStatement } from './neighborhood.js';
+import type { BuildContext } from './query.js';
+import { getRelationStatement, relationOwnersStatement, relationsOfStatement } from './relations-of.js';
+import { searchCandidatesStatement } from './search.js';
+import { shortestPathsStatement } from './shortest-paths.js';
+import { getSourcesStatement, listSourcesStatement } from './sources.js';
+import type { Statement } from '../executor.js';
+
+/** One statement a store can send, named by the operation that builds it and its variant. */
+export interface CatalogEntry {
+  /** The builder that makes it (a read statement's name below, a `Statements` method, or `schema`). */
+  operation: string;
+  name: string;
+  statement: Statement;
+}
+
+/** Every read statement builder, by the operation name the catalogue and the plan tests use. */
+export const READ_STATEMENTS = {
+  getEntities: getEntitiesStatement,
+  listEntities: listEntitiesStatement,
+  searchCandidates: searchCandidatesStatement,
+  relationsOf: relationsOfStatement,
+  listRelations: listRelationsStatement,
+  getRelation: getRelationStatement,
+  relationOwners: relationOwnersStatement,
+  reach: reachStatement,
+  relationsAmong: relationsAmongStatement,
+  relationEnds: relationEndsStatement,
+  relationsWithEndIds: relationsWithEndIdsStatement,
+  shortestPaths: shortestPathsStatement,
+  countEntities: countEntitiesStatement,
+  countRelations: countRelationsStatement,
+  mostConnected: mostConnectedStatement,
+  getSources: getSourcesStatement,
+  listSources: listSourcesStatement,
+  loadedFingerprint: loadedFingerprintStatement,
+  graphVersion: graphVersionStatement,
+  changes: changesStatement,
+} as const;
+
+export type ReadOperation = keyof typeof READ_STATEMENTS;
+
+/** A statement as the catalogue shows it: its text and parameters, nothing the reader checks rows with. */
+const plain = (s: Statement): Statement => ({ cypher: s.cypher, params: s.params });
+
+/**
+ * Every read statement a backend can send: each operation with every variant of text its
+ * arguments produce (directions, optional filters, depths, path lengths).
+ */
+export function readStatementCatalog(ctx: BuildContext): CatalogEntry[] {
+  const entries: CatalogEntry[] = [];
+  const add = (operation: ReadOperation, variant: string, statement: Statement) =>
+    entries.push({ operation, name: variant ? `${operation} ${variant}` : operation, statement: plain(statement) });
+  const someTypes = ctx.ontology.relationTypes.slice(0, 2).map((t) => t.name);
+
+  add('getEntities', '', getEntitiesStatement(['a', 'b']));
+  add('listEntities', '', listEntitiesStatement(ctx, null, null, 20));
+  add('listEntities', '(kinds, after)', listEntitiesStatement(ctx, ['PARTY'], 'x', 20));
+  add('searchCandidates', '', searchCandidatesStatement(ctx, 'Nazarbaev', null));
+  for (const includeRetracted of [false, true]) {
+    const r = includeRetracted ? ' (with retracted)' : '';
+    for (const direction of ['OUT', 'IN', 'BOTH'] as const) add('relationsOf', `${direction}${r}`, relationsOfStatement(ctx, ['a'], someTypes, direction, includeRetracted));
+    for (const from of [null, 'a']) {
+      for (const to of [null, 'b']) {
+        add('listRelations', `from=${from ? 'set' : 'any'} to=${to ? 'set' : 'any'}${r}`, listRelationsStatement(ctx, { types: null, from, to, after: null, limit: 21, includeRetracted }));
+      }
+    }
+  }
+  add('getRelation', '', getRelationStatement(ctx, 'r'));
+  add('relationOwners', '', relationOwnersStatement(ctx, ['r']));
+  add('graphVersion', '', graphVersionStatement());
+  for (let depth = 1; depth <= 3; depth += 1) {
+    add('reach', `depth ${depth}`, reachStatement(ctx, 'a', depth, null, 10));
+    add('reach', `depth ${depth} (types)`, reachStatement(ctx, 'a', depth, someTypes, 10));
+  }
+  add('relationsAmong', '', relationsAmongStatement(ctx, ['a', 'b'], someTypes, 10));
+  add('relationEnds', '', relationEndsStatement(ctx, someTypes));
+  add('relationsWithEndIds', '', relationsWithEndIdsStatement(ctx, ['a', 'b']));
+  for (let maxLength = 1; maxLength <= 6; maxLength += 1) {
+    add('shortestPaths', `maxLength ${maxLength}`, shortestPathsStatement(ctx, 'a', 'b', maxLength, null, 10));
+    add('shortestPaths', `maxLength ${maxLength} (types)`, shortestPathsStatement(ctx, 'a', 'b', maxLength, someTypes, 10));
+  }
+  add('countEntities', '', countEntitiesStatement());
+  add('countRelations', '', countRelationsStatement(ctx));
+  add('mostConnected', '', mostConnectedStatement(ctx, null, 10));
+  add('mostConnected', '(kinds)', mostConnectedStatement(ctx, ['PARTY'], 10));
+  add('getSources', '', getSourcesStatement(['s']));
+  add('listSources', '', listSourcesStatement());
+  add('loadedFingerprint', '', loadedFingerprintStatement('seed:x'));
+  add('changes', '', changesStatement({ since: null, entity: null, after: null, limit: 50 }));
+  add('changes', '(entity)', changesStatement({ since: '2026', entity: 'e', after: 'c', limit: 50 }));
+  return entries;
+}

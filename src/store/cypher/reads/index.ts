@@ -1,0 +1,34 @@
+import type { GraphReads } from '../../graph-store.js';
+import { changes } from './changes.js';
+import { getEntities, listEntities } from './entities.js';
+import { graphSize } from './graph-size.js';
+import { graphVersion } from './graph-version.js';
+import { listRelations } from './list-relations.js';
+import { mostConnected } from './most-connected.js';
+import { neighborhood } from './neighborhood.js';
+import type { ReadContext } from './query.js';
+import { getRelation, relationOwners, relationsOf } from './relations-of.js';
+import { search } from './search.js';
+import { shortestPaths } from './shortest-paths.js';
+import { getSources, listSources } from './sources.js';
+
+/** The read port over any Cypher backend: each operation in its own module, run with one context. */
+export function cypherReads(ctx: ReadContext): GraphReads {
+  return {
+    getEntities: (ids) => getEntities(ctx, ids),
+    listEntities: (q) => listEntities(ctx, q),
+    search: (q) => search(ctx, q),
+    relationsOf: (q) => relationsOf(ctx, q),
+    listRelations: (q) => listRelations(ctx, q),
+    relationOwners: (ids) => relationOwners(ctx, ids),
+    getRelation: (id) => getRelation(ctx, id),
+    neighborhood: (q) => neighborhood(ctx, q),
+    shortestPaths: (q) => shortestPaths(ctx, q),
+    graphSize: () => graphSize(ctx),
+    mostConnected: (q) => mostConnected(ctx, q),
+    getSources: (ids) => getSources(ctx, ids),
+    listSources: () => listSources(ctx),
+    graphVersion: () => graphVersion(ctx),
+    changes: (q) => changes(ctx, q),
+  };
+}

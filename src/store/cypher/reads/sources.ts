@@ -1,0 +1,37 @@
+import type { SourceRecord } from '../../graph-store.js';
+import { query, readRows, type BuildContext, type Query, type ReadContext } from './query.js';
+
+export interface SourceRow {
+  s: unknown;
+}
+
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+export function decodeSource(ctx: BuildContext, value: unknown): SourceRecord {
+  const s = ctx.dialect.decode.properties(value);
+  return {
+    id: String(s.id),
+    title: String(s.title),
+    publisher: String(s.publisher),
+    published: String(s.published),
+    via: text(s.via),
+    url: text(s.url),
+  };
+}
+
+export function getSourcesStatement(ids: readonly string[]): Query<SourceRow> {
+  return query<SourceRow>('MATCH (s:SourceDocument) WHERE s.id IN $ids RETURN s', { ids: [...ids] }, ['s']);
+}
+
+export function listSourcesStatement(): Query<SourceRow> {
+  return query<SourceRow>('MATCH (s:SourceDocument) RETURN s ORDER BY s.id', {}, ['s']);
+}
+
+export async function getSources(ctx: ReadContext, ids: readonly string[]): Promise<SourceRecord[]> {
+  if (ids.length === 0) return [];
+  return (await readRows(ctx.executor, getSourcesStatement(ids))).map((row) => decodeSource(ctx, row.s));
+}
+
+export async function listSources(ctx: ReadContext): Promise<SourceRecord[]> {
+  return (await readRows(ctx.executor, listSourcesStatement())).map((row) => decodeSource(ctx, row.s));
+}
