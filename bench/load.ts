@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { importFiles } from '../src/import/import-files.js';
+import { importFiles } from '../src/writes/sources/import-files.js';
 import { loadOntology } from '../src/ontology/ontology.js';
 import { bulkImportFiles } from '../src/store/embedded/bulk-copy.js';
 import { openEmbeddedStore, openEmbeddedWithExecutor } from '../src/store/embedded/open.js';

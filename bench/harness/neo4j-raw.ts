@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import neo4j from 'neo4j-driver';
-import { importKey } from '../../src/import/fingerprint.js';
-import { parseImportText } from '../../src/import/seed-format.js';
-import { validateSeed } from '../../src/ingest/validate.js';
+import { importKey } from '../../src/writes/fingerprint.js';
+import { parseImportText } from '../../src/writes/sources/seed-format.js';
+import { validateSeed } from '../../src/writes/validate.js';
 import type { Ontology, ValueType } from '../../src/ontology/ontology.js';
 import type { Executor, Row, Statement } from '../../src/store/cypher/executor.js';
 import { Statements } from '../../src/store/cypher/statements.js';

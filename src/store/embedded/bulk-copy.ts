@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { importFiles, type ImportOutcome } from '../../import/import-files.js';
+import { importFiles, type ImportOutcome } from '../../writes/sources/import-files.js';
 import type { Ontology } from '../../ontology/ontology.js';
 import { newAudit } from '../audit-id.js';
 import { DanglingRelationError, LOAD_CHUNK } from '../cypher/cypher-store.js';

@@ -1,6 +1,6 @@
 import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { InputError } from '../ingest/errors.js';
+import { InputError } from '../errors.js';
 
 /**
  * A seed-format JSON file read as a stream, one record at a time, so a file of any size

@@ -1,7 +1,7 @@
-import { Checker, checkEntity, checkRelation, checkSource, referencedIds, type Locator } from '../ingest/validate.js';
-import { InputError } from '../ingest/errors.js';
-import type { Ontology } from '../ontology/ontology.js';
-import type { EntityRecord, GraphStore, RelationRecord, SourceRecord } from '../store/graph-store.js';
+import { Checker, checkEntity, checkRelation, checkSource, referencedIds, type Locator } from '../validate.js';
+import { InputError } from '../errors.js';
+import type { Ontology } from '../../ontology/ontology.js';
+import type { EntityRecord, GraphStore, RelationRecord, SourceRecord } from '../../store/graph-store.js';
 
 /**
  * Checks a mutation's input with the same rules as seed files and imports (one
