@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { importFiles } from '../src/writes/sources/import-files.js';
 import { loadOntology } from '../src/ontology/ontology.js';
-import { bulkImportFiles } from '../src/store/embedded/bulk-copy.js';
+import { bulkImportFiles } from '../src/writes/sources/bulk-import.js';
 import { openEmbeddedStore, openEmbeddedWithExecutor } from '../src/store/embedded/open.js';
 import type { LadybugExecutor } from '../src/store/embedded/executor.js';
 import { defaultEntities, type GenerateResult } from './generate.js';

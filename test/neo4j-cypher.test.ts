@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadOntology } from '../src/ontology/ontology.js';
 import { ladybugDialect } from '../src/store/embedded/dialect.js';
 import { Statements } from '../src/store/cypher/statements.js';
+import { WriteStatements } from '../src/store/cypher/write-statements.js';
 import { lintStatements } from '../src/store/neo4j/cypher-lint.js';
 import { luceneQuery } from '../src/store/neo4j/dialect.js';
 import { neo4jStatementCatalog } from '../src/store/neo4j/statement-catalog.js';
@@ -17,7 +18,7 @@ describe('Neo4j statements under Neo4j’s Cypher analyser', () => {
   it('covers every statement builder, with a CREATE for every relation type', () => {
     // Methods that only compose or help the builders below them.
     const composers = ['constructor', 'types', 'castRow', 'active', 'loadChunk', 'createRelations'];
-    const builders = Object.getOwnPropertyNames(Statements.prototype).filter((n) => !composers.includes(n));
+    const builders = [Statements, WriteStatements].flatMap((c) => Object.getOwnPropertyNames(c.prototype)).filter((n) => !composers.includes(n));
     expect(new Set(catalog.map((e) => e.operation))).toEqual(new Set([...builders, 'schema']));
     for (const t of ontology.relationTypes) expect(catalog.map((e) => e.name)).toContain(`createRelationsOfType ${t.name}`);
   });

@@ -2,6 +2,7 @@ import type { Ontology } from '../../ontology/ontology.js';
 import type { EntityRecord, RelationRecord } from '../graph-store.js';
 import type { Statement } from '../cypher/executor.js';
 import { Statements } from '../cypher/statements.js';
+import { WriteStatements } from '../cypher/write-statements.js';
 import { neo4jDialect } from './dialect.js';
 import { AWAIT_INDEXES } from './open.js';
 
@@ -12,7 +13,7 @@ import { AWAIT_INDEXES } from './open.js';
  * Neo4j's own Cypher analyser in the tests and by `npm run lint:cypher`.
  */
 export interface CatalogEntry {
-  /** The `Statements` method that builds it, or `schema`. */
+  /** The `Statements` or `WriteStatements` method that builds it, or `schema`. */
   operation: string;
   name: string;
   statement: Statement;
@@ -20,6 +21,7 @@ export interface CatalogEntry {
 
 export function neo4jStatementCatalog(ontology: Ontology): CatalogEntry[] {
   const s = new Statements(neo4jDialect, ontology);
+  const w = new WriteStatements(neo4jDialect, ontology);
   const someTypes = ontology.relationTypes.slice(0, 2).map((t) => t.name);
   const entity: EntityRecord = {
     id: 'e',
@@ -37,7 +39,7 @@ export function neo4jStatementCatalog(ontology: Ontology): CatalogEntry[] {
   neo4jDialect.schema(ontology).forEach((cypher, i) => add(`schema #${i + 1}`, { cypher, params: {} }));
   add('schema: await indexes', { cypher: AWAIT_INDEXES, params: {} });
   add('getEntities', s.getEntities(['a', 'b']));
-  add('lockEntities', s.lockEntities(['a', 'b'])!);
+  add('lockEntities', w.lockEntities(['a', 'b'])!);
   add('listEntities', s.listEntities(null, null, 20));
   add('listEntities (kinds, after)', s.listEntities(['PARTY'], 'x', 20));
   add('searchCandidates', s.searchCandidates('Nazarbaev', null));
@@ -71,15 +73,15 @@ export function neo4jStatementCatalog(ontology: Ontology): CatalogEntry[] {
   add('getSources', s.getSources(['s']));
   add('listSources', s.listSources());
   add('loadedFingerprint', s.loadedFingerprint('seed:x'));
-  add('upsertSources', s.upsertSources([{ id: 's', title: 't', publisher: 'p', published: '2012', via: null, url: null }]));
-  add('upsertEntities', s.upsertEntities([entity]));
-  add('deleteRelations', s.deleteRelations(['r']));
-  for (const t of ontology.relationTypes) add(`createRelationsOfType ${t.name}`, s.createRelationsOfType(t.name, [relation(t.name)]));
-  add('recordFingerprint', s.recordFingerprint('seed:x', 'f'));
-  add('retractRelation', s.retractRelation('r', 'wrong', 'curator-1', '2026-01-01T00:00:00.000Z'));
-  add('redirectEntity', s.redirectEntity('d', 's'));
-  s.redirectRefs('d', 's').forEach((st, i) => add(`redirectRefs #${i + 1}`, st));
-  add('createChange', s.createChange({ id: 'c', at: 't', actor: 'a', operation: 'ADD_SOURCE', entityIds: [], relationId: null, before: null, after: {} }));
+  add('upsertSources', w.upsertSources([{ id: 's', title: 't', publisher: 'p', published: '2012', via: null, url: null }]));
+  add('upsertEntities', w.upsertEntities([entity]));
+  add('deleteRelations', w.deleteRelations(['r']));
+  for (const t of ontology.relationTypes) add(`createRelationsOfType ${t.name}`, w.createRelationsOfType(t.name, [relation(t.name)]));
+  add('recordFingerprint', w.recordFingerprint('seed:x', 'f'));
+  add('retractRelation', w.retractRelation('r', 'wrong', 'curator-1', '2026-01-01T00:00:00.000Z'));
+  add('redirectEntity', w.redirectEntity('d', 's'));
+  w.redirectRefs('d', 's').forEach((st, i) => add(`redirectRefs #${i + 1}`, st));
+  add('createChange', w.createChange({ id: 'c', at: 't', actor: 'a', operation: 'ADD_SOURCE', entityIds: [], relationId: null, before: null, after: {} }));
   add('changes', s.changes({ since: null, entity: null, after: null, limit: 50 }));
   add('changes (entity)', s.changes({ since: '2026', entity: 'e', after: 'c', limit: 50 }));
   return entries;

@@ -1,11 +1,12 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Ontology } from '../../ontology/ontology.js';
-import type { GraphBatch, GraphStore } from '../../store/graph-store.js';
-import { parseSeedText } from '../seed-file.js';
+import type { GraphBatch } from '../../store/graph-store.js';
+import type { LoadTarget } from '../../store/load-sink.js';
 import { InputError } from '../errors.js';
-import { entityConflicts, relationConflicts } from '../stored-conflicts.js';
+import { fingerprintText } from '../fingerprint.js';
+import { checkStored, loadFile } from '../load/load-file.js';
+import { parseSeedText } from '../seed-file.js';
 import { Checker, validateSeed } from '../validate.js';
 
 export interface SeedOutcome {
@@ -29,7 +30,7 @@ export function seedFiles(dir: string): string[] {
  * All files are validated before any is written, so one bad file loads nothing;
  * each file is then written in one transaction.
  */
-export async function loadSeeds(store: GraphStore, ontology: Ontology, dir: string): Promise<SeedOutcome[]> {
+export async function loadSeeds(store: LoadTarget, ontology: Ontology, dir: string): Promise<SeedOutcome[]> {
   const existingSources = (await store.listSources()).map((s) => s.id);
   const kindsInRun = new Map<string, string>();
   const pending: Array<{ file: string; key: string; fingerprint: string; batch: GraphBatch }> = [];
@@ -39,7 +40,7 @@ export async function loadSeeds(store: GraphStore, ontology: Ontology, dir: stri
     const file = basename(path);
     const text = readFileSync(path, 'utf8');
     // The ontology is part of the fingerprint: a new field or type reloads the seeds.
-    const fingerprint = createHash('sha256').update(ontology.sdl).update('\0').update(text).digest('hex');
+    const fingerprint = fingerprintText(ontology.sdl, text);
     const key = `seed:${file}`;
     const parsed = parseSeedText(file, text);
     const batch = await validateSeed(parsed, {
@@ -57,8 +58,7 @@ export async function loadSeeds(store: GraphStore, ontology: Ontology, dir: stri
       },
     });
     const check = new Checker(parsed);
-    for (const c of await entityConflicts(store, batch.entities)) check.fail(['entities', c.index, c.field], c.message);
-    for (const c of await relationConflicts(store, key, batch.relations.map((r) => r.id))) check.fail(['relations', c.index, c.field], c.message);
+    await checkStored(store, key, batch, check);
     if (check.problems.length > 0) throw new InputError(check.problems);
     for (const e of batch.entities) kindsInRun.set(e.id, e.kind);
     if ((await store.loadedFingerprint(key)) === fingerprint) {
@@ -68,9 +68,8 @@ export async function loadSeeds(store: GraphStore, ontology: Ontology, dir: stri
     }
   }
   for (const p of pending) {
-    const relations = p.batch.relations.map((r) => ({ ...r, addedBy: p.key }));
-    const summary = { file: p.file, sources: p.batch.sources.length, entities: p.batch.entities.length, relations: relations.length };
-    await store.load({ ...p.batch, relations }, p.key, p.fingerprint, { actor: p.key, summary, entityIds: p.batch.entities.map((e) => e.id) });
+    const counts = { sources: p.batch.sources.length, entities: p.batch.entities.length, relations: p.batch.relations.length };
+    await loadFile(store, { file: p.file, key: p.key, fingerprint: p.fingerprint, counts, entityIds: p.batch.entities.map((e) => e.id) }, p.batch);
     outcomes.push({ file: p.file, status: 'loaded', entities: p.batch.entities.length, relations: p.batch.relations.length });
   }
   return outcomes.sort((a, b) => a.file.localeCompare(b.file));
