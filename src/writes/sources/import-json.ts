@@ -5,7 +5,8 @@ import type { EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../
 import { entityConflicts, relationConflicts } from '../stored-conflicts.js';
 import { Checker, checkEntity, checkRelation, checkSource, DERIVED_DUPLICATE_HINT, referencedIds, withRelationId, type Locator, type Path } from '../validate.js';
 import { BATCH, where, type ImportRun, type Pending } from './import-run.js';
-import { lineWithin, parseError, scanJsonRecords } from './json-records.js';
+import { lineWithin, parseError } from './json-lines.js';
+import { scanJsonRecords } from './json-records.js';
 
 /**
  * Where a problem in a streamed JSON file is: `lineOf` finds the field within the text of
