@@ -1,6 +1,5 @@
 import type { Ontology } from '../../ontology/ontology.js';
 import type {
-  Audit,
   Author,
   ChangeRecord,
   Direction,
@@ -33,6 +32,7 @@ import { LOAD_CHUNK, writeLoad } from '../../writes/load/write-load.js';
 import { WriteStatements } from './write-statements.js';
 import { CypherWriteTransaction } from './write-transaction.js';
 
+/** Sources are decoded once for reads and writes (records.ts); the reads here call it so. */
 const toSource = sourceFromProps;
 
 function text(value: unknown): string | null {
