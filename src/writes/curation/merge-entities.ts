@@ -1,7 +1,7 @@
 import { CurationError } from '../../store/errors.js';
 import type { Author, EntityRecord } from '../../store/graph-store.js';
 import type { WriteTransaction } from '../../store/write-transaction.js';
-import { audited } from './audited.js';
+import { audited, type ChangeEntry } from './audited.js';
 import { liveEntity } from './live-entities.js';
 
 /** Refused before any transaction is opened. */
@@ -43,7 +43,13 @@ export function mergeEntities(tx: WriteTransaction, survivorId: string, duplicat
     await tx.redirectRefs(duplicateId, survivorId);
     await tx.upsertEntities([merged]);
     await tx.redirectEntity(duplicateId, survivorId);
-    const change = { operation: 'MERGE_ENTITIES' as const, entityIds: [survivorId, duplicateId], relationId: null, before: { survivor, duplicate, relations: moved }, after: { survivor: merged, relations: kept } };
+    const change: ChangeEntry = {
+      operation: 'MERGE_ENTITIES',
+      entityIds: [survivorId, duplicateId],
+      relationId: null,
+      before: { survivor, duplicate, relations: moved },
+      after: { survivor: merged, relations: kept },
+    };
     return { value: merged, change };
   });
 }
