@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importFiles } from '../src/import/import-files.js';
-import { formatProblem, InputError } from '../src/ingest/errors.js';
-import { parseImportText } from '../src/import/seed-format.js';
-import { parseSeedText } from '../src/ingest/seed-file.js';
+import { importFiles } from '../src/writes/sources/import-files.js';
+import { formatProblem, InputError } from '../src/writes/errors.js';
+import { parseImportText } from '../src/writes/sources/seed-format.js';
+import { parseSeedText } from '../src/writes/seed-file.js';
 import { loadOntology } from '../src/ontology/ontology.js';
 import { openEmbeddedStore } from '../src/store/embedded/open.js';
 import { writeEdgesCsv, writeEntitiesJson, writeSeedJson } from './synthetic.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import lbug, { type QueryResult } from '@ladybugdb/core';
-import { importFiles } from '../src/import/import-files.js';
+import { importFiles } from '../src/writes/sources/import-files.js';
 import { loadOntology } from '../src/ontology/ontology.js';
 import { openEmbeddedStore } from '../src/store/embedded/open.js';
 import type { GraphStore, RelationRecord } from '../src/store/graph-store.js';

@@ -1,6 +1,6 @@
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { deriveRelationId } from '../src/import/csv-edges.js';
+import { deriveRelationId } from '../src/writes/sources/csv-edges.js';
 import type { Ontology } from '../src/ontology/ontology.js';
 import { tableSpecs } from '../src/store/embedded/dialect.js';
 
@@ -96,7 +96,7 @@ function writeLines(path: string, header: string, count: number, line: (i: numbe
 
 const csvCell = (v: string | number | null) => (v === null ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
 
-/** Our edge-list format (see src/import/csv-edges.ts); ids are left to be derived. */
+/** Our edge-list format (see src/writes/sources/csv-edges.ts); ids are left to be derived. */
 export function writeEdgesCsv(dir: string, relations: number, name = 'bench-edges.csv'): string {
   const path = join(dir, name);
   writeLines(path, 'type,from,to,date,voteShare,citation.source,citation.paragraph,citation.quote', relations, (i) => {

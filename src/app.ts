@@ -1,6 +1,6 @@
 import type { Config } from './config.js';
 import { openJournaledEmbedded } from './journal/open-journaled.js';
-import { loadSeeds, type SeedOutcome } from './ingest/load-seeds.js';
+import { loadSeeds, type SeedOutcome } from './writes/sources/seed-folder.js';
 import { loadOntology, type Ontology } from './ontology/ontology.js';
 import type { GraphStore } from './store/graph-store.js';
 import { openNeo4jStore } from './store/neo4j/open.js';

@@ -2,10 +2,10 @@ import { openStore, seed } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { ExportArgsError } from './export/errors.js';
 import { BackupError } from './journal/backup-error.js';
-import { formatProblem, InputError } from './ingest/errors.js';
-import { checkImportPaths, ImportFileError, importFiles, type ImportOutcome } from './import/import-files.js';
+import { formatProblem, InputError } from './writes/errors.js';
+import { checkImportPaths, ImportFileError, importFiles, type ImportOutcome } from './writes/sources/import-files.js';
 import { loadOntology } from './ontology/ontology.js';
-import type { SeedOutcome } from './ingest/load-seeds.js';
+import type { SeedOutcome } from './writes/sources/seed-folder.js';
 import { StoreOpenError } from './store/embedded/open.js';
 import { Neo4jConnectError } from './store/neo4j/open.js';
 

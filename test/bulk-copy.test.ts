@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate, type GenerateResult } from '../bench/generate.js';
-import { InputError } from '../src/ingest/errors.js';
-import { importFiles } from '../src/import/import-files.js';
+import { InputError } from '../src/writes/errors.js';
+import { importFiles } from '../src/writes/sources/import-files.js';
 import { loadOntology } from '../src/ontology/ontology.js';
-import { BulkCopyRefused, BulkCopyUnsupported, bulkImportFiles, bulkLoad, type BulkTarget } from '../src/store/embedded/bulk-copy.js';
+import { BulkCopyRefused, BulkCopyUnsupported, bulkLoad, type BulkTarget } from '../src/store/embedded/bulk-copy.js';
+import { bulkImportFiles } from '../src/writes/sources/bulk-import.js';
 import { openEmbeddedStore, openEmbeddedWithExecutor } from '../src/store/embedded/open.js';
 import type { EntityRecord, GraphStore } from '../src/store/graph-store.js';
+import type { LoadSink } from '../src/store/load-sink.js';
 
 const ontology = loadOntology();
 
@@ -156,8 +158,8 @@ describe('bulk copy', () => {
       await expect(bulkImportFiles(target, ontology, [nullish])).rejects.toThrow(BulkCopyUnsupported);
       // store.load would replace an entity loaded twice; COPY cannot, so it is refused.
       const [person] = (await viaLoad.getEntities(['tricky-person'])) as EntityRecord[];
-      const twice = (store: GraphStore) =>
-        store.load({ sources: [], entities: [person!, person!], relations: [] }, 'k', 'f', { actor: 'test', summary: null });
+      const twice = (sink: LoadSink) =>
+        sink.load({ sources: [], entities: [person!, person!], relations: [] }, 'k', 'f', { actor: 'test', summary: null });
       await expect(bulkLoad(target, ontology, twice)).rejects.toThrow(BulkCopyUnsupported);
       expect(await target.store.listEntities({ kinds: null, after: null, limit: 10 })).toEqual([]);
       expect(await target.store.listSources()).toEqual([]);

@@ -5,7 +5,7 @@ import { buildASTSchema, parse, TypeInfo, visit, visitWithTypeInfo } from 'graph
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate, type GenerateResult } from '../bench/generate.js';
-import { loadSeeds } from '../src/ingest/load-seeds.js';
+import { loadSeeds } from '../src/writes/sources/seed-folder.js';
 import { loadOntology } from '../src/ontology/ontology.js';
 import { ARTIFACTS_DIR, CHROMIUM, hasChromium, launchBrowser } from './support/browser.js';
 import { startTestServer, type TestServer } from './support/server.js';

@@ -1,7 +1,7 @@
 import { buildASTSchema, getNamedType, isInputObjectType, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { LIMITS as GRAPHQL_LIMITS } from '../src/graphql/limits.js';
-import { Checker, LIMITS as WRITE_LIMITS } from '../src/ingest/validate.js';
+import { Checker, LIMITS as WRITE_LIMITS } from '../src/writes/validate.js';
 import { loadOntology, ontologyFromSdl } from '../src/ontology/ontology.js';
 import { readSdl } from '../src/ontology/sdl.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFiles } from '../src/import/import-files.js';
+import { importFiles } from '../src/writes/sources/import-files.js';
 import { loadOntology } from '../src/ontology/ontology.js';
 import { projectRoot } from '../src/paths.js';
 import { KEYS, startTestServer, type TestServer } from './support/server.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type Neo4jSettings } from '../../src/config.js';
-import { importFiles } from '../../src/import/import-files.js';
+import { importFiles } from '../../src/writes/sources/import-files.js';
 import type { Ontology } from '../../src/ontology/ontology.js';
 import { CypherGraphStore } from '../../src/store/cypher/cypher-store.js';
 import type { Executor } from '../../src/store/cypher/executor.js';

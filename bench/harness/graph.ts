@@ -1,5 +1,5 @@
 import type { Ontology } from '../../src/ontology/ontology.js';
-import { bulkImportFiles } from '../../src/store/embedded/bulk-copy.js';
+import { bulkImportFiles } from '../../src/writes/sources/bulk-import.js';
 import { openEmbeddedWithExecutor } from '../../src/store/embedded/open.js';
 
 /** Fills a fresh database in `dataDir` with generated `files` through the bulk path, and closes it. */

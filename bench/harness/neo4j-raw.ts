@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import neo4j from 'neo4j-driver';
-import { importKey } from '../../src/import/fingerprint.js';
-import { parseImportText } from '../../src/import/seed-format.js';
-import { validateSeed } from '../../src/ingest/validate.js';
+import { importKey } from '../../src/writes/fingerprint.js';
+import { parseImportText } from '../../src/writes/sources/seed-format.js';
+import { validateSeed } from '../../src/writes/validate.js';
 import type { Ontology, ValueType } from '../../src/ontology/ontology.js';
 import type { Executor, Row, Statement } from '../../src/store/cypher/executor.js';
-import { Statements } from '../../src/store/cypher/statements.js';
+import { WriteStatements } from '../../src/store/cypher/write-statements.js';
 import type { AttributeValue, GraphBatch, RelationRecord } from '../../src/store/graph-store.js';
 import { neo4jDialect } from '../../src/store/neo4j/dialect.js';
 
@@ -14,7 +14,7 @@ import { neo4jDialect } from '../../src/store/neo4j/dialect.js';
  * Neo4j's own fastest load of a generated graph from Bolt, for the bench's comparison
  * with our import path: `UNWIND $rows AS r CREATE ...`, RAW_BATCH rows per transaction,
  * nothing checked, nothing merged or replaced. The rows are the ones our path stores (built
- * by the store's own `Statements`, attributes already in their types, so Neo4j casts
+ * by the store's own `WriteStatements`, attributes already in their types, so Neo4j casts
  * nothing), prepared before the clock starts: only the transactions are timed.
  */
 
@@ -44,7 +44,7 @@ function typed(type: ValueType, value: AttributeValue | undefined): unknown {
   return type === 'int' && typeof value === 'number' ? neo4j.int(value) : value;
 }
 
-function rowsOf(ontology: Ontology, statements: Statements, batch: GraphBatch, addedBy: string): RawRows {
+function rowsOf(ontology: Ontology, statements: WriteStatements, batch: GraphBatch, addedBy: string): RawRows {
   const sources = batch.sources.length > 0 ? (statements.upsertSources(batch.sources).params.rows as Props[]).map(withoutNulls) : [];
   const entityRows = batch.entities.length > 0 ? (statements.upsertEntities(batch.entities).params.rows as Props[]) : [];
   const entities = entityRows.map((row, i) => {
@@ -90,7 +90,7 @@ export interface RawLoad {
  * the write path before the timed load (a cold JVM took 2.5 times as long for 20,000 relations).
  */
 export async function rawUnwindLoad(executor: Executor, ontology: Ontology, files: readonly string[], warmUpRows?: number): Promise<RawLoad> {
-  const statements = new Statements(neo4jDialect, ontology);
+  const statements = new WriteStatements(neo4jDialect, ontology);
   const sources = new Set<string>();
   const kinds = new Map<string, string>();
   let ms = 0;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '../auth/api-keys.js';
-import { entityFromInput, relationFromInput, sourceFromInput } from '../curation/validate-input.js';
-import { InputError } from '../ingest/errors.js';
+import { entityFromInput, relationFromInput, sourceFromInput } from '../writes/sources/graphql-input.js';
+import { InputError } from '../writes/errors.js';
 import type { Ontology } from '../ontology/ontology.js';
 import { CurationError, NotOwnerError } from '../store/errors.js';
 import type { RequestContext } from './context.js';

@@ -1,22 +1,2 @@
-/** One problem in an input file, located so a person can fix it. */
-export interface InputProblem {
-  file: string;
-  line: number | null;
-  /** Dotted path of the offending field, for example `relations[3].voteShare`. */
-  field: string;
-  message: string;
-}
-
-export function formatProblem(p: InputProblem): string {
-  return `${p.file}${p.line === null ? '' : `:${p.line}`}: ${p.field}: ${p.message}`;
-}
-
-/** Raised when input fails validation; nothing from it has been written. */
-export class InputError extends Error {
-  constructor(readonly problems: readonly InputProblem[]) {
-    const shown = problems.slice(0, 20).map(formatProblem);
-    const more = problems.length > 20 ? [`... and ${problems.length - 20} more`] : [];
-    super([`${problems.length} problem(s) in input; nothing was loaded`, ...shown, ...more].join('\n'));
-    this.name = 'InputError';
-  }
-}
+/** Kept at this path for the contract suite, which imports it from here; the home is src/writes/. */
+export { formatProblem, InputError, type InputProblem } from '../writes/errors.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { GraphBatch, GraphStore } from '../store/graph-store.js';
 import { CurationError } from '../store/errors.js';
-import { DanglingRelationError } from '../store/cypher/cypher-store.js';
+import { DanglingRelationError } from '../store/load-sink.js';
 import type { WriteEntry } from './entries.js';
 import { jsonLines } from './journal-file.js';
 

@@ -4,6 +4,8 @@
  * crosses this boundary.
  */
 
+import type { LoadAudit } from './load-sink.js';
+
 export type AttributeValue = string | number | boolean | readonly string[] | null;
 
 export interface CitationRecord {
@@ -200,19 +202,11 @@ export interface GraphStore extends GraphReads {
   readonly backend: string;
   /** The fingerprint recorded by the last `load` under `key`, if any. */
   loadedFingerprint(key: string): Promise<string | null>;
+  /** The transactional load sink (see LoadSink): batches in one transaction, with fingerprint and IMPORT entry. */
+  load(batches: GraphBatch | AsyncIterable<GraphBatch>, key: string, fingerprint: string, audit: LoadAudit): Promise<void>;
   /**
-   * Writes batches in one transaction, recording `fingerprint` under `key` and an
-   * IMPORT audit entry; all or nothing. Batches may be an async stream of chunks.
-   */
-  load(
-    batches: GraphBatch | AsyncIterable<GraphBatch>,
-    key: string,
-    fingerprint: string,
-    audit: { actor: Author; summary: unknown; entityIds?: readonly string[] },
-  ): Promise<void>;
-  /**
-   * Curation. Each write records an audit entry by `actor` (an API key's name) in the
-   * same transaction. Creates or replaces an entity.
+   * Curation: each write's rules (src/writes/curation/) run in one transaction of the
+   * store, with an audit entry by `actor` (an API key's name). Creates or replaces an entity.
    */
   upsertEntity(entity: EntityRecord, by: Author): Promise<EntityRecord>;
   addRelation(relation: RelationRecord, by: Author): Promise<RelationRecord>;

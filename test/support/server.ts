@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { parseApiKeys } from '../../src/auth/api-keys.js';
 import type { Guards } from '../../src/config.js';
-import { loadSeeds } from '../../src/ingest/load-seeds.js';
+import { loadSeeds } from '../../src/writes/sources/seed-folder.js';
 import { loadOntology, type Ontology } from '../../src/ontology/ontology.js';
 import { projectRoot } from '../../src/paths.js';
 import { startServer, type RunningServer } from '../../src/server.js';

@@ -1,80 +1,28 @@
 import type { Ontology } from '../../ontology/ontology.js';
-import type {
-  Audit,
-  Author,
-  ChangeRecord,
-  EntityRecord,
-  GraphBatch,
-  GraphReads,
-  GraphStore,
-  RelationRecord,
-  RelationsResult,
-  SourceRecord,
-  StatementObserver,
-} from '../graph-store.js';
+import type { Author, EntityRecord, GraphBatch, GraphReads, GraphStore, RelationRecord, SourceRecord, StatementObserver } from '../graph-store.js';
 import { observeExecutor } from './observed-executor.js';
 import type { Dialect } from './dialect.js';
 import type { Executor, Row, Statement } from './executor.js';
 import { Statements } from './statements.js';
-import { CurationError, NotOwnerError, StoreUnavailableError } from '../errors.js';
+import { StoreUnavailableError } from '../errors.js';
+import type { LoadAudit } from '../load-sink.js';
 import { cypherReads } from './reads/index.js';
-import { decodeEntity } from './reads/entities.js';
 import { loadedFingerprint } from './reads/loaded-fingerprint.js';
-import { decodeRelations } from './reads/relation-rows.js';
 import type { ReadContext } from './reads/query.js';
-import { newAudit } from '../audit-id.js';
-
-/** Thrown when a write would leave relations without their ends. */
-export class DanglingRelationError extends Error {}
-
-/** Rows per statement when loading: large files go in chunks, still in one transaction. */
-export const LOAD_CHUNK = 5_000;
-
-/** A batch in chunks: every source and entity first, so each relation's ends exist when it is created. */
-function* chunks(batch: GraphBatch): Generator<GraphBatch> {
-  const size = Math.max(batch.sources.length, batch.entities.length);
-  for (let i = 0; i < size; i += LOAD_CHUNK) {
-    yield { sources: batch.sources.slice(i, i + LOAD_CHUNK), entities: batch.entities.slice(i, i + LOAD_CHUNK), relations: [] };
-  }
-  for (let i = 0; i < batch.relations.length; i += LOAD_CHUNK) {
-    yield { sources: [], entities: [], relations: batch.relations.slice(i, i + LOAD_CHUNK) };
-  }
-}
-
-async function* asChunks(batches: GraphBatch | AsyncIterable<GraphBatch>): AsyncGenerator<GraphBatch> {
-  if (Symbol.asyncIterator in batches) {
-    for await (const b of batches) yield* chunks(b);
-  } else {
-    yield* chunks(batches);
-  }
-}
-
-/** The write's audit entry (taken inside its transaction unless given) and its pre-commit hook. */
-function stamp(by: Author): { audit: Audit; beforeCommit: (audit: Audit) => Promise<void> } {
-  const w = typeof by === 'string' ? { actor: by } : by;
-  return { audit: w.audit ?? newAudit(w.actor), beforeCommit: w.beforeCommit ?? (async () => undefined) };
-}
-
-function text(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
-}
-
-function toSource(value: unknown): SourceRecord {
-  const s = value as Record<string, unknown>;
-  return {
-    id: String(s.id),
-    title: String(s.title),
-    publisher: String(s.publisher),
-    published: String(s.published),
-    via: text(s.via),
-    url: text(s.url),
-  };
-}
+import { addRelation } from '../../writes/curation/add-relation.js';
+import { addSource } from '../../writes/curation/add-source.js';
+import { checkMerge, mergeEntities } from '../../writes/curation/merge-entities.js';
+import { retractRelation } from '../../writes/curation/retract-relation.js';
+import { upsertEntity } from '../../writes/curation/upsert-entity.js';
+import { writeLoad } from '../../writes/load/write-load.js';
+import { WriteStatements } from './write-statements.js';
+import { CypherWriteTransaction } from './write-transaction.js';
 
 /**
- * The GraphStore over any Cypher backend: the read port's operations (reads/, each with
- * its statement and decoder), and the writes with statements from `Statements`, all run
- * by the backend's `Executor`.
+ * The GraphStore over any Cypher backend, composed: the read port's operations (reads/,
+ * each with its statement, row type and decoder), and the writes' rules (src/writes/)
+ * run inside one transaction each against the write-transaction port, all through the
+ * backend's `Executor`.
  */
 export class CypherGraphStore implements GraphStore {
   private readonly reads: GraphReads;
@@ -86,21 +34,14 @@ export class CypherGraphStore implements GraphStore {
     private readonly dialect: Dialect,
     private readonly ontology: Ontology,
     private readonly statements = new Statements(dialect, ontology),
+    private readonly writeStatements = new WriteStatements(dialect, ontology),
   ) {
     this.context = { executor, dialect, ontology };
     this.reads = cypherReads(this.context);
   }
 
   observed(observe: StatementObserver): GraphStore {
-    return new CypherGraphStore(this.backend, observeExecutor(this.executor, observe), this.dialect, this.ontology, this.statements);
-  }
-
-  private entity(value: unknown): EntityRecord {
-    return decodeEntity(this.context, value);
-  }
-
-  private relationsFromRows(rows: Row[]): RelationsResult {
-    return decodeRelations(this.context, rows.map((row) => ({ a: row.a, r: row.r, b: row.b })));
+    return new CypherGraphStore(this.backend, observeExecutor(this.executor, observe), this.dialect, this.ontology, this.statements, this.writeStatements);
   }
 
   // Reads: each operation in reads/, merged ids resolved there.
@@ -125,190 +66,48 @@ export class CypherGraphStore implements GraphStore {
     return loadedFingerprint(this.context, key);
   }
 
-  async load(
-    batches: GraphBatch | AsyncIterable<GraphBatch>,
-    key: string,
-    fingerprint: string,
-    audit: { actor: Author; summary: unknown; entityIds?: readonly string[] },
-  ): Promise<void> {
+  /** The transactional load sink: one transaction per call, however large. */
+  async load(batches: GraphBatch | AsyncIterable<GraphBatch>, key: string, fingerprint: string, audit: LoadAudit): Promise<void> {
     // One transaction per file however large (all or nothing); 100,000 relations took
     // Neo4j 1 to 2 minutes on a busy 2-core machine, past the deadline meant for requests.
     let attempts = 0;
-    await this.executor.write(async (run) => {
-      // A driver that retries after a transient failure would find a stream already read
-      // and record an empty load as done; failing leaves the file to be imported again.
-      attempts += 1;
-      if (attempts > 1 && !('entities' in batches)) throw new StoreUnavailableError('the database failed during a streamed import; run the import again');
-      for await (const chunk of asChunks(batches)) {
-        const { before, creates } = this.statements.loadChunk(chunk);
-        for (const st of before) await run(st);
-        let created = 0;
-        for (const st of creates) {
-          const [row] = await run(st);
-          created += this.dialect.decode.number(row?.created ?? 0);
-        }
-        if (created !== chunk.relations.length) {
-          throw new DanglingRelationError(`${chunk.relations.length - created} relations refer to entities that do not exist`);
-        }
-      }
-      await run(this.statements.recordFingerprint(key, fingerprint));
-      const stamped = stamp(audit.actor);
-      await run(this.change(stamped.audit, 'IMPORT', [...(audit.entityIds ?? [])], null, null, audit.summary));
-      await stamped.beforeCommit(stamped.audit);
-    }, { bulk: true });
+    await this.executor.write(
+      async (run) => {
+        // A driver that retries after a transient failure would find a stream already read
+        // and record an empty load as done; failing leaves the file to be imported again.
+        attempts += 1;
+        if (attempts > 1 && !('entities' in batches)) throw new StoreUnavailableError('the database failed during a streamed import; run the import again');
+        await writeLoad(this.transaction(run), batches, key, fingerprint, audit);
+      },
+      { bulk: true },
+    );
   }
 
-  // Curation: each write reads what it changes, writes, and records the change, in one transaction.
+  // Curation: each write's rules (src/writes/curation/) run inside its transaction.
 
-  private change(audit: Audit, operation: ChangeRecord['operation'], entityIds: string[], relationId: string | null, before: unknown, after: unknown): Statement {
-    return this.statements.createChange({ id: audit.changeId, at: audit.at, actor: audit.actor, operation, entityIds, relationId, before, after });
+  private transaction(run: (s: Statement) => Promise<Row[]>): CypherWriteTransaction {
+    return new CypherWriteTransaction(run, this.statements, this.writeStatements, this.dialect, this.ontology);
   }
 
-  private async readEntity(run: (s: Statement) => Promise<Row[]>, id: string): Promise<EntityRecord | null> {
-    const [row] = await run(this.statements.getEntities([id]));
-    return row ? this.entity(row.e) : null;
+  upsertEntity(entity: EntityRecord, by: Author): Promise<EntityRecord> {
+    return this.executor.write((run) => upsertEntity(this.transaction(run), entity, by));
   }
 
-  private async readRelation(run: (s: Statement) => Promise<Row[]>, id: string): Promise<RelationRecord | null> {
-    return this.relationsFromRows(await run(this.statements.getRelation(id))).relations[0] ?? null;
+  addRelation(relation: RelationRecord, by: Author): Promise<RelationRecord> {
+    return this.executor.write((run) => addRelation(this.transaction(run), relation, by));
   }
 
-  /**
-   * Inside a write's transaction: locks the entities `ids` name and resolves each to the
-   * entity it now is (an id merged away resolves to its survivor), so what the write
-   * attaches to cannot be merged away before it commits.
-   */
-  private async resolveLive(run: (s: Statement) => Promise<Row[]>, ids: readonly string[], field: string): Promise<Map<string, string>> {
-    const lock = this.statements.lockEntities(ids);
-    if (lock) await run(lock);
-    const found = new Map((await run(this.statements.getEntities(ids))).map((row) => this.entity(row.e)).map((e) => [e.id, e]));
-    const resolved = new Map<string, string>();
-    for (const id of ids) {
-      const e = found.get(id);
-      if (!e) throw new CurationError(`entity ${JSON.stringify(id)} does not exist`, field);
-      // Merges resolve chains as they happen (a survivor is never merged-away), so one step suffices.
-      resolved.set(id, e.mergedInto ?? id);
-    }
-    const survivors = [...new Set(resolved.values())].filter((id) => !found.has(id));
-    if (survivors.length > 0) {
-      if (lock) await run(this.statements.lockEntities(survivors)!);
-      const present = new Set((await run(this.statements.getEntities(survivors))).map((row) => this.entity(row.e).id));
-      for (const id of survivors) if (!present.has(id)) throw new CurationError(`entity ${JSON.stringify(id)} does not exist`, field);
-    }
-    return resolved;
-  }
-
-  private static liveEntity(e: EntityRecord | null, id: string, role: string): EntityRecord {
-    if (!e) throw new CurationError(`${role} ${JSON.stringify(id)} does not exist`, role);
-    if (e.mergedInto) throw new CurationError(`${role} ${JSON.stringify(id)} was merged into ${JSON.stringify(e.mergedInto)}; use that id`, role);
-    return e;
-  }
-
-  async upsertEntity(entity: EntityRecord, by: Author): Promise<EntityRecord> {
-    return this.executor.write(async (run) => {
-      const { audit, beforeCommit } = stamp(by);
-      const before = await this.readEntity(run, entity.id);
-      if (before?.mergedInto) {
-        throw new CurationError(`entity ${JSON.stringify(entity.id)} was merged into ${JSON.stringify(before.mergedInto)}; update that one`, 'id');
-      }
-      if (before && before.kind !== entity.kind) {
-        throw new CurationError(`entity ${JSON.stringify(entity.id)} is a ${before.kind}; its kind cannot change to ${entity.kind}`, 'kind');
-      }
-      await run(this.statements.upsertEntities([entity]));
-      await run(this.change(audit, 'UPSERT_ENTITY', [entity.id], null, before, entity));
-      await beforeCommit(audit);
-      return entity;
-    });
-  }
-
-  async addRelation(relation: RelationRecord, by: Author): Promise<RelationRecord> {
-    return this.executor.write(async (run) => {
-      const { audit, beforeCommit } = stamp(by);
-      if (await this.readRelation(run, relation.id)) throw new CurationError(`relation ${JSON.stringify(relation.id)} already exists`, 'id');
-      const refIds = Object.values(relation.refs).filter((v): v is string => typeof v === 'string');
-      const live = await this.resolveLive(run, [relation.from, relation.to, ...refIds], 'from');
-      const at = (id: string) => live.get(id) ?? id;
-      const refs = Object.fromEntries(Object.entries(relation.refs).map(([k, v]) => [k, typeof v === 'string' ? at(v) : v]));
-      relation = { ...relation, from: at(relation.from), to: at(relation.to), refs };
-      if (relation.from === relation.to) {
-        throw new CurationError(`from and to are the same entity ${JSON.stringify(relation.from)} (one was merged into the other); a relation cannot join an entity to itself`, 'to');
-      }
-      const [row] = await run(this.statements.createRelationsOfType(this.dialect.relationTypeInPattern ? relation.type : null, [relation]));
-      if (this.dialect.decode.number(row?.created ?? 0) !== 1) throw new CurationError('an end of the relation does not exist', 'from');
-      await run(this.change(audit, 'ADD_RELATION', [relation.from, relation.to], relation.id, null, relation));
-      await beforeCommit(audit);
-      return relation;
-    });
-  }
-
-  async retractRelation(id: string, reason: string, by: Author, onlyIfAddedBy?: string): Promise<RelationRecord> {
-    return this.executor.write(async (run) => {
-      const { audit, beforeCommit } = stamp(by);
-      const before = await this.readRelation(run, id);
-      if (!before) throw new CurationError(`relation ${JSON.stringify(id)} does not exist`, 'id');
-      if (onlyIfAddedBy !== undefined && before.addedBy !== onlyIfAddedBy) {
-        throw new NotOwnerError(`relation ${JSON.stringify(id)} was added by ${before.addedBy ?? 'someone else'}; only an admin key may retract it`);
-      }
-      if (before.retraction) throw new CurationError(`relation ${JSON.stringify(id)} was already retracted at ${before.retraction.at}`, 'id');
-      await run(this.statements.retractRelation(id, reason, audit.actor, audit.at));
-      const after: RelationRecord = { ...before, retraction: { reason, by: audit.actor, at: audit.at } };
-      await run(this.change(audit, 'RETRACT_RELATION', [before.from, before.to], id, before, after));
-      await beforeCommit(audit);
-      return after;
-    });
+  retractRelation(id: string, reason: string, by: Author, onlyIfAddedBy?: string): Promise<RelationRecord> {
+    return this.executor.write((run) => retractRelation(this.transaction(run), id, reason, by, onlyIfAddedBy));
   }
 
   async mergeEntities(survivorId: string, duplicateId: string, by: Author): Promise<EntityRecord> {
-    if (survivorId === duplicateId) throw new CurationError('an entity cannot be merged into itself', 'duplicate');
-    return this.executor.write(async (run) => {
-      const { audit, beforeCommit } = stamp(by);
-      // Writes that attach to either entity wait for this merge, or it for them.
-      const lock = this.statements.lockEntities([survivorId, duplicateId]);
-      if (lock) await run(lock);
-      const survivor = CypherGraphStore.liveEntity(await this.readEntity(run, survivorId), survivorId, 'survivor');
-      const duplicate = CypherGraphStore.liveEntity(await this.readEntity(run, duplicateId), duplicateId, 'duplicate');
-      if (survivor.kind !== duplicate.kind) {
-        throw new CurationError(`cannot merge a ${duplicate.kind} into a ${survivor.kind}; merge entities of the same kind`, 'duplicate');
-      }
-      // In id order: the audit entry lists them, and must read the same on every backend and on replay.
-      const moved = this.relationsFromRows(await run(this.statements.relationsOf([duplicateId], null, 'BOTH', true))).relations.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      const swap = (id: string) => (id === duplicateId ? survivorId : id);
-      // A relation between the two becomes a loop on the survivor; it is kept, retracted, like any withdrawn fact.
-      const loop = { reason: `merged: ${duplicateId} and ${survivorId} are the same entity`, by: audit.actor, at: audit.at };
-      const kept = moved.map((r) => {
-        const from = swap(r.from);
-        const to = swap(r.to);
-        return { ...r, from, to, retraction: r.retraction ?? (from === to ? loop : null) };
-      });
-      const names = [...survivor.aliases, duplicate.name, ...duplicate.aliases].filter((n) => n !== survivor.name);
-      const merged: EntityRecord = { ...survivor, aliases: [...new Set(names)], sources: [...survivor.sources, ...duplicate.sources] };
-      if (moved.length > 0) {
-        await run(this.statements.deleteRelations(moved.map((r) => r.id)));
-        for (const st of this.statements.createRelations(kept)) await run(st);
-        // CREATE writes a relation's own fields; a retraction is bookkeeping set beside them.
-        for (const r of kept) if (r.retraction) await run(this.statements.retractRelation(r.id, r.retraction.reason, r.retraction.by, r.retraction.at));
-      }
-      for (const st of this.statements.redirectRefs(duplicateId, survivorId)) await run(st);
-      await run(this.statements.upsertEntities([merged]));
-      await run(this.statements.redirectEntity(duplicateId, survivorId));
-      await run(
-        this.change(audit, 'MERGE_ENTITIES', [survivorId, duplicateId], null, { survivor, duplicate, relations: moved }, { survivor: merged, relations: kept }),
-      );
-      await beforeCommit(audit);
-      return merged;
-    });
+    checkMerge(survivorId, duplicateId);
+    return this.executor.write((run) => mergeEntities(this.transaction(run), survivorId, duplicateId, by));
   }
 
-  async addSource(source: SourceRecord, by: Author): Promise<SourceRecord> {
-    return this.executor.write(async (run) => {
-      const { audit, beforeCommit } = stamp(by);
-      const [row] = await run(this.statements.getSources([source.id]));
-      const before = row ? toSource(this.dialect.decode.properties(row.s)) : null;
-      await run(this.statements.upsertSources([source]));
-      await run(this.change(audit, 'ADD_SOURCE', [], null, before, source));
-      await beforeCommit(audit);
-      return source;
-    });
+  addSource(source: SourceRecord, by: Author): Promise<SourceRecord> {
+    return this.executor.write((run) => addSource(this.transaction(run), source, by));
   }
 
   close(): Promise<void> {

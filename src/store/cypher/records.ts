@@ -1,5 +1,5 @@
 import type { AttributeSpec, Ontology } from '../../ontology/ontology.js';
-import type { AttributeValue, ChangeRecord, CitationRecord, EntityRecord, RelationRecord } from '../graph-store.js';
+import type { AttributeValue, ChangeRecord, CitationRecord, EntityRecord, RelationRecord, SourceRecord } from '../graph-store.js';
 
 /**
  * Property maps to domain records, the same for every backend once its decoder has
@@ -82,5 +82,16 @@ export function changeFromProps(c: Props): ChangeRecord {
     relationId: str(c.relationId),
     before: json(c.before),
     after: json(c.after),
+  };
+}
+
+export function sourceFromProps(s: Props): SourceRecord {
+  return {
+    id: String(s.id),
+    title: String(s.title),
+    publisher: String(s.publisher),
+    published: String(s.published),
+    via: str(s.via),
+    url: str(s.url),
   };
 }

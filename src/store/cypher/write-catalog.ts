@@ -3,15 +3,15 @@ import type { EntityRecord, RelationRecord } from '../graph-store.js';
 import type { Dialect } from './dialect.js';
 import type { Statement } from './executor.js';
 import type { CatalogEntry } from './reads/catalog.js';
-import { Statements } from './statements.js';
+import { WriteStatements } from './write-statements.js';
 
 /**
- * Every write statement (`Statements`) a backend can send, with every variant of text
+ * Every write statement (`WriteStatements`) a backend can send, with every variant of text
  * its arguments produce (one CREATE per relation type where types sit in the pattern).
  * The reads a write also sends are catalogued with the read operations.
  */
 export function writeStatementCatalog(dialect: Dialect, ontology: Ontology): CatalogEntry[] {
-  const s = new Statements(dialect, ontology);
+  const s = new WriteStatements(dialect, ontology);
   const entity: EntityRecord = {
     id: 'e',
     kind: ontology.kinds[0]!,

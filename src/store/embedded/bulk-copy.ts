@@ -1,24 +1,29 @@
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { importFiles, type ImportOutcome } from '../../import/import-files.js';
 import type { Ontology } from '../../ontology/ontology.js';
-import { newAudit } from '../audit-id.js';
-import { DanglingRelationError, LOAD_CHUNK } from '../cypher/cypher-store.js';
+import { LOAD_CHUNK, recordLoad } from '../../writes/load/write-load.js';
 import type { Row, Statement } from '../cypher/executor.js';
-import { prop, Statements } from '../cypher/statements.js';
-import type { GraphBatch, GraphStore } from '../graph-store.js';
+import { Statements } from '../cypher/statements.js';
+import { WriteStatements } from '../cypher/write-statements.js';
+import { CypherWriteTransaction } from '../cypher/write-transaction.js';
+import type { EntityRecord, GraphBatch, GraphStore, SourceRecord } from '../graph-store.js';
+import { DanglingRelationError, type LoadAudit, type LoadTarget } from '../load-sink.js';
+import { BulkCopyUnsupported, CsvTable, type Column, type Value } from './csv-table.js';
 import { ladybugDialect } from './dialect.js';
 import type { LadybugExecutor } from './executor.js';
+
+export { BulkCopyUnsupported };
 
 /**
  * Bulk loading of an EMPTY embedded database through LadybugDB's `COPY <table> FROM`,
  * for imports too large for `store.load` (which writes through UNWIND/MERGE statements,
  * about ten times slower than COPY).
  *
- * Nothing here validates: the caller's own path does (`bulkImportFiles` runs the import
- * path, `importFiles`, whole) against a store whose `load` is captured instead of written.
- * Each captured batch is turned into rows by the same `Statements` the normal `load` sends
+ * Nothing here validates: the caller's own path does (`bulkImportFiles`, in
+ * src/writes/sources/, runs the import path whole) against this module's load sink, which
+ * captures instead of writing. Each captured batch is turned into rows by the same
+ * `WriteStatements` the transactional load sends
  * (so search keys, citations as JSON, attribute values as text are identical), the rows
  * go to CSV files in a temporary folder, and then one transaction COPYs sources, entities
  * and relations and writes what `load` records beside them: each load's fingerprint (Meta)
@@ -40,9 +45,6 @@ import type { LadybugExecutor } from './executor.js';
 
 /** The database is not empty, or something was written while the bulk load ran. */
 export class BulkCopyRefused extends Error {}
-
-/** A value that the CSV files COPY reads cannot represent; import such data with `npm run import`. */
-export class BulkCopyUnsupported extends Error {}
 
 export interface BulkTarget {
   store: GraphStore;
@@ -70,112 +72,6 @@ export interface BulkResult<T> {
     /** The COPY transaction. */
     copyMs: number;
   };
-}
-
-/** List elements are joined with this (ASCII unit separator) and split again in LadybugDB. */
-const LIST_SEPARATOR = '\u001f';
-const NULL_STRING = '\\N';
-const SPECIAL = /[",\r\n]/;
-const LINE_BREAK = /[\r\n]/;
-const SPACE = /\s/;
-
-type Value = string | readonly string[] | null | undefined;
-
-interface Column {
-  name: string;
-  type: string;
-}
-
-const isList = (type: string) => type.endsWith('[]');
-const cypherPath = (path: string) => path.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
-
-/** One table's CSV file, written in buffered chunks, in the column order of the table. */
-class CsvTable {
-  /** Through `LOAD WITH HEADERS` when a column is a list (see the module comment). */
-  readonly viaLoad: boolean;
-  private readonly fd: number;
-  private readonly columns: Column[];
-  /** One encoder per column, chosen once: rows are many. */
-  private readonly encoders: Array<(value: Value) => string>;
-  private lines: string[] = [];
-  private readonly cells: string[];
-  private lineBreaks = false;
-  rows = 0;
-
-  constructor(
-    readonly table: string,
-    columns: readonly Column[],
-    readonly path: string,
-    /** Relationship tables: the primary keys of the two ends come first. */
-    ends: boolean,
-  ) {
-    this.columns = [...(ends ? [{ name: 'from', type: 'STRING' }, { name: 'to', type: 'STRING' }] : []), ...columns];
-    this.viaLoad = columns.some((c) => isList(c.type));
-    this.encoders = this.columns.map((c) => this.encoder(c));
-    this.cells = this.columns.map(() => '');
-    this.fd = openSync(path, 'w');
-    this.lines.push(this.columns.map((c) => c.name).join(','));
-  }
-
-  private encoder(column: Column): (value: Value) => string {
-    const text = (value: string): string => {
-      if (value === NULL_STRING) {
-        throw new BulkCopyUnsupported(`${this.table}.${column.name}: the value ${JSON.stringify(value)} would read back as null from CSV; import it with \`npm run import\``);
-      }
-      const n = value.length;
-      if (n > 0 && !SPECIAL.test(value) && !SPACE.test(value[0]!) && !SPACE.test(value[n - 1]!)) return value;
-      if (!this.lineBreaks && LINE_BREAK.test(value)) this.lineBreaks = true;
-      return `"${value.replace(/"/g, '""')}"`;
-    };
-    if (isList(column.type)) {
-      return (value) => {
-        if (value === null || value === undefined) return NULL_STRING;
-        for (const element of value as readonly string[]) {
-          if (element === '' || element.includes(LIST_SEPARATOR)) {
-            throw new BulkCopyUnsupported(`${this.table}.${column.name}: a list element that is empty or holds U+001F cannot be bulk-copied (${JSON.stringify(value)})`);
-          }
-        }
-        return text((value as readonly string[]).join(LIST_SEPARATOR));
-      };
-    }
-    // Through LOAD every column is text, cast afterwards; a NULL number is `\N` there, an empty cell here.
-    if (column.type === 'STRING' || this.viaLoad) return (value) => (value === null || value === undefined ? NULL_STRING : text(value as string));
-    return (value) => (value === null || value === undefined ? '' : (value as string));
-  }
-
-  add(row: Readonly<Record<string, Value>>): void {
-    const { columns, encoders, cells } = this;
-    for (let i = 0; i < columns.length; i += 1) cells[i] = encoders[i]!(row[columns[i]!.name]);
-    this.lines.push(cells.join(','));
-    this.rows += 1;
-    if (this.lines.length >= 4096) this.flush();
-  }
-
-  private flush(): void {
-    if (this.lines.length > 0) writeSync(this.fd, `${this.lines.join('\n')}\n`);
-    this.lines = [];
-  }
-
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
-
-  /** The statement that copies the file into the table. */
-  copy(): string {
-    const options = `(header=true, quote='"', escape='"', null_strings=['\\\\N'], parallel=${this.lineBreaks ? 'false' : 'true'})`;
-    const from = `'${cypherPath(this.path)}'`;
-    if (!this.viaLoad) return `COPY ${this.table} FROM ${from} ${options}`;
-    const headers = this.columns.map((c) => `${prop(c.name)} STRING`).join(', ');
-    const values = this.columns.map(({ name, type }) => {
-      const col = prop(name);
-      if (isList(type)) {
-        return `CASE WHEN ${col} IS NULL THEN CAST(NULL AS ${type}) WHEN ${col} = '' THEN CAST([] AS ${type}) ELSE string_split(${col}, '${LIST_SEPARATOR}') END`;
-      }
-      return type === 'STRING' ? col : `CAST(${col} AS ${type})`;
-    });
-    return `COPY ${this.table} FROM (LOAD WITH HEADERS (${headers}) FROM ${from} ${options} RETURN ${values.join(', ')})`;
-  }
 }
 
 async function columnsOf(executor: LadybugExecutor, table: string): Promise<Column[]> {
@@ -207,89 +103,115 @@ async function* asBatches(batches: GraphBatch | AsyncIterable<GraphBatch>): Asyn
 interface CapturedLoad {
   key: string;
   fingerprint: string;
-  audit: Parameters<GraphStore['load']>[3];
+  audit: LoadAudit;
 }
 
 /**
- * Runs `feed` against a store whose `load` writes CSV instead of the database (and whose
- * reads answer as the empty database does), then COPYs what it loaded in one
- * transaction. The feed must not read back what it loaded. Refuses a database that is
- * not empty, before the feed runs and again inside the transaction.
+ * The bulk load sink: batches become rows of the CSV tables instead of statements, and
+ * the reads the checks before a load make are answered as the empty database would (it
+ * was found empty, is checked again before the first COPY, and nothing is written to it
+ * in between). The feed must not read back what it loaded.
  */
-export async function bulkLoad<T>(target: BulkTarget, ontology: Ontology, feed: (store: GraphStore) => Promise<T>, options: BulkOptions = {}): Promise<BulkResult<T>> {
+class CsvSink implements LoadTarget {
+  readonly loads: CapturedLoad[] = [];
+  /** When the first load came: what the feed did before it was validation. */
+  firstLoad: number | null = null;
+  /** The feed may wrap what `load` throws (importFiles does); the original is rethrown. */
+  unsupported: BulkCopyUnsupported | null = null;
+  /** A source loaded twice is replaced (as `load` MERGEs it): written once, at the end. */
+  readonly sources = new Map<string, Record<string, Value>>();
+  // `load` replaces an entity or relation loaded again under its id; COPY would add a second one.
+  private readonly entityIds = new Set<string>();
+  private readonly relationIds = new Set<string>();
+
+  constructor(
+    private readonly statements: WriteStatements,
+    private readonly entities: CsvTable,
+    private readonly relations: CsvTable,
+  ) {}
+
+  async load(batches: GraphBatch | AsyncIterable<GraphBatch>, key: string, fingerprint: string, audit: LoadAudit): Promise<void> {
+    this.firstLoad ??= performance.now();
+    try {
+      await this.capture(batches);
+    } catch (err) {
+      if (err instanceof BulkCopyUnsupported) this.unsupported = err;
+      throw err;
+    }
+    this.loads.push({ key, fingerprint, audit });
+  }
+
+  private once(ids: Set<string>, id: string, what: string): void {
+    if (ids.has(id)) throw new BulkCopyUnsupported(`${what} ${JSON.stringify(id)} is loaded twice; COPY cannot replace it as store.load would`);
+    ids.add(id);
+  }
+
+  /** Rows from the same statements the transactional load sends, so search keys, citations and values are identical. */
+  private async capture(batches: GraphBatch | AsyncIterable<GraphBatch>): Promise<void> {
+    const { statements } = this;
+    for await (const batch of asBatches(batches)) {
+      for (const s of batch.sources.length > 0 ? rowsOf(statements.upsertSources(batch.sources)) : []) this.sources.set(String(s.id), s);
+      for (const e of batch.entities) this.once(this.entityIds, e.id, 'entity');
+      for (const r of batch.relations) this.once(this.relationIds, r.id, 'relation');
+      for (let i = 0; i < batch.entities.length; i += LOAD_CHUNK) {
+        for (const row of rowsOf(statements.upsertEntities(batch.entities.slice(i, i + LOAD_CHUNK)))) this.entities.add(row);
+      }
+      for (let i = 0; i < batch.relations.length; i += LOAD_CHUNK) {
+        for (const row of rowsOf(statements.createRelationsOfType(null, batch.relations.slice(i, i + LOAD_CHUNK)))) this.relations.add(row);
+      }
+    }
+  }
+
+  async getEntities(): Promise<EntityRecord[]> {
+    return [];
+  }
+
+  async relationOwners(): Promise<Map<string, string | null>> {
+    return new Map();
+  }
+
+  async loadedFingerprint(): Promise<string | null> {
+    return null;
+  }
+
+  async listSources(): Promise<SourceRecord[]> {
+    return [];
+  }
+}
+
+/** The rows parameter of a write statement: text, lists of text and nulls, as CSV cells take them. */
+function rowsOf(statement: Statement): Array<Record<string, Value>> {
+  const rows = statement.params.rows;
+  if (!Array.isArray(rows)) throw new Error('a load statement without rows');
+  return rows as Array<Record<string, Value>>;
+}
+
+/**
+ * Runs `feed` against a load sink that writes CSV instead of the database (see CsvSink),
+ * then COPYs what it loaded in one transaction. Refuses a database that is not empty,
+ * before the feed runs and again inside the transaction.
+ */
+export async function bulkLoad<T>(target: BulkTarget, ontology: Ontology, feed: (sink: LoadTarget) => Promise<T>, options: BulkOptions = {}): Promise<BulkResult<T>> {
   const { executor } = target;
   await refuseUnlessEmpty((s) => executor.read(s));
   const started = performance.now();
   const keep = options.csvDir !== undefined;
   const dir = keep ? resolve(options.csvDir!) : mkdtempSync(join(tmpdir(), 'pag-bulk-'));
   if (keep) mkdirSync(dir, { recursive: true });
-  const statements = new Statements(ladybugDialect, ontology);
+  const statements = new WriteStatements(ladybugDialect, ontology);
   const sourcesTable = new CsvTable('SourceDocument', await columnsOf(executor, 'SourceDocument'), join(dir, 'sources.csv'), false);
   const entitiesTable = new CsvTable('Entity', await columnsOf(executor, 'Entity'), join(dir, 'entities.csv'), false);
   const relationsTable = new CsvTable('Relation', await columnsOf(executor, 'Relation'), join(dir, 'relations.csv'), true);
   const tables = [sourcesTable, entitiesTable, relationsTable];
-  // A source loaded twice is replaced (as `load` MERGEs it): written once, at the end.
-  const sources = new Map<string, Record<string, Value>>();
-  const loads: CapturedLoad[] = [];
-  let firstLoad: number | null = null;
-
-  // The feed may wrap what `load` throws (importFiles does); the original is rethrown.
-  let unsupported: BulkCopyUnsupported | null = null;
-  const load: GraphStore['load'] = async (batches, key, fingerprint, audit) => {
-    firstLoad ??= performance.now();
-    try {
-      await capture(batches);
-    } catch (err) {
-      if (err instanceof BulkCopyUnsupported) unsupported = err;
-      throw err;
-    }
-    loads.push({ key, fingerprint, audit });
-  };
-  // `load` replaces an entity or relation loaded again under its id; COPY would add a second one.
-  const entityIds = new Set<string>();
-  const relationIds = new Set<string>();
-  const once = (ids: Set<string>, id: string, what: string) => {
-    if (ids.has(id)) throw new BulkCopyUnsupported(`${what} ${JSON.stringify(id)} is loaded twice; COPY cannot replace it as store.load would`);
-    ids.add(id);
-  };
-  const capture = async (batches: GraphBatch | AsyncIterable<GraphBatch>) => {
-    for await (const batch of asBatches(batches)) {
-      for (const s of batch.sources.length > 0 ? (statements.upsertSources(batch.sources).params.rows as Array<Record<string, Value>>) : []) sources.set(String(s.id), s);
-      for (const e of batch.entities) once(entityIds, e.id, 'entity');
-      for (const r of batch.relations) once(relationIds, r.id, 'relation');
-      for (let i = 0; i < batch.entities.length; i += LOAD_CHUNK) {
-        for (const row of statements.upsertEntities(batch.entities.slice(i, i + LOAD_CHUNK)).params.rows as Array<Record<string, Value>>) entitiesTable.add(row);
-      }
-      for (let i = 0; i < batch.relations.length; i += LOAD_CHUNK) {
-        for (const row of statements.createRelationsOfType(null, batch.relations.slice(i, i + LOAD_CHUNK)).params.rows as Array<Record<string, Value>>) relationsTable.add(row);
-      }
-    }
-  };
-  // What the feed reads while it checks (stored kinds, owners, fingerprints, sources) is
-  // answered as the empty database would: it was empty above, is checked again before the
-  // first COPY, and nothing is written to it in between.
-  const empty: Partial<GraphStore> = {
-    load,
-    getEntities: async () => [],
-    relationOwners: async () => new Map(),
-    loadedFingerprint: async () => null,
-    listSources: async () => [],
-  };
-  const capturing = new Proxy(target.store, {
-    get(store, name) {
-      if (typeof name === 'string' && name in empty) return empty[name as keyof GraphStore];
-      const value = Reflect.get(store, name, store) as unknown;
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(store) : value;
-    },
-  });
+  const sink = new CsvSink(statements, entitiesTable, relationsTable);
 
   try {
     let value: T;
     try {
-      value = await feed(capturing).catch((err: unknown) => {
-        throw unsupported ?? err;
+      value = await feed(sink).catch((err: unknown) => {
+        throw sink.unsupported ?? err;
       });
-      for (const row of sources.values()) sourcesTable.add(row);
+      for (const row of sink.sources.values()) sourcesTable.add(row);
     } finally {
       for (const t of tables) t.close();
     }
@@ -306,26 +228,15 @@ export async function bulkLoad<T>(target: BulkTarget, ontology: Ontology, feed: 
           throw err;
         }
       }
-      for (const l of loads) {
-        await run(statements.recordFingerprint(l.key, l.fingerprint));
+      const tx = new CypherWriteTransaction(run, new Statements(ladybugDialect, ontology), statements, ladybugDialect, ontology);
+      for (const l of sink.loads) {
         // Bulk loads are bench and bootstrap paths: they are stamped here, never replayed from a journal.
-        const a = newAudit(typeof l.audit.actor === 'string' ? l.audit.actor : l.audit.actor.actor);
-        await run(
-          statements.createChange({
-            id: a.changeId,
-            at: a.at,
-            actor: a.actor,
-            operation: 'IMPORT',
-            entityIds: [...(l.audit.entityIds ?? [])],
-            relationId: null,
-            before: null,
-            after: l.audit.summary,
-          }),
-        );
+        const actor = typeof l.audit.actor === 'string' ? l.audit.actor : l.audit.actor.actor;
+        await recordLoad(tx, l.key, l.fingerprint, { ...l.audit, actor });
       }
     });
     const done = performance.now();
-    const validated = firstLoad ?? fed;
+    const validated = sink.firstLoad ?? fed;
     return {
       value,
       sources: sourcesTable.rows,
@@ -337,13 +248,4 @@ export async function bulkLoad<T>(target: BulkTarget, ontology: Ontology, feed: 
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/**
- * `importFiles` (the import path, with all its checks: ontology, citations, ids across
- * files) into an empty database through COPY. Throws what `importFiles` throws for
- * invalid files (nothing is written then), BulkCopyRefused for a database that is not empty.
- */
-export function bulkImportFiles(target: BulkTarget, ontology: Ontology, paths: readonly string[], options: BulkOptions = {}): Promise<BulkResult<ImportOutcome[]>> {
-  return bulkLoad(target, ontology, (store) => importFiles(store, ontology, paths), options);
 }

@@ -1,6 +1,7 @@
 import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { InputError } from '../ingest/errors.js';
+import { InputError } from '../errors.js';
+import { parseError } from './json-lines.js';
 
 /**
  * A seed-format JSON file read as a stream, one record at a time, so a file of any size
@@ -44,20 +45,6 @@ const endsLiteral = (b: number) => isSpace(b) || b === COMMA || b === CLOSE_ARRA
 
 const describe = (b: number) => (b >= 0x21 && b < 0x7f ? `'${String.fromCharCode(b)}'` : b >= 0x80 ? 'a character' : `byte 0x${b.toString(16).padStart(2, '0')}`);
 
-/** JSON.parse's complaint without the text it quotes, and the line it points at within `text`, if it says. */
-export function parseError(err: unknown, text: string): { message: string; lineInText: number | null } {
-  const raw = err instanceof Error ? err.message : String(err);
-  const position = /at position (\d+)/.exec(raw)?.[1];
-  const message = raw.replace(/ (in|after) JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '');
-  return { message, lineInText: position === undefined ? null : lines(text, Number(position)) };
-}
-
-/** The 1-based line of character `end` of `text`. */
-function lines(text: string, end: number): number {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) n += 1;
-  return n;
-}
 
 type State =
   | 'root' // before the opening brace
@@ -299,77 +286,4 @@ export async function* scanJsonRecords(path: string, file: string, options: Scan
   } finally {
     stream.destroy();
   }
-}
-
-/**
- * The line, within the JSON text of one value, of the deepest value on `path` that
- * exists there (a missing field is reported at its parent), for locating a problem.
- * `text` has been parsed by JSON.parse, so it is well-formed. Of repeated keys, the last
- * counts, as for JSON.parse.
- */
-export function lineWithin(text: string, path: ReadonlyArray<string | number>): number {
-  let pos = skipSpace(text, 0);
-  for (const step of path) {
-    const open = text[pos];
-    let found = -1;
-    if (open === '{' && typeof step === 'string') {
-      let at = skipSpace(text, pos + 1);
-      while (text[at] === '"') {
-        const keyEnd = stringEnd(text, at);
-        const key = JSON.parse(text.slice(at, keyEnd)) as string;
-        const value = skipSpace(text, skipSpace(text, keyEnd) + 1);
-        if (key === step) found = value;
-        at = skipSpace(text, valueEnd(text, value));
-        if (text[at] === ',') at = skipSpace(text, at + 1);
-      }
-    } else if (open === '[' && typeof step === 'number') {
-      let at = skipSpace(text, pos + 1);
-      for (let i = 0; text[at] !== ']' && at < text.length; i += 1) {
-        if (i === step) {
-          found = at;
-          break;
-        }
-        at = skipSpace(text, valueEnd(text, at));
-        if (text[at] === ',') at = skipSpace(text, at + 1);
-      }
-    }
-    if (found === -1) break;
-    pos = found;
-  }
-  return lines(text, pos);
-}
-
-function skipSpace(text: string, at: number): number {
-  while (at < text.length && ' \n\r\t'.includes(text[at]!)) at += 1;
-  return at;
-}
-
-/** Where the string starting at `at` (its opening quote) ends, past its closing quote. */
-function stringEnd(text: string, at: number): number {
-  for (let i = at + 1; i < text.length; i += 1) {
-    if (text[i] === '\\') i += 1;
-    else if (text[i] === '"') return i + 1;
-  }
-  return text.length;
-}
-
-function valueEnd(text: string, at: number): number {
-  const c = text[at];
-  if (c === '"') return stringEnd(text, at);
-  if (c === '{' || c === '[') {
-    let depth = 0;
-    for (let i = at; i < text.length; i += 1) {
-      const d = text[i];
-      if (d === '"') i = stringEnd(text, i) - 1;
-      else if (d === '{' || d === '[') depth += 1;
-      else if (d === '}' || d === ']') {
-        depth -= 1;
-        if (depth === 0) return i + 1;
-      }
-    }
-    return text.length;
-  }
-  let i = at;
-  while (i < text.length && !' \n\r\t,]}'.includes(text[i]!)) i += 1;
-  return i;
 }

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { MAX_ALIASES, parseSeedText, type ParsedFile } from '../ingest/seed-file.js';
+import { MAX_ALIASES, parseSeedText, type ParsedFile } from '../seed-file.js';
 
 /**
  * Reads a JSON or YAML file in the seed format whole. A file whose values know their

@@ -1,4 +1,4 @@
-import type { GraphStore } from '../store/graph-store.js';
+import type { LoadReads } from '../store/load-sink.js';
 
 /**
  * What a seed file or an import may not do to data already stored, found before
@@ -14,7 +14,7 @@ export interface StoredConflict {
   message: string;
 }
 
-export async function entityConflicts(store: GraphStore, entities: ReadonlyArray<{ id: string; kind: string }>): Promise<StoredConflict[]> {
+export async function entityConflicts(store: Pick<LoadReads, 'getEntities'>, entities: ReadonlyArray<{ id: string; kind: string }>): Promise<StoredConflict[]> {
   if (entities.length === 0) return [];
   const stored = new Map((await store.getEntities(entities.map((e) => e.id))).map((e) => [e.resolvedFrom ?? e.id, e]));
   return entities.flatMap((e, index): StoredConflict[] => {
@@ -27,7 +27,7 @@ export async function entityConflicts(store: GraphStore, entities: ReadonlyArray
 }
 
 /** `key` is the loader's own name (`seed:<file>`, `import:<file>`); relations it added may be replaced. */
-export async function relationConflicts(store: GraphStore, key: string, ids: readonly string[]): Promise<StoredConflict[]> {
+export async function relationConflicts(store: Pick<LoadReads, 'relationOwners'>, key: string, ids: readonly string[]): Promise<StoredConflict[]> {
   if (ids.length === 0) return [];
   const owners = await store.relationOwners(ids);
   return ids.flatMap((id, index): StoredConflict[] => {

@@ -254,7 +254,7 @@ export function checkEntity(check: Checker, raw: unknown, path: Path, ctx: Recor
 
 /**
  * A seed-format relation given without an `id` gets one derived from what it asserts
- * (src/ingest/relation-id.ts), as a CSV row without an id does; `derived` says so.
+ * (src/writes/relation-id.ts), as a CSV row without an id does; `derived` says so.
  */
 export function withRelationId(raw: unknown): { raw: unknown; derived: boolean } {
   if (!isObject(raw) || (raw.id !== undefined && raw.id !== null)) return { raw, derived: false };

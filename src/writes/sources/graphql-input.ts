@@ -1,15 +1,23 @@
-import { Checker, checkEntity, checkRelation, checkSource, referencedIds, type Locator } from '../ingest/validate.js';
-import { InputError } from '../ingest/errors.js';
-import type { Ontology } from '../ontology/ontology.js';
-import type { EntityRecord, GraphStore, RelationRecord, SourceRecord } from '../store/graph-store.js';
+import { Checker, checkEntity, checkRelation, checkSource, referencedIds, type Locator } from '../validate.js';
+import { InputError } from '../errors.js';
+import type { Ontology } from '../../ontology/ontology.js';
+import type { EntityRecord, GraphStore, RelationRecord, SourceRecord } from '../../store/graph-store.js';
 
 /**
- * Checks a mutation's input with the same rules as seed files and imports (one
- * validator, derived from the ontology), looking up in the store what the input
- * refers to. Problems are reported under `input.<field>`.
+ * GraphQL input as a source of writes: checked with the same rules as seed files and
+ * imports (one validator, derived from the ontology), looking up in the store what the
+ * input refers to. Problems are reported under `input.<field>`.
  */
 
-const INPUT: Locator = { file: 'input', lineOf: () => null };
+/**
+ * A mutation's input has no file and no lines: its problems are placed by the argument's
+ * name and the field's path in it (`input.sources[0].paragraph`), which is all the
+ * GraphQL error carries.
+ */
+const ARGUMENT: Locator = { file: 'input', lineOf: () => null };
+
+/** What checking an input reads: the sources and entities it refers to. */
+type InputReads = Pick<GraphStore, 'getSources' | 'getEntities'>;
 
 /** GraphQL gives explicit nulls for fields a client left empty; the checks treat absent and null alike. */
 function present(input: object): Record<string, unknown> {
@@ -21,14 +29,14 @@ function done<T>(check: Checker, value: T | null): T {
   return value;
 }
 
-async function knownSources(store: GraphStore, citations: unknown): Promise<Set<string>> {
+async function knownSources(store: InputReads, citations: unknown): Promise<Set<string>> {
   const ids = Array.isArray(citations) ? citations.map((c: { source?: unknown }) => c.source).filter((s): s is string => typeof s === 'string') : [];
   return new Set((await store.getSources([...new Set(ids)])).map((s) => s.id));
 }
 
-export async function entityFromInput(input: object, store: GraphStore, ontology: Ontology): Promise<EntityRecord> {
+export async function entityFromInput(input: object, store: InputReads, ontology: Ontology): Promise<EntityRecord> {
   const raw = present(input);
-  const check = new Checker(INPUT);
+  const check = new Checker(ARGUMENT);
   const entity = checkEntity(check, raw, ['input'], { ontology, defaultSource: null, knownSources: await knownSources(store, raw.sources) });
   return done(check, entity);
 }
@@ -37,14 +45,14 @@ export async function entityFromInput(input: object, store: GraphStore, ontology
  * A relation from input. An end given by the id of an entity that was merged away is
  * attached to the survivor, as every read resolves that id to it.
  */
-export async function relationFromInput(input: object, store: GraphStore, ontology: Ontology): Promise<RelationRecord> {
+export async function relationFromInput(input: object, store: InputReads, ontology: Ontology): Promise<RelationRecord> {
   const raw = present(input);
   const ids = referencedIds(raw, ontology);
   const found = await store.getEntities(ids);
   const kinds = new Map<string, string>();
   for (const e of found) kinds.set(e.resolvedFrom ?? e.id, e.kind);
   const survivor = new Map(found.filter((e) => e.resolvedFrom).map((e) => [e.resolvedFrom!, e.id]));
-  const check = new Checker(INPUT);
+  const check = new Checker(ARGUMENT);
   const relation = checkRelation(check, raw, ['input'], {
     ontology,
     defaultSource: null,
@@ -58,6 +66,6 @@ export async function relationFromInput(input: object, store: GraphStore, ontolo
 }
 
 export function sourceFromInput(input: object): SourceRecord {
-  const check = new Checker(INPUT);
+  const check = new Checker(ARGUMENT);
   return done(check, checkSource(check, present(input), ['input']));
 }

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 
 /**
  * The fingerprint of an imported file: sha256 of the ontology's SDL and the file's bytes,
- * the same recipe as seed files (src/ingest/load-seeds.ts). The ontology is part of it so
+ * the same recipe as seed files (src/writes/sources/seed-folder.ts). The ontology is part of it so
  * that a new field or type makes the next run import the file again.
  */
 

@@ -1,0 +1,27 @@
+import type { Author, GraphBatch, GraphStore } from './graph-store.js';
+
+/** Thrown when a load would leave relations without their ends. */
+export class DanglingRelationError extends Error {}
+
+/** The audit entry (IMPORT) a load records beside its data. */
+export interface LoadAudit {
+  actor: Author;
+  summary: unknown;
+  entityIds?: readonly string[];
+}
+
+/**
+ * Where validated batches are written: the store's transactional load (statements per
+ * chunk, src/writes/load/write-load.ts) or the embedded bulk COPY (src/store/embedded/
+ * bulk-copy.ts). One call is one file: all or nothing, with `fingerprint` recorded under
+ * `key` and an IMPORT audit entry. Batches may be an async stream of chunks.
+ */
+export interface LoadSink {
+  load(batches: GraphBatch | AsyncIterable<GraphBatch>, key: string, fingerprint: string, audit: LoadAudit): Promise<void>;
+}
+
+/** What the checks before a load read from the store they load into. */
+export type LoadReads = Pick<GraphStore, 'getEntities' | 'relationOwners' | 'loadedFingerprint' | 'listSources'>;
+
+/** A store to load files into: what the checks read, and where the data goes. */
+export type LoadTarget = LoadSink & LoadReads;

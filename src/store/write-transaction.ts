@@ -1,0 +1,36 @@
+import type { ChangeRecord, EntityRecord, GraphBatch, RelationRecord, Retraction, SourceRecord } from './graph-store.js';
+
+/**
+ * The primitive operations a write needs, all inside one open transaction of a backend.
+ * The rules of each write (src/writes/curation/) run against this port, so every check
+ * they make reads what the transaction sees and commits with it. Records are read as
+ * stored: an id merged into another entity is NOT resolved here (the rules decide what
+ * that means for them).
+ */
+export interface WriteTransaction {
+  entities(ids: readonly string[]): Promise<EntityRecord[]>;
+  /** One relation by id, retracted or not. */
+  relation(id: string): Promise<RelationRecord | null>;
+  /** Every relation at `id`, in both directions, retracted or not. */
+  relationsAt(id: string): Promise<RelationRecord[]>;
+  source(id: string): Promise<SourceRecord | null>;
+  /**
+   * Holds the entities against concurrent writes until commit, where the engine needs it
+   * (a no-op where writes are serialised anyway).
+   */
+  lockEntities(ids: readonly string[]): Promise<void>;
+  upsertEntities(entities: readonly EntityRecord[]): Promise<void>;
+  upsertSources(sources: readonly SourceRecord[]): Promise<void>;
+  /** Returns how many were created: a relation whose end does not exist is not. */
+  createRelations(relations: readonly RelationRecord[]): Promise<number>;
+  deleteRelations(ids: readonly string[]): Promise<void>;
+  retract(id: string, retraction: Retraction): Promise<void>;
+  /** Points the duplicate, and anything already merged into it, at the survivor. */
+  redirectEntity(duplicate: string, survivor: string): Promise<void>;
+  /** Moves entity references held in relation fields (`claimedBy`) to the survivor. */
+  redirectRefs(duplicate: string, survivor: string): Promise<void>;
+  recordChange(change: ChangeRecord): Promise<void>;
+  recordFingerprint(key: string, fingerprint: string): Promise<void>;
+  /** Writes one chunk of a load: sources and entities replaced by id, relations replaced by id; returns relations created. */
+  loadChunk(chunk: GraphBatch): Promise<number>;
+}

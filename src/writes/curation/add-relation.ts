@@ -1,0 +1,22 @@
+import { CurationError } from '../../store/errors.js';
+import type { Author, RelationRecord } from '../../store/graph-store.js';
+import type { WriteTransaction } from '../../store/write-transaction.js';
+import { audited } from './audited.js';
+import { resolveLive } from './live-entities.js';
+
+/** Adds a relation under a new id; ends and refs merged away attach to their survivors. */
+export function addRelation(tx: WriteTransaction, relation: RelationRecord, by: Author): Promise<RelationRecord> {
+  return audited(tx, by, async () => {
+    if (await tx.relation(relation.id)) throw new CurationError(`relation ${JSON.stringify(relation.id)} already exists`, 'id');
+    const refIds = Object.values(relation.refs).filter((v): v is string => typeof v === 'string');
+    const live = await resolveLive(tx, [relation.from, relation.to, ...refIds], 'from');
+    const at = (id: string) => live.get(id) ?? id;
+    const refs = Object.fromEntries(Object.entries(relation.refs).map(([k, v]) => [k, typeof v === 'string' ? at(v) : v]));
+    const added: RelationRecord = { ...relation, from: at(relation.from), to: at(relation.to), refs };
+    if (added.from === added.to) {
+      throw new CurationError(`from and to are the same entity ${JSON.stringify(added.from)} (one was merged into the other); a relation cannot join an entity to itself`, 'to');
+    }
+    if ((await tx.createRelations([added])) !== 1) throw new CurationError('an end of the relation does not exist', 'from');
+    return { value: added, change: { operation: 'ADD_RELATION', entityIds: [added.from, added.to], relationId: added.id, before: null, after: added } };
+  });
+}
