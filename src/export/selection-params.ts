@@ -1,6 +1,7 @@
 import type { Selection } from '../network/selection.js';
 import type { Ontology } from '../ontology/ontology.js';
 import { isPartialDate, PARTIAL_DATE_FORMAT, partialDateBounds } from '../ontology/partial-date.js';
+import { DomainError, ErrorCode } from '../errors/domain-error.js';
 
 /**
  * A `Selection` from text parameters, the same for the HTTP route's query string and the
@@ -14,12 +15,13 @@ export type SelectionParam = (typeof SELECTION_PARAMS)[number];
 export const MAX_ID_LENGTH = 256;
 export const DEPTH = { min: 1, max: 3 } as const;
 
-export class SelectionParamError extends Error {
+export class SelectionParamError extends DomainError {
+  readonly code = ErrorCode.BAD_USER_INPUT;
   constructor(
     readonly parameter: string,
     message: string,
   ) {
-    super(message);
+    super(message, parameter);
   }
 }
 

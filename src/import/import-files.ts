@@ -22,6 +22,7 @@ import { csvField, readCsvRows, type CsvRow } from './csv-edges.js';
 import { fingerprintFile, fingerprintHash, fingerprintText, importKey } from './fingerprint.js';
 import { lineWithin, parseError, scanJsonRecords } from './json-records.js';
 import { parseImportText } from './seed-format.js';
+import { DomainError, ErrorCode } from '../errors/domain-error.js';
 
 /**
  * `import file...`: JSON/YAML files in the seed format and CSV edge lists, checked by
@@ -60,7 +61,9 @@ export interface ImportOutcome {
 }
 
 /** An import that cannot start (a missing file, a wrong type) or could not finish writing: one line for a person. */
-export class ImportFileError extends Error {}
+export class ImportFileError extends DomainError {
+  readonly code = ErrorCode.BAD_USER_INPUT;
+}
 
 type Format = 'yaml' | 'json' | 'csv';
 const FORMATS: Readonly<Record<string, Format>> = { '.json': 'json', '.yaml': 'yaml', '.yml': 'yaml', '.csv': 'csv' };

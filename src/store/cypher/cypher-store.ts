@@ -24,9 +24,13 @@ import { changeFromProps } from './records.js';
 import { Statements } from './statements.js';
 import { AnswerTooLargeError, CurationError, NotOwnerError, StoreUnavailableError } from '../errors.js';
 import { newAudit } from '../audit-id.js';
+import { DomainError, ErrorCode } from '../../errors/domain-error.js';
 
 /** Thrown when a write would leave relations without their ends. */
-export class DanglingRelationError extends Error {}
+/** Validation should have refused such a write first: reaching this is a bug or a race. */
+export class DanglingRelationError extends DomainError {
+  readonly code = ErrorCode.INTERNAL;
+}
 
 /** Rows per statement when loading: large files go in chunks, still in one transaction. */
 export const LOAD_CHUNK = 5_000;

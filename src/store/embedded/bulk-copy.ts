@@ -10,6 +10,7 @@ import { prop, Statements } from '../cypher/statements.js';
 import type { GraphBatch, GraphStore } from '../graph-store.js';
 import { ladybugDialect } from './dialect.js';
 import type { LadybugExecutor } from './executor.js';
+import { DomainError, ErrorCode } from '../../errors/domain-error.js';
 
 /**
  * Bulk loading of an EMPTY embedded database through LadybugDB's `COPY <table> FROM`,
@@ -39,10 +40,14 @@ import type { LadybugExecutor } from './executor.js';
  */
 
 /** The database is not empty, or something was written while the bulk load ran. */
-export class BulkCopyRefused extends Error {}
+export class BulkCopyRefused extends DomainError {
+  readonly code = ErrorCode.REFUSED;
+}
 
 /** A value that the CSV files COPY reads cannot represent; import such data with `npm run import`. */
-export class BulkCopyUnsupported extends Error {}
+export class BulkCopyUnsupported extends DomainError {
+  readonly code = ErrorCode.BAD_USER_INPUT;
+}
 
 export interface BulkTarget {
   store: GraphStore;
