@@ -40,11 +40,3 @@ export class RequestAbandonedError extends DomainError {
     super('the client closed the connection');
   }
 }
-
-/** The budget error behind `err` (as thrown, or wrapped by GraphQL as `originalError`), or null. */
-export function budgetErrorOf(err: unknown): BudgetError | null {
-  for (let e: unknown = err, i = 0; e && i < 5; e = (e as { originalError?: unknown }).originalError, i += 1) {
-    if (e instanceof BudgetError) return e;
-  }
-  return null;
-}

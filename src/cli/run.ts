@@ -31,7 +31,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   import: { args: { min: 1, max: Infinity }, run: async () => (await import('./commands/import.js')).importCommand },
   export: { args: { min: 0, max: Infinity }, run: async () => (await import('./commands/export.js')).exportCommand },
   backup: { args: { min: 1, max: 1 }, run: async () => (await import('./commands/backup.js')).backupCommand },
-  restore: { args: { min: 1, max: 1 }, run: async () => (await import('./commands/backup.js')).restoreCommand },
+  restore: { args: { min: 1, max: 1 }, run: async () => (await import('./commands/restore.js')).restoreCommand },
 };
 
 const HELP = ['--help', '-h', 'help'];
