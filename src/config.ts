@@ -1,6 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseApiKeys, type ApiKey } from './auth/api-keys.js';
 import { projectRoot } from './paths.js';
+import { DomainError, ErrorCode } from './errors/domain-error.js';
 
 /** Settings from the environment, validated once at start. */
 export interface Neo4jSettings {
@@ -106,7 +107,9 @@ function neo4jSettings(env: NodeJS.ProcessEnv): Neo4jSettings | null {
   };
 }
 
-export class ConfigError extends Error {}
+export class ConfigError extends DomainError {
+  readonly code = ErrorCode.CONFIG_INVALID;
+}
 
 function guards(env: NodeJS.ProcessEnv): Guards {
   const out = { ...DEFAULT_GUARDS };

@@ -22,6 +22,7 @@ import { openEmbeddedStore } from '../src/store/embedded/open.js';
 import { AnswerTooLargeError } from '../src/store/errors.js';
 import type { EntityRecord, GraphStore, RelationRecord } from '../src/store/graph-store.js';
 import { startTestServer, type TestServer } from './support/server.js';
+import { httpStatusOf } from '../src/http/error-response.js';
 
 /**
  * The budget for expensive work (issue 12): a server-wide gate with a short queue, a
@@ -43,7 +44,7 @@ describe('the gate for expensive work', () => {
     expect(performance.now() - started).toBeLessThan(50);
     expect(refused).toBeInstanceOf(ServerBusyError);
     expect((refused as ServerBusyError).code).toBe('SERVER_BUSY');
-    expect((refused as ServerBusyError).status).toBe(503);
+    expect(httpStatusOf(refused as ServerBusyError)).toBe(503);
     expect((refused as ServerBusyError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
     expect((refused as Error).message).toMatch(/server is busy.*try again later/);
     expect(gate.stats()).toMatchObject({ running: 1, queued: 1, refused: 1 });
@@ -79,7 +80,7 @@ describe('cost charging', () => {
     await budget.charge('deep', expensiveWeight({ kind: 'neighborhood', depth: 2 }), 'a neighborhood');
     const refused = await budget.charge('deep', expensiveWeight({ kind: 'neighborhood', depth: 2 }) + 1, 'a neighborhood').catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(CostBudgetExceededError);
-    expect((refused as CostBudgetExceededError).status).toBe(429);
+    expect(httpStatusOf(refused as CostBudgetExceededError)).toBe(429);
     // A refused charge is not spent: the client can still afford a cheap query.
     await budget.charge('deep', 100, 'a cheap query');
   });
@@ -207,7 +208,7 @@ describe('the cache of measured networks', () => {
     const started = performance.now();
     const stopped = await cache.get(store, { id: 'p00000', depth: 2 }, 'v1', budget).catch((err: unknown) => err);
     expect(stopped).toBeInstanceOf(DeadlineExceededError);
-    expect((stopped as DeadlineExceededError).status).toBe(503);
+    expect(httpStatusOf(stopped as DeadlineExceededError)).toBe(503);
     expect(performance.now() - started).toBeLessThan(2_000);
     await sleep(100);
     expect(measuringThreads()).toBe(0);

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/run.js';
 import { projectRoot } from '../src/paths.js';
 import { neo4jSettings } from './support/backends.js';
 
@@ -44,6 +45,29 @@ function startCli(env: Record<string, string>, args: string[] = ['serve']): Run 
   return { lines, url, exit, stop: () => child.kill('SIGTERM') };
 }
 
+/**
+ * A command run in-process, as main.ts runs it, with its output captured: what fails
+ * before serving needs no process of its own (and no tsx start-up).
+ */
+async function runInProcess(env: Record<string, string>, args: string[]): Promise<{ lines: string[]; stdout: string; exit: number }> {
+  const lines: string[] = [];
+  let stdout = '';
+  const add = (text: string) => lines.push(...text.split('\n').filter(Boolean));
+  const io = {
+    out: (line: string) => {
+      stdout += `${line}\n`;
+      add(line);
+    },
+    err: add,
+    write: (chunk: string) => {
+      stdout += chunk;
+      add(chunk);
+    },
+  };
+  const exit = await runCli(args, { io, env: { ...process.env, ...env } });
+  return { lines, stdout, exit };
+}
+
 /** The name of the best search hit, asked of a running server as a client would. */
 async function firstHit(url: string, text: string): Promise<string | undefined> {
   const res = await fetch(url, {
@@ -77,8 +101,8 @@ describe('the server command', () => {
 
   it('gives up on an unreachable Neo4j within 15 s, with one line naming NEO4J_URI', async () => {
     const started = Date.now();
-    const run = startCli({ NEO4J_URI: 'bolt://127.0.0.1:1', PORT: '0' });
-    expect(await run.exit).toBe(1);
+    const run = await runInProcess({ NEO4J_URI: 'bolt://127.0.0.1:1', PORT: '0' }, ['serve']);
+    expect(run.exit).toBe(1);
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(run.lines).toHaveLength(1);
     expect(run.lines[0]).toMatch(/^cannot reach Neo4j at NEO4J_URI=bolt:\/\/127\.0\.0\.1:1 .*check NEO4J_URI/);
@@ -86,8 +110,8 @@ describe('the server command', () => {
 
   it('answers --help for every command with the npm commands, without starting or importing anything', async () => {
     for (const args of [['serve', '--help'], ['import', '--help'], ['export', '-h']]) {
-      const run = startCli({ DATA_DIR: join(dataDir, 'never-created') }, args);
-      expect(await run.exit).toBe(0);
+      const run = await runInProcess({ DATA_DIR: join(dataDir, 'never-created') }, args);
+      expect(run.exit).toBe(0);
       const text = run.lines.join('\n');
       expect(text).toContain('npm run import -- FILE...');
       expect(text).not.toContain('main.ts');
@@ -99,8 +123,8 @@ describe('the server command', () => {
     const first = startCli({ DATA_DIR: dataDir, PORT: '0', API_KEYS: 'curator:k-0123456789abcdef0123' });
     const url = new URL(await first.url);
     expect(first.lines.at(-1)).toMatch(/\/graphql, network view on http:\/\/\S+\/explore .*writes with 1 API key\)$/);
-    const second = startCli({ DATA_DIR: mkdtempSync(join(tmpdir(), 'pag-cli-')), PORT: url.port });
-    expect(await second.exit).toBe(1);
+    const second = await runInProcess({ DATA_DIR: mkdtempSync(join(tmpdir(), 'pag-cli-')), PORT: url.port }, ['serve']);
+    expect(second.exit).toBe(1);
     expect(second.lines.at(-1)).toBe(`port ${url.port} on 127.0.0.1 is already in use (another server?); set PORT to a free port`);
     first.stop();
     expect(await first.exit).toBe(0);
@@ -111,8 +135,8 @@ describe('the server command', () => {
     const server = startCli({ DATA_DIR: dataDir, PORT: '0', NEO4J_URI: '' });
     const { port } = new URL(await server.url);
     const out = join(dataDir, 'election.gexf');
-    const run = startCli({ DATA_DIR: dataDir, PORT: port, NEO4J_URI: '' }, ['export', '--format', 'gexf', '--types', 'SUPPORTS,LEADS', '--out', out]);
-    expect(await run.exit).toBe(1);
+    const run = await runInProcess({ DATA_DIR: dataDir, PORT: port, NEO4J_URI: '' }, ['export', '--format', 'gexf', '--types', 'SUPPORTS,LEADS', '--out', out]);
+    expect(run.exit).toBe(1);
     const url = `http://127.0.0.1:${port}/export/graph.gexf?types=SUPPORTS,LEADS`;
     expect(run.lines[0]).toBe(`the embedded database in DATA_DIR=${dataDir} is in use by another process (a running server?): only one process may open it at a time.`);
     expect(run.lines[1]).toBe('A running server makes the same export at GET /export/graph.gexf?types=SUPPORTS,LEADS:');
@@ -127,9 +151,53 @@ describe('the server command', () => {
   });
 
   it('refuses a bad PORT with one line naming it', async () => {
-    const run = startCli({ DATA_DIR: dataDir, PORT: 'eighty' });
-    expect(await run.exit).toBe(1);
+    const run = await runInProcess({ DATA_DIR: dataDir, PORT: 'eighty' }, ['serve']);
+    expect(run.exit).toBe(1);
     expect(run.lines).toEqual(['PORT must be a whole number from 0 to 65535, got "eighty"']);
+  });
+});
+
+describe('command-line arguments, checked in-process before anything is opened', () => {
+  const dataDir = join(tmpdir(), `pag-cli-args-${process.pid}`);
+
+  it('answers a command it does not know, or the wrong number of files, with the usage and exit code 2', async () => {
+    for (const args of [['serv'], ['import'], ['backup'], ['backup', 'a', 'b'], ['restore']]) {
+      const run = await runInProcess({ DATA_DIR: dataDir }, args);
+      expect(run.exit, args.join(' ')).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.lines.join('\n')).toContain('npm run import -- FILE...');
+    }
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('refuses bad export arguments with one line and exit code 1, and writes nothing to stdout', async () => {
+    const cases = [
+      [['--format', 'xlsx'], /--format: unknown format "xlsx"; expected one of graphml, gexf, cytoscape, graphology, d3/],
+      [['--out', 'x'], /--format is required/],
+      [['--format', 'gexf', '--depth', '9'], /depth must be between 1 and 3/],
+      [['--format', 'gexf', '--kinds', 'PARTY,NOPE'], /kinds: unknown kind "NOPE"/],
+      [['--format', 'gexf', '--colour', 'red'], /unknown argument "--colour"; usage: main.ts export --format/],
+      [['--format', 'gexf', '--format', 'd3'], /--format is given twice/],
+    ] as const;
+    for (const [args, message] of cases) {
+      const run = await runInProcess({ DATA_DIR: dataDir }, ['export', ...args]);
+      expect(run.exit, args.join(' ')).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.lines, args.join(' ')).toHaveLength(1);
+      expect(run.lines[0]).toMatch(message);
+    }
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('refuses a missing import file and a file of another type with one line and exit code 1', async () => {
+    const missing = join(dataDir, 'nope.csv');
+    expect(await runInProcess({ DATA_DIR: dataDir }, ['import', missing])).toEqual({ exit: 1, stdout: '', lines: [`${missing}: no such file`] });
+    const files = mkdtempSync(join(tmpdir(), 'pag-cli-files-'));
+    const txt = join(files, 'edges.txt');
+    writeFileSync(txt, 'type,from,to\n');
+    expect(await runInProcess({ DATA_DIR: dataDir }, ['import', txt])).toEqual({ exit: 1, stdout: '', lines: [`${txt}: cannot import a .txt file; expected .json, .yaml, .yml or .csv`] });
+    rmSync(files, { recursive: true, force: true });
+    expect(existsSync(dataDir)).toBe(false);
   });
 });
 
@@ -143,8 +211,8 @@ describe('the server command (neo4j)', () => {
 
   it('stops within 15 s on a wrong password, with one line naming NEO4J_USER and NEO4J_PASSWORD', async () => {
     const started = Date.now();
-    const run = startCli({ ...env, NEO4J_PASSWORD: 'not-the-password' });
-    expect(await run.exit).toBe(1);
+    const run = await runInProcess({ ...env, NEO4J_PASSWORD: 'not-the-password' }, ['serve']);
+    expect(run.exit).toBe(1);
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(run.lines).toEqual([`Neo4j at NEO4J_URI=${uri} refused the credentials; check NEO4J_USER and NEO4J_PASSWORD`]);
   });

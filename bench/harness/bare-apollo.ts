@@ -6,6 +6,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { graphqlRoute } from '../../src/http/graphql-route.js';
+import { readBody } from '../../src/http/read-body.js';
 import { listenOnLoopback, type Listening } from './loopback.js';
 
 /**
@@ -21,9 +22,11 @@ export async function startBareApollo(): Promise<Listening> {
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginUsageReportingDisabled()],
   });
   await apollo.start();
-  const route = graphqlRoute({ apollo, context: async () => ({}), maxBodyBytes: 100_000 });
+  const route = graphqlRoute({ apollo, context: async () => ({}) });
   const http = createServer((req, res) => {
-    route(req, res, new URL(req.url ?? '/', 'http://localhost')).catch(() => res.destroy());
+    // The body as the route table's body-limit hook reads it (src/http/hooks.ts).
+    const body = req.method === 'POST' ? readBody(req, 100_000) : Promise.resolve('');
+    body.then((text) => route(req, res, new URL(req.url ?? '/', 'http://localhost'), text)).catch(() => res.destroy());
   });
   const listening = await listenOnLoopback(http);
   return {

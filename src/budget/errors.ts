@@ -1,52 +1,42 @@
+import { DomainError, ErrorCode } from '../errors/domain-error.js';
+
 /**
  * Why a request was refused or stopped for the server's sake rather than for what it
- * asked: each has a stable `extensions.code`, an HTTP status and a `Retry-After`.
+ * asked: each has a stable code and a `Retry-After`; its HTTP status is the transports'
+ * (src/http/error-response.ts).
  */
-export type BudgetCode = 'SERVER_BUSY' | 'DEADLINE_EXCEEDED' | 'RATE_LIMITED';
+export type BudgetCode = typeof ErrorCode.SERVER_BUSY | typeof ErrorCode.DEADLINE_EXCEEDED | typeof ErrorCode.RATE_LIMITED;
 
-export abstract class BudgetError extends Error {
-  abstract readonly code: BudgetCode;
-  abstract readonly status: 429 | 503;
+export abstract class BudgetError extends DomainError {
+  abstract override readonly code: BudgetCode;
   constructor(
     message: string,
     /** When the client may try again, in whole seconds (at least 1). */
     readonly retryAfterSeconds: number,
   ) {
     super(message);
-    this.name = new.target.name;
   }
 }
 
 /** Every slot for expensive work is taken and the short queue is full, or the wait in it ran out. */
 export class ServerBusyError extends BudgetError {
-  readonly code = 'SERVER_BUSY';
-  readonly status = 503;
+  readonly code = ErrorCode.SERVER_BUSY;
 }
 
 /** The request ran to its deadline; its work was stopped. */
 export class DeadlineExceededError extends BudgetError {
-  readonly code = 'DEADLINE_EXCEEDED';
-  readonly status = 503;
+  readonly code = ErrorCode.DEADLINE_EXCEEDED;
 }
 
 /** The client has spent its budget of estimated cost for the minute. */
 export class CostBudgetExceededError extends BudgetError {
-  readonly code = 'RATE_LIMITED';
-  readonly status = 429;
+  readonly code = ErrorCode.RATE_LIMITED;
 }
 
 /** The client closed the connection: its work is stopped, and nobody reads the answer. */
-export class RequestAbandonedError extends Error {
+export class RequestAbandonedError extends DomainError {
+  readonly code = ErrorCode.CLIENT_CLOSED_REQUEST;
   constructor() {
     super('the client closed the connection');
-    this.name = 'RequestAbandonedError';
   }
-}
-
-/** The budget error behind `err` (as thrown, or wrapped by GraphQL as `originalError`), or null. */
-export function budgetErrorOf(err: unknown): BudgetError | null {
-  for (let e: unknown = err, i = 0; e && i < 5; e = (e as { originalError?: unknown }).originalError, i += 1) {
-    if (e instanceof BudgetError) return e;
-  }
-  return null;
 }

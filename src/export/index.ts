@@ -10,6 +10,7 @@ import { writeGexf } from './gexf.js';
 import { writeGraphml } from './graphml.js';
 import { writeGraphology } from './graphology.js';
 import { exportGraph, type ExportGraph } from './model.js';
+import { DomainError, ErrorCode } from '../errors/domain-error.js';
 
 /** The export formats: one writer each, found by name (CLI `--format`) or file extension (HTTP path). */
 
@@ -49,7 +50,10 @@ export function formatForFile(file: string): ExportFormat | undefined {
 export const EXPORT_PATHS = FORMATS.flatMap((f) => f.extensions.map((e) => `/export/graph.${e}`));
 
 /** The id asked for is not an entity, nor merged into one. */
-export class UnknownEntityError extends Error {}
+export class UnknownEntityError extends DomainError {
+  readonly code = ErrorCode.NOT_FOUND;
+  override readonly field = 'id';
+}
 
 /** A download name that says what was selected: `political-actors[-<id>-depth<n>][-filtered].<ext>`. */
 export function fileName(sel: Selection, extension: string): string {

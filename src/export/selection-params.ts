@@ -1,6 +1,7 @@
 import type { Selection } from '../network/selection.js';
 import type { Ontology } from '../ontology/ontology.js';
 import { isPartialDate, PARTIAL_DATE_FORMAT, partialDateBounds } from '../ontology/partial-date.js';
+import { DomainError, ErrorCode } from '../errors/domain-error.js';
 
 /**
  * A `Selection` from text parameters, the same for the HTTP route's query string and the
@@ -12,12 +13,13 @@ export const SELECTION_PARAMS = ['id', 'depth', 'kinds', 'types', 'from', 'to'] 
 export type SelectionParam = (typeof SELECTION_PARAMS)[number];
 
 
-export class SelectionParamError extends Error {
+export class SelectionParamError extends DomainError {
+  readonly code = ErrorCode.BAD_USER_INPUT;
   constructor(
     readonly parameter: string,
     message: string,
   ) {
-    super(message);
+    super(message, parameter);
   }
 }
 

@@ -1,12 +1,17 @@
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { GraphQLError } from 'graphql';
+import { ErrorCode as Domain } from '../errors/domain-error.js';
 
-/** The `extensions.code` values clients can rely on. */
+/**
+ * The `extensions.code` values clients can rely on, for errors GraphQL itself raises
+ * (argument checks, roles, limits). Domain errors are mapped in error-mapper.ts.
+ */
 export const ErrorCode = {
-  BAD_USER_INPUT: 'BAD_USER_INPUT',
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  FORBIDDEN: 'FORBIDDEN',
-  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
-  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  BAD_USER_INPUT: ApolloServerErrorCode.BAD_USER_INPUT,
+  UNAUTHENTICATED: Domain.UNAUTHENTICATED,
+  FORBIDDEN: Domain.FORBIDDEN,
+  INTERNAL_SERVER_ERROR: ApolloServerErrorCode.INTERNAL_SERVER_ERROR,
+  SERVICE_UNAVAILABLE: Domain.SERVICE_UNAVAILABLE,
 } as const;
 
 export function badInput(message: string, argument?: string, extra: Record<string, unknown> = {}): GraphQLError {

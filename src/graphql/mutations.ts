@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '../auth/api-keys.js';
 import { entityFromInput, relationFromInput, sourceFromInput } from '../writes/sources/graphql-input.js';
-import { InputError } from '../writes/errors.js';
 import type { Ontology } from '../ontology/ontology.js';
-import { CurationError, NotOwnerError } from '../store/errors.js';
 import type { RequestContext } from './context.js';
-import { badInput, forbidden, unauthenticated } from './errors.js';
+import { unauthenticated } from './errors.js';
 import type { MutationResolvers } from './generated/types.js';
 import { argLength, checkId, checkText } from './limits.js';
 
 /**
  * Writes. The role each needs is checked before execution (plugins/require-role.ts);
  * here each input is validated against the ontology, written with its audit entry in
- * one store transaction, and refusals become BAD_USER_INPUT errors naming the field.
+ * one store transaction, and refusals are thrown as domain errors naming the field.
  */
 
 function viewerOf(ctx: RequestContext): Viewer {
@@ -23,16 +21,10 @@ function viewerOf(ctx: RequestContext): Viewer {
 
 async function write<T>(ctx: RequestContext, work: (viewer: Viewer) => Promise<T>): Promise<T> {
   const viewer = viewerOf(ctx);
+  // Refusals are domain errors (InputError, CurationError, NotOwnerError): the GraphQL
+  // error mapper (error-mapper.ts) names their code and field.
   try {
     return await work(viewer);
-  } catch (err) {
-    if (err instanceof InputError) {
-      const problems = err.problems.map((p) => ({ field: p.field, message: p.message }));
-      throw badInput(problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems[0]?.field, { problems });
-    }
-    if (err instanceof NotOwnerError) throw forbidden(err.message);
-    if (err instanceof CurationError) throw badInput(err.message, err.field);
-    throw err;
   } finally {
     ctx.loaders.clearAll();
   }

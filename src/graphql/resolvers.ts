@@ -7,10 +7,9 @@ import type { EntityResolvers, Resolvers } from './generated/types.js';
 import { partialDateBounds } from '../ontology/partial-date.js';
 import { badInput } from './errors.js';
 import { argLength, argLimit, checkId, checkText, inRange, LIMITS } from './limits.js';
-import { MeasureTimeoutError } from '../network/measure.js';
 import type { NodeMetrics } from '../network/metrics.js';
 import type { MeasuredNetwork } from '../network/network-cache.js';
-import { selectionKey, SelectionTooLargeError, type Selection } from '../network/selection.js';
+import { selectionKey, type Selection } from '../network/selection.js';
 import { mutationResolvers } from './mutations.js';
 import { JsonScalar, PartialDate } from './scalars.js';
 
@@ -68,12 +67,8 @@ async function measured(ctx: RequestContext, sel: Selection): Promise<MeasuredNe
   if (ctx.networkSelections.size > MAX_SELECTIONS_PER_REQUEST) {
     throw badInput(`a request may ask for at most ${MAX_SELECTIONS_PER_REQUEST} different network selections (network arguments, metrics(types:)); send the others separately`);
   }
-  try {
-    return await ctx.networks.get(ctx.store, sel, await ctx.graphVersion(), ctx.budget);
-  } catch (err) {
-    if (err instanceof SelectionTooLargeError || err instanceof MeasureTimeoutError) throw badInput(err.message);
-    throw err;
-  }
+  // A selection too large to measure is a domain error the GraphQL error mapper shows as bad input.
+  return ctx.networks.get(ctx.store, sel, await ctx.graphVersion(), ctx.budget);
 }
 
 /** Resolvers for each kind's own fields, read from the record's attributes. */

@@ -63,7 +63,8 @@ export function explorerPage(endpoint: string, query: string): string {
 `;
 }
 
-const SECURITY_HEADERS = {
+/** The explorer page's policy, set by its route's security-headers hook (routes.ts). */
+export const EXPLORER_SECURITY_HEADERS = {
   'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
@@ -71,7 +72,7 @@ const SECURITY_HEADERS = {
 
 export function serveExplorerPage(res: ServerResponse, endpoint: string, query: string): void {
   const html = explorerPage(endpoint, query);
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), ...SECURITY_HEADERS });
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html) });
   res.end(html);
 }
 

@@ -1,23 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { budgetErrorOf, RequestAbandonedError } from '../budget/errors.js';
 import { UNBUDGETED, type RequestBudget } from '../budget/request-budget.js';
-import { StoreUnavailableError } from '../store/errors.js';
-import { EXPORT_PATHS, exportSelection, formatForFile, UnknownEntityError } from '../export/index.js';
-import { selectionFromSearchParams, SelectionParamError } from '../export/selection-params.js';
+import { EXPORT_PATHS, exportSelection, formatForFile } from '../export/index.js';
+import { selectionFromSearchParams } from '../export/selection-params.js';
 import type { NetworkCache } from '../network/network-cache.js';
-import { MeasureTimeoutError } from '../network/measure.js';
-import { SelectionTooLargeError } from '../network/selection.js';
 import type { Ontology } from '../ontology/ontology.js';
 import type { GraphStore } from '../store/graph-store.js';
+import { sendDomainError } from './error-response.js';
 import { sendJson, sendRequestError } from './respond.js';
 
 export interface ExportRouteOptions {
   ontology: Ontology;
   networks: NetworkCache;
-}
-
-function badInput(res: ServerResponse, message: string, parameter: string): void {
-  sendJson(res, 400, { errors: [{ message, extensions: { code: 'BAD_USER_INPUT', parameter } }] });
 }
 
 /**
@@ -43,17 +36,8 @@ export function exportRoute({ ontology, networks }: ExportRouteOptions) {
     try {
       exported = await exportSelection(store, ontology, selectionFromSearchParams(url.searchParams, ontology), format, networks, file.slice('graph.'.length), budget);
     } catch (err) {
-      const refused = budgetErrorOf(err);
-      if (refused) {
-        sendJson(res, refused.status, { errors: [{ message: refused.message, extensions: { code: refused.code } }] }, { 'retry-after': String(refused.retryAfterSeconds) });
-      } else if (err instanceof RequestAbandonedError) {
-        res.destroy();
-      } else if (err instanceof StoreUnavailableError) {
-        sendJson(res, 503, { errors: [{ message: 'The database is unavailable; try again shortly', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }, { 'retry-after': '5' });
-      } else if (err instanceof SelectionParamError) badInput(res, err.message, err.parameter);
-      else if (err instanceof SelectionTooLargeError || err instanceof MeasureTimeoutError) badInput(res, err.message, 'selection');
-      else if (err instanceof UnknownEntityError) sendRequestError(res, 404, err.message, 'NOT_FOUND');
-      else throw err;
+      // Bad selections name their parameter, or else the selection as a whole.
+      if (!sendDomainError(res, err, { parameter: 'selection' })) throw err;
       return true;
     }
     // The same graph, selection and format make the same file: a client holding it is told so.

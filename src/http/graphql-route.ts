@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import { BodyTooLargeError, readBody } from './read-body.js';
 import { sendRequestError } from './respond.js';
 
 /** Deeper JSON than any GraphQL request needs; recursive code further on would overflow the stack. */
@@ -22,25 +21,15 @@ export interface GraphqlRouteOptions<T extends object> {
   apollo: ApolloServer<T>;
   /** Builds the per-request context, for example from the request's Authorization header. */
   context: (req: IncomingMessage) => Promise<T>;
-  maxBodyBytes: number;
 }
 
 /**
  * Hands a request to Apollo Server, which implements GraphQL over HTTP (GET and POST,
- * content negotiation, status codes, the explorer page). This route only reads the
- * body within its size limit.
+ * content negotiation, status codes). This route only parses a JSON body, which the
+ * route table's body-limit hook has read (`text`, '' for other methods than POST).
  */
-export function graphqlRoute<T extends object>({ apollo, context, maxBodyBytes }: GraphqlRouteOptions<T>) {
-  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    let text: string;
-    try {
-      text = req.method === 'POST' ? await readBody(req, maxBodyBytes) : '';
-    } catch (err) {
-      if (err instanceof BodyTooLargeError) {
-        return sendRequestError(res, 413, `request body is larger than the limit of ${maxBodyBytes} bytes`, 'PAYLOAD_TOO_LARGE');
-      }
-      throw err;
-    }
+export function graphqlRoute<T extends object>({ apollo, context }: GraphqlRouteOptions<T>) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL, text: string): Promise<void> => {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -60,9 +49,8 @@ export function graphqlRoute<T extends object>({ apollo, context, maxBodyBytes }
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context: () => context(req),
     });
+    // `x-content-type-options: nosniff` is the route's security-headers hook's (routes.ts).
     for (const [key, value] of result.headers) res.setHeader(key, value);
-    // Answers carry what clients send; a browser must never read one as another type.
-    res.setHeader('x-content-type-options', 'nosniff');
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
       res.end(result.body.string);

@@ -101,7 +101,8 @@ export function networkViewPage(endpoint: string, ontology: Ontology = loadOntol
 const CYTOSCAPE_STYLE = '.__________cytoscape_container { position: relative; }';
 const CYTOSCAPE_STYLE_HASH = `'sha256-${createHash('sha256').update(CYTOSCAPE_STYLE).digest('base64')}'`;
 
-const SECURITY_HEADERS = {
+/** The page's policy, set by its route's security-headers hook (routes.ts). */
+export const NETWORK_VIEW_SECURITY_HEADERS = {
   'content-security-policy':
     `default-src 'self'; script-src 'self'; style-src 'self' ${CYTOSCAPE_STYLE_HASH}; img-src 'self' data:; connect-src 'self'; ` +
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
@@ -121,7 +122,7 @@ export function networkViewRoute(endpoint = '/graphql', ontology: Ontology = loa
     if (!isPage && !asset) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     if (isPage) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': page.length, 'cache-control': 'no-cache', ...SECURITY_HEADERS });
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': page.length, 'cache-control': 'no-cache' });
       res.end(req.method === 'HEAD' ? undefined : page);
       return true;
     }

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { StoreUnavailableError } from '../store/errors.js';
 import { isJournalEntry, type JournalEntry } from './entries.js';
+import { DomainError, ErrorCode } from '../errors/domain-error.js';
 
 /**
  * The journal's files in DATA_DIR/journal/: `journal.jsonl`, one entry a line, appended
@@ -15,7 +16,9 @@ const ENTRIES = 'journal.jsonl';
 const LOADS = 'loads';
 
 /** The journal cannot be read: a line that is not an entry, other than a torn last one. */
-export class JournalError extends Error {}
+export class JournalError extends DomainError {
+  readonly code = ErrorCode.DATA_DAMAGED;
+}
 
 export function journalDir(dataDir: string): string {
   return join(dataDir, JOURNAL_DIR);

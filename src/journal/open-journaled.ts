@@ -31,7 +31,7 @@ export async function openJournaledEmbedded({ dataDir, ontology, log = () => und
   try {
     journal = readJournal(dataDir);
   } catch (err) {
-    if (err instanceof JournalError) throw new StoreOpenError(`cannot open DATA_DIR=${dataDir}: ${err.message}`);
+    if (err instanceof JournalError) throw new StoreOpenError(`cannot open DATA_DIR=${dataDir}: ${err.message}`, false, dataDir);
     throw err;
   }
   const genesis = journal.entries[0];

@@ -4,9 +4,12 @@ import { CurationError } from '../store/errors.js';
 import { DanglingRelationError } from '../store/load-sink.js';
 import type { WriteEntry } from './entries.js';
 import { jsonLines } from './journal-file.js';
+import { DomainError, ErrorCode } from '../errors/domain-error.js';
 
 /** A load's data in the journal is missing or damaged; the message names the file and line. */
-export class JournalDataError extends Error {}
+export class JournalDataError extends DomainError {
+  readonly code = ErrorCode.DATA_DAMAGED;
+}
 
 /** Reads a load's batches, one JSON line each, without holding the file. */
 export async function* batchesFromFile(path: string): AsyncGenerator<GraphBatch> {

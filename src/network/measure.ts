@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { computeMetrics, type Links, type NetworkMetrics, type NodeMetrics } from './metrics.js';
+import { DomainError, ErrorCode } from '../errors/domain-error.js';
 
 /**
  * Measures a network without stalling the server: betweenness grows with entities times
@@ -18,7 +19,10 @@ export const MEASURE_TIMEOUT_MS = 20_000;
 /** The old-generation heap of one measuring thread. */
 export const WORKER_HEAP_MB = 768;
 
-export class MeasureTimeoutError extends Error {}
+/** A limit of measuring the request ran into: the caller can ask for a smaller selection. */
+export class MeasureTimeoutError extends DomainError {
+  readonly code = ErrorCode.BAD_USER_INPUT;
+}
 /** The measuring thread ran out of its heap: a limit of measuring, reported like its time limit. */
 export class MeasureMemoryError extends MeasureTimeoutError {}
 

@@ -2,6 +2,7 @@ import { partialDateBounds } from '../ontology/partial-date.js';
 import type { EntityRecord, GraphReads, RelationRecord } from '../store/graph-store.js';
 import { AnswerTooLargeError } from '../store/errors.js';
 import { filterInSlices, Slicer, sortInSlices } from '../budget/yielding.js';
+import { DomainError, ErrorCode } from '../errors/domain-error.js';
 
 /**
  * The part of the graph a network question is about, shared by `network`, exports and
@@ -40,7 +41,9 @@ export const MAX_NETWORK_ENTITIES = 50_000;
  */
 export const MAX_MEASURE_WORK = 50_000_000;
 
-export class SelectionTooLargeError extends Error {}
+export class SelectionTooLargeError extends DomainError {
+  readonly code = ErrorCode.BAD_USER_INPUT;
+}
 
 const tooLarge = () =>
   new SelectionTooLargeError(

@@ -1,38 +1,58 @@
+import { DomainError, ErrorCode } from '../errors/domain-error.js';
+
 /** The database did not answer; the request may succeed when it is back. */
-export class StoreUnavailableError extends Error {
+export class StoreUnavailableError extends DomainError {
+  readonly code = ErrorCode.SERVICE_UNAVAILABLE;
   constructor(message = 'the database is unavailable; try again shortly') {
     super(message);
-    this.name = 'StoreUnavailableError';
+  }
+}
+
+/**
+ * The database cannot be opened at start, with a message a person can act on. Adapters
+ * read their driver's words and say here what they meant (`locked`), so nothing above
+ * the store matches a driver's message text.
+ */
+export class StoreOpenError extends DomainError {
+  readonly code = ErrorCode.STORE_OPEN_FAILED;
+  constructor(
+    message: string,
+    /** Another process holds the database (a running server): nothing is wrong with its files. */
+    readonly locked = false,
+    /** The embedded database's folder, for messages that name it. */
+    readonly dataDir?: string,
+  ) {
+    super(message);
   }
 }
 
 /** A write the graph's rules refuse (an unknown end, a kind that cannot change, ...). */
-export class CurationError extends Error {
+export class CurationError extends DomainError {
+  readonly code: ErrorCode = ErrorCode.BAD_USER_INPUT;
   constructor(
     message: string,
     /** The input field the problem is about. */
-    readonly field: string,
+    override readonly field: string,
   ) {
-    super(message);
-    this.name = 'CurationError';
+    super(message, field);
   }
 }
 
 /** A curator's write on a relation another key added; only an admin key may make it. */
 export class NotOwnerError extends CurationError {
+  override readonly code = ErrorCode.FORBIDDEN;
   constructor(message: string) {
     super(message, 'id');
-    this.name = 'NotOwnerError';
   }
 }
 
 /** An answer would hold more than the caller's bound; nothing of it is returned. */
-export class AnswerTooLargeError extends Error {
+export class AnswerTooLargeError extends DomainError {
+  readonly code = ErrorCode.BAD_USER_INPUT;
   constructor(
     readonly what: 'entities' | 'relations',
     readonly limit: number,
   ) {
     super(`the answer has more than ${limit.toLocaleString('en-US')} ${what}`);
-    this.name = 'AnswerTooLargeError';
   }
 }

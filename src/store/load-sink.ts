@@ -1,7 +1,10 @@
 import type { Author, GraphBatch, GraphStore } from './graph-store.js';
+import { DomainError, ErrorCode } from '../errors/domain-error.js';
 
 /** Thrown when a load would leave relations without their ends. */
-export class DanglingRelationError extends Error {}
+export class DanglingRelationError extends DomainError {
+  readonly code = ErrorCode.INTERNAL;
+}
 
 /** The audit entry (IMPORT) a load records beside its data. */
 export interface LoadAudit {

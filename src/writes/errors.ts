@@ -1,3 +1,5 @@
+import { DomainError, ErrorCode } from '../errors/domain-error.js';
+
 /** One problem in an input file, located so a person can fix it. */
 export interface InputProblem {
   file: string;
@@ -12,11 +14,11 @@ export function formatProblem(p: InputProblem): string {
 }
 
 /** Raised when input fails validation; nothing from it has been written. */
-export class InputError extends Error {
+export class InputError extends DomainError {
+  readonly code = ErrorCode.BAD_USER_INPUT;
   constructor(readonly problems: readonly InputProblem[]) {
     const shown = problems.slice(0, 20).map(formatProblem);
     const more = problems.length > 20 ? [`... and ${problems.length - 20} more`] : [];
-    super([`${problems.length} problem(s) in input; nothing was loaded`, ...shown, ...more].join('\n'));
-    this.name = 'InputError';
+    super([`${problems.length} problem(s) in input; nothing was loaded`, ...shown, ...more].join('\n'), problems[0]?.field);
   }
 }

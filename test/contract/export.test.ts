@@ -1,13 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import cytoscape, { type ElementsDefinition } from 'cytoscape';
 import { MultiDirectedGraph } from 'graphology';
 import type { SerializedGraph } from 'graphology-types';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runExport } from '../../src/export/cli.js';
-import { ExportArgsError } from '../../src/export/errors.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/paths.js';
 import { describeOnEveryBackend } from '../support/contract.js';
 import { KEYS } from '../support/server.js';
@@ -380,6 +378,7 @@ describe('the export command', () => {
     const d3 = JSON.parse(res.stdout) as { nodes: Array<{ id: string }>; links: Array<{ type: string }> };
     expect(d3.nodes.map((n) => n.id)).toContain('bolat-abilov');
     expect(new Set(d3.links.map((l) => l.type))).toEqual(new Set(['DISQUALIFIED_FROM', 'LEADS']));
+    // The argument errors caught before the database opens are checked in-process (test/cli.test.ts).
     // The process: an export the database refuses (it opens the database, seeds, then finds no
     // such entity) ends with exit code 1, nothing on stdout and one line on stderr.
     const bad = await cli('--format', 'gexf', '--id', 'nobody-at-all');
@@ -387,39 +386,5 @@ describe('the export command', () => {
     expect(bad.stdout).toBe('');
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/id: no entity "nobody-at-all"/);
-  });
-
-  it('refuses bad arguments before opening the database, each with an ExportArgsError of one line and nothing on stdout', async () => {
-    // In this process: a child process per case costs seconds each, to load the code.
-    // main.ts prints an ExportArgsError's message as the one line and exits with 1, as above.
-    const cases = [
-      [['--format', 'xlsx'], /--format: unknown format "xlsx"; expected one of graphml, gexf, cytoscape, graphology, d3/],
-      [['--out', 'x'], /--format is required/],
-      [['--format', 'gexf', '--depth', '9'], /depth must be between 1 and 3/],
-      [['--format', 'gexf', '--kinds', 'PARTY,NOPE'], /kinds: unknown kind "NOPE"/],
-      [['--format', 'gexf', '--colour', 'red'], /unknown argument "--colour"; usage: main.ts export --format/],
-    ] as const;
-    // Were one to get as far as the database, it would find none: DATA_DIR names nothing.
-    const nowhere = join(dataDir, 'never-opened');
-    vi.stubEnv('DATA_DIR', nowhere);
-    vi.stubEnv('NEO4J_URI', '');
-    const stdout = vi.spyOn(process.stdout, 'write');
-    try {
-      for (const [args, message] of cases) {
-        const err = await runExport(args).then(
-          () => null,
-          (e: unknown) => e,
-        );
-        expect(err, args.join(' ')).toBeInstanceOf(ExportArgsError);
-        const text = (err as Error).message;
-        expect(text, args.join(' ')).toMatch(message);
-        expect(text.trim().split('\n'), args.join(' ')).toHaveLength(1);
-      }
-      expect(stdout).not.toHaveBeenCalled();
-      expect(existsSync(nowhere)).toBe(false);
-    } finally {
-      stdout.mockRestore();
-      vi.unstubAllEnvs();
-    }
   });
 });

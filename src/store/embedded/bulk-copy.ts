@@ -12,6 +12,7 @@ import { DanglingRelationError, type LoadAudit, type LoadTarget } from '../load-
 import { BulkCopyUnsupported, CsvTable, type Column, type Value } from './csv-table.js';
 import { ladybugDialect } from './dialect.js';
 import type { LadybugExecutor } from './executor.js';
+import { DomainError, ErrorCode } from '../../errors/domain-error.js';
 
 export { BulkCopyUnsupported };
 
@@ -44,7 +45,9 @@ export { BulkCopyUnsupported };
  */
 
 /** The database is not empty, or something was written while the bulk load ran. */
-export class BulkCopyRefused extends Error {}
+export class BulkCopyRefused extends DomainError {
+  readonly code = ErrorCode.REFUSED;
+}
 
 export interface BulkTarget {
   store: GraphStore;

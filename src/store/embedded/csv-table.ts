@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { prop } from '../cypher/statements.js';
+import { DomainError, ErrorCode } from '../../errors/domain-error.js';
 
 /**
  * One table's rows as a CSV file that LadybugDB's `COPY <table> FROM` reads back exactly
@@ -7,7 +8,9 @@ import { prop } from '../cypher/statements.js';
  */
 
 /** A value that the CSV files COPY reads cannot represent; import such data with `npm run import`. */
-export class BulkCopyUnsupported extends Error {}
+export class BulkCopyUnsupported extends DomainError {
+  readonly code = ErrorCode.BAD_USER_INPUT;
+}
 
 /** List elements are joined with this (ASCII unit separator) and split again in LadybugDB. */
 const LIST_SEPARATOR = '\u001f';

@@ -2,18 +2,13 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import lbug, { type Connection, type Database, type LbugValue, type PreparedStatement, type QueryResult } from '@ladybugdb/core';
 import type { Executor, Row, Statement } from '../cypher/executor.js';
-import { StoreUnavailableError } from '../errors.js';
+import { StoreOpenError, StoreUnavailableError } from '../errors.js';
 
-/** Thrown when the database cannot be opened, with a message a person can act on. */
-export class StoreOpenError extends Error {
-  constructor(
-    message: string,
-    /** Another process holds the database (a running server): nothing is wrong with its files. */
-    readonly locked = false,
-  ) {
-    super(message);
-  }
-}
+// Defined beside the other store errors so the CLI's mapper needs no LadybugDB to know it.
+export { StoreOpenError };
+
+/** LadybugDB's words for a database another process holds open. */
+const LOCKED = /could not set lock/i;
 
 /** LadybugDB's own words for a write-ahead log it cannot replay (0.17.1 to 0.19.1). */
 const BROKEN_WAL = /corrupted wal|wal file is corrupted/i;
@@ -230,7 +225,7 @@ export class LadybugExecutor implements Executor {
       }
     } catch (err) {
       const reason = (err instanceof Error ? err.message.split('\n')[0] : undefined) ?? String(err);
-      throw new StoreOpenError(`cannot open the embedded database in DATA_DIR=${dataDir}: ${reason}`, /could not set lock/i.test(reason));
+      throw new StoreOpenError(`cannot open the embedded database in DATA_DIR=${dataDir}: ${reason}`, LOCKED.test(reason), dataDir);
     }
     const connect = async () => {
       const conn = new lbug.Connection(db);

@@ -7,9 +7,12 @@ import { StoreUnavailableError } from '../errors.js';
 import { isUnavailable, Neo4jExecutor } from './executor.js';
 
 import type { Neo4jSettings } from '../../config.js';
+import { DomainError, ErrorCode } from '../../errors/domain-error.js';
 
 /** Why Neo4j could not be used, naming the variable to fix. One line, no stack. */
-export class Neo4jConnectError extends Error {}
+export class Neo4jConnectError extends DomainError {
+  readonly code = ErrorCode.STORE_OPEN_FAILED;
+}
 
 /** How long start-up may wait for Neo4j before giving up with a clear message. */
 export const CONNECT_TIMEOUT_MS = 10_000;

@@ -9,6 +9,7 @@ import { checkCsvFile, csvBatches } from './import-csv.js';
 import { checkJsonFile, jsonBatches } from './import-json.js';
 import { ImportRun, MAX_PROBLEMS, type Format, type Pending } from './import-run.js';
 import { checkSeedFile } from './import-yaml.js';
+import { DomainError, ErrorCode } from '../../errors/domain-error.js';
 
 /**
  * `import file...`: JSON/YAML files in the seed format and CSV edge lists, checked by
@@ -43,7 +44,9 @@ export interface ImportOutcome {
 }
 
 /** An import that cannot start (a missing file, a wrong type) or could not finish writing: one line for a person. */
-export class ImportFileError extends Error {}
+export class ImportFileError extends DomainError {
+  readonly code = ErrorCode.BAD_USER_INPUT;
+}
 
 const FORMATS: Readonly<Record<string, Format>> = { '.json': 'json', '.yaml': 'yaml', '.yml': 'yaml', '.csv': 'csv' };
 

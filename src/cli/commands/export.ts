@@ -1,13 +1,12 @@
 import { writeFileSync } from 'node:fs';
-import { openStore, seed } from '../app.js';
-import { loadConfig, type Config } from '../config.js';
-import { loadOntology } from '../ontology/ontology.js';
-import { MeasureTimeoutError } from '../network/measure.js';
-import { SelectionTooLargeError } from '../network/selection.js';
-import { StoreOpenError } from '../store/embedded/open.js';
-import { ExportArgsError } from './errors.js';
-import { exportSelection, FORMATS, formatNamed, UnknownEntityError, type ExportFormat } from './index.js';
-import { parseSelection, SELECTION_PARAMS, SelectionParamError, type SelectionParam } from './selection-params.js';
+import { openStore, seed } from '../../app.js';
+import { loadConfig, type Config } from '../../config.js';
+import { ExportArgsError } from '../../export/errors.js';
+import { exportSelection, FORMATS, formatNamed, type ExportFormat } from '../../export/index.js';
+import { parseSelection, SELECTION_PARAMS, type SelectionParam } from '../../export/selection-params.js';
+import { loadOntology } from '../../ontology/ontology.js';
+import { StoreOpenError } from '../../store/errors.js';
+import type { CliContext } from '../io.js';
 
 export const EXPORT_USAGE = `usage: main.ts export --format ${FORMATS.map((f) => f.name).join('|')} [--out FILE] [--id ID [--depth 1..3]] [--kinds KIND,...] [--types TYPE,...] [--from DATE] [--to DATE]`;
 
@@ -42,23 +41,6 @@ function parseArgs(args: readonly string[]): ExportArgs {
     if (v !== undefined) selection[p] = v;
   }
   return { format, out: values.get('out') ?? null, selection };
-}
-
-/**
- * `export --format F [--out FILE] [selection]`: the selection as a file, or on stdout
- * without `--out`. Arguments are checked before the database is opened; seeds are loaded
- * first as `seed` does, so a new DATA_DIR exports the seed graph. Only the file goes to
- * stdout; what else there is to say goes to stderr.
- */
-export async function runExport(args: readonly string[]): Promise<void> {
-  try {
-    await exportCommand(args);
-  } catch (err) {
-    if (err instanceof SelectionParamError || err instanceof UnknownEntityError || err instanceof SelectionTooLargeError || err instanceof MeasureTimeoutError) {
-      throw new ExportArgsError(err.message);
-    }
-    throw err;
-  }
 }
 
 /** A word as the shell reads it: quoted unless it is plain. */
@@ -98,26 +80,33 @@ export function lockedMessage(config: Pick<Config, 'host' | 'port' | 'dataDir'>,
   ].join('\n');
 }
 
-async function exportCommand(args: readonly string[]): Promise<void> {
+/**
+ * `export --format F [--out FILE] [selection]`: the selection as a file, or on stdout
+ * without `--out`. Arguments are checked before the database is opened; seeds are loaded
+ * first as `seed` does, so a new DATA_DIR exports the seed graph. Only the file goes to
+ * stdout; what else there is to say goes to stderr. Bad arguments, an unknown entity and
+ * a selection too large are domain errors the CLI mapper prints as one line.
+ */
+export async function exportCommand(args: readonly string[], { io, env }: CliContext): Promise<void> {
   const parsed = parseArgs(args);
   const format = formatNamed(parsed.format);
   if (!format) throw new ExportArgsError(`--format: unknown format ${JSON.stringify(parsed.format)}; expected one of ${FORMATS.map((f) => f.name).join(', ')}`);
   const ontology = loadOntology();
   const selection = parseSelection(parsed.selection, ontology);
-  const config = loadConfig();
+  const config = loadConfig(env);
   let store;
   try {
     store = await openStore(config, ontology);
   } catch (err) {
-    if (err instanceof StoreOpenError && /could not set lock/i.test(err.message)) throw new ExportArgsError(lockedMessage(config, format, parsed));
+    if (err instanceof StoreOpenError && err.locked) throw new ExportArgsError(lockedMessage(config, format, parsed));
     throw err;
   }
   try {
     const seeded = await seed(store, config, ontology);
-    for (const o of seeded) if (o.status === 'loaded') console.error(`seeds: ${o.file}: loaded (${o.entities} entities, ${o.relations} relations)`);
+    for (const o of seeded) if (o.status === 'loaded') io.err(`seeds: ${o.file}: loaded (${o.entities} entities, ${o.relations} relations)`);
     const exported = await exportSelection(store, ontology, selection, format);
     if (parsed.out === null) {
-      process.stdout.write(exported.body);
+      io.write(exported.body);
     } else {
       try {
         writeFileSync(parsed.out, exported.body);
@@ -125,7 +114,7 @@ async function exportCommand(args: readonly string[]): Promise<void> {
         const code = err instanceof Error && 'code' in err ? String(err.code) : 'failed';
         throw new ExportArgsError(`--out: cannot write ${parsed.out} (${code})`);
       }
-      console.log(`${parsed.out}: ${format.name}, ${exported.nodes} nodes, ${exported.edges} edges`);
+      io.out(`${parsed.out}: ${format.name}, ${exported.nodes} nodes, ${exported.edges} edges`);
     }
   } finally {
     await store.close();

@@ -1,0 +1,62 @@
+import { ApolloServer } from '@apollo/server';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import { budgetPlugin } from '../budget/plugin.js';
+import type { Guards } from '../config.js';
+import type { Ontology } from '../ontology/ontology.js';
+import type { RequestContext } from './context.js';
+import { domainErrorPlugin } from './error-mapper.js';
+import { guardSetup } from './guards.js';
+import { maskErrors } from './plugins/mask-errors.js';
+import { oneWritePlugin } from './plugins/one-write.js';
+import { requireRolePlugin } from './plugins/require-role.js';
+import { roundTripsPlugin } from './plugins/round-trips.js';
+import { createResolvers } from './resolvers.js';
+
+export interface ApolloOptions {
+  ontology: Ontology;
+  guards: Guards;
+  production: boolean;
+  log: (line: string) => void;
+}
+
+/** Apollo Server with the schema, the limits, and the plugins that enforce roles, budgets and error mapping. */
+export function createApollo({ ontology, guards, production, log }: ApolloOptions): ApolloServer<RequestContext> {
+  const limits = guardSetup<RequestContext>(guards, { charge: (cost, ctx) => ctx.budget.chargeCost(cost) });
+  return new ApolloServer<RequestContext>({
+    typeDefs: ontology.sdl,
+    resolvers: createResolvers(ontology),
+    includeStacktraceInErrorResponses: false,
+    introspection: !production,
+    // No "did you mean" field suggestions in production: they spell out the schema introspection hides.
+    hideSchemaDetailsFromClientErrors: production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    formatError: maskErrors(log),
+    plugins: [
+      requireRolePlugin(),
+      oneWritePlugin(),
+      ...limits.plugins,
+      roundTripsPlugin(),
+      // Domain errors' HTTP status and headers (503 and Retry-After for a database that does not answer, ...).
+      domainErrorPlugin(),
+      budgetPlugin(),
+      // The explorer is our own offline page (http/explorer-route.ts), not Apollo's CDN one.
+      ApolloServerPluginLandingPageDisabled(),
+      // Apollo installs cache control by default, and it wraps every field's resolver to
+      // read cache hints we never set: measurable on large answers. Reporting to Apollo's
+      // cloud would send queries off the machine if APOLLO_KEY happened to be set.
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+    ],
+  });
+}

@@ -1,0 +1,67 @@
+import type { IncomingMessage } from 'node:http';
+import { authenticate, type ApiKey } from '../auth/api-keys.js';
+import type { ServerBudget } from '../budget/request-budget.js';
+import { handleCors } from './cors.js';
+import { sendDomainError } from './error-response.js';
+import { clientAddress, type RateLimit } from './rate-limit.js';
+import { readBody } from './read-body.js';
+import type { Hook } from './router.js';
+
+/** The cross-cutting concerns of HTTP routes, each a hook a route lists (src/http/routes.ts). */
+
+/** CORS headers for the listed origins; answers a preflight itself. */
+export function cors(origins: readonly string[]): Hook {
+  return ({ req, res }) => !handleCors(req, res, origins);
+}
+
+/** One request of the client's per-minute allowance; a 429 with Retry-After when it is spent. */
+export function rateLimit(limit: RateLimit): Hook {
+  return ({ req, res }) => limit.admit(req, res);
+}
+
+export interface BudgetHookOptions {
+  budget: ServerBudget;
+  apiKeys: readonly ApiKey[];
+  trustProxy: boolean;
+}
+
+/**
+ * Gives the request its budget (time, cost, concurrency), charged to its API key's name
+ * or else its address. Its work stops at its deadline, or as soon as the client hangs up.
+ */
+export function requestBudget({ budget, apiKeys, trustProxy }: BudgetHookOptions, what: string): Hook {
+  const clientOf = (req: IncomingMessage) => {
+    const auth = authenticate(apiKeys, req.headers.authorization);
+    return auth.kind === 'key' ? `key:${auth.viewer.name}` : `address:${clientAddress(req, trustProxy)}`;
+  };
+  return (ctx) => {
+    const given = budget.forRequest(clientOf(ctx.req), what);
+    ctx.res.once('close', () => {
+      if (!ctx.res.writableFinished) given.deadline?.abandon();
+      given.dispose();
+    });
+    ctx.budget = given;
+    return true;
+  };
+}
+
+/** Reads a POST body up to `maxBytes` into the context; a 413 past it, without buffering the excess. */
+export function bodyLimit(maxBytes: number): Hook {
+  return async (ctx) => {
+    try {
+      ctx.body = ctx.req.method === 'POST' ? await readBody(ctx.req, maxBytes) : '';
+      return true;
+    } catch (err) {
+      if (!sendDomainError(ctx.res, err)) throw err;
+      return false;
+    }
+  };
+}
+
+/** Headers that tell a browser what the answer may do (CSP, nosniff, referrer policy). */
+export function securityHeaders(headers: Readonly<Record<string, string>>): Hook {
+  return ({ res }) => {
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    return true;
+  };
+}
