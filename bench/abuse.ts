@@ -94,7 +94,17 @@ export async function abuseScenario(opts: AbuseOptions): Promise<string[]> {
       started = performance.now();
       let outcome: AbuseOutcome;
       try {
-        outcome = await runChild({ ...warm, attackers: opts.attackers, attackSeconds: opts.attackSeconds, ids, depth: opts.depth, drainSeconds: 300, attackerAddresses: opts.attackerAddresses, addressBase: '198.51.100.', maxRequests: Infinity });
+        outcome = await runChild({
+          ...warm,
+          attackers: opts.attackers,
+          attackSeconds: opts.attackSeconds,
+          ids,
+          depth: opts.depth,
+          drainSeconds: 300,
+          attackerAddresses: opts.attackerAddresses,
+          addressBase: '198.51.100.',
+          maxRequests: Infinity,
+        });
       } finally {
         clearInterval(sampler);
       }

@@ -103,15 +103,101 @@ class Zipf {
 
 // ---------------------------------------------------------------- vocabulary
 
-const FIRST = ['Nursultan', 'Aigerim', 'Bolat', 'Dana', 'Yerlan', 'Gulnara', 'Serik', 'Asel', 'Miklós', 'João', 'Anna', 'Pavel', 'Irina', 'Timur', 'Zhanna', 'Marat', 'Elena', 'Dmitri', 'Saule', 'Kairat', 'Olga', 'Ruslan', 'Maria', 'Arman', 'Ainur', 'Viktor', 'Léa', 'Jan', 'Sofia', 'Ahmet'];
-const LAST = ['Abenov', 'Tokayeva', 'Seitkali', 'Haraszti', 'Soares', 'Petrov', 'Nurlanova', 'Kassymov', 'Omarova', 'Ivanenko', 'Baimukhan', 'Zhaksybek', 'Suleimenov', 'Dosmagambet', 'Kowalski', 'Müller', 'Sarsenbayev', 'Utemisov', 'Akhmetova', 'Beisenov', 'Novak', 'Rakhimov', 'Yessimova', 'Orazbayev', 'Dubois', 'Kuanysh', 'Tulegenov', 'Sagyndyk', 'Mukhamedzhan', 'Lindqvist'];
+const FIRST = [
+  'Nursultan',
+  'Aigerim',
+  'Bolat',
+  'Dana',
+  'Yerlan',
+  'Gulnara',
+  'Serik',
+  'Asel',
+  'Miklós',
+  'João',
+  'Anna',
+  'Pavel',
+  'Irina',
+  'Timur',
+  'Zhanna',
+  'Marat',
+  'Elena',
+  'Dmitri',
+  'Saule',
+  'Kairat',
+  'Olga',
+  'Ruslan',
+  'Maria',
+  'Arman',
+  'Ainur',
+  'Viktor',
+  'Léa',
+  'Jan',
+  'Sofia',
+  'Ahmet',
+];
+const LAST = [
+  'Abenov',
+  'Tokayeva',
+  'Seitkali',
+  'Haraszti',
+  'Soares',
+  'Petrov',
+  'Nurlanova',
+  'Kassymov',
+  'Omarova',
+  'Ivanenko',
+  'Baimukhan',
+  'Zhaksybek',
+  'Suleimenov',
+  'Dosmagambet',
+  'Kowalski',
+  'Müller',
+  'Sarsenbayev',
+  'Utemisov',
+  'Akhmetova',
+  'Beisenov',
+  'Novak',
+  'Rakhimov',
+  'Yessimova',
+  'Orazbayev',
+  'Dubois',
+  'Kuanysh',
+  'Tulegenov',
+  'Sagyndyk',
+  'Mukhamedzhan',
+  'Lindqvist',
+];
 const SYLLABLES = ['ka', 'za', 'ra', 'tau', 'bek', 'su', 'lan', 'mir', 'or', 'dal', 'ne', 'ost', 'vi', 'ya', 'gor', 'tal', 'shy', 'kent', 'abad', 'ol'];
 const PARTY_ADJ = ['Democratic', 'People’s', 'Social', 'National', 'Green', 'Liberal', 'Agrarian', 'Communist', 'Patriotic', 'Civic', 'Progressive', 'United'];
 const PARTY_NOUN = ['Party', 'Union', 'Alliance', 'Front', 'Movement', 'Congress', 'Bloc'];
 const ORIENTATIONS = ['ruling', 'pro-business', 'social democratic', 'communist', 'nationalist', 'liberal', 'green', 'agrarian', 'opposition', 'centrist'];
-const TITLES = ['Member of Parliament', 'Minister of Finance', 'Party chair', 'Governor', 'Mayor', 'Opposition leader', 'Journalist', 'Human rights activist', 'Election observer', 'Ambassador', 'Deputy speaker', 'Trade union leader'];
+const TITLES = [
+  'Member of Parliament',
+  'Minister of Finance',
+  'Party chair',
+  'Governor',
+  'Mayor',
+  'Opposition leader',
+  'Journalist',
+  'Human rights activist',
+  'Election observer',
+  'Ambassador',
+  'Deputy speaker',
+  'Trade union leader',
+];
 const ROLES = ['chair', 'co-leader', 'president', 'general secretary', 'head', 'founder', 'deputy chair'];
-const STATEMENTS = ['unprecedented in terms of transparency', 'carte blanche', 'the vote was neither free nor fair', 'a step towards democracy', 'we will not accept these results', 'the people have spoken', 'a tightly controlled election', 'our doors remain open to dialogue', 'this is a provocation', 'the process lacked genuine competition'];
+const STATEMENTS = [
+  'unprecedented in terms of transparency',
+  'carte blanche',
+  'the vote was neither free nor fair',
+  'a step towards democracy',
+  'we will not accept these results',
+  'the people have spoken',
+  'a tightly controlled election',
+  'our doors remain open to dialogue',
+  'this is a provocation',
+  'the process lacked genuine competition',
+];
 const NOTES = ['figure disputed by the opposition', 'preliminary count', 'as reported, not independently verified', 'seats by party list'];
 const ORG_PATTERNS: Record<string, (n: string) => string> = {
   INTERNATIONAL_ORGANIZATION: (n) => `${n} Cooperation Council`,
@@ -132,17 +218,51 @@ const EVENT_NAMES: Record<string, (place: string, year: string) => string> = {
 const KIND_SHARES: Readonly<Record<string, number>> = { PARTY: 0.04, ORGANIZATION: 0.14, EVENT: 0.17, PLACE: 0.1 };
 /** Sub-kinds, each entity's draw among its kind's attribute values. */
 const SUB_SHARES: Readonly<Record<string, ReadonlyArray<readonly [string, number]>>> = {
-  EVENT: [['ELECTION', 40], ['PROTEST', 20], ['RALLY', 15], ['STATEMENT', 20], ['STATE_OF_EMERGENCY', 5]],
-  ORGANIZATION: [['NEWS_OUTLET', 35], ['CIVIL_SOCIETY', 25], ['OBSERVER_MISSION', 15], ['INTERNATIONAL_ORGANIZATION', 15], ['LEGISLATURE', 10]],
-  PLACE: [['CITY', 60], ['REGION', 30], ['COUNTRY', 10]],
+  EVENT: [
+    ['ELECTION', 40],
+    ['PROTEST', 20],
+    ['RALLY', 15],
+    ['STATEMENT', 20],
+    ['STATE_OF_EMERGENCY', 5],
+  ],
+  ORGANIZATION: [
+    ['NEWS_OUTLET', 35],
+    ['CIVIL_SOCIETY', 25],
+    ['OBSERVER_MISSION', 15],
+    ['INTERNATIONAL_ORGANIZATION', 15],
+    ['LEGISLATURE', 10],
+  ],
+  PLACE: [
+    ['CITY', 60],
+    ['REGION', 30],
+    ['COUNTRY', 10],
+  ],
 };
 const SUB_ATTRIBUTE: Readonly<Record<string, string>> = { EVENT: 'eventType', ORGANIZATION: 'category', PLACE: 'placeType' };
 
 /** How often each relation type occurs; a type the ontology adds later gets 2. */
 const TYPE_WEIGHTS: Readonly<Record<string, number>> = {
-  SUPPORTS: 14, STATED: 14, REPORTED: 8, CONTESTED: 8, TOOK_PLACE_IN: 6, LEADS: 5, OBSERVED: 4, ORGANIZES: 5, ISSUED: 5,
-  WON_VOTES_IN: 4, WON_SEATS_IN: 3, PART_OF: 3, LOCATED_IN: 3, CONCERNS: 3, CITES: 3, COINCIDED_WITH: 2, REJECTED_RESULTS_OF: 2,
-  HELD_SEATS_IN: 2, DISQUALIFIED_FROM: 1, BARRED_FROM: 1, ELECTED_MEMBERS_OF: 1,
+  SUPPORTS: 14,
+  STATED: 14,
+  REPORTED: 8,
+  CONTESTED: 8,
+  TOOK_PLACE_IN: 6,
+  LEADS: 5,
+  OBSERVED: 4,
+  ORGANIZES: 5,
+  ISSUED: 5,
+  WON_VOTES_IN: 4,
+  WON_SEATS_IN: 3,
+  PART_OF: 3,
+  LOCATED_IN: 3,
+  CONCERNS: 3,
+  CITES: 3,
+  COINCIDED_WITH: 2,
+  REJECTED_RESULTS_OF: 2,
+  HELD_SEATS_IN: 2,
+  DISQUALIFIED_FROM: 1,
+  BARRED_FROM: 1,
+  ELECTED_MEMBERS_OF: 1,
 };
 /** Sub-pools each end prefers when it is of that kind (`KIND:sub`), one drawn at random. */
 const PREFER: Readonly<Record<string, { from?: readonly string[]; to?: readonly string[] }>> = {
@@ -168,7 +288,19 @@ const PREFER: Readonly<Record<string, { from?: readonly string[]; to?: readonly 
 /** Types that usually last a while: `start` (and often `end`) instead of `date`. */
 const SPANNING = new Set(['LEADS', 'PART_OF', 'HELD_SEATS_IN', 'SUPPORTS']);
 /** Types whose date is the event's they end at. */
-const AT_EVENT = new Set(['CONTESTED', 'WON_SEATS_IN', 'WON_VOTES_IN', 'DISQUALIFIED_FROM', 'BARRED_FROM', 'OBSERVED', 'REJECTED_RESULTS_OF', 'ORGANIZES', 'ISSUED', 'REPORTED', 'ELECTED_MEMBERS_OF']);
+const AT_EVENT = new Set([
+  'CONTESTED',
+  'WON_SEATS_IN',
+  'WON_VOTES_IN',
+  'DISQUALIFIED_FROM',
+  'BARRED_FROM',
+  'OBSERVED',
+  'REJECTED_RESULTS_OF',
+  'ORGANIZES',
+  'ISSUED',
+  'REPORTED',
+  'ELECTED_MEMBERS_OF',
+]);
 
 // ---------------------------------------------------------------- dates
 

@@ -112,7 +112,9 @@ export function writeEdgesCsv(dir: string, relations: number, name = 'bench-edge
  */
 export function writeCopyCsv(dir: string, ontology: Ontology, relations: number, addedBy: string): string {
   const path = join(dir, 'bench-copy.csv');
-  const columns = tableSpecs(ontology).find((t) => t.table === 'Relation')!.columns.map(([name]) => name);
+  const columns = tableSpecs(ontology)
+    .find((t) => t.table === 'Relation')!
+    .columns.map(([name]) => name);
   writeLines(path, ['from', 'to', ...columns].join(','), relations, (i) => {
     const r = row(i);
     const values: Record<string, string | number | null> = {

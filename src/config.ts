@@ -127,7 +127,10 @@ function guards(env: NodeJS.ProcessEnv): Guards {
 }
 
 function corsOrigins(env: NodeJS.ProcessEnv): string[] {
-  const list = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const list = (env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const origin of list) {
     if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
       throw new ConfigError(`CORS_ORIGINS must list origins like https://example.org (no path) or *, got ${JSON.stringify(origin)}`);

@@ -149,7 +149,9 @@ function slowNetwork() {
   let seed = 11;
   const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const nodes = Array.from({ length: 2_500 }, (_, i) => person(`p${String(i).padStart(5, '0')}`));
-  const edges = Array.from({ length: 15_000 }, (_, i) => rel(`r${String(i).padStart(6, '0')}`, nodes[Math.floor(rand() * nodes.length)]!.id, nodes[Math.floor(rand() * nodes.length)]!.id, '2012'));
+  const edges = Array.from({ length: 15_000 }, (_, i) =>
+    rel(`r${String(i).padStart(6, '0')}`, nodes[Math.floor(rand() * nodes.length)]!.id, nodes[Math.floor(rand() * nodes.length)]!.id, '2012'),
+  );
   return { nodes, edges };
 }
 
@@ -301,7 +303,10 @@ describe('under an attack of concurrent expensive requests', () => {
     expect(attack.sent).toBe(20);
     expect(attack.unanswered).toBe(0);
     const statuses = Object.keys(attack.answers);
-    expect(statuses.every((s) => ['200', '503 SERVER_BUSY', '503 DEADLINE_EXCEEDED', '429 RATE_LIMITED'].includes(s)), statuses.join(', ')).toBe(true);
+    expect(
+      statuses.every((s) => ['200', '503 SERVER_BUSY', '503 DEADLINE_EXCEEDED', '429 RATE_LIMITED'].includes(s)),
+      statuses.join(', '),
+    ).toBe(true);
     // Two slots and a queue of four: most of the twenty are refused at once.
     expect(attack.answers['503 SERVER_BUSY'] ?? 0).toBeGreaterThanOrEqual(10);
     const refused = (attack.answers['503 SERVER_BUSY'] ?? 0) + (attack.answers['503 DEADLINE_EXCEEDED'] ?? 0) + (attack.answers['429 RATE_LIMITED'] ?? 0);

@@ -28,7 +28,17 @@ const TRICKY = {
       sources: [{ paragraph: 1, sentence: 2, quote: 'a quote, with "marks"' }],
     },
     { id: 'tricky-party', kind: 'PARTY', name: 'Party', description: '', abbreviation: 'P,P', orientation: ' ', sources: [{ paragraph: 2, quote: 'x' }] },
-    { id: 'tricky-vote', kind: 'EVENT', name: 'Vote', eventType: 'ELECTION', date: '2019', turnout: 0.1, threshold: 100, partiesRunning: 0, sources: [{ paragraph: 3, quote: 'v' }] },
+    {
+      id: 'tricky-vote',
+      kind: 'EVENT',
+      name: 'Vote',
+      eventType: 'ELECTION',
+      date: '2019',
+      turnout: 0.1,
+      threshold: 100,
+      partiesRunning: 0,
+      sources: [{ paragraph: 3, quote: 'v' }],
+    },
   ],
   relations: [
     { id: 'tricky-1', type: 'LEADS', from: 'tricky-person', to: 'tricky-party', role: '', start: '2001-02', sources: [{ paragraph: 4, quote: '""' }] },
@@ -52,7 +62,7 @@ const TRICKY = {
 
 async function all<T>(page: (after: string | null) => Promise<T[]>, idOf: (item: T) => string): Promise<T[]> {
   const out: T[] = [];
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const items = await page(after);
     out.push(...items);
     if (items.length < 1000) return out;
@@ -62,7 +72,10 @@ async function all<T>(page: (after: string | null) => Promise<T[]>, idOf: (item:
 
 /** What the store holds, through its own read methods; audit ids and times left out. */
 async function dump(store: GraphStore, keys: readonly string[]) {
-  const entities = await all((after) => store.listEntities({ kinds: null, after, limit: 1000 }), (e) => e.id);
+  const entities = await all(
+    (after) => store.listEntities({ kinds: null, after, limit: 1000 }),
+    (e) => e.id,
+  );
   const relations = await all(
     async (after) => (await store.listRelations({ types: null, from: null, to: null, after, limit: 1000, includeRetracted: true })).relations,
     (r) => r.id,
@@ -158,8 +171,7 @@ describe('bulk copy', () => {
       await expect(bulkImportFiles(target, ontology, [nullish])).rejects.toThrow(BulkCopyUnsupported);
       // store.load would replace an entity loaded twice; COPY cannot, so it is refused.
       const [person] = (await viaLoad.getEntities(['tricky-person'])) as EntityRecord[];
-      const twice = (sink: LoadSink) =>
-        sink.load({ sources: [], entities: [person!, person!], relations: [] }, 'k', 'f', { actor: 'test', summary: null });
+      const twice = (sink: LoadSink) => sink.load({ sources: [], entities: [person!, person!], relations: [] }, 'k', 'f', { actor: 'test', summary: null });
       await expect(bulkLoad(target, ontology, twice)).rejects.toThrow(BulkCopyUnsupported);
       expect(await target.store.listEntities({ kinds: null, after: null, limit: 10 })).toEqual([]);
       expect(await target.store.listSources()).toEqual([]);

@@ -109,7 +109,11 @@ describe('the server command', () => {
   });
 
   it('answers --help for every command with the npm commands, without starting or importing anything', async () => {
-    for (const args of [['serve', '--help'], ['import', '--help'], ['export', '-h']]) {
+    for (const args of [
+      ['serve', '--help'],
+      ['import', '--help'],
+      ['export', '-h'],
+    ]) {
       const run = await runInProcess({ DATA_DIR: join(dataDir, 'never-created') }, args);
       expect(run.exit).toBe(0);
       const text = run.lines.join('\n');
@@ -195,7 +199,11 @@ describe('command-line arguments, checked in-process before anything is opened',
     const files = mkdtempSync(join(tmpdir(), 'pag-cli-files-'));
     const txt = join(files, 'edges.txt');
     writeFileSync(txt, 'type,from,to\n');
-    expect(await runInProcess({ DATA_DIR: dataDir }, ['import', txt])).toEqual({ exit: 1, stdout: '', lines: [`${txt}: cannot import a .txt file; expected .json, .yaml, .yml or .csv`] });
+    expect(await runInProcess({ DATA_DIR: dataDir }, ['import', txt])).toEqual({
+      exit: 1,
+      stdout: '',
+      lines: [`${txt}: cannot import a .txt file; expected .json, .yaml, .yml or .csv`],
+    });
     rmSync(files, { recursive: true, force: true });
     expect(existsSync(dataDir)).toBe(false);
   });

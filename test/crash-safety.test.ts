@@ -117,7 +117,9 @@ describe('the embedded store killed with SIGKILL', () => {
     server = await start(dataDir);
     expect(server.output.join('\n')).toMatch(/asia-plus.*: unchanged/);
     await acked(server, UPSERT, { input: { id: 'wal-a', kind: 'PARTY', name: 'WAL A', sources: cite('WAL A') } });
-    await acked(server, UPSERT, { input: { id: 'wal-b', kind: 'PARTY', name: 'WAL B', aliases: Array.from({ length: 20 }, (_, i) => `${i} ${'x'.repeat(250)}`), sources: cite('WAL B') } });
+    await acked(server, UPSERT, {
+      input: { id: 'wal-b', kind: 'PARTY', name: 'WAL B', aliases: Array.from({ length: 20 }, (_, i) => `${i} ${'x'.repeat(250)}`), sources: cite('WAL B') },
+    });
     await kill(server.child);
 
     server = await start(dataDir);
@@ -217,7 +219,8 @@ describe('the embedded store killed with SIGKILL', () => {
     const older = readFileSync(join(dataDir, 'graph.lbug'));
 
     server = await start(dataDir);
-    for (let i = 3; i < 6; i += 1) await acked(server, ADD, { input: { id: `lag-${i}`, type: 'SUPPORTS', from: 'bolat-abilov', to: 'nur-otan', sources: longCitations(`lag ${i}`) } });
+    for (let i = 3; i < 6; i += 1)
+      await acked(server, ADD, { input: { id: `lag-${i}`, type: 'SUPPORTS', from: 'bolat-abilov', to: 'nur-otan', sources: longCitations(`lag ${i}`) } });
     await acked(server, RETRACT, { id: 'lag-1', reason: 'retracted after the copy' });
     await kill(server.child);
     writeFileSync(join(dataDir, 'graph.lbug'), older);
@@ -247,7 +250,12 @@ describe('the embedded store killed with SIGKILL', () => {
     await kill(server.child);
     const journal = readFileSync(join(dataDir, 'journal', 'journal.jsonl'), 'utf8');
     expect(journal.endsWith('\n')).toBe(true);
-    expect(journal.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { op: string }).op)).toEqual(['genesis', 'load', 'upsertEntity']);
+    expect(
+      journal
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { op: string }).op),
+    ).toEqual(['genesis', 'load', 'upsertEntity']);
   }, 120_000);
 
   it('backs up while the server serves, and restores into an empty DATA_DIR with every acknowledged write', async () => {
@@ -288,7 +296,7 @@ describe('the embedded store killed with SIGKILL', () => {
       }
     };
     const writers = [0, 1, 2, 3].map(writer);
-    for (const t0 = Date.now(); ackedIds.length < 20 && Date.now() - t0 < 60_000; ) await new Promise((r) => setTimeout(r, 20));
+    for (const t0 = Date.now(); ackedIds.length < 20 && Date.now() - t0 < 60_000;) await new Promise((r) => setTimeout(r, 20));
     expect(ackedIds.length).toBeGreaterThanOrEqual(20);
     await kill(server.child);
     running = false;
@@ -296,7 +304,10 @@ describe('the embedded store killed with SIGKILL', () => {
 
     // The import command: killed as soon as it says the file is loaded, before it closes.
     const csv = join(dataDir, 'edges.csv');
-    writeFileSync(csv, `type,from,to,note,citation.source,citation.paragraph,citation.quote\nSUPPORTS,nur-otan,bolat-abilov,${'i'.repeat(2_000)},${SOURCE},2,imported ${'q'.repeat(280)}\n`);
+    writeFileSync(
+      csv,
+      `type,from,to,note,citation.source,citation.paragraph,citation.quote\nSUPPORTS,nur-otan,bolat-abilov,${'i'.repeat(2_000)},${SOURCE},2,imported ${'q'.repeat(280)}\n`,
+    );
     const importer = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts'), 'import', csv], {
       cwd: projectRoot,
       env: { ...process.env, DATA_DIR: dataDir, NEO4J_URI: '' },

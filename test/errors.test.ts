@@ -55,7 +55,14 @@ describe('one error vocabulary', () => {
     expect(formatDomainError(invalid, { path: ['upsertEntity'] })).toEqual({
       message: 'name: must not be empty; kind: unknown',
       path: ['upsertEntity'],
-      extensions: { code: 'BAD_USER_INPUT', argument: 'name', problems: [{ field: 'name', message: 'must not be empty' }, { field: 'kind', message: 'unknown' }] },
+      extensions: {
+        code: 'BAD_USER_INPUT',
+        argument: 'name',
+        problems: [
+          { field: 'name', message: 'must not be empty' },
+          { field: 'kind', message: 'unknown' },
+        ],
+      },
     });
     expect(formatDomainError(new ServerBusyError('busy', 3), {})).toEqual({ message: 'busy', extensions: { code: 'SERVER_BUSY', retryAfter: 3 } });
     expect(formatDomainError(new RequestAbandonedError(), {})).toEqual({ message: 'Request abandoned', extensions: { code: 'CLIENT_CLOSED_REQUEST' } });

@@ -99,7 +99,7 @@ function problem(a: Answer): string | null {
 function failureKey(req: FuzzRequest, a: Answer, why: string, log: readonly string[] | undefined): string {
   const shape = (text: string) => text.replace(/"[^"]*"/g, '"…"').replace(/\d+/g, 'N');
   if (log && log.length > 0) return `${shape(why)} | ${shape(log[0]!)}`;
-  let message = '';
+  let message: string;
   try {
     const parsed = JSON.parse(a.body ?? '') as { errors?: Array<{ message?: string; path?: unknown[] }> };
     const first = parsed.errors?.find((e) => e.message === 'Internal server error') ?? parsed.errors?.[0];
@@ -201,7 +201,9 @@ describe("fuzzed requests answer 4xx, never 5xx ('embedded')", () => {
       }
       const lines: string[] = [];
       for (const f of [...distinct.values()].slice(0, REPORTED)) {
-        const again = f.replayed ? `${problem(f.replayed.again) ?? `${f.replayed.again.status}, no failure`}; server log: ${f.replayed.log.length > 0 ? f.replayed.log.join(' / ') : '(nothing)'}` : '(not sent again)';
+        const again = f.replayed
+          ? `${problem(f.replayed.again) ?? `${f.replayed.again.status}, no failure`}; server log: ${f.replayed.log.length > 0 ? f.replayed.log.join(' / ') : '(nothing)'}`
+          : '(not sent again)';
         lines.push(
           [
             `${f.why} (${f.count} like it) — ${describeRequest(f.req)}`,
@@ -211,10 +213,19 @@ describe("fuzzed requests answer 4xx, never 5xx ('embedded')", () => {
         );
       }
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      const timing = [...kindTime.entries()].sort((a, b) => b[1] - a[1]).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ');
-      const tally = (m: Map<string, number>) => [...m.entries()].sort().map(([s, n]) => `${s}: ${n}`).join(', ');
+      const timing = [...kindTime.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`)
+        .join(', ');
+      const tally = (m: Map<string, number>) =>
+        [...m.entries()]
+          .sort()
+          .map(([s, n]) => `${s}: ${n}`)
+          .join(', ');
       const summary = `${tally(statuses)}; codes ${tally(codes)}`;
-      console.log(`fuzz: ${COUNT} requests, seed ${SEED}, ${seconds} s (${((generated - started) / 1000).toFixed(1)} s generating); statuses ${summary}; time in requests by kind ${timing}; ${failures.length} failures (${distinct.size} distinct)`);
+      console.log(
+        `fuzz: ${COUNT} requests, seed ${SEED}, ${seconds} s (${((generated - started) / 1000).toFixed(1)} s generating); statuses ${summary}; time in requests by kind ${timing}; ${failures.length} failures (${distinct.size} distinct)`,
+      );
       const message =
         `seed ${SEED} (FUZZ_SEED=${SEED} FUZZ_COUNT=${COUNT} repeats this run): ${failures.length} of ${COUNT} requests failed, ` +
         `${distinct.size} distinct; the first ${Math.min(REPORTED, distinct.size)}:\n${lines.join('\n')}`;

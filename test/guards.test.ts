@@ -68,7 +68,6 @@ describe('guards with the default limits', () => {
     const other = await preflight('https://evil.example.com');
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
-
 });
 
 describe('rate limiting', () => {

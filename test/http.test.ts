@@ -39,7 +39,10 @@ describe('GraphQL over HTTP', () => {
     expect(named.status).toBe(400);
     expect(named.body.errors?.[0]?.extensions?.code).toBe('OPERATION_RESOLUTION_FAILURE');
     expect(named.body.errors?.[0]?.message).toMatch(/Nope/);
-    for (const [open, close] of [['{"a":', '}'], ['[', ']']] as const) {
+    for (const [open, close] of [
+      ['{"a":', '}'],
+      ['[', ']'],
+    ] as const) {
       const deep = `${open.repeat(5_000)}1${close.repeat(5_000)}`;
       const res = await post(`{"query":"query ($x: JSON) { __typename }","variables":{"x":${deep}}}`);
       expect(res.status).toBe(400);

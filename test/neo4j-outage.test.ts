@@ -87,7 +87,7 @@ describe.skipIf(why !== null && !process.env.CI)('an outage of Neo4j under load 
 
     // Neo4j dies once writes are flowing, with more in flight.
     const acked = () => outcomes.filter((o) => o.kind === 'write' && o.status === 200).length;
-    for (const started = performance.now(); acked() < 10 && performance.now() - started < 60_000; ) await new Promise((r) => setTimeout(r, 50));
+    for (const started = performance.now(); acked() < 10 && performance.now() - started < 60_000;) await new Promise((r) => setTimeout(r, 50));
     const killedAt = performance.now();
     await neo.kill();
     await new Promise((r) => setTimeout(r, 5_000));

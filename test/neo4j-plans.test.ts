@@ -98,7 +98,10 @@ function walk(node: PlanNode, all: PlanNode[] = [], leaves: PlanNode[] = []): { 
  * (NodeByLabelScan, AllNodesScan, DirectedAllRelationshipsScan, *RelationshipTypeScan,
  * NodeIndexScan, …), before any `(…)` of its variant; lookups end in `Seek` or `SeekByRange`.
  */
-const isScan = (node: PlanNode) => operator(node).replace(/\(.*\)$/, '').endsWith('Scan');
+const isScan = (node: PlanNode) =>
+  operator(node)
+    .replace(/\(.*\)$/, '')
+    .endsWith('Scan');
 
 /** What a leaf reads: `Entity.id`, `LEADS.id`, `Change`, a procedure's name. */
 function target(node: PlanNode): string {

@@ -10,7 +10,17 @@ const graph = (ids: string[], pairs: Array<[string, string]>) => ({ nodes: ids.m
 
 describe('network measures', () => {
   it('a star of four leaves pointing at a centre', () => {
-    const m = computeMetrics(graph(['c', 'l1', 'l2', 'l3', 'l4'], [['l1', 'c'], ['l2', 'c'], ['l3', 'c'], ['l4', 'c']]));
+    const m = computeMetrics(
+      graph(
+        ['c', 'l1', 'l2', 'l3', 'l4'],
+        [
+          ['l1', 'c'],
+          ['l2', 'c'],
+          ['l3', 'c'],
+          ['l4', 'c'],
+        ],
+      ),
+    );
     const c = m.byId.get('c')!;
     const l = m.byId.get('l1')!;
     expect([c.inDegree, c.outDegree, c.degree]).toEqual([4, 0, 4]);
@@ -25,14 +35,34 @@ describe('network measures', () => {
   });
 
   it('a path a-b-c-d', () => {
-    const m = computeMetrics(graph(['a', 'b', 'c', 'd'], [['a', 'b'], ['b', 'c'], ['c', 'd']]));
+    const m = computeMetrics(
+      graph(
+        ['a', 'b', 'c', 'd'],
+        [
+          ['a', 'b'],
+          ['b', 'c'],
+          ['c', 'd'],
+        ],
+      ),
+    );
     // b lies on the shortest paths a-c and a-d; c on a-d and b-d.
     expect(['a', 'b', 'c', 'd'].map((id) => m.byId.get(id)!.betweenness)).toEqual([0, 2, 2, 0]);
     expect(['a', 'b', 'c', 'd'].map((id) => m.byId.get(id)!.degree)).toEqual([1, 2, 2, 1]);
   });
 
   it('two triangles joined by one link are two communities, numbered the same on every run', () => {
-    const g = graph(['a', 'b', 'c', 'd', 'e', 'f'], [['a', 'b'], ['b', 'c'], ['c', 'a'], ['d', 'e'], ['e', 'f'], ['f', 'd'], ['c', 'd']]);
+    const g = graph(
+      ['a', 'b', 'c', 'd', 'e', 'f'],
+      [
+        ['a', 'b'],
+        ['b', 'c'],
+        ['c', 'a'],
+        ['d', 'e'],
+        ['e', 'f'],
+        ['f', 'd'],
+        ['c', 'd'],
+      ],
+    );
     const runs = [computeMetrics(g), computeMetrics(g)];
     for (const m of runs) {
       expect(m.communities).toBe(2);
@@ -44,7 +74,16 @@ describe('network measures', () => {
   });
 
   it('counts parallel relations in degrees but links each pair once for betweenness', () => {
-    const m = computeMetrics(graph(['a', 'b', 'c'], [['a', 'b'], ['a', 'b'], ['b', 'c']]));
+    const m = computeMetrics(
+      graph(
+        ['a', 'b', 'c'],
+        [
+          ['a', 'b'],
+          ['a', 'b'],
+          ['b', 'c'],
+        ],
+      ),
+    );
     expect(m.byId.get('a')!.outDegree).toBe(2);
     expect(m.byId.get('b')!.betweenness).toBe(1);
   });
@@ -64,7 +103,7 @@ describe('measuring off the main thread', () => {
   // A random network over the in-place limit, the same on every run.
   const big = () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const ids = Array.from({ length: 600 }, (_, i) => `n${i}`);
     const pairs = Array.from({ length: 1_200 }, (): [string, string] => [ids[Math.floor(rand() * ids.length)]!, ids[Math.floor(rand() * ids.length)]!]);
     return graph(ids, pairs);

@@ -9,11 +9,12 @@ import { loadSeeds } from '../src/writes/sources/seed-folder.js';
 import { loadOntology } from '../src/ontology/ontology.js';
 import { ARTIFACTS_DIR, CHROMIUM, hasChromium, launchBrowser } from './support/browser.js';
 import { startTestServer, type TestServer } from './support/server.js';
+import type { Core as CyCore, NodeSingular } from 'cytoscape';
 
 /** The page's Cytoscape instance, as the page exposes it on `window.cy` (typed loosely: no types in the test). */
 declare global {
   interface Window {
-    cy: any;
+    cy: CyCore;
   }
 }
 
@@ -94,7 +95,6 @@ describe.skipIf(!hasChromium)('network view in a browser', () => {
   });
 
   const clickNode = (id: string) => clickNodeIn(page, id);
-
 
   it('draws the whole graph, colored by kind, with a legend and a filter of the relation types present', async () => {
     await page.goto(`${new URL(t.url).origin}/explore`);
@@ -189,7 +189,9 @@ describe.skipIf(!hasChromium)('network view in a browser', () => {
     const disqualified = relations.filter({ hasText: 'DISQUALIFIED_FROM' });
     expect(await disqualified.locator('.rel-head').innerText()).toContain('Kazakhstan parliamentary (Mazhilis) election, 15 January 2012');
     expect(await disqualified.locator('.quote').innerText()).toBe('“Bolat Abilov was disqualified days before the vote”');
-    expect(await disqualified.locator('.cite-line').innerText()).toContain("¶ 7, sentence 1 · Nur Otan wins Kazakhstan's January 2012 Mazhilis election; OSCE observers find fault — Asia-Plus, 2012-01-17");
+    expect(await disqualified.locator('.cite-line').innerText()).toContain(
+      "¶ 7, sentence 1 · Nur Otan wins Kazakhstan's January 2012 Mazhilis election; OSCE observers find fault — Asia-Plus, 2012-01-17",
+    );
     const leads = relations.filter({ hasText: 'LEADS' });
     expect(await leads.locator('.rel-head').innerText()).toContain('National Social Democratic Party');
     expect(await leads.innerText()).toContain('role: co-leader');
@@ -247,12 +249,15 @@ describe.skipIf(!hasChromium)('network view in a browser', () => {
     }, ELECTION);
     await page.click('#panel button.expand');
     await page.locator('#panel .expand-result', { hasText: 'Added 1 entity' }).waitFor();
-    const after = await page.evaluate((id) => ({
-      nodes: window.cy.nodes().length as number,
-      edges: window.cy.edges().length as number,
-      election: window.cy.getElementById(id).nonempty() as boolean,
-      disqualified: window.cy.getElementById('rel-abilov-disqualified').nonempty() as boolean,
-    }), ELECTION);
+    const after = await page.evaluate(
+      (id) => ({
+        nodes: window.cy.nodes().length as number,
+        edges: window.cy.edges().length as number,
+        election: window.cy.getElementById(id).nonempty() as boolean,
+        disqualified: window.cy.getElementById('rel-abilov-disqualified').nonempty() as boolean,
+      }),
+      ELECTION,
+    );
     expect(after).toEqual({ nodes: 29, edges: edgesLeft + 3, election: true, disqualified: true });
     expect(await page.locator('#status').innerText()).not.toMatch(/could not|failed/i);
   });
@@ -339,7 +344,7 @@ describe.skipIf(!hasChromium)('network view of a graph too large to draw whole',
     (await t.data<NeighborhoodAnswer>('query ($id: ID!) { network(id: $id) { nodes { entity { id name } metrics { degree } } edges { id } } }', { id })).network;
   const drawn = () =>
     page.evaluate(() => ({
-      nodes: window.cy.nodes().map((n: any) => n.id() as string) as string[],
+      nodes: window.cy.nodes().map((n: NodeSingular) => n.id()) as string[],
       edges: window.cy.edges().length as number,
     }));
 
@@ -425,7 +430,9 @@ describe.skipIf(!hasChromium)('network view of a graph too large to draw whole',
     expect(hubDegree).toBe(inside.get(hub.id));
 
     const scope = await page.locator('#scope').innerText();
-    expect(scope).toContain(`Neighborhood of ${hub.name}: the ${nodes.length} entities with the most relations within it, of ${whole.nodes.length}, and ${edges.toLocaleString('en-US')} relations of ${whole.edges.length.toLocaleString('en-US')}.`);
+    expect(scope).toContain(
+      `Neighborhood of ${hub.name}: the ${nodes.length} entities with the most relations within it, of ${whole.nodes.length}, and ${edges.toLocaleString('en-US')} relations of ${whole.edges.length.toLocaleString('en-US')}.`,
+    );
     expect(scope).toContain('Sizes are measured within it.');
     expect(await page.locator('#status').innerText()).toBe(`${nodes.length} entities · ${edges.toLocaleString('en-US')} relations drawn, of 1,229 · 5,054`);
     // The list stays on the left, to start again from another.
@@ -444,8 +451,8 @@ describe.skipIf(!hasChromium)('network view of a graph too large to draw whole',
       return window.cy
         .nodes()
         .not(hub)
-        .sort((a: any, b: any) => a.data('degree') - b.data('degree') || (a.id() < b.id() ? -1 : 1))
-        .map((n: any) => ({ id: n.id() as string, name: n.data('name') as string }));
+        .sort((a: NodeSingular, b: NodeSingular) => a.data('degree') - b.data('degree') || (a.id() < b.id() ? -1 : 1))
+        .map((n: NodeSingular) => ({ id: n.id() as string, name: n.data('name') as string }));
     });
     let target: { id: string; name: string } | undefined;
     let own: NeighborhoodAnswer['network'] | undefined;

@@ -88,9 +88,7 @@ describe('limits and inputs read from the SDL', () => {
       return Object.keys(type.getFields());
     };
     expect(fields('EntityInput').sort()).toEqual([...ontology.commonEntityFields, ...ontology.entityAttributes.map((a) => a.name)].sort());
-    expect(fields('RelationInput').sort()).toEqual(
-      [...ontology.relationStructuralFields, ...ontology.relationRefs, ...ontology.relationAttributes.map((a) => a.name)].sort(),
-    );
+    expect(fields('RelationInput').sort()).toEqual([...ontology.relationStructuralFields, ...ontology.relationRefs, ...ontology.relationAttributes.map((a) => a.name)].sort());
     expect(fields('SourceInput')).toEqual(ontology.sourceFields.map((f) => f.name));
   });
 });

@@ -76,14 +76,16 @@ describeEachBackend('a field added to the SDL only', (backend) => {
       const file = join(csvDir, 'edges.csv');
       writeFileSync(file, `type,from,to,wording,citation.source,citation.paragraph,citation.quote\nCONTESTED,ak-zhol,sdl-test-election,stood in,${SOURCE},1,a phrase\n`);
       expect(await importFiles(t.store, ontology, [file])).toMatchObject([{ status: 'loaded', relations: 1 }]);
-      const rels = await t.data<{ relations: { nodes: Array<{ wording: string }> } }>('{ relations(types: [CONTESTED], from: "ak-zhol", to: "sdl-test-election") { nodes { wording } } }');
+      const rels = await t.data<{ relations: { nodes: Array<{ wording: string }> } }>(
+        '{ relations(types: [CONTESTED], from: "ak-zhol", to: "sdl-test-election") { nodes { wording } } }',
+      );
       expect(rels.relations.nodes).toEqual([{ wording: 'stood in' }]);
     } finally {
       rmSync(csvDir, { recursive: true, force: true });
     }
   });
 
-  it('is in the network view\'s configuration, to be asked for and shown', async () => {
+  it("is in the network view's configuration, to be asked for and shown", async () => {
     const page = await (await fetch(`${t.server.url}/explore`)).text();
     expect(page).toContain('{"name":"seatsAtStake","label":"seats at stake","unit":null}');
     expect(page).toContain('{"name":"wording","label":"wording","unit":null}');

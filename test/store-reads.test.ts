@@ -68,7 +68,11 @@ describe('reads resolve merged ids in the store', () => {
   it('finds paths between survivors when an end was merged, and costs one lookup more for no path', async () => {
     const { ctx, sent } = scripted([[], [{ e: node('dup', 'keep') }, { e: node('b') }], []]);
     expect(await shortestPaths(ctx, { from: 'dup', to: 'b', maxLength: 2, types: null, limit: 5 })).toEqual([]);
-    expect(sent.map((s) => [s.params.from, s.params.to])).toEqual([['dup', 'b'], [undefined, undefined], ['keep', 'b']]);
+    expect(sent.map((s) => [s.params.from, s.params.to])).toEqual([
+      ['dup', 'b'],
+      [undefined, undefined],
+      ['keep', 'b'],
+    ]);
     const none = scripted([[], [{ e: node('a') }]]);
     await shortestPaths(none.ctx, { from: 'a', to: 'nobody', maxLength: 2, types: null, limit: 5 });
     expect(none.sent).toHaveLength(2);

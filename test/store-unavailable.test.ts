@@ -40,8 +40,7 @@ describe('when the database goes away and comes back', () => {
     await dispose();
   });
 
-  const ask = () =>
-    fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ sources { id } }' }) });
+  const ask = () => fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ sources { id } }' }) });
 
   it('answers SERVICE_UNAVAILABLE with 503 and Retry-After, keeps serving, and recovers', async () => {
     state.down = true;

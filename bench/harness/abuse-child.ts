@@ -92,7 +92,12 @@ function post(agent: Agent, url: URL, body: string, address: string, timeoutMs: 
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), retryAfter: res.headers['retry-after'] as string | undefined, ms: performance.now() - started }),
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            retryAfter: res.headers['retry-after'] as string | undefined,
+            ms: performance.now() - started,
+          }),
         );
         res.on('error', () => resolve({ status: 0, body: '', retryAfter: undefined, ms: performance.now() - started }));
       },

@@ -1,10 +1,6 @@
 import { createServer } from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import {
-  ApolloServerPluginCacheControlDisabled,
-  ApolloServerPluginLandingPageDisabled,
-  ApolloServerPluginUsageReportingDisabled,
-} from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { graphqlRoute } from '../../src/http/graphql-route.js';
 import { readBody } from '../../src/http/read-body.js';
 import { listenOnLoopback, type Listening } from './loopback.js';

@@ -26,7 +26,14 @@ export class Client {
     return new Promise((resolve, reject) => {
       const started = performance.now();
       const req = request(
-        { agent: this.agent, host: this.base.hostname, port: this.base.port, method, path, headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) } },
+        {
+          agent: this.agent,
+          host: this.base.hostname,
+          port: this.base.port,
+          method,
+          path,
+          headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));

@@ -59,13 +59,7 @@ function check(q: BenchQuery, res: Received): { roundTrips: number | null; refus
  * (a) the whole request over HTTP, and (b) the statements that request sent, replayed at
  * once on the same executor; the two alternate so both see the same warm state.
  */
-export async function measureQuery(
-  client: Client,
-  capture: Instrumented,
-  executor: Executor,
-  q: BenchQuery,
-  opts: MeasureOptions,
-): Promise<QueryMeasure> {
+export async function measureQuery(client: Client, capture: Instrumented, executor: Executor, q: BenchQuery, opts: MeasureOptions): Promise<QueryMeasure> {
   const warmupStarted = performance.now();
   const first = await client.send(q.request);
   check(q, first);

@@ -24,18 +24,13 @@ export function researchQueries(graph: GenerateResult, searchText: string): Benc
   return [
     gql('entity by id', `query($id: ID!) { entity(id: $id) { ${ENTITY} aliases description } }`, { id: person }),
     gql('search', `query($text: String!) { search(text: $text) { score entity { ${ENTITY} } } }`, { text: searchText }),
-    gql(
-      'relations(first: 50)',
-      `{ relations(first: 50) { nodes { id type from { ${ENTITY} } to { ${ENTITY} } } pageInfo { hasNextPage endCursor } } }`,
-      {},
-    ),
+    gql('relations(first: 50)', `{ relations(first: 50) { nodes { id type from { ${ENTITY} } to { ${ENTITY} } } pageInfo { hasNextPage endCursor } } }`, {}),
     gql('neighborhood d2 hub', `query($id: ID!) { neighborhood(id: $id, depth: 2) { nodes { ${ENTITY} } edges { ${EDGE} } } }`, { id: person }),
     gql('neighborhood d2 leaf', `query($id: ID!) { neighborhood(id: $id, depth: 2) { nodes { ${ENTITY} } edges { ${EDGE} } } }`, { id: graph.leaf }),
-    gql(
-      'paths distant',
-      `query($from: ID!, $to: ID!) { paths(from: $from, to: $to) { length nodes { ${ENTITY} } edges { id type } } }`,
-      { from: graph.distant[0], to: graph.distant[1] },
-    ),
+    gql('paths distant', `query($from: ID!, $to: ID!) { paths(from: $from, to: $to) { length nodes { ${ENTITY} } edges { id type } } }`, {
+      from: graph.distant[0],
+      to: graph.distant[1],
+    }),
     { name: 'export gexf hub d1', graphql: false, request: { method: 'GET', path: `/export/graph.gexf?id=${encodeURIComponent(party)}&depth=1` } },
     gql(
       'network hub d1',

@@ -30,7 +30,24 @@ export function queryTable(measures: readonly QueryMeasure[]): string {
 
 export function loadTable(rows: ReadonlyArray<[string, number, LoadReport]>): string {
   return table(
-    ['load', 'conns', 'req/s', 'requests', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'timeouts', 'non-2xx', 'GraphQL errors', 'unfinished (drain s)', 'RSS start MiB', 'RSS end MiB', 'RSS end after GC MiB', 'RSS peak MiB'],
+    [
+      'load',
+      'conns',
+      'req/s',
+      'requests',
+      'p50 ms',
+      'p99 ms',
+      'max ms',
+      'errors',
+      'timeouts',
+      'non-2xx',
+      'GraphQL errors',
+      'unfinished (drain s)',
+      'RSS start MiB',
+      'RSS end MiB',
+      'RSS end after GC MiB',
+      'RSS peak MiB',
+    ],
     rows.map(([name, connections, r]) => [
       name,
       String(connections),

@@ -25,7 +25,11 @@ export type Authentication = { kind: 'anonymous' } | { kind: 'invalid' } | { kin
 // Typed by the SDL's `Role`, so a role added there fails the type check until it has a rank.
 const RANK: Record<Role, number> = { CURATOR: 1, ADMIN: 2 };
 const isRole = (name: string): name is Role => Object.hasOwn(RANK, name);
-const ROLES = new Map<string, Role>(Object.keys(RANK).filter(isRole).map((r) => [r.toLowerCase(), r]));
+const ROLES = new Map<string, Role>(
+  Object.keys(RANK)
+    .filter(isRole)
+    .map((r) => [r.toLowerCase(), r]),
+);
 export const MIN_KEY_LENGTH = 16;
 export const MAX_KEY_LENGTH = 512;
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
@@ -39,7 +43,10 @@ export function hasRole(viewer: Viewer, needed: Role): boolean {
 /** Parses `API_KEYS`; `fail` makes the error the caller reports (the key itself is never in it). */
 export function parseApiKeys(text: string, fail: (message: string) => Error): ApiKey[] {
   const keys: ApiKey[] = [];
-  const entries = text.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   entries.forEach((entry, i) => {
     const where = `API_KEYS entry ${i + 1}`;
     const parts = entry.split(':');

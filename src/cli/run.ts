@@ -55,7 +55,9 @@ export async function runCli(argv: readonly string[], { io = PROCESS_IO, env = p
     return EXIT.usage;
   }
   try {
-    await (await command.run())(args, { io, env });
+    await (
+      await command.run()
+    )(args, { io, env });
     return EXIT.ok;
   } catch (err) {
     const failure = reportFailure(err);

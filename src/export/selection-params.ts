@@ -12,7 +12,6 @@ import { DomainError, ErrorCode } from '../errors/domain-error.js';
 export const SELECTION_PARAMS = ['id', 'depth', 'kinds', 'types', 'from', 'to'] as const;
 export type SelectionParam = (typeof SELECTION_PARAMS)[number];
 
-
 export class SelectionParamError extends DomainError {
   readonly code = ErrorCode.BAD_USER_INPUT;
   constructor(
@@ -69,7 +68,12 @@ export function parseSelection(values: Partial<Record<SelectionParam, string>>, 
     sel.depth = 1;
   }
   if (values.kinds !== undefined) sel.kinds = names('kinds', values.kinds, ontology.kinds);
-  if (values.types !== undefined) sel.types = names('types', values.types, ontology.relationTypes.map((r) => r.name));
+  if (values.types !== undefined)
+    sel.types = names(
+      'types',
+      values.types,
+      ontology.relationTypes.map((r) => r.name),
+    );
   if (values.from !== undefined) sel.from = date('from', values.from);
   if (values.to !== undefined) sel.to = date('to', values.to);
   if (sel.from && sel.to && partialDateBounds(sel.from)[0] > partialDateBounds(sel.to)[1]) {

@@ -28,8 +28,7 @@ export interface RelationsKey {
   includeRetracted: boolean;
 }
 
-const filterKey = (k: Omit<RelationsKey, 'id'>) =>
-  `${k.direction}|${k.includeRetracted ? 'all' : 'active'}|${k.types ? [...new Set(k.types)].sort().join(',') : '*'}`;
+const filterKey = (k: Omit<RelationsKey, 'id'>) => `${k.direction}|${k.includeRetracted ? 'all' : 'active'}|${k.types ? [...new Set(k.types)].sort().join(',') : '*'}`;
 
 function byRelationOrder(a: RelationRecord, b: RelationRecord): number {
   return a.type.localeCompare(b.type) || a.id.localeCompare(b.id);
@@ -78,9 +77,7 @@ export function createLoaders(store: Pick<GraphReads, 'getEntities' | 'getSource
           });
           const all = primeRelationEnds(result);
           for (const k of group) {
-            const mine = all.filter(
-              (r) => (k.direction !== 'IN' && r.from === k.id) || (k.direction !== 'OUT' && r.to === k.id),
-            );
+            const mine = all.filter((r) => (k.direction !== 'IN' && r.from === k.id) || (k.direction !== 'OUT' && r.to === k.id));
             answers.set(`${g}|${k.id}`, mine.sort(byRelationOrder));
           }
         }),

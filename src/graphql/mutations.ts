@@ -32,8 +32,7 @@ async function write<T>(ctx: RequestContext, work: (viewer: Viewer) => Promise<T
 
 export function mutationResolvers(ontology: Ontology): MutationResolvers {
   return {
-    upsertEntity: (_root, { input }, ctx) =>
-      write(ctx, async (viewer) => ctx.store.upsertEntity(await entityFromInput(input, ctx.store, ontology), viewer.name)),
+    upsertEntity: (_root, { input }, ctx) => write(ctx, async (viewer) => ctx.store.upsertEntity(await entityFromInput(input, ctx.store, ontology), viewer.name)),
 
     addRelation: (_root, { input }, ctx) =>
       write(ctx, async (viewer) => {

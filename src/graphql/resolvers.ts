@@ -23,7 +23,8 @@ const TIMESTAMP = /^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]
 /** `since` as a UTC ISO timestamp; a date alone means its start. */
 function checkSince(since: string): string {
   const time = since.length <= LIMITS.sinceLength && TIMESTAMP.test(since) ? Date.parse(since.length === 4 ? `${since}-01-01` : since) : NaN;
-  if (Number.isNaN(time)) throw badInput(`since must be an ISO 8601 date or timestamp such as 2012-01-15 or 2012-01-15T09:30:00Z, got ${JSON.stringify(since.slice(0, 50))}`, 'since');
+  if (Number.isNaN(time))
+    throw badInput(`since must be an ISO 8601 date or timestamp such as 2012-01-15 or 2012-01-15T09:30:00Z, got ${JSON.stringify(since.slice(0, 50))}`, 'since');
   return new Date(time).toISOString();
 }
 
@@ -150,7 +151,10 @@ export function createResolvers(ontology: Ontology): Resolvers {
           result = query.depth > 1 ? await ctx.budget.expensive({ kind: 'neighborhood', depth: query.depth }, read) : await read();
         } catch (err) {
           if (err instanceof AnswerTooLargeError) {
-            throw badInput(`the neighborhood of ${JSON.stringify(query.id)} at depth ${query.depth} has more than ${err.limit.toLocaleString('en-US')} ${err.what}; ask for a smaller depth or some relation types`, 'depth');
+            throw badInput(
+              `the neighborhood of ${JSON.stringify(query.id)} at depth ${query.depth} has more than ${err.limit.toLocaleString('en-US')} ${err.what}; ask for a smaller depth or some relation types`,
+              'depth',
+            );
           }
           throw err;
         }

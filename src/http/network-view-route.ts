@@ -110,7 +110,6 @@ export const NETWORK_VIEW_SECURITY_HEADERS = {
   'referrer-policy': 'no-referrer',
 };
 
-
 /** `/explore` and `/explore/assets/<file>` for GET and HEAD; false for anything else. */
 export function networkViewRoute(endpoint = '/graphql', ontology: Ontology = loadOntology()) {
   const page = Buffer.from(networkViewPage(endpoint, ontology));

@@ -15,7 +15,6 @@ import { batchesFromFile, JournalDataError } from './replay.js';
 export const BACKUP_FORMAT = 'political-actors-graph-backup';
 const VERSION = 1;
 
-
 type Line = { format: string; version: number; created: string } | { entry: JournalEntry } | { batch: GraphBatch } | { end: true; entries: number; batches: number };
 
 /**
@@ -28,11 +27,14 @@ export async function writeBackup(dataDir: string, file: string): Promise<{ entr
   const { entries } = readJournal(dataDir);
   const genesis = entries[0];
   if (genesis?.op !== 'genesis' || !genesis.complete) {
-    throw new BackupError(`the journal of DATA_DIR=${dataDir} began after data was already in the database, so a backup would miss that data; export the graph instead (npm run export)`);
+    throw new BackupError(
+      `the journal of DATA_DIR=${dataDir} began after data was already in the database, so a backup would miss that data; export the graph instead (npm run export)`,
+    );
   }
   const target = resolve(file);
   if (existsSync(target)) throw new BackupError(`${file} already exists; name a new file (a backup never overwrites one)`);
-  if (!relative(resolve(dataDir), target).startsWith('..')) throw new BackupError(`${file} is inside DATA_DIR=${dataDir}; write the backup somewhere else (it is a copy of what is there)`);
+  if (!relative(resolve(dataDir), target).startsWith('..'))
+    throw new BackupError(`${file} is inside DATA_DIR=${dataDir}; write the backup somewhere else (it is a copy of what is there)`);
   if (!existsSync(dirname(target))) throw new BackupError(`the folder ${dirname(target)} does not exist; create it or name a file in another folder`);
   const temp = `${target}.partial`;
   const fd = openSync(temp, 'w');

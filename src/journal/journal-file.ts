@@ -1,4 +1,20 @@
-import { appendFileSync, closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  createReadStream,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -54,7 +70,7 @@ export async function* jsonLines(path: string, notJson: (lineNo: number) => Erro
 /** Writes all of `text` to `fd`: a full disk can take part of it without an error. */
 export function writeAll(fd: number, text: string): void {
   const bytes = Buffer.from(text);
-  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+  for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 
 /** A directory's entry (a new or renamed file) survives a crash only once the directory is synced. */
@@ -75,7 +91,7 @@ function completeTail(path: string): string {
   const text = readFileSync(path, 'utf8');
   const tail = text.slice(text.lastIndexOf('\n') + 1);
   if (tail === '') return text;
-  let whole = false;
+  let whole: boolean;
   try {
     whole = isJournalEntry(JSON.parse(tail));
   } catch {
@@ -153,7 +169,7 @@ export class JournalWriter {
       const start = (await this.handle.stat()).size;
       try {
         // A full disk can take part of a line without an error: written until all of it is.
-        for (let done = 0; done < bytes.length; ) done += (await this.handle.write(bytes, done, bytes.length - done)).bytesWritten;
+        for (let done = 0; done < bytes.length;) done += (await this.handle.write(bytes, done, bytes.length - done)).bytesWritten;
         await this.handle.datasync();
       } catch (err) {
         // The next line must not be glued to a partial one.

@@ -67,7 +67,12 @@ export class JournaledStore implements GraphStore {
    * The batches are copied to a data file as they stream into the database; the file is
    * made durable and named for the load's change id before its entry is appended.
    */
-  async load(batches: GraphBatch | AsyncIterable<GraphBatch>, key: string, fingerprint: string, audit: { actor: Author; summary: unknown; entityIds?: readonly string[] }): Promise<void> {
+  async load(
+    batches: GraphBatch | AsyncIterable<GraphBatch>,
+    key: string,
+    fingerprint: string,
+    audit: { actor: Author; summary: unknown; entityIds?: readonly string[] },
+  ): Promise<void> {
     const temp = loadDataPath(this.journal.dataDir, `.pending-${randomBytes(6).toString('hex')}.jsonl`);
     const fd = openSync(temp, 'w');
     let closed = false;

@@ -63,7 +63,10 @@ export async function openJournaledEmbedded({ dataDir, ontology, log = () => und
       const outcome = await replay(store, missing, loadData(dataDir));
       // A refused write is voided, so it is neither retried at every start nor applied later, out of order.
       for (const r of outcome.refused) await writer.append({ op: 'void', changeId: r.changeId });
-      const refused = outcome.refused.length > 0 ? `; ${outcome.refused.length} journaled write(s) refused and marked void (${outcome.refused.map((r) => `${r.changeId}: ${r.reason}`).join('; ')})` : '';
+      const refused =
+        outcome.refused.length > 0
+          ? `; ${outcome.refused.length} journaled write(s) refused and marked void (${outcome.refused.map((r) => `${r.changeId}: ${r.reason}`).join('; ')})`
+          : '';
       log(`embedded database: ${rebuiltFrom ? 'rebuilt' : 'caught up'} from the journal, ${outcome.applied} write(s) replayed${refused}`);
       report?.(outcome);
     }

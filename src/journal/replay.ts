@@ -16,7 +16,13 @@ export async function* batchesFromFile(path: string): AsyncGenerator<GraphBatch>
   if (!existsSync(path)) throw new JournalDataError(`the journal's data file ${path} is missing`);
   const damaged = (lineNo: number) => new JournalDataError(`${path}:${lineNo} is not a batch of data (damaged)`);
   for await (const { lineNo, value: batch } of jsonLines(path, damaged)) {
-    if (typeof batch !== 'object' || batch === null || !Array.isArray((batch as GraphBatch).entities) || !Array.isArray((batch as GraphBatch).relations) || !Array.isArray((batch as GraphBatch).sources)) {
+    if (
+      typeof batch !== 'object' ||
+      batch === null ||
+      !Array.isArray((batch as GraphBatch).entities) ||
+      !Array.isArray((batch as GraphBatch).relations) ||
+      !Array.isArray((batch as GraphBatch).sources)
+    ) {
       throw damaged(lineNo);
     }
     yield batch as GraphBatch;
@@ -88,7 +94,7 @@ export async function missingWrites(store: GraphStore, writes: readonly WriteEnt
     const chunk = writes.slice(Math.max(0, end - CHUNK), end);
     const since = chunk.map((w) => w.audit.at).reduce((a, b) => (b < a ? b : a));
     const present = new Set<string>();
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const page = await store.changes({ since, entity: null, after, limit: CHUNK });
       for (const c of page) present.add(c.id);
       if (page.length < CHUNK) break;

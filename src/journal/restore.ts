@@ -18,7 +18,12 @@ import { batchesFromFile, replay, type ReplayOutcome } from './replay.js';
  */
 export async function restoreBackup(file: string, config: Config, ontology: Ontology): Promise<{ writes: number }> {
   const refusedError = (outcome: ReplayOutcome) =>
-    new BackupError(`${outcome.refused.length} write(s) of ${file} were refused, so it was not restored: ${outcome.refused.slice(0, 3).map((r) => `${r.changeId}: ${r.reason}`).join('; ')}`);
+    new BackupError(
+      `${outcome.refused.length} write(s) of ${file} were refused, so it was not restored: ${outcome.refused
+        .slice(0, 3)
+        .map((r) => `${r.changeId}: ${r.reason}`)
+        .join('; ')}`,
+    );
   if (!config.neo4j) {
     const dataDir = config.dataDir;
     if (existsSync(join(dataDir, 'graph.lbug'))) {
@@ -32,7 +37,8 @@ export async function restoreBackup(file: string, config: Config, ontology: Onto
       if (outcome.refused.length > 0) throw refusedError(outcome);
     } catch (err) {
       // The target was empty: what the failed restore made is removed, so it can be run again.
-      for (const name of readdirSync(dataDir)) if (name.startsWith('graph.lbug') || name === 'journal' || name === 'checkpoint-pending') rmSync(join(dataDir, name), { recursive: true, force: true });
+      for (const name of readdirSync(dataDir))
+        if (name.startsWith('graph.lbug') || name === 'journal' || name === 'checkpoint-pending') rmSync(join(dataDir, name), { recursive: true, force: true });
       throw err;
     }
     return { writes: outcome.applied || writesOf(entries).length };

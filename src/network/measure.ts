@@ -92,7 +92,9 @@ export async function measureNetwork(network: Links, opts: MeasureOptions = {}):
       fn();
     };
     const timer = setTimeout(() => {
-      finish(() => reject(new MeasureTimeoutError(`measuring ${network.edges.length} relations took longer than ${timeoutMs / 1000} s; choose a neighborhood or fewer relation types`)));
+      finish(() =>
+        reject(new MeasureTimeoutError(`measuring ${network.edges.length} relations took longer than ${timeoutMs / 1000} s; choose a neighborhood or fewer relation types`)),
+      );
     }, timeoutMs);
     const onAbort = () => finish(() => reject(opts.signal!.reason as Error));
     opts.signal?.addEventListener('abort', onAbort, { once: true });

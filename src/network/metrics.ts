@@ -35,7 +35,6 @@ export interface Links {
   edges: ReadonlyArray<{ from: string; to: string }>;
 }
 
-
 export function computeMetrics(network: Links): NetworkMetrics {
   const undirected = new UndirectedGraph();
   const directed = new DirectedGraph();

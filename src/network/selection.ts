@@ -74,7 +74,13 @@ function relationSpan(r: RelationRecord, dateOf: (id: string) => string | null):
   if (start !== null || end !== null) return [start ?? '0000-01-01', end ?? '9999-12-31'];
   const spans = [dateOf(r.from), dateOf(r.to)].filter((d): d is string => d !== null).map(partialDateBounds);
   if (spans.length === 0) return null;
-  return [spans.map((s) => s[0]).sort()[0]!, spans.map((s) => s[1]).sort().at(-1)!];
+  return [
+    spans.map((s) => s[0]).sort()[0]!,
+    spans
+      .map((s) => s[1])
+      .sort()
+      .at(-1)!,
+  ];
 }
 
 async function wholeGraph(store: GraphReads, types: readonly string[] | null): Promise<SelectedNetwork> {
@@ -132,10 +138,14 @@ export async function narrowSelection(base: SelectedNetwork, sel: Selection, sig
   for (const n of nodes) kept.add(n.id);
   const kinded = await filterInSlices(base.edges, (r) => kept.has(r.from) && kept.has(r.to), slicer());
   const inRange = dated
-    ? await filterInSlices(kinded, (r) => {
-        const span = relationSpan(r, dateOf);
-        return span !== null && span[0] <= hi && span[1] >= lo;
-      }, slicer())
+    ? await filterInSlices(
+        kinded,
+        (r) => {
+          const span = relationSpan(r, dateOf);
+          return span !== null && span[0] <= hi && span[1] >= lo;
+        },
+        slicer(),
+      )
     : kinded;
   const edges = await sortInSlices(inRange, byId, slicer());
   // Narrowed by relations, the network is the entities they join (and the centre, if any).

@@ -95,11 +95,13 @@ export function readLimits(schema: GraphQLSchema): LimitsManifest {
   const defaultMax = schema.getDirective('length')?.args.find((a) => a.name === 'max')?.defaultValue;
   if (typeof defaultMax !== 'number') throw new Error('ontology: directive @length needs a default `max` (the length of a stored string without one)');
 
-  const need = (map: ReadonlyMap<string, Bounds>, what: string) => (coordinate: string): Bounds => {
-    const bounds = map.get(coordinate);
-    if (!bounds) throw new Error(`ontology: ${coordinate} has no ${what} in schema/`);
-    return bounds;
-  };
+  const need =
+    (map: ReadonlyMap<string, Bounds>, what: string) =>
+    (coordinate: string): Bounds => {
+      const bounds = map.get(coordinate);
+      if (!bounds) throw new Error(`ontology: ${coordinate} has no ${what} in schema/`);
+      return bounds;
+    };
   const length = need(lengths, '@length');
   const idLength = length('Entity.id').max;
   for (const other of ['Relation.id', 'SourceDocument.id']) {

@@ -146,8 +146,7 @@ function valueTypeOf(field: GraphQLField<unknown, unknown>, owner: string, limit
     switch (named.name) {
       case 'String':
       case 'ID':
-      // A JSON value is stored as its text.
-      case 'JSON':
+      case 'JSON': // a JSON value is stored as its text
         return { ...base, type: 'string', maxLength };
       case 'Int':
         return { ...base, type: 'int' };
@@ -211,7 +210,9 @@ export function ontologyFromSdl(sdl: string): Ontology {
     const kind = String(directiveArgs(directive).kind);
     if (!kinds.includes(kind)) throw new Error(`ontology: ${type.name} has unknown kind ${kind}`);
     // Fields with arguments (`relations`) are resolved, not stored.
-    const resolved = Object.values(type.getFields()).filter((f) => f.args.length > 0).map((f) => f.name);
+    const resolved = Object.values(type.getFields())
+      .filter((f) => f.args.length > 0)
+      .map((f) => f.name);
     const attributes = storedFields(type, new Set([...commonEntityFields, ...resolved]), limits);
     entityTypes.push({ kind, typeName: type.name, attributes });
   }
@@ -282,10 +283,8 @@ export function ontologyFromSdl(sdl: string): Ontology {
       return name;
     },
     relationType: (name) => byName.get(name),
-    allows: (type, fromKind, toKind) =>
-      (byName.get(type)?.joins ?? []).some((j) => j.from.includes(fromKind) && j.to.includes(toKind)),
-    describeJoins: (type) =>
-      (byName.get(type)?.joins ?? []).map((j) => `${j.from.join('|')} -> ${j.to.join('|')}`).join(' or '),
+    allows: (type, fromKind, toKind) => (byName.get(type)?.joins ?? []).some((j) => j.from.includes(fromKind) && j.to.includes(toKind)),
+    describeJoins: (type) => (byName.get(type)?.joins ?? []).map((j) => `${j.from.join('|')} -> ${j.to.join('|')}`).join(' or '),
   };
 }
 

@@ -150,12 +150,7 @@ export interface GraphReads {
   listEntities(q: { kinds: readonly string[] | null; after: string | null; limit: number }): Promise<EntityRecord[]>;
   search(q: { text: string; kinds: readonly string[] | null; limit: number }): Promise<SearchResult[]>;
   /** Relations touching any of `ids`, in the given direction. */
-  relationsOf(q: {
-    ids: readonly string[];
-    types: readonly string[] | null;
-    direction: Direction;
-    includeRetracted: boolean;
-  }): Promise<RelationsResult>;
+  relationsOf(q: { ids: readonly string[]; types: readonly string[] | null; direction: Direction; includeRetracted: boolean }): Promise<RelationsResult>;
   /** Relations ordered by id, after the `after` id (keyset), at most `limit`. */
   listRelations(q: {
     types: readonly string[] | null;
@@ -175,13 +170,7 @@ export interface GraphReads {
    * than `maxEntities` or `maxRelations`.
    */
   neighborhood(q: { id: string; depth: number; types: readonly string[] | null; maxEntities: number; maxRelations: number }): Promise<SubgraphResult>;
-  shortestPaths(q: {
-    from: string;
-    to: string;
-    maxLength: number;
-    types: readonly string[] | null;
-    limit: number;
-  }): Promise<PathResult[]>;
+  shortestPaths(q: { from: string; to: string; maxLength: number; types: readonly string[] | null; limit: number }): Promise<PathResult[]>;
   /** One count each in the database: no relation or entity is read out. */
   graphSize(): Promise<GraphSizeRecord>;
   /** The entities with the most relations, most first, ties by id; degrees counted by the database. */

@@ -30,14 +30,14 @@ const cite = (quote: string) => [{ sourceId: SOURCE, paragraph: 1, sentence: nul
 /** Everything a user can read back, in a fixed order, as one comparable value. */
 async function snapshot(store: GraphStore): Promise<unknown> {
   const entities = [];
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const page = await store.listEntities({ kinds: null, after, limit: 500 });
     entities.push(...page);
     if (page.length < 500) break;
     after = page.at(-1)!.id;
   }
   const relations = [];
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const page: RelationRecord[] = (await store.listRelations({ types: null, from: null, to: null, after, limit: 500, includeRetracted: true })).relations;
     relations.push(...page);
     if (page.length < 500) break;
@@ -175,7 +175,9 @@ describe('backup and restore refusals (embedded)', () => {
     const bad = join(work, 'refused.backup');
     writeFileSync(bad, `${lines.join('\n')}\n`);
     const dataDir = join(work, 'restored-refused');
-    await expect(restoreBackup(bad, configFor(dataDir, null), ontology)).rejects.toThrow(/1 write\(s\) of .*refused.backup were refused, so it was not restored: .*no-such-relation/);
+    await expect(restoreBackup(bad, configFor(dataDir, null), ontology)).rejects.toThrow(
+      /1 write\(s\) of .*refused.backup were refused, so it was not restored: .*no-such-relation/,
+    );
     expect(readdirSync(dataDir)).toEqual([]);
   });
 
@@ -185,7 +187,12 @@ describe('backup and restore refusals (embedded)', () => {
     await store.upsertEntity({ id: 'v-1', kind: 'PARTY', name: 'V One', aliases: [], description: null, sources: cite('V One'), attributes: {} }, 'alice');
     await store.close();
     const path = join(dataDir, 'journal', 'journal.jsonl');
-    const bogus = { op: 'retractRelation', audit: { changeId: '2999-01-01T00:00:00.000Z-000001-deadbeef', actor: 'x', at: '2999-01-01T00:00:00.000Z' }, id: 'nothing', reason: 'tampered' };
+    const bogus = {
+      op: 'retractRelation',
+      audit: { changeId: '2999-01-01T00:00:00.000Z-000001-deadbeef', actor: 'x', at: '2999-01-01T00:00:00.000Z' },
+      id: 'nothing',
+      reason: 'tampered',
+    };
     appendFileSync(path, JSON.stringify(bogus));
     const lines: string[] = [];
     store = await openJournaledEmbedded({ dataDir, ontology, log: (l) => lines.push(l) });
@@ -196,7 +203,10 @@ describe('backup and restore refusals (embedded)', () => {
     store = await openJournaledEmbedded({ dataDir, ontology, log: (l) => after.push(l) });
     await store.close();
     expect(after).toEqual([]);
-    const ops = readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => (JSON.parse(l) as { op: string }).op);
+    const ops = readFileSync(path, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { op: string }).op);
     expect(ops).toEqual(['genesis', 'upsertEntity', 'retractRelation', 'void']);
   });
 });

@@ -4,7 +4,6 @@ import { describeOnEveryBackend } from '../support/contract.js';
 
 /** Out-of-range and malformed arguments: each gets BAD_USER_INPUT naming the limit. */
 describeOnEveryBackend('bad input', (t) => {
-
   const expectBadInput = async (query: string, message: RegExp) => {
     const res = await t.gql(query);
     expect(res.body.errors, JSON.stringify(res.body)).toHaveLength(1);

@@ -25,7 +25,6 @@ interface Problem {
 }
 
 describeOnEveryBackend('curation', (t) => {
-
   /** Sends a write that must be refused, and checks the error and that nothing changed. */
   const refused = async (
     query: string,
@@ -196,8 +195,7 @@ describeOnEveryBackend('curation', (t) => {
 
     it('keeps retractions through a merge, keeps a relation between the two as a retracted loop, and resolves the old id everywhere', async () => {
       await t.data(UPSERT, { input: { id: 'test-dup-nazarbayev', kind: 'PERSON', name: 'N. Nazarbaev', sources: cite('Nazarbaev') } }, { key: KEYS.alice });
-      const add = (id: string, type: string, from: string, to: string) =>
-        t.data(ADD_RELATION, { input: { id, type, from, to, sources: cite('x') } }, { key: KEYS.alice });
+      const add = (id: string, type: string, from: string, to: string) => t.data(ADD_RELATION, { input: { id, type, from, to, sources: cite('x') } }, { key: KEYS.alice });
       await add('rel-test-dup-n-retracted', 'SUPPORTS', 'test-dup-nazarbayev', 'nur-otan');
       await t.data(RETRACT, { id: 'rel-test-dup-n-retracted', reason: 'wrong party' }, { key: KEYS.alice });
       await add('rel-test-dup-n-loop', 'SUPPORTS', 'test-dup-nazarbayev', 'nursultan-nazarbayev');
@@ -219,7 +217,11 @@ describeOnEveryBackend('curation', (t) => {
       );
       const byId = new Map(read.all.nodes.map((r) => [r.id, r]));
       expect(byId.get('rel-test-dup-n-retracted')?.retraction?.reason).toBe('wrong party');
-      expect(byId.get('rel-test-dup-n-loop')).toMatchObject({ from: { id: 'nursultan-nazarbayev' }, to: { id: 'nursultan-nazarbayev' }, retraction: { reason: expect.stringMatching(/^merged/) } });
+      expect(byId.get('rel-test-dup-n-loop')).toMatchObject({
+        from: { id: 'nursultan-nazarbayev' },
+        to: { id: 'nursultan-nazarbayev' },
+        retraction: { reason: expect.stringMatching(/^merged/) },
+      });
       expect(byId.get('rel-test-dup-n-live')).toMatchObject({ to: { id: 'ak-zhol' }, retraction: null });
       expect(read.live.nodes.map((r) => r.id)).toContain('rel-test-dup-n-live');
       expect(read.live.nodes.map((r) => r.id)).not.toContain('rel-test-dup-n-retracted');
@@ -285,7 +287,11 @@ describeOnEveryBackend('curation', (t) => {
     });
 
     it.each(['2012-13', '2012-02-30', '12-01-2012', '2012-1'])('a malformed partial date %s', async (date) => {
-      await refused(ADD_RELATION, { input: { ...valid, date } }, KEYS.alice, { status: 400, code: 'BAD_USER_INPUT', message: /at "input.date"; PartialDate must be an ISO date as YYYY, YYYY-MM or YYYY-MM-DD/ });
+      await refused(ADD_RELATION, { input: { ...valid, date } }, KEYS.alice, {
+        status: 400,
+        code: 'BAD_USER_INPUT',
+        message: /at "input.date"; PartialDate must be an ISO date as YYYY, YYYY-MM or YYYY-MM-DD/,
+      });
     });
 
     it('an entity whose kind would change, or with a field its kind does not have', async () => {
@@ -315,12 +321,11 @@ describeOnEveryBackend('curation', (t) => {
 
     it('two writes in one request: refused whole, since a failing second would leave the first written', async () => {
       const source = '{ id: "test-two-writes", title: "t", publisher: "p", published: "2012" }';
-      await refused(
-        `mutation { addSource(input: ${source}) { id } addRelation(input: { type: SUPPORTS, from: "nowhere", to: "nur-otan", sources: [] }) { id } }`,
-        {},
-        KEYS.admin,
-        { status: 400, code: 'BAD_USER_INPUT', message: /one mutation, got 2/ },
-      );
+      await refused(`mutation { addSource(input: ${source}) { id } addRelation(input: { type: SUPPORTS, from: "nowhere", to: "nur-otan", sources: [] }) { id } }`, {}, KEYS.admin, {
+        status: 400,
+        code: 'BAD_USER_INPUT',
+        message: /one mutation, got 2/,
+      });
     });
 
     it('an alias bomb of writes is refused whole before any runs', async () => {
@@ -355,13 +360,7 @@ describeOnEveryBackend('curation', (t) => {
   });
 
   describe('strings that try Cypher injection', () => {
-    const attacks = [
-      `x' }) MATCH (n) DETACH DELETE n //`,
-      `x" }) MATCH (n) DETACH DELETE n //`,
-      '`) DETACH DELETE n //',
-      `\\' OR 1=1 //`,
-      '$after',
-    ];
+    const attacks = [`x' }) MATCH (n) DETACH DELETE n //`, `x" }) MATCH (n) DETACH DELETE n //`, '`) DETACH DELETE n //', `\\' OR 1=1 //`, '$after'];
 
     it.each(attacks)('in every argument of every read: %s', async (attack) => {
       const before = await dumpStore(t.store);

@@ -193,7 +193,12 @@ describeOnEveryBackend('exports', (t) => {
 
     const cy = cytoscape({ headless: true, elements: (JSON.parse(texts.cyjs!) as { elements: ElementsDefinition }).elements });
     expect([cy.nodes().length, cy.edges().length]).toEqual([nodeIds.length, edgeIds.length]);
-    expect(cy.edges().map((e) => e.id()).sort()).toEqual(sorted(edgeIds));
+    expect(
+      cy
+        .edges()
+        .map((e) => e.id())
+        .sort(),
+    ).toEqual(sorted(edgeIds));
     for (const e of expected.edges) expect([cy.getElementById(e.id).source().id(), cy.getElementById(e.id).target().id()]).toEqual([e.from.id, e.to.id]);
     cy.destroy();
 
@@ -228,7 +233,11 @@ describeOnEveryBackend('exports', (t) => {
       });
     }
     const d3 = JSON.parse((await (await get('/export/graph.d3.json')).text()) as string) as { nodes: Array<Record<string, unknown>> };
-    expect(d3.nodes.find((n) => n.id === 'miklos-haraszti')).toMatchObject({ aliases: ['Miklós Haraszti', 'Haraszti'], degree: expect.any(Number), betweenness: expect.any(Number) });
+    expect(d3.nodes.find((n) => n.id === 'miklos-haraszti')).toMatchObject({
+      aliases: ['Miklós Haraszti', 'Haraszti'],
+      degree: expect.any(Number),
+      betweenness: expect.any(Number),
+    });
   });
 
   it('answers HEAD with the headers only, and the cytoscape.json alias with its own file name', async () => {
@@ -285,7 +294,11 @@ describeOnEveryBackend('exports', (t) => {
     const NASTY = `Tom & "Jerry" <O'Neil> ]]> \u{1F600}`;
     const cite = [{ source: 'asia-plus-2012-01-17-kazakhstan-election', paragraph: 1, quote: 'test' }];
     const upsert = `mutation ($input: EntityInput!) { upsertEntity(input: $input) { id } }`;
-    await t.data(upsert, { input: { id: 'test-nasty', kind: 'PERSON', name: NASTY, aliases: ['a;b', '<&>'], description: 'line one\nline\ttwo', sources: cite } }, { key: KEYS.alice });
+    await t.data(
+      upsert,
+      { input: { id: 'test-nasty', kind: 'PERSON', name: NASTY, aliases: ['a;b', '<&>'], description: 'line one\nline\ttwo', sources: cite } },
+      { key: KEYS.alice },
+    );
     await t.data(upsert, { input: { id: 'abilov-duplicate', kind: 'PERSON', name: 'B. Abilov', sources: cite } }, { key: KEYS.alice });
     await t.data(
       `mutation ($input: RelationInput!) { addRelation(input: $input) { id } }`,
@@ -337,7 +350,12 @@ describeOnEveryBackend('an export downloaded again', (t) => {
     expect([any.status, await any.text()]).toEqual([304, '']);
     // The same selection asked another way is the same network, but its file says how it was asked.
     const asked = [`${url}&kinds=PARTY,PERSON&from=2012`, `${url}&kinds=PERSON,PARTY&from=2012-01-01`];
-    const [one, two] = await Promise.all(asked.map(async (u) => { const r = await fetch(u); return { etag: r.headers.get('etag'), text: await r.text() }; }));
+    const [one, two] = await Promise.all(
+      asked.map(async (u) => {
+        const r = await fetch(u);
+        return { etag: r.headers.get('etag'), text: await r.text() };
+      }),
+    );
     expect(one!.etag).not.toBe(two!.etag);
     expect(one!.text).toContain('kinds PARTY, PERSON; dated from 2012');
     expect(two!.text).toContain('kinds PERSON, PARTY; dated from 2012-01-01');
@@ -347,7 +365,15 @@ describeOnEveryBackend('an export downloaded again', (t) => {
 
     await t.data(
       'mutation ($input: EntityInput!) { upsertEntity(input: $input) { id } }',
-      { input: { id: 'bolat-abilov', kind: 'PERSON', name: 'Bolat Abilov', aliases: ['B. Abilov'], sources: [{ source: 'asia-plus-2012-01-17-kazakhstan-election', paragraph: 7, sentence: 1, quote: 'Bolat Abilov' }] } },
+      {
+        input: {
+          id: 'bolat-abilov',
+          kind: 'PERSON',
+          name: 'Bolat Abilov',
+          aliases: ['B. Abilov'],
+          sources: [{ source: 'asia-plus-2012-01-17-kazakhstan-election', paragraph: 7, sentence: 1, quote: 'Bolat Abilov' }],
+        },
+      },
       { key: KEYS.alice },
     );
     const changed = await fetch(url, { headers: { 'if-none-match': etag! } });

@@ -54,8 +54,7 @@ async function problemsOf(promise: Promise<unknown>): Promise<readonly InputProb
   return (err as InputError).problems;
 }
 
-const allRelations = async (store: GraphStore) =>
-  (await store.listRelations({ types: null, from: null, to: null, after: null, limit: 1000, includeRetracted: true })).relations;
+const allRelations = async (store: GraphStore) => (await store.listRelations({ types: null, from: null, to: null, after: null, limit: 1000, includeRetracted: true })).relations;
 
 describeEachBackend('import', (backend) => {
   let store: GraphStore;
@@ -157,10 +156,7 @@ describeEachBackend('import', (backend) => {
 
   it('refuses relations to unknown entities and unknown sources, and duplicate rows', async () => {
     await importFiles(store, ontology, [file('people.yaml', PEOPLE)]);
-    const bad = file(
-      'bad.csv',
-      `${HEADER}\nCONTESTED,red,vote,,,,doc-1,1,,ran\nCONTESTED,red,nowhere,,,,doc-9,1,,ran\nCONTESTED,red,vote,,,,doc-1,2,,ran again\n`,
-    );
+    const bad = file('bad.csv', `${HEADER}\nCONTESTED,red,vote,,,,doc-1,1,,ran\nCONTESTED,red,nowhere,,,,doc-9,1,,ran\nCONTESTED,red,vote,,,,doc-1,2,,ran again\n`);
     const problems = await problemsOf(importFiles(store, ontology, [bad]));
     expect(problems.map((p) => `${p.line} ${p.field}: ${p.message}`)).toEqual([
       '3 relations[2].to: refers to entity "nowhere", which does not exist',
@@ -183,10 +179,13 @@ describeEachBackend('import', (backend) => {
   - { id: ann2, kind: PERSON, name: Ann Again, sources: [{ source: doc-1, paragraph: 1, quote: "Ann" }] }
 `,
     );
-    const csv = file('curated.csv', `id,${HEADER}
+    const csv = file(
+      'curated.csv',
+      `id,${HEADER}
 curated-1,CONTESTED,red,vote,,,,doc-1,1,,ran
 y-1,LEADS,ann,red,,,,doc-1,1,,leads
-`);
+`,
+    );
     const problems = await problemsOf(importFiles(store, ontology, [yaml, csv]));
     expect(problems.map((p) => `${p.file}:${p.line} ${p.field}: ${p.message}`)).toEqual([
       'other.yaml:2 entities[0].kind: entity "red" is stored as a PARTY; its kind cannot change to PERSON',
@@ -235,7 +234,16 @@ y-1,LEADS,ann,red,,,,doc-1,1,,leads
     const empty = file('empty.yaml', '\n\n');
     const bomb = file(
       'bomb.yaml',
-      ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n'),
+      [
+        'a: &a [x, x, x, x, x, x, x, x, x, x]',
+        ...Array.from(
+          { length: 8 },
+          (_, i) =>
+            `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+              .fill(`*${String.fromCharCode(97 + i)}`)
+              .join(', ')}]`,
+        ),
+      ].join('\n'),
     );
     const headerOnly = file('header.csv', `${HEADER}\n`);
     const seen = new Map<string, InputProblem>();
@@ -290,7 +298,12 @@ won_votes_in,red,vote,,12.5,doc-1,5,won
     );
     expect((await importFiles(store, ontology, [cased]))[0]).toMatchObject({ status: 'loaded', relations: 3 });
     const relations = await allRelations(store);
-    expect(relations.filter((r) => r.addedBy === 'import:cased.csv').map((r) => r.type).sort()).toEqual(['SUPPORTS', 'SUPPORTS', 'WON_VOTES_IN']);
+    expect(
+      relations
+        .filter((r) => r.addedBy === 'import:cased.csv')
+        .map((r) => r.type)
+        .sort(),
+    ).toEqual(['SUPPORTS', 'SUPPORTS', 'WON_VOTES_IN']);
     // The id is derived from the type as the SDL names it, so the case it was written in does not matter.
     expect(relations.some((r) => r.id === deriveRelationId({ type: 'SUPPORTS', from: 'ann', to: 'red', date: '2013-01-01' }))).toBe(true);
 
@@ -340,12 +353,19 @@ won_votes_in,red,vote,,12.5,doc-1,5,won
     // The same relation as a CSV row is the same relation, which another file may not replace.
     const csv = file('again.csv', `${HEADER}\nCONTESTED,red,vote,2013-02-10,,,doc-1,4,,ran\n`);
     const [problem] = await problemsOf(importFiles(store, ontology, [csv]));
-    expect(problem?.message).toBe(`relation "${ids.find((id) => id === deriveRelationId({ type: 'CONTESTED', from: 'red', to: 'vote', date: '2013-02-10' }))}" already exists, added by import:people.yaml; give this one another id`);
+    expect(problem?.message).toBe(
+      `relation "${ids.find((id) => id === deriveRelationId({ type: 'CONTESTED', from: 'red', to: 'vote', date: '2013-02-10' }))}" already exists, added by import:people.yaml; give this one another id`,
+    );
     // Two relations of one file that would get the same id are refused, saying why.
-    const twice = file('twice.yaml', `relations:\n  - { type: CONTESTED, from: ann, to: vote, sources: [{ source: doc-1, paragraph: 1, quote: "a" }] }\n  - { type: CONTESTED, from: ann, to: vote, sources: [{ source: doc-1, paragraph: 2, quote: "b" }] }\n`);
+    const twice = file(
+      'twice.yaml',
+      `relations:\n  - { type: CONTESTED, from: ann, to: vote, sources: [{ source: doc-1, paragraph: 1, quote: "a" }] }\n  - { type: CONTESTED, from: ann, to: vote, sources: [{ source: doc-1, paragraph: 2, quote: "b" }] }\n`,
+    );
     const [dup] = await problemsOf(importFiles(store, ontology, [twice]));
     expect(dup).toMatchObject({ file: 'twice.yaml', line: 3, field: 'relations[1].id' });
-    expect(dup?.message).toMatch(/^duplicates the id of an earlier relation \(rel-[0-9a-f]{20}, an id derived from type, from, to, date, start, end and role: give one of them an id\)$/);
+    expect(dup?.message).toMatch(
+      /^duplicates the id of an earlier relation \(rel-[0-9a-f]{20}, an id derived from type, from, to, date, start, end and role: give one of them an id\)$/,
+    );
   });
 
   it('streams JSON: its parts in any order, each problem located by line, a syntax error inside a record or between records', async () => {
@@ -369,14 +389,25 @@ won_votes_in,red,vote,,12.5,doc-1,5,won
     const noComma = text.replace(/\},(\n\s*\{\n\s*"id": "poll")/, '}$1');
     const dupKey = text.replace('"source": {', '"entities": [],\n  "source": {');
     const seen = new Map<string, readonly InputProblem[]>();
-    for (const [name, t] of [['value.json', badValue], ['comma.json', noComma], ['twice.json', dupKey]] as const) {
+    for (const [name, t] of [
+      ['value.json', badValue],
+      ['comma.json', noComma],
+      ['twice.json', dupKey],
+    ] as const) {
       seen.set(name, await problemsOf(importFiles(store, ontology, [file(name, t)])));
     }
-    expect(seen.get('value.json')).toEqual([{ file: 'value.json', line: lineOf(badValue, '"voteShare": 9.'), field: '(syntax)', message: expect.stringMatching(/^not valid JSON: /) }]);
+    expect(seen.get('value.json')).toEqual([
+      { file: 'value.json', line: lineOf(badValue, '"voteShare": 9.'), field: '(syntax)', message: expect.stringMatching(/^not valid JSON: /) },
+    ]);
     expect(seen.get('comma.json')).toEqual([
       { file: 'comma.json', line: lineOf(noComma, '"id": "poll"') - 1, field: '(syntax)', message: "not valid JSON: unexpected '{' where ',' or ']' was expected" },
     ]);
-    expect(seen.get('twice.json')).toContainEqual({ file: 'twice.json', line: lineOf(dupKey, '"entities": [],'), field: 'entities', message: 'is given twice; give each of source, entities and relations once' });
+    expect(seen.get('twice.json')).toContainEqual({
+      file: 'twice.json',
+      line: lineOf(dupKey, '"entities": [],'),
+      field: 'entities',
+      message: 'is given twice; give each of source, entities and relations once',
+    });
     expect(await dump(store)).toBe(before);
 
     expect(await importFiles(store, ontology, [file('parts.json', text)])).toEqual([{ path: join(dir, 'parts.json'), status: 'loaded', sources: 1, entities: 2, relations: 2 }]);
@@ -414,7 +445,10 @@ describe('a large JSON import', () => {
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     child.stderr.on('data', (b: Buffer) => (out += b.toString()));
     expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);
-    const m = /peak RSS (\d+) MB \(at start (\d+) MB\).*; ([\d.]+) MB of JSON, refused: bench-all\.json:(\d+): relations\[59999\]\.voteShare: expected a number from 0 to 100, got 120$/m.exec(out);
+    const m =
+      /peak RSS (\d+) MB \(at start (\d+) MB\).*; ([\d.]+) MB of JSON, refused: bench-all\.json:(\d+): relations\[59999\]\.voteShare: expected a number from 0 to 100, got 120$/m.exec(
+        out,
+      );
     expect(m, out).not.toBeNull();
     const [, peak, start, size, line] = m!.map(Number);
     expect(size).toBeGreaterThan(17);

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { InputError } from '../../src/ingest/errors.js';
 import { loadSeeds } from '../../src/ingest/load-seeds.js';
 import { loadOntology } from '../../src/ontology/ontology.js';
@@ -81,10 +81,7 @@ describeEachBackend('seed loading', (backend) => {
   });
 
   it('names file, line and field of each problem, and loads nothing from any file', async () => {
-    const bad = GOOD.replace('type: WON_SEATS_IN, from: red, to: vote', 'type: WON_SEATS_IN, from: ann, to: vote').replace(
-      'date: "2012-01-15"',
-      'date: "2012-13"',
-    );
+    const bad = GOOD.replace('type: WON_SEATS_IN, from: red, to: vote', 'type: WON_SEATS_IN, from: ann, to: vote').replace('date: "2012-01-15"', 'date: "2012-13"');
     const other = `source: { id: doc-0, title: Other, publisher: P, published: "2011" }
 entities:
   - { id: bob, kind: PERSON, name: Bob, sources: [{ paragraph: 1, quote: "Bob" }] }

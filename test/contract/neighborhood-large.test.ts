@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadOntology } from '../../src/ontology/ontology.js';
 import { AnswerTooLargeError } from '../../src/store/errors.js';
 import type { EntityRecord, GraphStore, RelationRecord } from '../../src/store/graph-store.js';

@@ -9,7 +9,6 @@ interface Measured {
 }
 
 describeOnEveryBackend('network', (t) => {
-
   const NETWORK = `query($id: ID, $types: [RelationType!], $kinds: [EntityKind!], $from: PartialDate, $to: PartialDate) {
     network(id: $id, types: $types, kinds: $kinds, from: $from, to: $to) {
       communities
@@ -18,7 +17,8 @@ describeOnEveryBackend('network', (t) => {
     }
   }`;
   const network = async (vars: Record<string, unknown> = {}) =>
-    (await t.data<{ network: { communities: number; nodes: Measured[]; edges: Array<{ id: string; type: string; from: { id: string }; to: { id: string } }> } }>(NETWORK, vars)).network;
+    (await t.data<{ network: { communities: number; nodes: Measured[]; edges: Array<{ id: string; type: string; from: { id: string }; to: { id: string } }> } }>(NETWORK, vars))
+      .network;
 
   it('measures the whole seed graph: the election is the hub, and degrees add up to twice the relations', async () => {
     const net = await network();
@@ -35,7 +35,9 @@ describeOnEveryBackend('network', (t) => {
   it('Entity.metrics agrees with the whole-graph network', async () => {
     const net = await network();
     const abilov = net.nodes.find((n) => n.entity.id === 'bolat-abilov')!;
-    const data = await t.data<{ entity: { metrics: Measured['metrics'] } }>('{ entity(id: "bolat-abilov") { metrics { degree inDegree outDegree betweenness pageRank community } } }');
+    const data = await t.data<{ entity: { metrics: Measured['metrics'] } }>(
+      '{ entity(id: "bolat-abilov") { metrics { degree inDegree outDegree betweenness pageRank community } } }',
+    );
     expect(data.entity.metrics).toEqual(abilov.metrics);
   });
 
@@ -46,16 +48,17 @@ describeOnEveryBackend('network', (t) => {
     // Two counts, and nothing read for the network measures.
     expect(size.body.extensions?.dbRoundTrips).toBe(2);
 
-    const top = await t.gql<{ mostConnected: Array<{ degree: number; entity: { id: string; name: string } }> }>(
-      '{ mostConnected(first: 6) { degree entity { id name } } }',
-    );
+    const top = await t.gql<{ mostConnected: Array<{ degree: number; entity: { id: string; name: string } }> }>('{ mostConnected(first: 6) { degree entity { id name } } }');
     expect(top.body.extensions?.dbRoundTrips).toBe(1);
     const expected = [...net.nodes]
       .sort((a, b) => b.metrics.degree - a.metrics.degree || (a.entity.id < b.entity.id ? -1 : 1))
       .slice(0, 6)
       .map((n) => ({ degree: n.metrics.degree, id: n.entity.id }));
     expect(top.body.data?.mostConnected.map((r) => ({ degree: r.degree, id: r.entity.id }))).toEqual(expected);
-    expect(top.body.data?.mostConnected[0]).toEqual({ degree: expected[0]!.degree, entity: { id: 'election-2012-01-15-mazhilis', name: 'Kazakhstan parliamentary (Mazhilis) election, 15 January 2012' } });
+    expect(top.body.data?.mostConnected[0]).toEqual({
+      degree: expected[0]!.degree,
+      entity: { id: 'election-2012-01-15-mazhilis', name: 'Kazakhstan parliamentary (Mazhilis) election, 15 January 2012' },
+    });
 
     const parties = await t.data<{ mostConnected: Array<{ degree: number; entity: { id: string; kind: string } }> }>(
       '{ mostConnected(kinds: [PARTY], first: 100) { degree entity { id kind } } }',

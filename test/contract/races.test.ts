@@ -29,9 +29,7 @@ describeOnEveryBackend('writes racing merges', (t) => {
       for (let j = 0; j < ADDS_PER_PAIR; j += 1) {
         const id = `race-rel-${k}-${j}`;
         const input = { id, type: 'SUPPORTS', from: 'bolat-abilov', to: `race-y-${k}`, sources: cite(id) };
-        adds.push(
-          t.gql<{ addRelation: { to: { id: string } } }>(ADD, { input }, { key: KEYS.alice }).then((res) => ({ id, to: res.body.data?.addRelation.to.id ?? null })),
-        );
+        adds.push(t.gql<{ addRelation: { to: { id: string } } }>(ADD, { input }, { key: KEYS.alice }).then((res) => ({ id, to: res.body.data?.addRelation.to.id ?? null })));
         // The merge starts among the adds, not before or after all of them.
         if (j === 1) merges.push(t.data(MERGE, { survivor: `race-x-${k}`, duplicate: `race-y-${k}` }, { key: KEYS.admin }));
       }

@@ -24,7 +24,6 @@ interface Rel {
 }
 
 describeOnEveryBackend('research questions on the seed graph', (t) => {
-
   const relations = async (types: string[], extra = '') =>
     (
       await t.data<{ relations: { nodes: Rel[] } }>(
@@ -55,10 +54,7 @@ describeOnEveryBackend('research questions on the seed graph', (t) => {
 
   it('who observed the election, and who led each mission', async () => {
     const observed = await relations(['OBSERVED']);
-    expect(observed.map((r) => r.from.id).sort()).toEqual([
-      'osce-election-observation-mission-kazakhstan-2012',
-      'osce-pa-short-term-observer-mission-kazakhstan-2012',
-    ]);
+    expect(observed.map((r) => r.from.id).sort()).toEqual(['osce-election-observation-mission-kazakhstan-2012', 'osce-pa-short-term-observer-mission-kazakhstan-2012']);
     const heads = await t.data<{ relations: { nodes: Array<{ from: Named; to: Named }> } }>(
       `{ relations(types: [LEADS], to: "osce-election-observation-mission-kazakhstan-2012") { nodes { from { id name } to { id name } } } }`,
     );
@@ -67,19 +63,14 @@ describeOnEveryBackend('research questions on the seed graph', (t) => {
 
   it('who supports whom: Ak Zhol and the KNPK support Nazarbayev', async () => {
     const rels = await relations(['SUPPORTS']);
-    expect(rels.map((r) => `${r.from.id} -> ${r.to.id}`).sort()).toEqual([
-      'ak-zhol -> nursultan-nazarbayev',
-      'communist-peoples-party-of-kazakhstan -> nursultan-nazarbayev',
-    ]);
+    expect(rels.map((r) => `${r.from.id} -> ${r.to.id}`).sort()).toEqual(['ak-zhol -> nursultan-nazarbayev', 'communist-peoples-party-of-kazakhstan -> nursultan-nazarbayev']);
   });
 
   it('which parties were barred: three unnamed opposition parties', async () => {
     const rels = await relations(['BARRED_FROM']);
     expect(rels).toHaveLength(3);
     expect(new Set(rels.map((r) => r.to.id))).toEqual(new Set([ELECTION]));
-    const kinds = await t.data<{ entities: { nodes: Array<{ id: string; kind: string }> } }>(
-      `{ entities(kinds: [PARTY], first: 100) { nodes { id kind } } }`,
-    );
+    const kinds = await t.data<{ entities: { nodes: Array<{ id: string; kind: string }> } }>(`{ entities(kinds: [PARTY], first: 100) { nodes { id kind } } }`);
     const parties = new Set(kinds.entities.nodes.map((n) => n.id));
     expect(rels.every((r) => parties.has(r.from.id))).toBe(true);
   });
@@ -100,9 +91,7 @@ describeOnEveryBackend('research questions on the seed graph', (t) => {
     const party = await t.data<{ paths: Array<{ length: number; nodes: Named[] }> }>(
       `{ paths(from: "bolat-abilov", to: "nursultan-nazarbayev", types: [LEADS, CONTESTED]) { length nodes { id } } }`,
     );
-    expect(party.paths.map((p) => p.nodes.map((n) => n.id))).toEqual([
-      ['bolat-abilov', 'national-social-democratic-party', ELECTION, 'nur-otan', 'nursultan-nazarbayev'],
-    ]);
+    expect(party.paths.map((p) => p.nodes.map((n) => n.id))).toEqual([['bolat-abilov', 'national-social-democratic-party', ELECTION, 'nur-otan', 'nursultan-nazarbayev']]);
   });
 
   it('records the Zhanaozen vote share as Nazarbayev’s claim, not as a fact', async () => {
@@ -133,18 +122,13 @@ describeOnEveryBackend('research questions on the seed graph', (t) => {
     ['Janaozen', 'zhanaozen'],
     ['Harazsti', 'miklos-haraszti'],
   ])('search "%s" finds %s first', async (text, id) => {
-    const data = await t.data<{ search: Array<{ score: number; entity: { id: string } }> }>(
-      'query($text: String!) { search(text: $text) { score entity { id } } }',
-      { text },
-    );
+    const data = await t.data<{ search: Array<{ score: number; entity: { id: string } }> }>('query($text: String!) { search(text: $text) { score entity { id } } }', { text });
     expect(data.search[0]?.entity.id).toBe(id);
     expect(data.search[0]?.score).toBeGreaterThan(0.6);
   });
 
   it('search filters by kind', async () => {
-    const data = await t.data<{ search: Array<{ entity: { id: string; kind: string } }> }>(
-      '{ search(text: "Zhanaozen", kinds: [EVENT]) { entity { id kind } } }',
-    );
+    const data = await t.data<{ search: Array<{ entity: { id: string; kind: string } }> }>('{ search(text: "Zhanaozen", kinds: [EVENT]) { entity { id kind } } }');
     expect(data.search.length).toBeGreaterThan(0);
     expect(data.search.every((h) => h.entity.kind === 'EVENT')).toBe(true);
   });
@@ -173,9 +157,7 @@ describeOnEveryBackend('research questions on the seed graph', (t) => {
 
   it('a deeper neighborhood reaches further and contains the shallower one', async () => {
     const ids = async (depth: number) =>
-      (await t.data<{ neighborhood: { nodes: Named[] } }>(`{ neighborhood(id: "bolat-abilov", depth: ${depth}) { nodes { id } } }`)).neighborhood.nodes
-        .map((n) => n.id)
-        .sort();
+      (await t.data<{ neighborhood: { nodes: Named[] } }>(`{ neighborhood(id: "bolat-abilov", depth: ${depth}) { nodes { id } } }`)).neighborhood.nodes.map((n) => n.id).sort();
     const [one, two] = [await ids(1), await ids(2)];
     expect(two.length).toBeGreaterThan(one.length);
     expect(two).toEqual(expect.arrayContaining(one));
@@ -216,14 +198,10 @@ describeOnEveryBackend('research questions on the seed graph', (t) => {
   });
 
   it('a cursor stays valid when entities are added before and after it', async () => {
-    const first = await t.data<{ entities: { nodes: Named[]; pageInfo: { endCursor: string } } }>(
-      '{ entities(kinds: [PLACE], first: 2) { nodes { id } pageInfo { endCursor } } }',
-    );
+    const first = await t.data<{ entities: { nodes: Named[]; pageInfo: { endCursor: string } } }>('{ entities(kinds: [PLACE], first: 2) { nodes { id } pageInfo { endCursor } } }');
     const cursor = first.entities.pageInfo.endCursor;
     const rest = async () =>
-      (await t.data<{ entities: { nodes: Named[] } }>(`{ entities(kinds: [PLACE], first: 100, after: "${cursor}") { nodes { id } } }`)).entities.nodes.map(
-        (n) => n.id,
-      );
+      (await t.data<{ entities: { nodes: Named[] } }>(`{ entities(kinds: [PLACE], first: 100, after: "${cursor}") { nodes { id } } }`)).entities.nodes.map((n) => n.id);
     const before = await rest();
     const place = (id: string) => ({ id, kind: 'PLACE', name: id, aliases: [], description: null, sources: [], attributes: {} });
     await t.store.load({ sources: [], entities: [place('aaa-new-place'), place('zzz-new-place')], relations: [] }, 'test:cursor', '1', { actor: 'test:cursor', summary: null });

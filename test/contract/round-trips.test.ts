@@ -6,7 +6,6 @@ import { describeOnEveryBackend } from '../support/contract.js';
  * items it returns. The server reports the count as `extensions.dbRoundTrips`.
  */
 describeOnEveryBackend('database round trips per request', (t) => {
-
   const FAN_OUT = `query($n: Int) {
     entities(first: $n) {
       nodes {
@@ -51,8 +50,7 @@ describeOnEveryBackend('database round trips per request', (t) => {
   });
 
   it('answers a neighborhood in two round trips and paths in one', async () => {
-    const { id } = (await t.data<{ entities: { nodes: Array<{ id: string }> } }>('{ entities(first: 1, kinds: [EVENT]) { nodes { id } } }'))
-      .entities.nodes[0]!;
+    const { id } = (await t.data<{ entities: { nodes: Array<{ id: string }> } }>('{ entities(first: 1, kinds: [EVENT]) { nodes { id } } }')).entities.nodes[0]!;
     const n = await t.gql(`{ neighborhood(id: "${id}", depth: 3) { nodes { name } edges { type from { name } to { name } } } }`);
     expect(n.body.extensions?.dbRoundTrips).toBe(2);
     const p = await t.gql('{ paths(from: "bolat-abilov", to: "nursultan-nazarbayev") { nodes { name } edges { from { name } } } }');

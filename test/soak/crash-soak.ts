@@ -25,7 +25,8 @@ const rounds = option('--rounds', 20);
 const random = seededRandom(option('--seed', 7));
 const KEY = 'soak-admin-key-0123456789';
 const SOURCE = 'asia-plus-2012-01-17-kazakhstan-election';
-const cite = (quote: string, long = false) => (long ? Array.from({ length: 12 }, (_, i) => ({ source: SOURCE, paragraph: i + 1, quote: `${quote} ${'q'.repeat(300)}` })) : [{ source: SOURCE, paragraph: 1, quote }]);
+const cite = (quote: string, long = false) =>
+  long ? Array.from({ length: 12 }, (_, i) => ({ source: SOURCE, paragraph: i + 1, quote: `${quote} ${'q'.repeat(300)}` })) : [{ source: SOURCE, paragraph: 1, quote }];
 
 const start = (dataDir: string) => startServerProcess(dataDir, { API_KEYS: `admin:soak:${KEY}` });
 const kill = killProcess;
@@ -89,14 +90,14 @@ async function check(dataDir: string): Promise<string[]> {
   const store = await openEmbeddedStore({ dataDir, ontology: loadOntology() });
   try {
     const relations = new Map<string, number>();
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const page: RelationRecord[] = (await store.listRelations({ types: null, from: null, to: null, after, limit: 1000, includeRetracted: true })).relations;
       for (const r of page) relations.set(r.id, (relations.get(r.id) ?? 0) + 1);
       if (page.length < 1000) break;
       after = page.at(-1)!.id;
     }
     const adds = new Map<string, number>();
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const page = await store.changes({ since: null, entity: null, after, limit: 1000 });
       for (const c of page) if (c.operation === 'ADD_RELATION' && c.relationId) adds.set(c.relationId, (adds.get(c.relationId) ?? 0) + 1);
       if (page.length < 1000) break;
@@ -111,7 +112,9 @@ async function check(dataDir: string): Promise<string[]> {
     for (const [, duplicate] of ackedMerges) {
       const [e] = await store.getEntities([duplicate]);
       if (!e || e.id === duplicate) problems.push(`merge of ${duplicate} missing`);
-      const hanging = (await store.relationsOf({ ids: [duplicate], types: null, direction: 'BOTH', includeRetracted: true })).relations.filter((r) => r.from === duplicate || r.to === duplicate);
+      const hanging = (await store.relationsOf({ ids: [duplicate], types: null, direction: 'BOTH', includeRetracted: true })).relations.filter(
+        (r) => r.from === duplicate || r.to === duplicate,
+      );
       if (hanging.length > 0) problems.push(`${hanging.length} relation(s) on merged-away ${duplicate}`);
     }
     for (const id of ackedEntities) if ((await store.getEntities([id])).length === 0) problems.push(`entity ${id} missing`);
@@ -147,7 +150,9 @@ try {
     kills += 1;
     const problems = await check(dataDir);
     if (problems.length > 0) failures += 1;
-    console.log(`round ${round}: ${ackedRelations.size} relations, ${ackedMerges.length} merges, ${ackedRetractions.size} retractions acknowledged so far; ${problems.length === 0 ? 'all there once' : problems.slice(0, 5).join('; ')}`);
+    console.log(
+      `round ${round}: ${ackedRelations.size} relations, ${ackedMerges.length} merges, ${ackedRetractions.size} retractions acknowledged so far; ${problems.length === 0 ? 'all there once' : problems.slice(0, 5).join('; ')}`,
+    );
   }
 } catch (err) {
   console.log(`failed; DATA_DIR kept at ${dataDir}`);

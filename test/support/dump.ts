@@ -8,21 +8,21 @@ import type { GraphStore } from '../../src/store/graph-store.js';
 export async function dumpStore(store: GraphStore): Promise<string> {
   const pageSize = 500;
   const entities = [];
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const page = await store.listEntities({ kinds: null, after, limit: pageSize });
     entities.push(...page);
     if (page.length < pageSize) break;
     after = page[page.length - 1]!.id;
   }
   const relations = [];
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const page = await store.listRelations({ types: null, from: null, to: null, after, limit: pageSize, includeRetracted: true });
     relations.push(...page.relations);
     if (page.relations.length < pageSize) break;
     after = page.relations[page.relations.length - 1]!.id;
   }
   const changes = [];
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const page = await store.changes({ since: null, entity: null, after, limit: pageSize });
     changes.push(...page);
     if (page.length < pageSize) break;

@@ -286,7 +286,7 @@ export class FuzzGen {
       const n = this.bad(0.15) ? r.range(20, 300) : r.range(0, 4);
       const items = Array.from({ length: n }, () => this.literal(type.ofType, depth - 1, vars));
       if (depth <= 0) return '[]';
-      return `[${items.join(r.pick([', ', ' ', ','])) }]`;
+      return `[${items.join(r.pick([', ', ' ', ',']))}]`;
     }
     if (isInputObjectType(type)) {
       if (depth <= 0) return '{}';
@@ -525,25 +525,79 @@ export class FuzzGen {
   private specialDocument(): string {
     const r = this.rng;
     return r.weighted<() => string>([
-      [2, () => getIntrospectionQuery({ descriptions: r.chance(0.5), specifiedByUrl: r.chance(0.5), directiveIsRepeatable: r.chance(0.5), schemaDescription: r.chance(0.5), inputValueDeprecation: r.chance(0.5) })],
-      [2, () => `{ __type(name: ${this.stringLiteral(r.pick(['Entity', 'Query', 'Nope', '', 'PartialDate', this.randomString()]))}) { name kind fields { name args { name type { name } } } possibleTypes { name } } }`],
-      [1, () => {
-        const n = r.range(1, 40);
-        return `{ __type(name: "Relation") { ${'ofType { '.repeat(n)}name${' }'.repeat(n)} } }`;
-      }],
+      [
+        2,
+        () =>
+          getIntrospectionQuery({
+            descriptions: r.chance(0.5),
+            specifiedByUrl: r.chance(0.5),
+            directiveIsRepeatable: r.chance(0.5),
+            schemaDescription: r.chance(0.5),
+            inputValueDeprecation: r.chance(0.5),
+          }),
+      ],
+      [
+        2,
+        () =>
+          `{ __type(name: ${this.stringLiteral(r.pick(['Entity', 'Query', 'Nope', '', 'PartialDate', this.randomString()]))}) { name kind fields { name args { name type { name } } } possibleTypes { name } } }`,
+      ],
+      [
+        1,
+        () => {
+          const n = r.range(1, 40);
+          return `{ __type(name: "Relation") { ${'ofType { '.repeat(n)}name${' }'.repeat(n)} } }`;
+        },
+      ],
       [1, () => `{ __schema { types { name fields { name type { name fields { name } } } } } }`],
       [1, () => `{ __schema { queryType { name } mutationType { name } subscriptionType { name } directives { name locations args { name } } } }`],
       [1, () => `{ __typename ${'__typename '.repeat(r.range(1, 500))}}`],
-      [2, () => `{ ${Array.from({ length: r.range(16, 300) }, (_, i) => `a${i}: ${r.pick(['__typename', 'sources { id }', 'entity(id: "bolat-abilov") { id }', 'search(text: "osce") { score }'])}`).join(' ')} }`],
+      [
+        2,
+        () =>
+          `{ ${Array.from({ length: r.range(16, 300) }, (_, i) => `a${i}: ${r.pick(['__typename', 'sources { id }', 'entity(id: "bolat-abilov") { id }', 'search(text: "osce") { score }'])}`).join(' ')} }`,
+      ],
       [2, () => this.deepNesting(r.range(5, 40))],
       [2, () => this.fragmentCycle()],
       [1, () => `query Q(${Array.from({ length: r.range(1, 200) }, (_, i) => `$v${i}: Int`).join(', ')}) { __typename }`],
       [1, () => `{ entities(first: 100) { nodes { relations { from { relations { to { relations { from { name } } } } } } } } }`],
-      [1, () => `{ network { nodes { entity { metrics(types: [LEADS]) { degree } } metrics { betweenness } } } a: network(types: [SUPPORTS]) { communities } b: network(types: [LEADS]) { communities } c: network(kinds: [PARTY]) { communities } }`],
-      [1, () => `{ e: entity(id: "bolat-abilov") { ... on Person { metrics(types: [LEADS]) { degree } } ... on Entity { m2: metrics(types: [SUPPORTS]) { pageRank } m3: metrics { community } } } }`],
+      [
+        1,
+        () =>
+          `{ network { nodes { entity { metrics(types: [LEADS]) { degree } } metrics { betweenness } } } a: network(types: [SUPPORTS]) { communities } b: network(types: [LEADS]) { communities } c: network(kinds: [PARTY]) { communities } }`,
+      ],
+      [
+        1,
+        () =>
+          `{ e: entity(id: "bolat-abilov") { ... on Person { metrics(types: [LEADS]) { degree } } ... on Entity { m2: metrics(types: [SUPPORTS]) { pageRank } m3: metrics { community } } } }`,
+      ],
       [1, () => `${'{'.repeat(r.range(1, 3000))}`],
       [1, () => `{ ${'a '.repeat(r.range(1000, 3000))}}`],
-      [1, () => r.pick(['', ' ', '#', '{}', 'query', 'fragment F on Query { __typename }', '{ __typename } garbage', 'query Q { __typename } query Q { __typename }', '\uFEFF{ __typename }', '{ __typename }\u0000', '{ sources { id } } { sources { id } }', '{ ...F } fragment F on Query { ...F }', 'subscription { changes { nodes { id } } }', '{ __typename @include(if: true) @include(if: false) }', '{ __typename @skip }', 'query ($a: Int = "x") { __typename }', 'query ($a: Entity) { __typename }', 'query ($a: [[[Int!]!]!]!) { __typename }', 'query ($a: Int, $a: Int) { __typename }', '{ entity(id: $nope) { id } }'])],
+      [
+        1,
+        () =>
+          r.pick([
+            '',
+            ' ',
+            '#',
+            '{}',
+            'query',
+            'fragment F on Query { __typename }',
+            '{ __typename } garbage',
+            'query Q { __typename } query Q { __typename }',
+            '\uFEFF{ __typename }',
+            '{ __typename }\u0000',
+            '{ sources { id } } { sources { id } }',
+            '{ ...F } fragment F on Query { ...F }',
+            'subscription { changes { nodes { id } } }',
+            '{ __typename @include(if: true) @include(if: false) }',
+            '{ __typename @skip }',
+            'query ($a: Int = "x") { __typename }',
+            'query ($a: Entity) { __typename }',
+            'query ($a: [[[Int!]!]!]!) { __typename }',
+            'query ($a: Int, $a: Int) { __typename }',
+            '{ entity(id: $nope) { id } }',
+          ]),
+      ],
       [1, () => this.unicodeJunk(r.range(1, 200))],
       [1, () => this.asciiJunk(r.range(1, 500))],
     ])();
@@ -675,17 +729,24 @@ export class FuzzGen {
     const valid = JSON.stringify({ query: this.document().query });
     const body = r.weighted<() => string | Uint8Array>([
       [3, () => valid.slice(0, r.int(valid.length))],
-      [2, () => {
-        const i = r.int(valid.length);
-        return valid.slice(0, i) + r.pick(['"', '}', '{', '\\', ',', '\u0000', ']', "'", '\n']) + valid.slice(i);
-      }],
+      [
+        2,
+        () => {
+          const i = r.int(valid.length);
+          return valid.slice(0, i) + r.pick(['"', '}', '{', '\\', ',', '\u0000', ']', "'", '\n']) + valid.slice(i);
+        },
+      ],
       [1, () => `${valid},`],
       [1, () => `${valid}${valid}`],
       [1, () => `{query: "{ __typename }"}`],
       [1, () => `{'query': '{ __typename }'}`],
       [1, () => `{"query": "{ __typename }", "variables": NaN}`],
       [1, () => `{"query": "{ entities(first: $n) { nodes { id } } }", "variables": {"n": 1e999}}`],
-      [1, () => `{"query": "query ($n: Int) { entities(first: $n) { nodes { id } } }", "variables": {"n": ${r.pick(['1e999', '-1e999', '1.0', '1e2', '-0', '123456789012345678901234567890'])}}}`],
+      [
+        1,
+        () =>
+          `{"query": "query ($n: Int) { entities(first: $n) { nodes { id } } }", "variables": {"n": ${r.pick(['1e999', '-1e999', '1.0', '1e2', '-0', '123456789012345678901234567890'])}}}`,
+      ],
       [1, () => `{"query": "{ __typename }", "query": "{ sources { id } }"}`],
       [1, () => `{"query": "\\ud800{ __typename }"}`],
       [1, () => `{"query": "{ search(text: \\"\\ud800\\") { score } }"}`],
@@ -698,7 +759,15 @@ export class FuzzGen {
       [1, () => nestJsonText(r.range(1_000, 20_000), r.chance(0.5), '', '')],
       [1, () => `{"query": "{ __typename }", "variables": {${Array.from({ length: r.range(100, 3_000) }, (_, i) => `"v${i}": ${i}`).join(',')}}}`],
       [2, () => r.bytes(r.range(1, 500))],
-      [1, () => new Uint8Array([...enc.encode('{"query": "{ search(text: \\"'), ...r.pick([[0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xff, 0xfe], [0xf4, 0x90, 0x80, 0x80], [0x80]]), ...enc.encode('\\") { score } }"}')])],
+      [
+        1,
+        () =>
+          new Uint8Array([
+            ...enc.encode('{"query": "{ search(text: \\"'),
+            ...r.pick([[0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xff, 0xfe], [0xf4, 0x90, 0x80, 0x80], [0x80]]),
+            ...enc.encode('\\") { score } }"}'),
+          ]),
+      ],
       [0.3, () => JSON.stringify({ query: `{ sources { id } } # ${'x'.repeat(this.ctx.maxBodyBytes)}` })],
     ])();
     return this.post('malformed-body', body, this.commonHeaders());
@@ -805,7 +874,29 @@ export class FuzzGen {
     const file = r.weighted<() => string>([
       [10, () => r.pick(files)],
       [1, () => r.pick(files).toUpperCase()],
-      [1, () => r.pick(['', 'graph', 'graph.', 'graph.xml', 'graph.json', 'graph.gexf/x', '../package.json', '..%2Fpackage.json', 'graph.gexf%00', 'graph%2Egexf', '%', 'constructor', '__proto__', 'graph.__proto__', 'graph.constructor', 'graph.toString', 'graph.hasOwnProperty'])],
+      [
+        1,
+        () =>
+          r.pick([
+            '',
+            'graph',
+            'graph.',
+            'graph.xml',
+            'graph.json',
+            'graph.gexf/x',
+            '../package.json',
+            '..%2Fpackage.json',
+            'graph.gexf%00',
+            'graph%2Egexf',
+            '%',
+            'constructor',
+            '__proto__',
+            'graph.__proto__',
+            'graph.constructor',
+            'graph.toString',
+            'graph.hasOwnProperty',
+          ]),
+      ],
       [1, () => pct(this.unicodeJunk(r.range(1, 20)).replace(/[\uD800-\uDFFF]/g, 'x'))],
       [0.3, () => 'x'.repeat(r.range(100, 5_000))],
     ])();
@@ -832,7 +923,38 @@ export class FuzzGen {
         [6, () => pct(good())],
         [1, () => pct(good().toLowerCase())],
         [2, () => pct(this.randomString().slice(0, r.pick([20, 300, 3_000])))],
-        [1, () => r.pick(['', '%20', '0', '4', '-1', '1e0', '01', '001', '1.0', '%D9%A3', '3%00', '99999999999999999999', ',', ',,', 'PERSON,,PARTY', '%', '%zz', '%ED%A0%80', '%C0%AF', '%FF%FE', '2012-13', '2012-02-30', '0000', '+1', 'Infinity', 'NaN'])],
+        [
+          1,
+          () =>
+            r.pick([
+              '',
+              '%20',
+              '0',
+              '4',
+              '-1',
+              '1e0',
+              '01',
+              '001',
+              '1.0',
+              '%D9%A3',
+              '3%00',
+              '99999999999999999999',
+              ',',
+              ',,',
+              'PERSON,,PARTY',
+              '%',
+              '%zz',
+              '%ED%A0%80',
+              '%C0%AF',
+              '%FF%FE',
+              '2012-13',
+              '2012-02-30',
+              '0000',
+              '+1',
+              'Infinity',
+              'NaN',
+            ]),
+        ],
       ])();
     };
     const names = ['id', 'depth', 'kinds', 'types', 'from', 'to'];
@@ -859,10 +981,32 @@ export class FuzzGen {
   private pathRequest(): FuzzRequest {
     const r = this.rng;
     const path = r.weighted<() => string>([
-      [3, () => r.pick(['/explore', '/explore/', '/explore/assets/', '/explore/assets/cytoscape.js', '/explore/assets/network-view.js', '/explore/assets/network-view.css', '/explore//', '/explore/x', '/EXPLORE'])],
-      [3, () => `/explore/${r.pick(['assets/', '', 'assets/../', 'assets/./'])}${r.pick(['constructor', '__proto__', 'hasOwnProperty', 'toString', '../../package.json', '..%2F..%2Fpackage.json', '%2e%2e/%2e%2e/package.json', 'cytoscape.js%00', 'network-view.js/', 'network-view.js?x=1', 'network-view.js#x', pct(this.asciiJunk(r.range(1, 30))), pct(this.unicodeJunk(5).replace(/[\uD800-\uDFFF]/g, 'x')), '%', '%zz', '%ED%A0%80', 'x'.repeat(r.range(100, 4_000))])}`],
+      [
+        3,
+        () =>
+          r.pick([
+            '/explore',
+            '/explore/',
+            '/explore/assets/',
+            '/explore/assets/cytoscape.js',
+            '/explore/assets/network-view.js',
+            '/explore/assets/network-view.css',
+            '/explore//',
+            '/explore/x',
+            '/EXPLORE',
+          ]),
+      ],
+      [
+        3,
+        () =>
+          `/explore/${r.pick(['assets/', '', 'assets/../', 'assets/./'])}${r.pick(['constructor', '__proto__', 'hasOwnProperty', 'toString', '../../package.json', '..%2F..%2Fpackage.json', '%2e%2e/%2e%2e/package.json', 'cytoscape.js%00', 'network-view.js/', 'network-view.js?x=1', 'network-view.js#x', pct(this.asciiJunk(r.range(1, 30))), pct(this.unicodeJunk(5).replace(/[\uD800-\uDFFF]/g, 'x')), '%', '%zz', '%ED%A0%80', 'x'.repeat(r.range(100, 4_000))])}`,
+      ],
       [2, () => `/explorer/assets/${r.pick(['react.js', 'graphiql.css', 'init.js', 'constructor', '__proto__', '../../package.json', '%', pct(this.asciiJunk(10))])}`],
-      [2, () => `${r.pick(['/', '/health', '/graphql/', '/graphql/x', '//graphql', '/GRAPHQL', '/export', '/export/', '/nope', '/%', '/%00', '/..', '/../../etc/passwd', '/?query={__typename}', '/health?x=1'])}`],
+      [
+        2,
+        () =>
+          `${r.pick(['/', '/health', '/graphql/', '/graphql/x', '//graphql', '/GRAPHQL', '/export', '/export/', '/nope', '/%', '/%00', '/..', '/../../etc/passwd', '/?query={__typename}', '/health?x=1'])}`,
+      ],
       [1, () => `/${pct(this.asciiJunk(r.range(1, 50)))}`],
     ])();
     const method = r.weighted([
@@ -921,7 +1065,8 @@ class VarSink {
     if (this.gen.bad(0.03)) return '$undeclared';
     const name = `v${this.decls.length}`;
     let declared = String(type);
-    if (this.gen.bad(0.08)) declared = r.pick(['Int', 'String', 'ID!', '[String]', 'Boolean!', 'Float', 'PartialDate', 'EntityKind', 'JSON', 'Entity', 'Nope', '[[Int]]', declared.replace(/!$/, '')]);
+    if (this.gen.bad(0.08))
+      declared = r.pick(['Int', 'String', 'ID!', '[String]', 'Boolean!', 'Float', 'PartialDate', 'EntityKind', 'JSON', 'Entity', 'Nope', '[[Int]]', declared.replace(/!$/, '')]);
     const deflt = r.chance(0.08) ? ` = ${this.gen.literal(type, 2)}` : '';
     this.decls.push(`$${name}: ${declared}${deflt}`);
     if (isNonNullType(type) && !deflt ? !this.gen.bad(0.15) : r.chance(0.85)) this.vals[name] = this.gen.variableValue(type);
@@ -997,7 +1142,8 @@ function sendablePath(path: string): string {
   for (const ch of path) {
     const cp = ch.codePointAt(0)!;
     if (cp >= 0x21 && cp <= 0x7e) out += ch;
-    else if (cp >= 0xd800 && cp <= 0xdfff) out += `%${(0xe0 | (cp >> 12)).toString(16)}%${(0x80 | ((cp >> 6) & 0x3f)).toString(16)}%${(0x80 | (cp & 0x3f)).toString(16)}`.toUpperCase();
+    else if (cp >= 0xd800 && cp <= 0xdfff)
+      out += `%${(0xe0 | (cp >> 12)).toString(16)}%${(0x80 | ((cp >> 6) & 0x3f)).toString(16)}%${(0x80 | (cp & 0x3f)).toString(16)}`.toUpperCase();
     else out += encodeURIComponent(ch);
   }
   return out;

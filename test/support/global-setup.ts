@@ -44,7 +44,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await Promise.all(started.map((s) => s.stop()));
     throw failed.reason;
   }
-  project.provide('neo4jServers', started.map(({ uri, user, password }) => ({ uri, user, password })));
+  project.provide(
+    'neo4jServers',
+    started.map(({ uri, user, password }) => ({ uri, user, password })),
+  );
   project.provide('neo4jSkipped', null);
   return async () => {
     await Promise.all(started.map((s) => s.stop()));

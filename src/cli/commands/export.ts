@@ -68,7 +68,11 @@ export function exportUrl(config: Pick<Config, 'host' | 'port'>, format: ExportF
  * always the server: LadybugDB lets one process open a database at a time. The server
  * makes the same file, so the message gives its URL and a curl line that writes it.
  */
-export function lockedMessage(config: Pick<Config, 'host' | 'port' | 'dataDir'>, format: ExportFormat, parsed: { out: string | null; selection: Partial<Record<SelectionParam, string>> }): string {
+export function lockedMessage(
+  config: Pick<Config, 'host' | 'port' | 'dataDir'>,
+  format: ExportFormat,
+  parsed: { out: string | null; selection: Partial<Record<SelectionParam, string>> },
+): string {
   const url = exportUrl(config, format, parsed.selection);
   const curl = `curl -fsS ${parsed.out === null ? '' : `-o ${shellWord(parsed.out)} `}'${url}'`;
   const path = url.slice(url.indexOf('/export/'));

@@ -31,10 +31,9 @@ export function oneWritePlugin<T extends object>(): ApolloServerPlugin<T> {
           if (operation?.operation !== 'mutation') return;
           const count = rootFields(operation.selectionSet, document);
           if (count > 1) {
-            throw new GraphQLError(
-              `a request may carry one mutation, got ${count}: each is its own transaction, so send them one by one (or use npm run import for bulk writes)`,
-              { extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } } },
-            );
+            throw new GraphQLError(`a request may carry one mutation, got ${count}: each is its own transaction, so send them one by one (or use npm run import for bulk writes)`, {
+              extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } },
+            });
           }
         },
       };

@@ -1,14 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import {
-  Kind,
-  TypeInfo,
-  visit,
-  visitWithTypeInfo,
-  type DocumentNode,
-  type FragmentDefinitionNode,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-} from 'graphql';
+import { Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { hasRole, type Role } from '../../auth/api-keys.js';
 import type { RequestContext } from '../context.js';
 import { forbidden, unauthenticated } from '../errors.js';

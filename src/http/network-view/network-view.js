@@ -25,11 +25,14 @@
     return { kind: k.kind, label: k.label, color: style.color, shape: style.shape };
   });
   var KIND = {};
-  KINDS.forEach(function (k) { KIND[k.kind] = k; });
+  KINDS.forEach(function (k) {
+    KIND[k.kind] = k;
+  });
   var OTHER_KIND = { kind: 'OTHER', label: 'Other', color: '#7B8794', shape: 'ellipse' };
-  var kindOf = function (kind) { return KIND[kind] || OTHER_KIND; };
+  var kindOf = function (kind) {
+    return KIND[kind] || OTHER_KIND;
+  };
 
-  var METRICS = { betweenness: 'Betweenness', degree: 'Degree', pageRank: 'PageRank' };
   var MIN_SIZE = 18;
   var MAX_SIZE = 66;
 
@@ -52,12 +55,10 @@
   var EDGE_FIELDS = 'edges { id type from { id } to { id } }';
   // Two counts in the database: how the page decides whether to draw the whole graph.
   var SIZE_QUERY = 'query GraphSize { graphSize { entities relations } }';
-  var NETWORK_QUERY =
-    'query NetworkView { network { communities nodes { entity { id kind name aliases } ' + METRIC_FIELDS + ' } ' + EDGE_FIELDS + ' } }';
+  var NETWORK_QUERY = 'query NetworkView { network { communities nodes { entity { id kind name aliases } ' + METRIC_FIELDS + ' } ' + EDGE_FIELDS + ' } }';
   // The neighborhood's own measures are computed within it; the entity's are the whole
   // graph's, which keeps the sizes of merged nodes comparable with the rest.
-  var EXPAND_QUERY =
-    'query Expand($id: ID!) { network(id: $id, depth: 1) { nodes { entity { id kind name aliases ' + METRIC_FIELDS + ' } } ' + EDGE_FIELDS + ' } }';
+  var EXPAND_QUERY = 'query Expand($id: ID!) { network(id: $id, depth: 1) { nodes { entity { id kind name aliases ' + METRIC_FIELDS + ' } } ' + EDGE_FIELDS + ' } }';
   // On a large graph: degrees counted by the database, and a neighborhood with the measures
   // computed within it, the only measures a large graph is asked for.
   var TOP_QUERY = 'query MostConnected($first: Int!) { mostConnected(first: $first) { degree entity { id kind name } } }';
@@ -65,20 +66,43 @@
     'query Neighborhood($id: ID!) { network(id: $id, depth: 1) { communities nodes { entity { id kind name aliases } ' + METRIC_FIELDS + ' } ' + EDGE_FIELDS + ' } }';
   var SEARCH_QUERY = 'query Search($text: String!) { search(text: $text, first: 8) { score entity { id kind name aliases } } }';
   var CITATION_FIELDS = 'paragraph sentence quote source { id title publisher published url }';
-  var names = function (fields) { return fields.map(function (f) { return f.name; }).join(' '); };
+  var names = function (fields) {
+    return fields
+      .map(function (f) {
+        return f.name;
+      })
+      .join(' ');
+  };
   var RELATION_FRAGMENT =
-    'fragment Rel on Relation { id type ' + names(config.relationFields) + ' ' +
-    config.relationRefs.map(function (r) { return r + ' { id name } '; }).join('') +
-    'from { id name kind } to { id name kind } sources { ' + CITATION_FIELDS + ' } }';
+    'fragment Rel on Relation { id type ' +
+    names(config.relationFields) +
+    ' ' +
+    config.relationRefs
+      .map(function (r) {
+        return r + ' { id name } ';
+      })
+      .join('') +
+    'from { id name kind } to { id name kind } sources { ' +
+    CITATION_FIELDS +
+    ' } }';
   var ENTITY_FIELDS = config.entityTypes
-    .filter(function (t) { return t.fields.length > 0; })
-    .map(function (t) { return '... on ' + t.typeName + ' { ' + names(t.fields) + ' } '; })
+    .filter(function (t) {
+      return t.fields.length > 0;
+    })
+    .map(function (t) {
+      return '... on ' + t.typeName + ' { ' + names(t.fields) + ' } ';
+    })
     .join('');
   /** Each entity field once (types share some), in the SDL's order, for the side panel. */
   var ENTITY_FACTS = [];
   config.entityTypes.forEach(function (t) {
     t.fields.forEach(function (f) {
-      if (!ENTITY_FACTS.some(function (g) { return g.name === f.name; })) ENTITY_FACTS.push(f);
+      if (
+        !ENTITY_FACTS.some(function (g) {
+          return g.name === f.name;
+        })
+      )
+        ENTITY_FACTS.push(f);
     });
   });
   // Relation fields the side panel shows in a way of their own rather than as `label: value`
@@ -90,13 +114,18 @@
   }
   /** An entity for the side panel; its whole-graph measures only when the graph is drawn whole. */
   function entityQuery(withMetrics) {
-    return 'query Entity($id: ID!) { entity(id: $id) { id kind name aliases description ' +
+    return (
+      'query Entity($id: ID!) { entity(id: $id) { id kind name aliases description ' +
       ENTITY_FIELDS +
-      (withMetrics ? METRIC_FIELDS + ' ' : '') + 'sources { ' + CITATION_FIELDS + ' } relations { ...Rel } } } ' + RELATION_FRAGMENT;
+      (withMetrics ? METRIC_FIELDS + ' ' : '') +
+      'sources { ' +
+      CITATION_FIELDS +
+      ' } relations { ...Rel } } } ' +
+      RELATION_FRAGMENT
+    );
   }
   var RELATION_QUERY =
-    'query Relation($from: ID!, $to: ID!, $type: RelationType!) { relations(from: $from, to: $to, types: [$type], first: 100) { nodes { ...Rel } } } ' +
-    RELATION_FRAGMENT;
+    'query Relation($from: ID!, $to: ID!, $type: RelationType!) { relations(from: $from, to: $to, types: [$type], first: 100) { nodes { ...Rel } } } ' + RELATION_FRAGMENT;
 
   function gql(query, variables) {
     return fetch(config.endpoint, {
@@ -106,11 +135,20 @@
     }).then(function (res) {
       return res.json().then(
         function (body) {
-          if (body.errors && body.errors.length) throw new Error(body.errors.map(function (e) { return e.message; }).join('; '));
+          if (body.errors && body.errors.length)
+            throw new Error(
+              body.errors
+                .map(function (e) {
+                  return e.message;
+                })
+                .join('; '),
+            );
           if (!body.data) throw new Error('the server answered ' + res.status + ' with no data');
           return body.data;
         },
-        function () { throw new Error('the server answered ' + res.status); },
+        function () {
+          throw new Error('the server answered ' + res.status);
+        },
       );
     });
   }
@@ -315,7 +353,9 @@
   function applySizes() {
     var metric = metricSelect.value;
     var max = 0;
-    cy.nodes().forEach(function (n) { max = Math.max(max, n.data(metric) || 0); });
+    cy.nodes().forEach(function (n) {
+      max = Math.max(max, n.data(metric) || 0);
+    });
     cy.batch(function () {
       cy.nodes().forEach(function (n) {
         var v = n.data(metric) || 0;
@@ -326,7 +366,9 @@
 
   function applyFilter() {
     cy.batch(function () {
-      cy.edges().forEach(function (e) { e.toggleClass('type-hidden', hiddenTypes.has(e.data('type'))); });
+      cy.edges().forEach(function (e) {
+        e.toggleClass('type-hidden', hiddenTypes.has(e.data('type')));
+      });
     });
     if (focusedId) highlight(focusedId);
     markFilteredRelations();
@@ -383,20 +425,22 @@
   function merge(network, around, measuredIn) {
     var anchor = around && !cy.getElementById(around).empty() ? cy.getElementById(around) : null;
     if (!anchor) {
-      var drawn = network.nodes.filter(function (n) { return !cy.getElementById(n.entity.id).empty(); })[0];
+      var drawn = network.nodes.filter(function (n) {
+        return !cy.getElementById(n.entity.id).empty();
+      })[0];
       if (drawn) anchor = cy.getElementById(drawn.entity.id);
     }
     var center = anchor ? anchor.position() : null;
-    var newNodes = network.nodes.filter(function (n) { return cy.getElementById(n.entity.id).empty(); });
+    var newNodes = network.nodes.filter(function (n) {
+      return cy.getElementById(n.entity.id).empty();
+    });
     // The circle grows with what goes on it, so a large neighborhood does not pile up.
     var radius = Math.max(110, 9 * newNodes.length);
     var added = { nodes: 0, edges: 0 };
     cy.batch(function () {
       newNodes.forEach(function (n, i) {
         var angle = (2 * Math.PI * i) / Math.max(newNodes.length, 1);
-        var position = center
-          ? { x: center.x + radius * Math.cos(angle), y: center.y + radius * Math.sin(angle) }
-          : { x: 0, y: 0 };
+        var position = center ? { x: center.x + radius * Math.cos(angle), y: center.y + radius * Math.sin(angle) } : { x: 0, y: 0 };
         cy.add({ group: 'nodes', data: nodeData(n.entity, n.metrics || n.entity.metrics, measuredIn), position: position });
         added.nodes++;
       });
@@ -417,9 +461,15 @@
    * the bound. `cut` says how much was left out (null when nothing was).
    */
   function drawable(network, centerId) {
-    var isNew = function (id) { return cy.getElementById(id).empty(); };
-    var newNodes = network.nodes.filter(function (n) { return isNew(n.entity.id); });
-    var newEdges = network.edges.filter(function (e) { return isNew(e.id); });
+    var isNew = function (id) {
+      return cy.getElementById(id).empty();
+    };
+    var newNodes = network.nodes.filter(function (n) {
+      return isNew(n.entity.id);
+    });
+    var newEdges = network.edges.filter(function (e) {
+      return isNew(e.id);
+    });
     if (newNodes.length <= NEIGHBORHOOD_BOUND.entities && newEdges.length <= NEIGHBORHOOD_BOUND.relations) {
       return { network: network, cut: null };
     }
@@ -472,10 +522,16 @@
       // Strong repulsion and gravity keep the labels apart and the drawing compact enough
       // to read at the zoom that fits it.
       nodeDimensionsIncludeLabels: false,
-      nodeRepulsion: function () { return 400000; },
+      nodeRepulsion: function () {
+        return 400000;
+      },
       nodeOverlap: 10,
-      idealEdgeLength: function () { return 80; },
-      edgeElasticity: function () { return 100; },
+      idealEdgeLength: function () {
+        return 80;
+      },
+      edgeElasticity: function () {
+        return 100;
+      },
       gravity: 80,
       componentSpacing: 40,
       numIter: 2500,
@@ -494,8 +550,12 @@
     var level = 1;
     var used = 0;
     cy.nodes()
-      .filter(function (n) { return n.id() !== centerId; })
-      .sort(function (a, b) { return (b.data('degree') || 0) - (a.data('degree') || 0) || (a.id() < b.id() ? -1 : 1); })
+      .filter(function (n) {
+        return n.id() !== centerId;
+      })
+      .sort(function (a, b) {
+        return (b.data('degree') || 0) - (a.data('degree') || 0) || (a.id() < b.id() ? -1 : 1);
+      })
       .forEach(function (n) {
         if (used === 8 * level) {
           level++;
@@ -510,12 +570,18 @@
       fit: true,
       padding: 40,
       minNodeSpacing: 12,
-      concentric: function (n) { return n.id() === centerId ? level + 1 : level + 1 - ring[n.id()]; },
-      levelWidth: function () { return 1; },
+      concentric: function (n) {
+        return n.id() === centerId ? level + 1 : level + 1 - ring[n.id()];
+      },
+      levelWidth: function () {
+        return 1;
+      },
     }).run();
   }
 
-  var count = function (n, one, many) { return n.toLocaleString('en-US') + ' ' + (n === 1 ? one : many); };
+  var count = function (n, one, many) {
+    return n.toLocaleString('en-US') + ' ' + (n === 1 ? one : many);
+  };
 
   function expand(id, quiet) {
     status('Expanding the neighborhood…');
@@ -523,19 +589,30 @@
     return gql(large ? NEIGHBORHOOD_QUERY : EXPAND_QUERY, { id: id }).then(
       function (data) {
         var picked = large ? drawable(data.network, id) : { network: data.network, cut: null };
-        var self = data.network.nodes.filter(function (n) { return n.entity.id === id; })[0];
+        var self = data.network.nodes.filter(function (n) {
+          return n.entity.id === id;
+        })[0];
         var added = merge(picked.network, id, large ? (self ? self.entity.name : id) : null);
         applySizes();
         renderFilter();
         applyFilter();
         renderLegend();
-        var text = added.nodes || added.edges
-          ? 'Added ' + count(added.nodes, 'entity', 'entities') + ' and ' + count(added.edges, 'relation', 'relations') + '.'
-          : 'The whole neighborhood is already drawn.';
+        var text =
+          added.nodes || added.edges
+            ? 'Added ' + count(added.nodes, 'entity', 'entities') + ' and ' + count(added.edges, 'relation', 'relations') + '.'
+            : 'The whole neighborhood is already drawn.';
         if (picked.cut) {
-          text = text.replace(/\.$/, '') + ': those with the most relations of the ' + count(picked.cut.ofNodes, 'entity', 'entities') +
-            ' and ' + count(picked.cut.ofEdges, 'relation', 'relations') + ' not drawn yet (at most ' + NEIGHBORHOOD_BOUND.entities +
-            ' entities and ' + NEIGHBORHOOD_BOUND.relations.toLocaleString('en-US') + ' relations at a time).';
+          text =
+            text.replace(/\.$/, '') +
+            ': those with the most relations of the ' +
+            count(picked.cut.ofNodes, 'entity', 'entities') +
+            ' and ' +
+            count(picked.cut.ofEdges, 'relation', 'relations') +
+            ' not drawn yet (at most ' +
+            NEIGHBORHOOD_BOUND.entities +
+            ' entities and ' +
+            NEIGHBORHOOD_BOUND.relations.toLocaleString('en-US') +
+            ' relations at a time).';
         }
         status(summary() + ' — ' + text);
         if (!quiet) {
@@ -563,15 +640,30 @@
   var drawRequest = 0;
 
   function sizeText() {
-    return 'This graph has ' + count(large.entities, 'entity', 'entities') + ' and ' + count(large.relations, 'relation', 'relations') +
-      ', more than this view draws at once (' + DRAW_BOUND.relations.toLocaleString('en-US') + ' relations or ' +
-      DRAW_BOUND.entities.toLocaleString('en-US') + ' entities).';
+    return (
+      'This graph has ' +
+      count(large.entities, 'entity', 'entities') +
+      ' and ' +
+      count(large.relations, 'relation', 'relations') +
+      ', more than this view draws at once (' +
+      DRAW_BOUND.relations.toLocaleString('en-US') +
+      ' relations or ' +
+      DRAW_BOUND.entities.toLocaleString('en-US') +
+      ' entities).'
+    );
   }
 
   /** One of the most connected entities, as a button that draws its neighborhood. */
   function topItem(ranked) {
     var e = ranked.entity;
-    var b = button('', 'top-entity', function () { startFrom(e.id); }, 'Draw the neighborhood of ' + e.name);
+    var b = button(
+      '',
+      'top-entity',
+      function () {
+        startFrom(e.id);
+      },
+      'Draw the neighborhood of ' + e.name,
+    );
     b.replaceChildren(swatch(e.kind), h('span', 'top-name', [e.name]), h('span', 'top-degree', [ranked.degree.toLocaleString('en-US')]));
     b.dataset.id = e.id;
     b.setAttribute('aria-label', e.name + ', ' + kindOf(e.kind).label + ', ' + count(ranked.degree, 'relation', 'relations'));
@@ -584,8 +676,9 @@
       h('h2', null, ['A large graph']),
       h('p', null, [sizeText()]),
       h('p', null, [
-        'Find an entity with the search box above, or start from one of the ' + top.length +
-        ' with the most relations. The view then draws its neighborhood, one relation deep, with node sizes measured within it.',
+        'Find an entity with the search box above, or start from one of the ' +
+          top.length +
+          ' with the most relations. The view then draws its neighborhood, one relation deep, with node sizes measured within it.',
       ]),
       h('div', 'top-head', [h('span', null, ['Entity']), h('span', null, ['Relations'])]),
       list,
@@ -599,12 +692,23 @@
 
   /** Says what the drawing is: which neighborhood, and how much of it when it was cut. */
   function showScope(center, network, cut) {
-    var text = 'Neighborhood of ' + center.name + ': ' +
+    var text =
+      'Neighborhood of ' +
+      center.name +
+      ': ' +
       (cut
-        ? 'the ' + count(cut.nodes, 'entity', 'entities') + ' with the most relations within it, of ' + network.nodes.length.toLocaleString('en-US') +
-          ', and ' + count(cut.edges, 'relation', 'relations') + ' of ' + network.edges.length.toLocaleString('en-US') + '.'
+        ? 'the ' +
+          count(cut.nodes, 'entity', 'entities') +
+          ' with the most relations within it, of ' +
+          network.nodes.length.toLocaleString('en-US') +
+          ', and ' +
+          count(cut.edges, 'relation', 'relations') +
+          ' of ' +
+          network.edges.length.toLocaleString('en-US') +
+          '.'
         : count(network.nodes.length, 'entity', 'entities') + ' and ' + count(network.edges.length, 'relation', 'relations') + '.') +
-      ' Sizes are measured within it. ' + sizeText();
+      ' Sizes are measured within it. ' +
+      sizeText();
     scope.replaceChildren(h('span', null, [text]));
     scope.hidden = false;
   }
@@ -618,7 +722,9 @@
       function (data) {
         if (request !== drawRequest) return;
         var network = data.network;
-        var center = network.nodes.filter(function (n) { return n.entity.id === id; })[0];
+        var center = network.nodes.filter(function (n) {
+          return n.entity.id === id;
+        })[0];
         if (!center) {
           status('No entity ' + id + ' to start from.', true);
           return;
@@ -650,7 +756,9 @@
 
   function renderLegend() {
     var counts = {};
-    cy.nodes().forEach(function (n) { counts[n.data('kind')] = (counts[n.data('kind')] || 0) + 1; });
+    cy.nodes().forEach(function (n) {
+      counts[n.data('kind')] = (counts[n.data('kind')] || 0) + 1;
+    });
     var items = KINDS.map(function (k) {
       return h('li', null, [swatch(k.kind), h('span', 'legend-label', [k.label]), h('span', 'count', [String(counts[k.kind] || 0)])]);
     });
@@ -659,7 +767,9 @@
 
   function renderFilter() {
     var counts = {};
-    cy.edges().forEach(function (e) { counts[e.data('type')] = (counts[e.data('type')] || 0) + 1; });
+    cy.edges().forEach(function (e) {
+      counts[e.data('type')] = (counts[e.data('type')] || 0) + 1;
+    });
     var types = Object.keys(counts).sort();
     var list = document.getElementById('type-filter');
     list.replaceChildren.apply(
@@ -683,14 +793,25 @@
 
   function setAllTypes(visible) {
     hiddenTypes.clear();
-    if (!visible) cy.edges().forEach(function (e) { hiddenTypes.add(e.data('type')); });
-    document.querySelectorAll('#type-filter input[type=checkbox]').forEach(function (box) { box.checked = visible; });
+    if (!visible)
+      cy.edges().forEach(function (e) {
+        hiddenTypes.add(e.data('type'));
+      });
+    document.querySelectorAll('#type-filter input[type=checkbox]').forEach(function (box) {
+      box.checked = visible;
+    });
     applyFilter();
   }
 
-  document.getElementById('types-all').addEventListener('click', function () { setAllTypes(true); });
-  document.getElementById('types-none').addEventListener('click', function () { setAllTypes(false); });
-  document.getElementById('fit').addEventListener('click', function () { cy.animate({ fit: { eles: cy.elements(':visible'), padding: 40 } }, { duration: 300 }); });
+  document.getElementById('types-all').addEventListener('click', function () {
+    setAllTypes(true);
+  });
+  document.getElementById('types-none').addEventListener('click', function () {
+    setAllTypes(false);
+  });
+  document.getElementById('fit').addEventListener('click', function () {
+    cy.animate({ fit: { eles: cy.elements(':visible'), padding: 40 } }, { duration: 300 });
+  });
   metricSelect.addEventListener('change', applySizes);
 
   // ---------------------------------------------------------------- side panel
@@ -738,7 +859,14 @@
   function relationItem(rel, selfId) {
     var outgoing = rel.from.id === selfId;
     var other = outgoing ? rel.to : rel.from;
-    var otherButton = button(other.name, 'link entity-link', function () { focusNode(other.id, true); }, 'Show ' + other.name);
+    var otherButton = button(
+      other.name,
+      'link entity-link',
+      function () {
+        focusNode(other.id, true);
+      },
+      'Show ' + other.name,
+    );
     var head = h('div', 'rel-head', [
       outgoing ? null : h('span', 'dir', ['←']),
       h('span', 'rel-type', [rel.type]),
@@ -756,13 +884,21 @@
     });
     if (rel.start || rel.end) facts.push((rel.start || '…') + ' – ' + (rel.end || '…'));
     var refs = config.relationRefs
-      .filter(function (r) { return rel[r]; })
-      .map(function (r) { return h('div', 'claim', [r === 'claimedBy' ? 'Claimed by ' + rel[r].name + ', not established' : r + ': ' + rel[r].name]); });
-    var item = h('li', 'relation', [head, facts.length ? h('div', 'rel-facts', [facts.join(' · ')]) : null].concat(refs, [
-      rel.quote ? h('div', 'rel-quote', ['Said: “' + rel.quote + '”']) : null,
-      rel.note ? h('div', 'rel-note', [rel.note]) : null,
-      rel.sources.length ? citationList(rel.sources) : h('div', 'rel-note', ['No citation.']),
-    ]));
+      .filter(function (r) {
+        return rel[r];
+      })
+      .map(function (r) {
+        return h('div', 'claim', [r === 'claimedBy' ? 'Claimed by ' + rel[r].name + ', not established' : r + ': ' + rel[r].name]);
+      });
+    var item = h(
+      'li',
+      'relation',
+      [head, facts.length ? h('div', 'rel-facts', [facts.join(' · ')]) : null].concat(refs, [
+        rel.quote ? h('div', 'rel-quote', ['Said: “' + rel.quote + '”']) : null,
+        rel.note ? h('div', 'rel-note', [rel.note]) : null,
+        rel.sources.length ? citationList(rel.sources) : h('div', 'rel-note', ['No citation.']),
+      ]),
+    );
     item.dataset.type = rel.type;
     item.dataset.relation = rel.id;
     return item;
@@ -791,7 +927,9 @@
         }
         var facts = ENTITY_FACTS.map(function (f) {
           return [f.label.charAt(0).toUpperCase() + f.label.slice(1), e[f.name] === null || e[f.name] === undefined ? null : shown(f, e[f.name])];
-        }).filter(function (f) { return f[1] !== null && f[1] !== undefined && f[1] !== ''; });
+        }).filter(function (f) {
+          return f[1] !== null && f[1] !== undefined && f[1] !== '';
+        });
         // A large graph's entity is measured only within the neighborhood it was drawn from.
         var node = cy.getElementById(e.id);
         var m = large ? (node.nonempty() ? node.data() : null) : e.metrics;
@@ -806,17 +944,31 @@
         var measuredIn = !large ? 'Measures in the whole graph' : m ? 'Measures within the neighborhood of ' + m.measuredIn : 'Not drawn, so not measured';
         var dl = function (rows, className) {
           var list = h('dl', className, []);
-          rows.forEach(function (r) { list.appendChild(h('dt', null, [r[0]])); list.appendChild(h('dd', null, [String(r[1])])); });
+          rows.forEach(function (r) {
+            list.appendChild(h('dt', null, [r[0]]));
+            list.appendChild(h('dd', null, [String(r[1])]));
+          });
           return list;
         };
         var expandResult = h('p', 'expand-result', []);
-        var expandButton = button('Expand neighborhood', 'primary expand', function () {
-          expandButton.disabled = true;
-          expand(e.id).then(
-            function (r) { expandResult.textContent = r.text; expandButton.disabled = false; },
-            function (err) { expandResult.textContent = 'Could not expand: ' + err.message; expandButton.disabled = false; },
-          );
-        }, 'Fetch the entities one relation away and add what is not drawn yet');
+        var expandButton = button(
+          'Expand neighborhood',
+          'primary expand',
+          function () {
+            expandButton.disabled = true;
+            expand(e.id).then(
+              function (r) {
+                expandResult.textContent = r.text;
+                expandButton.disabled = false;
+              },
+              function (err) {
+                expandResult.textContent = 'Could not expand: ' + err.message;
+                expandButton.disabled = false;
+              },
+            );
+          },
+          'Fetch the entities one relation away and add what is not drawn yet',
+        );
         var relations = e.relations.slice().sort(function (a, b) {
           return a.type < b.type ? -1 : a.type > b.type ? 1 : 0;
         });
@@ -832,11 +984,15 @@
           expandResult,
           h('h3', null, ['Relations ', h('span', 'count', [relations.length.toLocaleString('en-US')])]),
           relations.length
-            ? h('ul', 'relations', relations.slice(0, PANEL_RELATIONS).map(function (r) { return relationItem(r, e.id); }))
+            ? h(
+                'ul',
+                'relations',
+                relations.slice(0, PANEL_RELATIONS).map(function (r) {
+                  return relationItem(r, e.id);
+                }),
+              )
             : h('p', 'hint', ['No relations.']),
-          relations.length > PANEL_RELATIONS
-            ? h('p', 'hint more', ['Only the first ' + PANEL_RELATIONS + ', by type, are listed here.'])
-            : null,
+          relations.length > PANEL_RELATIONS ? h('p', 'hint more', ['Only the first ' + PANEL_RELATIONS + ', by type, are listed here.']) : null,
           e.sources.length ? h('h3', null, ['Sources for the entity']) : null,
           e.sources.length ? citationList(e.sources) : null,
         );
@@ -857,12 +1013,16 @@
     return gql(RELATION_QUERY, vars).then(
       function (data) {
         if (request !== panelRequest) return;
-        var rel = data.relations.nodes.filter(function (r) { return r.id === edge.id(); })[0];
+        var rel = data.relations.nodes.filter(function (r) {
+          return r.id === edge.id();
+        })[0];
         if (!rel) {
           panel.replaceChildren(h('p', 'error', ['That relation is no longer in the graph.']));
           return;
         }
-        var from = button(rel.from.name, 'link entity-link', function () { focusNode(rel.from.id, true); });
+        var from = button(rel.from.name, 'link entity-link', function () {
+          focusNode(rel.from.id, true);
+        });
         panel.replaceChildren(
           h('div', 'panel-head', [h('span', 'kind-badge', ['Relation']), button('×', 'close', closePanel, 'Close')]),
           h('h2', 'entity-name', [rel.type]),
@@ -881,7 +1041,12 @@
   // Drop nulls: replaceChildren would insert them as the text "null".
   var nativeReplace = Element.prototype.replaceChildren;
   panel.replaceChildren = function () {
-    nativeReplace.apply(panel, Array.prototype.filter.call(arguments, function (c) { return c !== null && c !== undefined; }));
+    nativeReplace.apply(
+      panel,
+      Array.prototype.filter.call(arguments, function (c) {
+        return c !== null && c !== undefined;
+      }),
+    );
   };
 
   cy.on('tap', 'node', function (evt) {
@@ -928,15 +1093,15 @@
       hits.length
         ? hits.map(function (hit, i) {
             var e = hit.entity;
-            var li = h('li', 'search-hit' + (i === active ? ' active' : ''), [
-              swatch(e.kind),
-              h('span', 'hit-name', [e.name]),
-              h('span', 'hit-kind', [kindOf(e.kind).label]),
-            ]);
+            var li = h('li', 'search-hit' + (i === active ? ' active' : ''), [swatch(e.kind), h('span', 'hit-name', [e.name]), h('span', 'hit-kind', [kindOf(e.kind).label])]);
             li.setAttribute('role', 'option');
             li.dataset.id = e.id;
-            li.addEventListener('mousedown', function (ev) { ev.preventDefault(); });
-            li.addEventListener('click', function () { pick(hit); });
+            li.addEventListener('mousedown', function (ev) {
+              ev.preventDefault();
+            });
+            li.addEventListener('click', function () {
+              pick(hit);
+            });
             return li;
           })
         : [h('li', 'search-empty', ['No entity matches.'])],
@@ -975,7 +1140,9 @@
     clearTimeout(searchTimer);
     var text = searchInput.value.trim();
     if (!text) return clearSearch();
-    searchTimer = setTimeout(function () { runSearch(text); }, 180);
+    searchTimer = setTimeout(function () {
+      runSearch(text);
+    }, 180);
   });
   searchInput.addEventListener('keydown', function (ev) {
     var text = searchInput.value.trim();
@@ -989,13 +1156,19 @@
       if (!text) return;
       if (hitsFor === text && hits.length) return pick(hits[Math.max(active, 0)]);
       clearTimeout(searchTimer);
-      runSearch(text).then(function (found) { if (found && found.length) pick(found[0]); });
+      runSearch(text).then(function (found) {
+        if (found && found.length) pick(found[0]);
+      });
     } else if (ev.key === 'Escape') {
       hideHits();
     }
   });
-  searchInput.addEventListener('blur', function () { setTimeout(hideHits, 150); });
-  searchInput.addEventListener('focus', function () { if (hits.length && hitsFor === searchInput.value.trim()) renderHits(); });
+  searchInput.addEventListener('blur', function () {
+    setTimeout(hideHits, 150);
+  });
+  searchInput.addEventListener('focus', function () {
+    if (hits.length && hitsFor === searchInput.value.trim()) renderHits();
+  });
 
   // ---------------------------------------------------------------- start
 

@@ -64,10 +64,7 @@ export function relationFromProps(ontology: Ontology, rel: Props, type: string, 
   for (const spec of ontology.relationAttributes) attributes[spec.name] = read(spec, rel[spec.name]);
   const refs: Record<string, string | null> = {};
   for (const name of ontology.relationRefs) refs[name] = str(rel[name]);
-  const retraction =
-    typeof rel.retractedAt === 'string'
-      ? { at: rel.retractedAt, by: String(rel.retractedBy ?? ''), reason: String(rel.retractionReason ?? '') }
-      : null;
+  const retraction = typeof rel.retractedAt === 'string' ? { at: rel.retractedAt, by: String(rel.retractedBy ?? ''), reason: String(rel.retractionReason ?? '') } : null;
   return lazyCitations({ id: String(rel.id), type, from, to, refs, attributes, addedBy: str(rel.addedBy), retraction }, rel.sources);
 }
 

@@ -54,10 +54,7 @@ export class WriteStatements {
   }
 
   upsertEntities(entities: readonly EntityRecord[]): Statement {
-    const sets = [
-      ...COMMON_ENTITY_COLUMNS.map((c) => `e.${c} = row.${c}`),
-      ...this.ontology.entityAttributes.map((spec) => `e.${prop(spec.name)} = ${this.castRow(spec)}`),
-    ];
+    const sets = [...COMMON_ENTITY_COLUMNS.map((c) => `e.${c} = row.${c}`), ...this.ontology.entityAttributes.map((spec) => `e.${prop(spec.name)} = ${this.castRow(spec)}`)];
     const rows = entities.map((e) => {
       const keys = searchKeys([e.name, ...e.aliases]);
       const row: EntityRow = {
@@ -117,9 +114,7 @@ export class WriteStatements {
     });
     const rel = type === null ? this.dialect.rel('r') : `r:${type}`;
     return {
-      cypher:
-        `UNWIND $rows AS row ${this.dialect.entityPair('row.from', 'row.to')} ` +
-        `CREATE (a)-[${rel} {${props.join(', ')}}]->(b) RETURN count(r) AS created`,
+      cypher: `UNWIND $rows AS row ${this.dialect.entityPair('row.from', 'row.to')} ` + `CREATE (a)-[${rel} {${props.join(', ')}}]->(b) RETURN count(r) AS created`,
       params: { rows },
     };
   }
@@ -149,9 +144,7 @@ export class WriteStatements {
 
   createChange(c: ChangeRecord): Statement {
     return {
-      cypher:
-        'CREATE (c:Change {id: $id, at: $at, actor: $actor, operation: $operation, entityIds: $entityIds, ' +
-        'relationId: $relationId, before: $before, after: $after})',
+      cypher: 'CREATE (c:Change {id: $id, at: $at, actor: $actor, operation: $operation, entityIds: $entityIds, ' + 'relationId: $relationId, before: $before, after: $after})',
       params: {
         id: c.id,
         at: c.at,

@@ -227,7 +227,8 @@ export async function bulkLoad<T>(target: BulkTarget, ontology: Ontology, feed: 
           await run({ cypher: copy, params: {} });
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
-          if (/Unable to find primary key value/i.test(message) && copy.startsWith('COPY Relation')) throw new DanglingRelationError(`relations refer to entities that do not exist: ${message}`);
+          if (/Unable to find primary key value/i.test(message) && copy.startsWith('COPY Relation'))
+            throw new DanglingRelationError(`relations refer to entities that do not exist: ${message}`);
           throw err;
         }
       }

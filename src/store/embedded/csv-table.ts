@@ -49,7 +49,15 @@ export class CsvTable {
     /** Relationship tables: the primary keys of the two ends come first. */
     ends: boolean,
   ) {
-    this.columns = [...(ends ? [{ name: 'from', type: 'STRING' }, { name: 'to', type: 'STRING' }] : []), ...columns];
+    this.columns = [
+      ...(ends
+        ? [
+            { name: 'from', type: 'STRING' },
+            { name: 'to', type: 'STRING' },
+          ]
+        : []),
+      ...columns,
+    ];
     this.viaLoad = columns.some((c) => isList(c.type));
     this.encoders = this.columns.map((c) => this.encoder(c));
     this.cells = this.columns.map(() => '');

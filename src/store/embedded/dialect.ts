@@ -71,7 +71,14 @@ export function tableSpecs(ontology: Ontology): TableSpec[] {
  * prepared statements is keyed by text, and bounded).
  */
 const relFilter = (types: readonly string[] | null) =>
-  ` (r, n | WHERE r.retractedAt IS NULL${types ? ` AND r.type IN [${[...types].sort().map((t) => `'${t}'`).join(', ')}]` : ''})`;
+  ` (r, n | WHERE r.retractedAt IS NULL${
+    types
+      ? ` AND r.type IN [${[...types]
+          .sort()
+          .map((t) => `'${t}'`)
+          .join(', ')}]`
+      : ''
+  })`;
 
 export const ladybugDialect: Dialect = {
   name: 'embedded',
@@ -83,8 +90,7 @@ export const ladybugDialect: Dialect = {
   pathRels: (p) => `rels(${p})`,
   // SHORTEST reaches each entity once, so the cost follows the answer's size.
   reach: (depth, types) => ({ pattern: `-[:Relation* SHORTEST 1..${depth}${relFilter(types)}]-`, where: null }),
-  allShortestPaths: (maxLength, types) =>
-    `MATCH p = (a:Entity {id: $from})-[:Relation* ALL SHORTEST 1..${maxLength}${relFilter(types)}]-(b:Entity {id: $to})`,
+  allShortestPaths: (maxLength, types) => `MATCH p = (a:Entity {id: $from})-[:Relation* ALL SHORTEST 1..${maxLength}${relFilter(types)}]-(b:Entity {id: $to})`,
   cast: (type, expr) => (CASTS[type] ? `CAST(${expr} AS ${CASTS[type]})` : expr),
   // LadybugDB tests a long list row by row: 41 s for a hub's 100,000 entities in a graph of
   // a million relations, against about 3 s for one pass over every relation's ends.

@@ -217,10 +217,12 @@ export class LadybugExecutor implements Executor {
         if (!(err instanceof Error && BROKEN_WAL.test(err.message) && existsSync(join(dataDir, `${DATABASE_FILE}.wal`)))) throw err;
         const keep = whyKeepWal(dataDir, err.message);
         if (keep) {
-          throw new Error(`${err.message.split('\n')[0]}; the write-ahead log was left in place because ${keep} (back up DATA_DIR before trying anything)`);
+          throw new Error(`${err.message.split('\n')[0]}; the write-ahead log was left in place because ${keep} (back up DATA_DIR before trying anything)`, { cause: err });
         }
         const where = quarantineWal(dataDir);
-        log(`embedded database: its write-ahead log could not be replayed (${err.message.split('\n')[0]}); moved it to ${where} and opened the database as of its last acknowledged write`);
+        log(
+          `embedded database: its write-ahead log could not be replayed (${err.message.split('\n')[0]}); moved it to ${where} and opened the database as of its last acknowledged write`,
+        );
         db = await init();
       }
     } catch (err) {
@@ -293,7 +295,9 @@ export class LadybugExecutor implements Executor {
         try {
           writeFileSync(join(this.dataDir, CHECKPOINT_PENDING), new Date().toISOString());
         } catch (err) {
-          this.log(`embedded database: a write committed but neither its checkpoint nor the marker saying so could be written (${err instanceof Error ? err.message : String(err)}); the journal holds it`);
+          this.log(
+            `embedded database: a write committed but neither its checkpoint nor the marker saying so could be written (${err instanceof Error ? err.message : String(err)}); the journal holds it`,
+          );
         }
       }
       return result;

@@ -31,9 +31,7 @@ function schema(ontology: Ontology): string[] {
     // only relations that have the property, so a rarely set reference costs little.
     ...ontology.relationTypes.map((t) => `CREATE INDEX relation_id_${t.name.toLowerCase()} IF NOT EXISTS FOR ()-[r:${t.name}]-() ON (r.id)`),
     ...ontology.relationRefs.flatMap((ref) =>
-      ontology.relationTypes.map(
-        (t) => `CREATE INDEX relation_${ref.toLowerCase()}_${t.name.toLowerCase()} IF NOT EXISTS FOR ()-[r:${t.name}]-() ON (r.${prop(ref)})`,
-      ),
+      ontology.relationTypes.map((t) => `CREATE INDEX relation_${ref.toLowerCase()}_${t.name.toLowerCase()} IF NOT EXISTS FOR ()-[r:${t.name}]-() ON (r.${prop(ref)})`),
     ),
     `CREATE FULLTEXT INDEX ${FULLTEXT_INDEX} IF NOT EXISTS FOR (e:Entity) ON EACH [e.searchText]`,
   ];
@@ -72,8 +70,7 @@ export const neo4jDialect: Dialect = {
   reach: (depth, types) => ({ pattern: `-[rs${typeUnion(types)}*1..${depth}]-`, where: 'all(x IN rs WHERE x.retractedAt IS NULL)' }),
   // A predicate on all relationships of the path is applied during the shortest-path search.
   allShortestPaths: (maxLength, types) =>
-    `${entityPair('$from', '$to')} MATCH p = allShortestPaths((a)-[${typeUnion(types)}*1..${maxLength}]-(b)) ` +
-    'WHERE all(x IN relationships(p) WHERE x.retractedAt IS NULL)',
+    `${entityPair('$from', '$to')} MATCH p = allShortestPaths((a)-[${typeUnion(types)}*1..${maxLength}]-(b)) ` + 'WHERE all(x IN relationships(p) WHERE x.retractedAt IS NULL)',
   cast: (type, expr) => (CASTS[type] ? `${CASTS[type]}(${expr})` : expr),
   // Neo4j plans IN over a list parameter as a set lookup, however long.
   idListMax: Number.POSITIVE_INFINITY,

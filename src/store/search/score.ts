@@ -62,9 +62,7 @@ function scoreKey(q: PreparedQuery, key: string): number {
   if (key.includes(q.folded)) return 0.75;
   // Small misspellings: compare skeletons as wholes and word by word.
   const whole = similarity(q.skeleton, keySkeleton);
-  const perWord =
-    qTokenSkeletons.reduce((sum, t) => sum + Math.max(...keyTokenSkeletons.map((k) => similarity(t, k))), 0) /
-    qTokenSkeletons.length;
+  const perWord = qTokenSkeletons.reduce((sum, t) => sum + Math.max(...keyTokenSkeletons.map((k) => similarity(t, k))), 0) / qTokenSkeletons.length;
   const fuzzy = Math.max(whole, perWord);
   return fuzzy >= 0.7 ? fuzzy * 0.85 : 0;
 }

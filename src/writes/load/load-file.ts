@@ -28,7 +28,12 @@ export interface FileLoad {
 /** Reports, on `check`, what a whole batch of `key`'s file may not do to stored data. */
 export async function checkStored(reads: Pick<LoadReads, 'getEntities' | 'relationOwners'>, key: string, batch: GraphBatch, check: Checker): Promise<void> {
   for (const c of await entityConflicts(reads, batch.entities)) check.fail(['entities', c.index, c.field], c.message);
-  for (const c of await relationConflicts(reads, key, batch.relations.map((r) => r.id))) check.fail(['relations', c.index, c.field], c.message);
+  for (const c of await relationConflicts(
+    reads,
+    key,
+    batch.relations.map((r) => r.id),
+  ))
+    check.fail(['relations', c.index, c.field], c.message);
 }
 
 function addedBy(key: string, relations: readonly RelationRecord[]): RelationRecord[] {

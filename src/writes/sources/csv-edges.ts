@@ -34,7 +34,6 @@ export { deriveRelationId };
  * `relations[<record>].<column>`, records counted from 1 after the header.
  */
 
-
 /** How one column's text becomes a field of the raw relation. */
 type Column =
   | { kind: 'text'; name: string }
@@ -46,10 +45,7 @@ type Column =
 
 /** The relation's non-null fields and its citation's required ones (`RelationInput` and `CitationInput` in the SDL). */
 export function requiredColumns(ontology: Ontology): string[] {
-  return [
-    ...ontology.relationStructuralFields.filter((f) => f !== 'id' && f !== 'sources'),
-    ...ontology.citationFields.filter((f) => f.required).map((f) => `citation.${f.name}`),
-  ];
+  return [...ontology.relationStructuralFields.filter((f) => f !== 'id' && f !== 'sources'), ...ontology.citationFields.filter((f) => f.required).map((f) => `citation.${f.name}`)];
 }
 
 // Citation fields that hold a whole number (paragraph, sentence), converted from text.
@@ -172,7 +168,10 @@ function firstLine(path: string): string {
   try {
     const buf = Buffer.alloc(64 * 1024);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    const text = buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '');
+    const text = buf
+      .subarray(0, n)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '');
     // Blank lines before the header are skipped, as the parser skips them.
     return /^\s*([^\r\n]*)/.exec(text)?.[1] ?? '';
   } finally {

@@ -12,11 +12,7 @@ import { BATCH, where, type ImportRun, type Pending } from './import-run.js';
  * Streams a CSV file's relations through the seed validator, BATCH rows at a time (one
  * kind lookup per batch). Pass 1 also claims each relation id for the run.
  */
-async function* checkedCsvChunks(
-  run: ImportRun,
-  p: Pending,
-  opts: { firstPass: boolean; tap?: Hash },
-): AsyncGenerator<{ relations: RelationRecord[]; problems: InputProblem[] }> {
+async function* checkedCsvChunks(run: ImportRun, p: Pending, opts: { firstPass: boolean; tap?: Hash }): AsyncGenerator<{ relations: RelationRecord[]; problems: InputProblem[] }> {
   let rows: CsvRow[] = [];
   const flush = async () => {
     const kinds = await run.kindsOf(rows.flatMap((r) => ('raw' in r ? referencedIds(r.raw, run.ontology) : [])));
@@ -44,7 +40,11 @@ async function* checkedCsvChunks(
       rowOf.push({ line: row.line, path });
     }
     if (opts.firstPass) {
-      for (const c of await relationConflicts(run.store, p.key, relations.map((r) => r.id))) {
+      for (const c of await relationConflicts(
+        run.store,
+        p.key,
+        relations.map((r) => r.id),
+      )) {
         line = rowOf[c.index]!.line;
         check.fail([...rowOf[c.index]!.path, c.field], c.message);
       }

@@ -114,7 +114,11 @@ export async function importFiles(store: LoadTarget, ontology: Ontology, paths: 
   // Edge lists define no entities: checked and written after the seed-format files, they may use theirs.
   const ordered = [...pending.filter((p) => p.format !== 'csv'), ...pending.filter((p) => p.format === 'csv')];
 
-  const run = new ImportRun(store, ontology, (await store.listSources()).map((s) => s.id));
+  const run = new ImportRun(
+    store,
+    ontology,
+    (await store.listSources()).map((s) => s.id),
+  );
   for (const p of ordered) {
     if (run.full) {
       run.truncated = true;
@@ -140,7 +144,8 @@ export async function importFiles(store: LoadTarget, ontology: Ontology, paths: 
       outcomes.set(p.path, await writeFile(store, run, p));
     } catch (err) {
       // Only the database (or a file edited since pass 1) can fail here; say what is already in.
-      const reason = err instanceof InputError ? `it changed since it was checked: ${formatProblem(err.problems[0]!)}` : err instanceof Error ? err.message.split('\n')[0] : String(err);
+      const reason =
+        err instanceof InputError ? `it changed since it was checked: ${formatProblem(err.problems[0]!)}` : err instanceof Error ? err.message.split('\n')[0] : String(err);
       const before = written.length > 0 ? `; already written: ${written.join(', ')} (run the import again to finish)` : '; nothing was written';
       throw new ImportFileError(`${p.path}: not written: ${reason}${before}`);
     }

@@ -132,7 +132,10 @@ async function* checkedJsonChunks(run: ImportRun, p: Pending, opts: { firstPass:
   const flushEntities = async () => {
     const check = new Checker(locator);
     if (opts.firstPass) {
-      for (const c of await entityConflicts(run.store, pending.map((e) => e.entity))) {
+      for (const c of await entityConflicts(
+        run.store,
+        pending.map((e) => e.entity),
+      )) {
         const { record } = pending[c.index]!;
         locator.at(record.text, record.line, 2);
         check.fail(['entities', record.index!, c.field], c.message);
@@ -189,7 +192,11 @@ async function* checkedJsonChunks(run: ImportRun, p: Pending, opts: { firstPass:
       rowOf.push(row.record);
     }
     if (opts.firstPass) {
-      for (const c of await relationConflicts(run.store, p.key, relations.map((r) => r.id))) {
+      for (const c of await relationConflicts(
+        run.store,
+        p.key,
+        relations.map((r) => r.id),
+      )) {
         const record = rowOf[c.index]!;
         locator.at(record.text, record.line, 2);
         check.fail(['relations', record.index!, c.field], c.message);

@@ -45,7 +45,6 @@ const endsLiteral = (b: number) => isSpace(b) || b === COMMA || b === CLOSE_ARRA
 
 const describe = (b: number) => (b >= 0x21 && b < 0x7f ? `'${String.fromCharCode(b)}'` : b >= 0x80 ? 'a character' : `byte 0x${b.toString(16).padStart(2, '0')}`);
 
-
 type State =
   | 'root' // before the opening brace
   | 'key-or-end' // after `{`

@@ -69,7 +69,11 @@ export function readStatementCatalog(ctx: BuildContext): CatalogEntry[] {
     for (const direction of ['OUT', 'IN', 'BOTH'] as const) add('relationsOf', `${direction}${r}`, relationsOfStatement(ctx, ['a'], someTypes, direction, includeRetracted));
     for (const from of [null, 'a']) {
       for (const to of [null, 'b']) {
-        add('listRelations', `from=${from ? 'set' : 'any'} to=${to ? 'set' : 'any'}${r}`, listRelationsStatement(ctx, { types: null, from, to, after: null, limit: 21, includeRetracted }));
+        add(
+          'listRelations',
+          `from=${from ? 'set' : 'any'} to=${to ? 'set' : 'any'}${r}`,
+          listRelationsStatement(ctx, { types: null, from, to, after: null, limit: 21, includeRetracted }),
+        );
       }
     }
   }

@@ -63,7 +63,10 @@ export async function listRelations(ctx: ReadContext, q: ListRelationsQuery): Pr
   const read = async (page: ListRelationsQuery) => decodeRelations(ctx, await readRows(ctx.executor, listRelationsStatement(ctx, page)));
   const result = await read(q);
   if (result.relations.length > 0 || (q.from === null && q.to === null)) return result;
-  const live = await survivorIds(ctx, [q.from, q.to].filter((id): id is string => id !== null));
+  const live = await survivorIds(
+    ctx,
+    [q.from, q.to].filter((id): id is string => id !== null),
+  );
   const from = q.from === null ? null : (live.get(q.from) ?? q.from);
   const to = q.to === null ? null : (live.get(q.to) ?? q.to);
   return from === q.from && to === q.to ? result : read({ ...q, from, to });

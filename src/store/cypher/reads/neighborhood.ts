@@ -14,11 +14,10 @@ export interface ReachRow {
 /** The start entity and every entity within `depth` hops, one row each. */
 export function reachStatement(ctx: BuildContext, id: string, depth: number, types: readonly string[] | null, limit: number): Query<ReachRow> {
   const { pattern, where } = ctx.dialect.reach(boundedInt('depth', depth, 1, 3), types ? checkedTypes(ctx.ontology, types) : null);
-  return query<ReachRow>(
-    `MATCH (s:Entity {id: $id}) OPTIONAL MATCH (s)${pattern}(m:Entity)${where ? ` WHERE ${where}` : ''} RETURN DISTINCT s, m LIMIT $limit`,
-    { id, limit },
-    ['s', 'm'],
-  );
+  return query<ReachRow>(`MATCH (s:Entity {id: $id}) OPTIONAL MATCH (s)${pattern}(m:Entity)${where ? ` WHERE ${where}` : ''} RETURN DISTINCT s, m LIMIT $limit`, { id, limit }, [
+    's',
+    'm',
+  ]);
 }
 
 /** A relation with the ids of its ends only: the caller has the entities already. */
@@ -59,11 +58,11 @@ export function relationEndsStatement(ctx: BuildContext, types: readonly string[
 
 /** Relations by id, with the ids of their ends, as `relationsAmong` returns them. */
 export function relationsWithEndIdsStatement(ctx: BuildContext, ids: readonly string[]): Query<RelationWithEndsRow> {
-  return query<RelationWithEndsRow>(
-    `${ctx.dialect.relationsById(allTypes(ctx), { a: 'a:Entity', b: 'b:Entity' })} RETURN a.id AS fromId, r, b.id AS toId`,
-    { ids: [...ids] },
-    ['fromId', 'r', 'toId'],
-  );
+  return query<RelationWithEndsRow>(`${ctx.dialect.relationsById(allTypes(ctx), { a: 'a:Entity', b: 'b:Entity' })} RETURN a.id AS fromId, r, b.id AS toId`, { ids: [...ids] }, [
+    'fromId',
+    'r',
+    'toId',
+  ]);
 }
 
 export interface NeighborhoodQuery {

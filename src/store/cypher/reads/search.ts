@@ -30,7 +30,14 @@ export async function search(ctx: ReadContext, q: { text: string; kinds: readonl
     .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
     .slice(0, q.limit);
   if (scored.length === 0) return [];
-  const entities = new Map((await getEntities(ctx, scored.map((s) => s.id))).map((e) => [e.id, e]));
+  const entities = new Map(
+    (
+      await getEntities(
+        ctx,
+        scored.map((s) => s.id),
+      )
+    ).map((e) => [e.id, e]),
+  );
   return scored.flatMap((s) => {
     const entity = entities.get(s.id);
     return entity ? [{ entity, score: s.score }] : [];
