@@ -9,7 +9,7 @@ import { SelectionParamError } from '../src/export/selection-params.js';
 import { formatDomainError } from '../src/graphql/error-mapper.js';
 import { HTTP_STATUS, httpHeadersOf } from '../src/http/error-response.js';
 import { BodyTooLargeError } from '../src/http/read-body.js';
-import { InputError } from '../src/ingest/errors.js';
+import { InputError } from '../src/writes/errors.js';
 import { AnswerTooLargeError, CurationError, NotOwnerError, StoreOpenError, StoreUnavailableError } from '../src/store/errors.js';
 
 /** The error vocabulary and its three mappers, without a server or a process. */

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { importFiles } from '../src/import/import-files.js';
+import { importFiles } from '../src/writes/sources/import-files.js';
 import { ontologyFromSdl } from '../src/ontology/ontology.js';
 import { readSdl, schemaDir } from '../src/ontology/sdl.js';
 import { describeEachBackend } from './support/contract.js';

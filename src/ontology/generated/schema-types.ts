@@ -3,18 +3,18 @@ export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
-  ID: { input: string; output: string };
-  String: { input: string; output: string };
-  Boolean: { input: boolean; output: boolean };
-  Int: { input: number; output: number };
-  Float: { input: number; output: number };
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
   /** A JSON value: the state of what a change touched, before and after it. */
-  JSON: { input: unknown; output: unknown };
+  JSON: { input: unknown; output: unknown; }
   /**
    * An ISO 8601 calendar date, as precise as the source is: `2012` (a year),
    * `2012-01` (a month) or `2012-01-15` (a day).
    */
-  PartialDate: { input: string; output: string };
+  PartialDate: { input: string; output: string; }
 };
 
 /** One write, recorded in the same transaction as the write itself. */
@@ -46,7 +46,13 @@ export type ChangeEdge = {
   node: Change;
 };
 
-export type ChangeOperation = 'ADD_RELATION' | 'ADD_SOURCE' | 'IMPORT' | 'MERGE_ENTITIES' | 'RETRACT_RELATION' | 'UPSERT_ENTITY';
+export type ChangeOperation =
+  | 'ADD_RELATION'
+  | 'ADD_SOURCE'
+  | 'IMPORT'
+  | 'MERGE_ENTITIES'
+  | 'RETRACT_RELATION'
+  | 'UPSERT_ENTITY';
 
 /** Where in a source a fact is stated. */
 export type Citation = {
@@ -90,9 +96,11 @@ export type Entity = {
   sources: Array<Citation>;
 };
 
+
 export type EntityMetricsArgs = {
   types?: InputMaybe<Array<RelationType>>;
 };
+
 
 export type EntityRelationsArgs = {
   direction?: InputMaybe<Direction>;
@@ -152,7 +160,12 @@ export type EntityInput = {
   turnout?: InputMaybe<Scalars['Float']['input']>;
 };
 
-export type EntityKind = 'EVENT' | 'ORGANIZATION' | 'PARTY' | 'PERSON' | 'PLACE';
+export type EntityKind =
+  | 'EVENT'
+  | 'ORGANIZATION'
+  | 'PARTY'
+  | 'PERSON'
+  | 'PLACE';
 
 export type Event = Entity & {
   __typename?: 'Event';
@@ -177,9 +190,11 @@ export type Event = Entity & {
   turnout?: Maybe<Scalars['Float']['output']>;
 };
 
+
 export type EventMetricsArgs = {
   types?: InputMaybe<Array<RelationType>>;
 };
+
 
 export type EventRelationsArgs = {
   direction?: InputMaybe<Direction>;
@@ -187,7 +202,12 @@ export type EventRelationsArgs = {
   types?: InputMaybe<Array<RelationType>>;
 };
 
-export type EventType = 'ELECTION' | 'PROTEST' | 'RALLY' | 'STATEMENT' | 'STATE_OF_EMERGENCY';
+export type EventType =
+  | 'ELECTION'
+  | 'PROTEST'
+  | 'RALLY'
+  | 'STATEMENT'
+  | 'STATE_OF_EMERGENCY';
 
 /** How big the graph is, counted by the database. */
 export type GraphSize = {
@@ -215,15 +235,18 @@ export type Mutation = {
   upsertEntity: Entity;
 };
 
+
 /** Writes. Each needs an API key with the role shown, and each is recorded in `changes`. */
 export type MutationAddRelationArgs = {
   input: RelationInput;
 };
 
+
 /** Writes. Each needs an API key with the role shown, and each is recorded in `changes`. */
 export type MutationAddSourceArgs = {
   input: SourceInput;
 };
+
 
 /** Writes. Each needs an API key with the role shown, and each is recorded in `changes`. */
 export type MutationMergeEntitiesArgs = {
@@ -231,11 +254,13 @@ export type MutationMergeEntitiesArgs = {
   survivor: Scalars['ID']['input'];
 };
 
+
 /** Writes. Each needs an API key with the role shown, and each is recorded in `changes`. */
 export type MutationRetractRelationArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
 };
+
 
 /** Writes. Each needs an API key with the role shown, and each is recorded in `changes`. */
 export type MutationUpsertEntityArgs = {
@@ -299,9 +324,11 @@ export type Organization = Entity & {
   sources: Array<Citation>;
 };
 
+
 export type OrganizationMetricsArgs = {
   types?: InputMaybe<Array<RelationType>>;
 };
+
 
 export type OrganizationRelationsArgs = {
   direction?: InputMaybe<Direction>;
@@ -309,7 +336,12 @@ export type OrganizationRelationsArgs = {
   types?: InputMaybe<Array<RelationType>>;
 };
 
-export type OrganizationCategory = 'CIVIL_SOCIETY' | 'INTERNATIONAL_ORGANIZATION' | 'LEGISLATURE' | 'NEWS_OUTLET' | 'OBSERVER_MISSION';
+export type OrganizationCategory =
+  | 'CIVIL_SOCIETY'
+  | 'INTERNATIONAL_ORGANIZATION'
+  | 'LEGISLATURE'
+  | 'NEWS_OUTLET'
+  | 'OBSERVER_MISSION';
 
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -335,9 +367,11 @@ export type Party = Entity & {
   sources: Array<Citation>;
 };
 
+
 export type PartyMetricsArgs = {
   types?: InputMaybe<Array<RelationType>>;
 };
+
 
 export type PartyRelationsArgs = {
   direction?: InputMaybe<Direction>;
@@ -371,9 +405,11 @@ export type Person = Entity & {
   title?: Maybe<Scalars['String']['output']>;
 };
 
+
 export type PersonMetricsArgs = {
   types?: InputMaybe<Array<RelationType>>;
 };
+
 
 export type PersonRelationsArgs = {
   direction?: InputMaybe<Direction>;
@@ -396,9 +432,11 @@ export type Place = Entity & {
   sources: Array<Citation>;
 };
 
+
 export type PlaceMetricsArgs = {
   types?: InputMaybe<Array<RelationType>>;
 };
+
 
 export type PlaceRelationsArgs = {
   direction?: InputMaybe<Direction>;
@@ -406,7 +444,10 @@ export type PlaceRelationsArgs = {
   types?: InputMaybe<Array<RelationType>>;
 };
 
-export type PlaceType = 'CITY' | 'COUNTRY' | 'REGION';
+export type PlaceType =
+  | 'CITY'
+  | 'COUNTRY'
+  | 'REGION';
 
 export type Query = {
   __typename?: 'Query';
@@ -464,6 +505,7 @@ export type Query = {
   sources: Array<SourceDocument>;
 };
 
+
 export type QueryChangesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   entity?: InputMaybe<Scalars['ID']['input']>;
@@ -471,26 +513,31 @@ export type QueryChangesArgs = {
   since?: InputMaybe<Scalars['String']['input']>;
 };
 
+
 export type QueryEntitiesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<EntityKind>>;
 };
 
+
 export type QueryEntityArgs = {
   id: Scalars['ID']['input'];
 };
+
 
 export type QueryMostConnectedArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<EntityKind>>;
 };
 
+
 export type QueryNeighborhoodArgs = {
   depth?: InputMaybe<Scalars['Int']['input']>;
   id: Scalars['ID']['input'];
   types?: InputMaybe<Array<RelationType>>;
 };
+
 
 export type QueryNetworkArgs = {
   depth?: InputMaybe<Scalars['Int']['input']>;
@@ -501,6 +548,7 @@ export type QueryNetworkArgs = {
   types?: InputMaybe<Array<RelationType>>;
 };
 
+
 export type QueryPathsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   from: Scalars['ID']['input'];
@@ -508,6 +556,7 @@ export type QueryPathsArgs = {
   to: Scalars['ID']['input'];
   types?: InputMaybe<Array<RelationType>>;
 };
+
 
 export type QueryRelationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -518,11 +567,13 @@ export type QueryRelationsArgs = {
   types?: InputMaybe<Array<RelationType>>;
 };
 
+
 export type QuerySearchArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<EntityKind>>;
   text: Scalars['String']['input'];
 };
+
 
 export type QuerySourceArgs = {
   id: Scalars['ID']['input'];

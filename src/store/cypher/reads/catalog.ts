@@ -62,7 +62,7 @@ export function readStatementCatalog(ctx: BuildContext): CatalogEntry[] {
 
   add('getEntities', '', getEntitiesStatement(['a', 'b']));
   add('listEntities', '', listEntitiesStatement(ctx, null, null, 20));
-  add('listEntities', '(kinds, after)', listEntitiesStatement(ctx, ['PARTY'], 'x', 20));
+  add('listEntities', '(kinds, after)', listEntitiesStatement(ctx, [ctx.ontology.kinds[0]!], 'x', 20));
   add('searchCandidates', '', searchCandidatesStatement(ctx, 'Nazarbaev', null));
   for (const includeRetracted of [false, true]) {
     const r = includeRetracted ? ' (with retracted)' : '';
@@ -94,7 +94,7 @@ export function readStatementCatalog(ctx: BuildContext): CatalogEntry[] {
   add('countEntities', '', countEntitiesStatement());
   add('countRelations', '', countRelationsStatement(ctx));
   add('mostConnected', '', mostConnectedStatement(ctx, null, 10));
-  add('mostConnected', '(kinds)', mostConnectedStatement(ctx, ['PARTY'], 10));
+  add('mostConnected', '(kinds)', mostConnectedStatement(ctx, [ctx.ontology.kinds[0]!], 10));
   add('getSources', '', getSourcesStatement(['s']));
   add('listSources', '', listSourcesStatement());
   add('loadedFingerprint', '', loadedFingerprintStatement('seed:x'));
