@@ -27,17 +27,7 @@ const SETS_STATUS = new Set<ErrorCode>([
 ]);
 
 /** Codes whose message a client sees; any other domain error is masked as internal. */
-const PUBLIC = new Set<ErrorCode>([
-  ErrorCode.BAD_USER_INPUT,
-  ErrorCode.NOT_FOUND,
-  ErrorCode.UNAUTHENTICATED,
-  ErrorCode.FORBIDDEN,
-  ErrorCode.RATE_LIMITED,
-  ErrorCode.SERVER_BUSY,
-  ErrorCode.DEADLINE_EXCEEDED,
-  ErrorCode.SERVICE_UNAVAILABLE,
-  ErrorCode.CLIENT_CLOSED_REQUEST,
-]);
+const PUBLIC = new Set<ErrorCode>([ErrorCode.BAD_USER_INPUT, ErrorCode.NOT_FOUND, ErrorCode.CLIENT_CLOSED_REQUEST, ...SETS_STATUS]);
 
 type Location = Pick<GraphQLFormattedError, 'path' | 'locations'>;
 
