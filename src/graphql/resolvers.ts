@@ -64,12 +64,20 @@ const metricsField = async (parent: EntityRecord, args: { types?: readonly strin
 export const MAX_SELECTIONS_PER_REQUEST = 2;
 
 async function measured(ctx: RequestContext, sel: Selection): Promise<MeasuredNetwork> {
-  ctx.networkSelections.add(selectionKey(sel));
+  const key = selectionKey(sel);
+  ctx.networkSelections.add(key);
   if (ctx.networkSelections.size > MAX_SELECTIONS_PER_REQUEST) {
     throw badInput(`a request may ask for at most ${MAX_SELECTIONS_PER_REQUEST} different network selections (network arguments, metrics(types:)); send the others separately`);
   }
   // A selection too large to measure is a domain error the GraphQL error mapper shows as bad input.
-  return ctx.networks.get(ctx.store, sel, await ctx.graphVersion(), ctx.budget);
+  const network = await ctx.networks.get(ctx.store, sel, await ctx.graphVersion(), ctx.budget);
+  // Around an id merged into another entity, the request asked for the survivor's network:
+  // it counts once, under the survivor's id, however the request named it.
+  if (sel.id && network.centre && network.centre !== sel.id) {
+    ctx.networkSelections.delete(key);
+    ctx.networkSelections.add(selectionKey({ ...sel, id: network.centre }));
+  }
+  return network;
 }
 
 /** Resolvers for each kind's own fields, read from the record's attributes. */
