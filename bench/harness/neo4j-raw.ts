@@ -112,7 +112,7 @@ export async function rawUnwindLoad(executor: Executor, ontology: Ontology, file
     const file = basename(path);
     const batch = await validateSeed(parseImportText(file, readFileSync(path, 'utf8')), {
       ontology,
-      existingSources: [...sources],
+      existingSources: new Map([...sources].map((id) => [id, null])),
       existingKinds: async (ids) => new Map(ids.flatMap((id) => (kinds.has(id) ? [[id, kinds.get(id)!] as const] : []))),
     });
     for (const s of batch.sources) sources.add(s.id);

@@ -1,3 +1,4 @@
+import { splitText } from '../ontology/source-text.js';
 import type { Ontology } from '../ontology/ontology.js';
 import type { EntityRecord, RelationRecord } from '../store/graph-store.js';
 import { AnswerTooLargeError } from '../store/errors.js';
@@ -245,6 +246,12 @@ export function createResolvers(ontology: Ontology): Resolvers {
         if (!source) throw new Error(`source ${citation.sourceId} is missing`);
         return source;
       },
+      // Every write checks a citation of a source with text against it, and text added later is checked against the stored citations.
+      verified: async (citation, _args, ctx) => typeof (await ctx.loaders.source.load(citation.sourceId))?.text === 'string',
+    },
+
+    SourceDocument: {
+      paragraphs: (source) => (source.text ? splitText(source.text).map(({ number, sentences }) => ({ number, sentences })) : []),
     },
   };
   // The kind-specific resolvers are derived from the ontology, so their shape is only known at run time.

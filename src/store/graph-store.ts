@@ -57,6 +57,8 @@ export interface SourceRecord {
   published: string;
   via: string | null;
   url: string | null;
+  /** The document's text, which citations of the source are checked against; null (or absent) if not given. */
+  text?: string | null;
 }
 
 /** Relations together with the entities at both of their ends. */

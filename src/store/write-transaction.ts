@@ -14,6 +14,8 @@ export interface WriteTransaction {
   /** Every relation at `id`, in both directions, retracted or not. */
   relationsAt(id: string): Promise<RelationRecord[]>;
   source(id: string): Promise<SourceRecord | null>;
+  /** Every entity (merged-away ones too) and relation (retracted ones too) with a citation of the source. */
+  citing(sourceId: string): Promise<{ entities: EntityRecord[]; relations: RelationRecord[] }>;
   /**
    * Holds the entities against concurrent writes until commit, where the engine needs it
    * (a no-op where writes are serialised anyway).

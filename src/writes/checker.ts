@@ -1,5 +1,6 @@
 import { loadOntology, type AttributeSpec } from '../ontology/ontology.js';
 import { isPartialDate, PARTIAL_DATE_FORMAT } from '../ontology/partial-date.js';
+import { checkCitationAgainst, splitText, type Paragraph } from '../ontology/source-text.js';
 import type { AttributeValue, CitationRecord } from '../store/graph-store.js';
 import type { InputProblem } from './errors.js';
 import type { ParsedFile } from './seed-file.js';
@@ -39,12 +40,20 @@ type Obj = Record<string, unknown>;
 export const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const pathText = (path: Path) => path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${p}` : p), '');
 
+/**
+ * The sources citations may name: each id with the source's text, or null when it has
+ * none. A citation of a source with text is checked against it (src/ontology/source-text.ts).
+ */
+export type KnownSources = ReadonlyMap<string, string | null>;
+
 /** Where problems are reported: a file that knows its lines, or a request's input. */
 export type Locator = Pick<ParsedFile, 'file' | 'lineOf'>;
 
 /** Collects every problem of one input, each located by file, line and field. */
 export class Checker {
   readonly problems: InputProblem[] = [];
+  /** Texts split once per checker, however many citations name them. */
+  private readonly split = new Map<string, Paragraph[]>();
   constructor(private readonly at: Locator) {}
 
   fail(path: Path, message: string): void {
@@ -133,7 +142,7 @@ export class Checker {
     }
   }
 
-  citations(value: unknown, path: Path, defaultSource: string | null, knownSources: ReadonlySet<string>, max: number = LIMITS.citations): CitationRecord[] {
+  citations(value: unknown, path: Path, defaultSource: string | null, knownSources: KnownSources, max: number = LIMITS.citations): CitationRecord[] {
     const at = [...path, 'sources'];
     if (!Array.isArray(value) || value.length === 0) {
       this.fail(at, 'expected at least one citation { paragraph, sentence?, quote }');
@@ -172,8 +181,22 @@ export class Checker {
       const paragraph = positive('paragraph', true);
       const sentence = positive('sentence', false);
       const quote = this.string(c, 'quote', cp, { required: true, max: LIMITS.quoteLength });
+      const sentenceGiven = c.sentence !== undefined && c.sentence !== null;
+      const text = sourceId === null ? null : (knownSources.get(sourceId) ?? null);
+      if (text !== null && paragraph !== null && quote !== null && (sentence !== null || !sentenceGiven)) {
+        this.againstText(text, { paragraph, sentence, quote }, cp);
+      }
       if (sourceId !== null && paragraph !== null && quote !== null) out.push({ sourceId, paragraph, sentence, quote });
     });
     return out;
+  }
+
+  /** Checks one citation against its source's text, reporting the citation's field at fault under `path`. */
+  againstText(text: string, citation: Pick<CitationRecord, 'paragraph' | 'sentence' | 'quote'>, path: Path): boolean {
+    let paragraphs = this.split.get(text);
+    if (!paragraphs) this.split.set(text, (paragraphs = splitText(text)));
+    const mismatch = checkCitationAgainst(paragraphs, citation);
+    if (mismatch) this.fail([...path, mismatch.field], mismatch.message);
+    return mismatch === null;
   }
 }

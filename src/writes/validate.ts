@@ -4,9 +4,9 @@ import type { AttributeValue, EntityRecord, GraphBatch, RelationRecord, SourceRe
 import { InputError } from './errors.js';
 import { DERIVED_ID_HINT, deriveRelationId } from './relation-id.js';
 import type { ParsedFile } from './seed-file.js';
-import { Checker, isObject, LIMITS, LONE_SURROGATE, manifest, wellFormed, type Path } from './checker.js';
+import { Checker, isObject, LIMITS, LONE_SURROGATE, manifest, wellFormed, type KnownSources, type Path } from './checker.js';
 
-export { Checker, isObject, LIMITS, type Locator, type Path } from './checker.js';
+export { Checker, isObject, LIMITS, type KnownSources, type Locator, type Path } from './checker.js';
 
 /**
  * Checks a seed file against the ontology and turns it into a batch for the store.
@@ -20,8 +20,8 @@ export interface ValidateOptions {
   ontology: Ontology;
   /** Kinds of already-stored entities that relations in the file may point at. */
   existingKinds: KindLookup;
-  /** Ids of source documents already stored. */
-  existingSources: readonly string[];
+  /** Source documents already stored: id and text (null when it has none). */
+  existingSources: KnownSources;
 }
 
 /** What the record checks need to know beyond the record itself. */
@@ -29,7 +29,7 @@ export interface RecordContext {
   ontology: Ontology;
   /** The source a citation names when it names none (a seed file's own `source`). */
   defaultSource: string | null;
-  knownSources: ReadonlySet<string>;
+  knownSources: KnownSources;
 }
 
 // A seed file's source may also name the document's `file`.
@@ -37,7 +37,7 @@ const SOURCE_FIELDS = new Set([...loadOntology().sourceFields.map((f) => f.name)
 
 export function checkSource(check: Checker, s: unknown, path: Path): SourceRecord | null {
   if (!isObject(s)) {
-    check.fail(path, 'expected a mapping { id, title, publisher, published, via?, url? }');
+    check.fail(path, 'expected a mapping { id, title, publisher, published, via?, url?, text? }');
     return null;
   }
   check.unknownKeys(s, SOURCE_FIELDS, path, 'a source');
@@ -53,7 +53,8 @@ export function checkSource(check: Checker, s: unknown, path: Path): SourceRecor
     check.fail([...path, 'url'], `expected an http:// or https:// address, got ${JSON.stringify(url.slice(0, 40))}`);
     url = null;
   }
-  return id && title && publisher && published && isPartialDate(published) ? { id, title, publisher, published, via, url } : null;
+  const text = check.string(s, 'text', path, { max: manifest.length('SourceDocument.text').max });
+  return id && title && publisher && published && isPartialDate(published) ? { id, title, publisher, published, via, url, text } : null;
 }
 
 export function checkEntity(check: Checker, raw: unknown, path: Path, ctx: RecordContext): EntityRecord | null {
@@ -168,7 +169,7 @@ export async function validateSeed(parsed: ParsedFile, opts: ValidateOptions): P
   const ctx: RecordContext = {
     ontology,
     defaultSource: sources[0]?.id ?? null,
-    knownSources: new Set([...opts.existingSources, ...sources.map((s) => s.id)]),
+    knownSources: new Map([...opts.existingSources, ...sources.map((s): [string, string | null] => [s.id, s.text ?? null])]),
   };
 
   const list = (key: 'entities' | 'relations'): unknown[] => {

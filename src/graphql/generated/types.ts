@@ -69,6 +69,11 @@ export type Citation = {
   /** 1-based sentence within the paragraph, where one sentence carries the fact. */
   sentence?: Maybe<Scalars['Int']['output']>;
   source: SourceDocument;
+  /**
+   * True when the source has text, so that this citation was checked against it: the
+   * paragraph and sentence exist and the quote occurs there (see `SourceDocument.paragraphs`).
+   */
+  verified: Scalars['Boolean']['output'];
 };
 
 /** Where a fact is stated: a source document already in the graph, and the place in it. */
@@ -353,6 +358,14 @@ export type PageInfo = {
   /** Pass as `after` to get the next page. */
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** A paragraph of a source's text (see `SourceDocument.paragraphs`). */
+export type Paragraph = {
+  __typename?: 'Paragraph';
+  /** 1-based, as citations number paragraphs. */
+  number: Scalars['Int']['output'];
+  sentences: Array<Sentence>;
 };
 
 export type Party = Entity & {
@@ -725,12 +738,38 @@ export type SearchHit = {
   score: Scalars['Float']['output'];
 };
 
+/** A sentence of a paragraph (see `SourceDocument.paragraphs`). */
+export type Sentence = {
+  __typename?: 'Sentence';
+  /** 1-based within its paragraph, as citations number sentences. */
+  number: Scalars['Int']['output'];
+  text: Scalars['String']['output'];
+};
+
 /** A document the graph's facts come from. */
 export type SourceDocument = {
   __typename?: 'SourceDocument';
   id: Scalars['ID']['output'];
+  /**
+   * The text split into numbered paragraphs and sentences, the numbers citations use; empty
+   * when the source has no text. The split rule (src/ontology/source-text.ts): line breaks
+   * are `\n`, `\r\n` or `\r`; each non-blank line is one paragraph (blank lines only
+   * separate). A sentence ends at `.`, `!`, `?` or `…`, with any closing quote marks or
+   * brackets after it, where whitespace and then an upper-case letter, a digit or an opening
+   * quote mark or bracket follow; not after a single capital letter (`U.S.`, `J. Smith`) or
+   * a common abbreviation (`Mr.`, `Dr.`, `Jan.`, `No.`), so `7.5` and `EurasiaNet.org` end
+   * none. A citation's quote must occur in its sentence (or paragraph, when it names no
+   * sentence) after whitespace runs become one space and the quote marks “ ” „ ‘ ’ ' " are
+   * taken as alike.
+   */
+  paragraphs: Array<Paragraph>;
   published: Scalars['PartialDate']['output'];
   publisher: Scalars['String']['output'];
+  /**
+   * The document's text, when a curator has given it: citations of a source with text are
+   * checked against it on every write (see `paragraphs`). Null when not given.
+   */
+  text?: Maybe<Scalars['String']['output']>;
   title: Scalars['String']['output'];
   url?: Maybe<Scalars['String']['output']>;
   /** The outlet the publisher attributes the report to, if any. */
@@ -741,6 +780,11 @@ export type SourceInput = {
   id: Scalars['ID']['input'];
   published: Scalars['PartialDate']['input'];
   publisher: Scalars['String']['input'];
+  /**
+   * The document's text, when a curator has given it: citations of a source with text are
+   * checked against it on every write (see `paragraphs`). Null when not given.
+   */
+  text?: InputMaybe<Scalars['String']['input']>;
   title: Scalars['String']['input'];
   url?: InputMaybe<Scalars['String']['input']>;
   /** The outlet the publisher attributes the report to, if any. */
@@ -854,6 +898,7 @@ export type ResolversTypes = {
   Organization: ResolverTypeWrapper<EntityRecord>;
   OrganizationCategory: OrganizationCategory;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Paragraph: ResolverTypeWrapper<Paragraph>;
   PartialDate: ResolverTypeWrapper<Scalars['PartialDate']['output']>;
   Party: ResolverTypeWrapper<EntityRecord>;
   Path: ResolverTypeWrapper<Omit<Path, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['Relation']>, nodes: Array<ResolversTypes['Entity']> }>;
@@ -869,6 +914,7 @@ export type ResolversTypes = {
   Retraction: ResolverTypeWrapper<Retraction>;
   Role: Role;
   SearchHit: ResolverTypeWrapper<Omit<SearchHit, 'entity'> & { entity: ResolversTypes['Entity'] }>;
+  Sentence: ResolverTypeWrapper<Sentence>;
   SourceDocument: ResolverTypeWrapper<SourceRecord>;
   SourceInput: SourceInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -900,6 +946,7 @@ export type ResolversParentTypes = {
   NodeMetrics: NodeMetrics;
   Organization: EntityRecord;
   PageInfo: PageInfo;
+  Paragraph: Paragraph;
   PartialDate: Scalars['PartialDate']['output'];
   Party: EntityRecord;
   Path: Omit<Path, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['Relation']>, nodes: Array<ResolversParentTypes['Entity']> };
@@ -912,6 +959,7 @@ export type ResolversParentTypes = {
   RelationInput: RelationInput;
   Retraction: Retraction;
   SearchHit: Omit<SearchHit, 'entity'> & { entity: ResolversParentTypes['Entity'] };
+  Sentence: Sentence;
   SourceDocument: SourceRecord;
   SourceInput: SourceInput;
   String: Scalars['String']['output'];
@@ -1011,6 +1059,7 @@ export type CitationResolvers<ContextType = RequestContext, ParentType extends R
   quote?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   sentence?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['SourceDocument'], ParentType, ContextType>;
+  verified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type EntityResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Entity'] = ResolversParentTypes['Entity']> = {
@@ -1104,6 +1153,11 @@ export type OrganizationResolvers<ContextType = RequestContext, ParentType exten
 export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type ParagraphResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Paragraph'] = ResolversParentTypes['Paragraph']> = {
+  number?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sentences?: Resolver<Array<ResolversTypes['Sentence']>, ParentType, ContextType>;
 };
 
 export interface PartialDateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['PartialDate'], any> {
@@ -1212,10 +1266,17 @@ export type SearchHitResolvers<ContextType = RequestContext, ParentType extends 
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
+export type SentenceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Sentence'] = ResolversParentTypes['Sentence']> = {
+  number?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type SourceDocumentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SourceDocument'] = ResolversParentTypes['SourceDocument']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  paragraphs?: Resolver<Array<ResolversTypes['Paragraph']>, ParentType, ContextType>;
   published?: Resolver<ResolversTypes['PartialDate'], ParentType, ContextType>;
   publisher?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  text?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   via?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1244,6 +1305,7 @@ export type Resolvers<ContextType = RequestContext> = {
   NodeMetrics?: NodeMetricsResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Paragraph?: ParagraphResolvers<ContextType>;
   PartialDate?: GraphQLScalarType;
   Party?: PartyResolvers<ContextType>;
   Path?: PathResolvers<ContextType>;
@@ -1255,6 +1317,7 @@ export type Resolvers<ContextType = RequestContext> = {
   RelationEdge?: RelationEdgeResolvers<ContextType>;
   Retraction?: RetractionResolvers<ContextType>;
   SearchHit?: SearchHitResolvers<ContextType>;
+  Sentence?: SentenceResolvers<ContextType>;
   SourceDocument?: SourceDocumentResolvers<ContextType>;
   Subgraph?: SubgraphResolvers<ContextType>;
 };

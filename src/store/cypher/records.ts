@@ -90,5 +90,6 @@ export function sourceFromProps(s: Props): SourceRecord {
     published: String(s.published),
     via: str(s.via),
     url: str(s.url),
+    text: str(s.text),
   };
 }

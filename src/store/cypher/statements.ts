@@ -4,7 +4,7 @@ import type { Dialect } from './dialect.js';
 import type { Statement } from './executor.js';
 import { getEntitiesStatement } from './reads/entities.js';
 import { getRelationStatement, relationsOfStatement } from './reads/relations-of.js';
-import { getSourcesStatement } from './reads/sources.js';
+import { entitiesCitingStatement, getSourcesStatement, relationsCitingStatement } from './reads/sources.js';
 import type { BuildContext } from './reads/query.js';
 
 /** A read's statement as writes send it: text and parameters only. */
@@ -42,5 +42,13 @@ export class Statements {
 
   getSources(ids: readonly string[]): Statement {
     return plain(getSourcesStatement(ids));
+  }
+
+  entitiesCiting(sourceId: string): Statement {
+    return plain(entitiesCitingStatement(sourceId));
+  }
+
+  relationsCiting(sourceId: string): Statement {
+    return plain(relationsCitingStatement(this.build, sourceId));
   }
 }

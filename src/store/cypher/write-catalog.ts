@@ -27,7 +27,7 @@ export function writeStatementCatalog(dialect: Dialect, ontology: Ontology): Cat
 
   const lock = s.lockEntities(['a', 'b']);
   if (lock) add('lockEntities', lock);
-  add('upsertSources', s.upsertSources([{ id: 's', title: 't', publisher: 'p', published: '2012', via: null, url: null }]));
+  add('upsertSources', s.upsertSources([{ id: 's', title: 't', publisher: 'p', published: '2012', via: null, url: null, text: null }]));
   add('upsertEntities', s.upsertEntities([entity]));
   add('deleteRelations', s.deleteRelations(['r']));
   if (dialect.relationTypeInPattern) {

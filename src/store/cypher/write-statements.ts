@@ -40,12 +40,13 @@ export class WriteStatements {
     return this.dialect.lockEntities === null ? null : { cypher: this.dialect.lockEntities, params: { ids: [...new Set(ids)].sort() } };
   }
 
+  /** Sets every stored field of SourceDocument in the SDL (`ontology.sourceFields`). */
   upsertSources(sources: readonly SourceRecord[]): Statement {
+    const fields = this.ontology.sourceFields.map((f) => f.name).filter((name) => name !== 'id');
+    const value = (s: SourceRecord, name: string): unknown => (s as unknown as Record<string, unknown>)[name] ?? null;
     return {
-      cypher:
-        'UNWIND $rows AS row MERGE (s:SourceDocument {id: row.id}) ' +
-        'SET s.title = row.title, s.publisher = row.publisher, s.published = row.published, s.via = row.via, s.url = row.url',
-      params: { rows: sources.map((s) => ({ id: s.id, title: s.title, publisher: s.publisher, published: s.published, via: s.via, url: s.url })) },
+      cypher: `UNWIND $rows AS row MERGE (s:SourceDocument {id: row.id}) SET ${fields.map((name) => `s.${prop(name)} = row.${prop(name)}`).join(', ')}`,
+      params: { rows: sources.map((s) => Object.fromEntries([['id', s.id], ...fields.map((name) => [name, value(s, name)])])) },
     };
   }
 

@@ -45,6 +45,13 @@ export class CypherWriteTransaction implements WriteTransaction {
     return row ? sourceFromProps(this.dialect.decode.properties(row.s)) : null;
   }
 
+  async citing(sourceId: string): Promise<{ entities: EntityRecord[]; relations: RelationRecord[] }> {
+    const entities = (await this.run(this.reads.entitiesCiting(sourceId))).map((row) => this.dialect.decode.entity(this.ontology, row.e));
+    const relations = this.relationsFrom(await this.run(this.reads.relationsCiting(sourceId)));
+    const cites = (c: { sourceId: string }) => c.sourceId === sourceId;
+    return { entities: entities.filter((e) => e.sources.some(cites)), relations: relations.filter((r) => r.sources.some(cites)) };
+  }
+
   async lockEntities(ids: readonly string[]): Promise<void> {
     const lock = this.writes.lockEntities(ids);
     if (lock) await this.run(lock);

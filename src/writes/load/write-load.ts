@@ -2,6 +2,7 @@ import type { GraphBatch } from '../../store/graph-store.js';
 import { DanglingRelationError, type LoadAudit } from '../../store/load-sink.js';
 import type { WriteTransaction } from '../../store/write-transaction.js';
 import { audited } from '../curation/audited.js';
+import { StoredCitationsError, storedCitationsAgainst } from '../stored-citations.js';
 
 /** Rows per statement when loading: large files go in chunks, still in one transaction. */
 export const LOAD_CHUNK = 5_000;
@@ -40,11 +41,18 @@ export async function recordLoad(tx: WriteTransaction, key: string, fingerprint:
  * not exist, then `recordLoad`.
  */
 export async function writeLoad(tx: WriteTransaction, batches: GraphBatch | AsyncIterable<GraphBatch>, key: string, fingerprint: string, audit: LoadAudit): Promise<void> {
+  const withText: GraphBatch['sources'] = [];
   for await (const chunk of asChunks(batches)) {
+    withText.push(...chunk.sources.filter((s) => s.text !== null && s.text !== undefined));
     const created = await tx.loadChunk(chunk);
     if (created !== chunk.relations.length) {
       throw new DanglingRelationError(`${chunk.relations.length - created} relations refer to entities that do not exist`);
     }
   }
+  // A source given with text: every citation of it now stored (this file's and earlier ones') must hold.
+  const file = key.replace(/^[a-z]+:/, '');
+  const failing = [];
+  for (const s of withText) failing.push(...(await storedCitationsAgainst(tx, s)).map((message) => ({ file, line: null, field: 'source.text', message })));
+  if (failing.length > 0) throw new StoredCitationsError(failing);
   await recordLoad(tx, key, fingerprint, audit);
 }

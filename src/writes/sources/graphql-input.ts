@@ -1,4 +1,4 @@
-import { Checker, checkEntity, checkRelation, checkSource, referencedIds, type Locator } from '../validate.js';
+import { Checker, checkEntity, checkRelation, checkSource, referencedIds, type KnownSources, type Locator } from '../validate.js';
 import { InputError } from '../errors.js';
 import type { Ontology } from '../../ontology/ontology.js';
 import type { EntityRecord, GraphStore, RelationRecord, SourceRecord } from '../../store/graph-store.js';
@@ -29,9 +29,10 @@ function done<T>(check: Checker, value: T | null): T {
   return value;
 }
 
-async function knownSources(store: InputReads, citations: unknown): Promise<Set<string>> {
+/** The stored sources `citations` name, with their texts (see KnownSources); other writes with citations use it too. */
+export async function knownSources(store: InputReads, citations: unknown): Promise<KnownSources> {
   const ids = Array.isArray(citations) ? citations.map((c: { source?: unknown }) => c.source).filter((s): s is string => typeof s === 'string') : [];
-  return new Set((await store.getSources([...new Set(ids)])).map((s) => s.id));
+  return new Map((await store.getSources([...new Set(ids)])).map((s) => [s.id, s.text ?? null]));
 }
 
 export async function entityFromInput(input: object, store: InputReads, ontology: Ontology): Promise<EntityRecord> {

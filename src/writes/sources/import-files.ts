@@ -9,6 +9,7 @@ import { checkCsvFile, csvBatches } from './import-csv.js';
 import { checkJsonFile, jsonBatches } from './import-json.js';
 import { ImportRun, MAX_PROBLEMS, type Format, type Pending } from './import-run.js';
 import { checkSeedFile } from './import-yaml.js';
+import { StoredCitationsError } from '../stored-citations.js';
 import { DomainError, ErrorCode } from '../../errors/domain-error.js';
 
 /**
@@ -117,7 +118,7 @@ export async function importFiles(store: LoadTarget, ontology: Ontology, paths: 
   const run = new ImportRun(
     store,
     ontology,
-    (await store.listSources()).map((s) => s.id),
+    (await store.listSources()).map((s): [string, string | null] => [s.id, s.text ?? null]),
   );
   for (const p of ordered) {
     if (run.full) {
@@ -143,9 +144,15 @@ export async function importFiles(store: LoadTarget, ontology: Ontology, paths: 
     try {
       outcomes.set(p.path, await writeFile(store, run, p));
     } catch (err) {
-      // Only the database (or a file edited since pass 1) can fail here; say what is already in.
+      // Only the database, a file edited since pass 1, or source text that citations stored (by earlier files) do not hold can fail here; say what is already in.
       const reason =
-        err instanceof InputError ? `it changed since it was checked: ${formatProblem(err.problems[0]!)}` : err instanceof Error ? err.message.split('\n')[0] : String(err);
+        err instanceof StoredCitationsError
+          ? err.problems.map(formatProblem).join('; ')
+          : err instanceof InputError
+            ? `it changed since it was checked: ${formatProblem(err.problems[0]!)}`
+            : err instanceof Error
+              ? err.message.split('\n')[0]
+              : String(err);
       const before = written.length > 0 ? `; already written: ${written.join(', ')} (run the import again to finish)` : '; nothing was written';
       throw new ImportFileError(`${p.path}: not written: ${reason}${before}`);
     }

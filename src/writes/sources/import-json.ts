@@ -115,7 +115,7 @@ async function* checkedJsonChunks(run: ImportRun, p: Pending, opts: { firstPass:
   problems.unshift(...top.problems);
   if (source || problems.length > 0) yield { batch: { sources: source ? [source] : [], entities: [], relations: [] }, problems };
 
-  const knownSources = source ? new Set([...run.knownSources, source.id]) : run.knownSources;
+  const knownSources = source ? new Map([...run.knownSources, [source.id, source.text ?? null]]) : run.knownSources;
   const ctx = { ontology: run.ontology, defaultSource: source?.id ?? null, knownSources };
   /** This file's entities (that passed their checks), which its relations may use. */
   const kinds = new Map<string, string>();
@@ -223,12 +223,12 @@ async function* checkedJsonChunks(run: ImportRun, p: Pending, opts: { firstPass:
 export async function checkJsonFile(run: ImportRun, p: Pending): Promise<void> {
   const ids: string[] = [];
   const kinds: Array<[string, string]> = [];
-  let sources: string[] = [];
+  let sources: Array<[string, string | null]> = [];
   let problems = 0;
   for await (const { batch, problems: found } of checkedJsonChunks(run, p, { firstPass: true })) {
     run.report(found);
     problems += found.length;
-    sources = [...sources, ...batch.sources.map((s) => s.id)];
+    sources = [...sources, ...batch.sources.map((s): [string, string | null] => [s.id, s.text ?? null])];
     for (const e of batch.entities) {
       ids.push(e.id);
       kinds.push([e.id, e.kind]);
@@ -245,7 +245,7 @@ export async function checkJsonFile(run: ImportRun, p: Pending): Promise<void> {
   // Later files of the run may use what this one defines, once it is known to be good.
   if (problems === 0) {
     for (const [id, kind] of kinds) run.defineEntity(id, kind, p.file);
-    for (const s of sources) run.knownSources.add(s);
+    for (const [id, text] of sources) run.knownSources.set(id, text);
   }
 }
 

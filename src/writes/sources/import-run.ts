@@ -32,7 +32,8 @@ export interface Pending {
 export class ImportRun {
   readonly problems: InputProblem[] = [];
   truncated = false;
-  readonly knownSources: Set<string>;
+  /** Sources citations may name, with their texts (see KnownSources). */
+  readonly knownSources: Map<string, string | null>;
   /** Entities defined by this run's files, with the file that defines each. */
   private readonly ownEntities = new Map<string, { kind: string; file: string }>();
   /** Relation ids of this run, so a duplicate in another file (or row) is an error, not a silent replacement. */
@@ -43,9 +44,9 @@ export class ImportRun {
   constructor(
     readonly store: LoadReads,
     readonly ontology: Ontology,
-    existingSources: readonly string[],
+    existingSources: ReadonlyArray<readonly [string, string | null]>,
   ) {
-    this.knownSources = new Set(existingSources);
+    this.knownSources = new Map(existingSources);
   }
 
   get full(): boolean {

@@ -10,7 +10,7 @@ export async function checkSeedFile(run: ImportRun, p: Pending): Promise<void> {
   p.text = null;
   const batch = await validateSeed(parsed, {
     ontology: run.ontology,
-    existingSources: [...run.knownSources],
+    existingSources: run.knownSources,
     existingKinds: (ids) => run.kindsOf(ids),
   });
   const check = new Checker(parsed);
@@ -26,6 +26,6 @@ export async function checkSeedFile(run: ImportRun, p: Pending): Promise<void> {
   await checkStored(run.store, p.key, batch, check);
   if (check.problems.length > 0) throw new InputError(check.problems);
   for (const e of batch.entities) run.defineEntity(e.id, e.kind, p.file);
-  for (const s of batch.sources) run.knownSources.add(s.id);
+  for (const s of batch.sources) run.knownSources.set(s.id, s.text ?? null);
   p.batch = batch;
 }

@@ -31,7 +31,7 @@ export function seedFiles(dir: string): string[] {
  * each file is then written in one transaction.
  */
 export async function loadSeeds(store: LoadTarget, ontology: Ontology, dir: string): Promise<SeedOutcome[]> {
-  const existingSources = (await store.listSources()).map((s) => s.id);
+  const existingSources = (await store.listSources()).map((s): [string, string | null] => [s.id, s.text ?? null]);
   const kindsInRun = new Map<string, string>();
   const pending: Array<{ file: string; key: string; fingerprint: string; batch: GraphBatch }> = [];
   const outcomes: SeedOutcome[] = [];
@@ -45,7 +45,7 @@ export async function loadSeeds(store: LoadTarget, ontology: Ontology, dir: stri
     const parsed = parseSeedText(file, text);
     const batch = await validateSeed(parsed, {
       ontology,
-      existingSources: [...existingSources, ...pending.flatMap((p) => p.batch.sources.map((s) => s.id))],
+      existingSources: new Map([...existingSources, ...pending.flatMap((p) => p.batch.sources.map((s): [string, string | null] => [s.id, s.text ?? null]))]),
       existingKinds: async (ids) => {
         const found = new Map<string, string>();
         const missing = ids.filter((id) => {

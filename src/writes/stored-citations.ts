@@ -1,0 +1,55 @@
+import { checkCitationAgainst, splitText } from '../ontology/source-text.js';
+import type { CitationRecord, EntityRecord, RelationRecord } from '../store/graph-store.js';
+import type { WriteTransaction } from '../store/write-transaction.js';
+import { InputError } from './errors.js';
+
+/**
+ * Text given to a source that already has citations: those citations are checked against
+ * it, by the same rule as a new citation (src/ontology/source-text.ts), inside the write's
+ * transaction. A write that adds or changes text (addSource, a seed file or an import
+ * with the source) calls this after writing; a mismatch refuses the whole write.
+ */
+
+/** Text refused because citations already stored do not hold against it (BAD_USER_INPUT; nothing of the write is kept). */
+export class StoredCitationsError extends InputError {}
+
+/** At most this many failing citations are described; the rest are counted. */
+const SHOWN = 10;
+
+/** Records holding citations, as other writes may add them (claims): a name for messages and the citations. */
+export interface CitingRecord {
+  /** How a person finds the record, for example `relation "r1"`. */
+  what: string;
+  sources: readonly CitationRecord[];
+}
+
+/** Describes each citation of `sourceId` among `citing` that does not hold against `text`. */
+export function citationMismatches(sourceId: string, text: string, citing: readonly CitingRecord[]): string[] {
+  const paragraphs = splitText(text);
+  const found: string[] = [];
+  for (const record of citing) {
+    record.sources.forEach((c, i) => {
+      if (c.sourceId !== sourceId) return;
+      const mismatch = checkCitationAgainst(paragraphs, c);
+      if (!mismatch) return;
+      const place = `paragraph ${c.paragraph}${c.sentence === null ? '' : `, sentence ${c.sentence}`}, quote ${JSON.stringify(c.quote)}`;
+      found.push(`citation ${i + 1} of ${record.what} (${place}) does not hold against this text: its ${mismatch.field} ${mismatch.message}`);
+    });
+  }
+  return found;
+}
+
+/** The stored records citing a source, as CitingRecords. */
+export function citingRecords(stored: { entities: readonly EntityRecord[]; relations: readonly RelationRecord[] }): CitingRecord[] {
+  return [
+    ...stored.entities.map((e) => ({ what: `entity ${JSON.stringify(e.id)}`, sources: e.sources })),
+    ...stored.relations.map((r) => ({ what: `relation ${JSON.stringify(r.id)}`, sources: r.sources })),
+  ];
+}
+
+/** Inside a write's transaction: every stored citation of the source, checked against its text; the problems' messages (empty when all hold). */
+export async function storedCitationsAgainst(tx: Pick<WriteTransaction, 'citing'>, source: { id: string; text?: string | null }): Promise<string[]> {
+  if (source.text === null || source.text === undefined) return [];
+  const problems = citationMismatches(source.id, source.text, citingRecords(await tx.citing(source.id)));
+  return problems.length > SHOWN ? [...problems.slice(0, SHOWN), `... and ${problems.length - SHOWN} more citations that do not hold`] : problems;
+}
