@@ -169,7 +169,8 @@ export async function validateSeed(parsed: ParsedFile, opts: ValidateOptions): P
   const ctx: RecordContext = {
     ontology,
     defaultSource: sources[0]?.id ?? null,
-    knownSources: new Map([...opts.existingSources, ...sources.map((s): [string, string | null] => [s.id, s.text ?? null])]),
+    // A file's source without text keeps the text stored for it (a load does not erase it), so its citations are checked against that.
+    knownSources: new Map([...opts.existingSources, ...sources.map((s): [string, string | null] => [s.id, s.text ?? opts.existingSources.get(s.id) ?? null])]),
   };
 
   const list = (key: 'entities' | 'relations'): unknown[] => {

@@ -203,6 +203,21 @@ entities:
     expect((await store.listRelations({ types: ['SUPPORTS'], from: null, to: null, after: null, limit: 10, includeRetracted: false })).relations).toHaveLength(1);
   });
 
+  it('keeps the stored text when a file gives its source none, and checks that file’s citations against it', async () => {
+    await importFiles(store, ontology, [file('first.yaml', yamlWith('chairs the Red Party'))]);
+    const noText = (quote: string) => `source: { id: doc-y, title: A report, publisher: Somebody, published: "2013-02" }
+entities:
+  - { id: bob, kind: PERSON, name: Bob, sources: [{ paragraph: 2, quote: "${quote}" }] }
+`;
+    const before = await snapshot(store);
+    expect(await problemsOf(importFiles(store, ontology, [file('bad.yaml', noText('Bob ran'))]))).toEqual([
+      expect.objectContaining({ file: 'bad.yaml', line: 3, field: 'entities[0].sources[0].quote' }),
+    ]);
+    expect(await snapshot(store)).toBe(before);
+    await importFiles(store, ontology, [file('good.yaml', noText('The Red Party'))]);
+    expect((await store.getSources(['doc-y']))[0]?.text).toBe('Ann Example chairs the Red Party.\nThe Red Party ran.');
+  });
+
   it('refuses a file that gives its source text its stored citations (of other files) do not hold; nothing written', async () => {
     await importFiles(store, ontology, [file('first.yaml', yamlWith('chairs the Red Party'))]);
     const before = await snapshot(store);

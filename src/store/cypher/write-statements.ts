@@ -40,12 +40,17 @@ export class WriteStatements {
     return this.dialect.lockEntities === null ? null : { cypher: this.dialect.lockEntities, params: { ids: [...new Set(ids)].sort() } };
   }
 
-  /** Sets every stored field of SourceDocument in the SDL (`ontology.sourceFields`). */
-  upsertSources(sources: readonly SourceRecord[]): Statement {
+  /**
+   * Sets every stored field of SourceDocument in the SDL (`ontology.sourceFields`). With
+   * `keepText` (loads: a seed or import file that gives its source no text), a stored text
+   * is kept rather than erased.
+   */
+  upsertSources(sources: readonly SourceRecord[], opts: { keepText?: boolean } = {}): Statement {
     const fields = this.ontology.sourceFields.map((f) => f.name).filter((name) => name !== 'id');
     const value = (s: SourceRecord, name: string): unknown => (s as unknown as Record<string, unknown>)[name] ?? null;
+    const set = (name: string) => (opts.keepText && name === 'text' ? `s.${prop(name)} = coalesce(row.${prop(name)}, s.${prop(name)})` : `s.${prop(name)} = row.${prop(name)}`);
     return {
-      cypher: `UNWIND $rows AS row MERGE (s:SourceDocument {id: row.id}) SET ${fields.map((name) => `s.${prop(name)} = row.${prop(name)}`).join(', ')}`,
+      cypher: `UNWIND $rows AS row MERGE (s:SourceDocument {id: row.id}) SET ${fields.map(set).join(', ')}`,
       params: { rows: sources.map((s) => Object.fromEntries([['id', s.id], ...fields.map((name) => [name, value(s, name)])])) },
     };
   }
@@ -166,7 +171,7 @@ export class WriteStatements {
   /** The writes of one batch (or chunk of one), in order: upserts, then relation creates. */
   loadChunk(batch: GraphBatch): { before: Statement[]; creates: Statement[] } {
     const before: Statement[] = [];
-    if (batch.sources.length > 0) before.push(this.upsertSources(batch.sources));
+    if (batch.sources.length > 0) before.push(this.upsertSources(batch.sources, { keepText: true }));
     if (batch.entities.length > 0) before.push(this.upsertEntities(batch.entities));
     // Replacing by id keeps a re-load idempotent even if a relation's ends changed.
     if (batch.relations.length > 0) before.push(this.deleteRelations(batch.relations.map((r) => r.id)));

@@ -115,7 +115,7 @@ async function* checkedJsonChunks(run: ImportRun, p: Pending, opts: { firstPass:
   problems.unshift(...top.problems);
   if (source || problems.length > 0) yield { batch: { sources: source ? [source] : [], entities: [], relations: [] }, problems };
 
-  const knownSources = source ? new Map([...run.knownSources, [source.id, source.text ?? null]]) : run.knownSources;
+  const knownSources = source ? new Map([...run.knownSources, [source.id, source.text ?? run.knownSources.get(source.id) ?? null]]) : run.knownSources;
   const ctx = { ontology: run.ontology, defaultSource: source?.id ?? null, knownSources };
   /** This file's entities (that passed their checks), which its relations may use. */
   const kinds = new Map<string, string>();
@@ -228,7 +228,7 @@ export async function checkJsonFile(run: ImportRun, p: Pending): Promise<void> {
   for await (const { batch, problems: found } of checkedJsonChunks(run, p, { firstPass: true })) {
     run.report(found);
     problems += found.length;
-    sources = [...sources, ...batch.sources.map((s): [string, string | null] => [s.id, s.text ?? null])];
+    sources = [...sources, ...batch.sources.map((s): [string, string | null] => [s.id, s.text ?? run.knownSources.get(s.id) ?? null])];
     for (const e of batch.entities) {
       ids.push(e.id);
       kinds.push([e.id, e.kind]);

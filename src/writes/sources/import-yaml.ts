@@ -26,6 +26,6 @@ export async function checkSeedFile(run: ImportRun, p: Pending): Promise<void> {
   await checkStored(run.store, p.key, batch, check);
   if (check.problems.length > 0) throw new InputError(check.problems);
   for (const e of batch.entities) run.defineEntity(e.id, e.kind, p.file);
-  for (const s of batch.sources) run.knownSources.set(s.id, s.text ?? null);
+  for (const s of batch.sources) run.knownSources.set(s.id, s.text ?? run.knownSources.get(s.id) ?? null);
   p.batch = batch;
 }

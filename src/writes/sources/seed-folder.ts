@@ -31,7 +31,8 @@ export function seedFiles(dir: string): string[] {
  * each file is then written in one transaction.
  */
 export async function loadSeeds(store: LoadTarget, ontology: Ontology, dir: string): Promise<SeedOutcome[]> {
-  const existingSources = (await store.listSources()).map((s): [string, string | null] => [s.id, s.text ?? null]);
+  // Sources citations may name, with their texts: the stored ones, then those of the files before (a file without text keeps the text known).
+  const known = new Map((await store.listSources()).map((s): [string, string | null] => [s.id, s.text ?? null]));
   const kindsInRun = new Map<string, string>();
   const pending: Array<{ file: string; key: string; fingerprint: string; batch: GraphBatch }> = [];
   const outcomes: SeedOutcome[] = [];
@@ -45,7 +46,7 @@ export async function loadSeeds(store: LoadTarget, ontology: Ontology, dir: stri
     const parsed = parseSeedText(file, text);
     const batch = await validateSeed(parsed, {
       ontology,
-      existingSources: new Map([...existingSources, ...pending.flatMap((p) => p.batch.sources.map((s): [string, string | null] => [s.id, s.text ?? null]))]),
+      existingSources: known,
       existingKinds: async (ids) => {
         const found = new Map<string, string>();
         const missing = ids.filter((id) => {
@@ -61,6 +62,7 @@ export async function loadSeeds(store: LoadTarget, ontology: Ontology, dir: stri
     await checkStored(store, key, batch, check);
     if (check.problems.length > 0) throw new InputError(check.problems);
     for (const e of batch.entities) kindsInRun.set(e.id, e.kind);
+    for (const s of batch.sources) known.set(s.id, s.text ?? known.get(s.id) ?? null);
     if ((await store.loadedFingerprint(key)) === fingerprint) {
       outcomes.push({ file, status: 'unchanged', entities: batch.entities.length, relations: batch.relations.length });
     } else {
