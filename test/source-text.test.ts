@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkCitationAgainst, normalizeForQuote, quoteOccursIn, splitSentences, splitText } from '../src/ontology/source-text.js';
+import { InputError } from '../src/writes/errors.js';
+import { citationsHoldInTransaction } from '../src/writes/stored-citations.js';
 
 const sentences = (p: string) => splitSentences(p).map((s) => s.text);
 
@@ -89,5 +91,23 @@ describe('the matching rule', () => {
       field: 'sentence',
       message: "is 2, but paragraph 2 of the source's text has 1 sentence",
     });
+  });
+});
+
+describe('citations checked inside a write’s transaction', () => {
+  const tx = (text: string | null) => ({
+    source: (id: string) => Promise.resolve(id === 'doc' ? { id, title: 't', publisher: 'p', published: '2012', via: null, url: null, text } : null),
+  });
+  const cite = (quote: string, sentence: number | null = null) => ({ sourceId: 'doc', paragraph: 1, sentence, quote });
+
+  it('refuses, at the input field, a citation the source’s text in the transaction does not hold', async () => {
+    const refusal = citationsHoldInTransaction(tx('One. Two.'), [cite('One'), cite('Three', 2)]);
+    await expect(refusal).rejects.toThrow(InputError);
+    await expect(refusal).rejects.toMatchObject({ problems: [expect.objectContaining({ field: 'input.sources[1].quote' })] });
+  });
+
+  it('lets through citations of a source without text, or that hold', async () => {
+    await expect(citationsHoldInTransaction(tx(null), [cite('anything', 9)])).resolves.toBeUndefined();
+    await expect(citationsHoldInTransaction(tx('One. Two.'), [cite('Two', 2)])).resolves.toBeUndefined();
   });
 });

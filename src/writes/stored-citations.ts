@@ -1,7 +1,7 @@
 import { checkCitationAgainst, splitText } from '../ontology/source-text.js';
 import type { CitationRecord, EntityRecord, RelationRecord } from '../store/graph-store.js';
 import type { WriteTransaction } from '../store/write-transaction.js';
-import { InputError } from './errors.js';
+import { InputError, type InputProblem } from './errors.js';
 
 /**
  * Text given to a source that already has citations: those citations are checked against
@@ -52,4 +52,26 @@ export async function storedCitationsAgainst(tx: Pick<WriteTransaction, 'citing'
   if (source.text === null || source.text === undefined) return [];
   const problems = citationMismatches(source.id, source.text, citingRecords(await tx.citing(source.id)));
   return problems.length > SHOWN ? [...problems.slice(0, SHOWN), `... and ${problems.length - SHOWN} more citations that do not hold`] : problems;
+}
+
+/**
+ * Inside a write's transaction: the citations a write brings, checked against the text
+ * their sources have in this transaction (the input was checked before it began; this
+ * sees text given since). Throws InputError at `<at>[i].<field>` for each that fails.
+ * Writes of records with citations (upsertEntity, addRelation, and others that add
+ * citations) call it before writing.
+ */
+export async function citationsHoldInTransaction(tx: Pick<WriteTransaction, 'source'>, citations: readonly CitationRecord[], at = 'input.sources'): Promise<void> {
+  const texts = new Map<string, ReturnType<typeof splitText> | null>();
+  const problems: InputProblem[] = [];
+  for (const [i, c] of citations.entries()) {
+    if (!texts.has(c.sourceId)) {
+      const text = (await tx.source(c.sourceId))?.text;
+      texts.set(c.sourceId, typeof text === 'string' ? splitText(text) : null);
+    }
+    const paragraphs = texts.get(c.sourceId);
+    const mismatch = paragraphs ? checkCitationAgainst(paragraphs, c) : null;
+    if (mismatch) problems.push({ file: 'input', line: null, field: `${at}[${i}].${mismatch.field}`, message: mismatch.message });
+  }
+  if (problems.length > 0) throw new InputError(problems);
 }

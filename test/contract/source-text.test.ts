@@ -6,6 +6,7 @@ import { loadOntology } from '../../src/ontology/ontology.js';
 import type { GraphStore } from '../../src/store/graph-store.js';
 import { InputError, type InputProblem } from '../../src/writes/errors.js';
 import { ImportFileError, importFiles } from '../../src/writes/sources/import-files.js';
+import { loadSeeds } from '../../src/writes/sources/seed-folder.js';
 import { describeEachBackend, describeOnEveryBackend } from '../support/contract.js';
 import { dumpStore } from '../support/dump.js';
 import { KEYS } from '../support/server.js';
@@ -185,6 +186,20 @@ entities:
     expect(await snapshot(store)).toBe(before);
     await importFiles(store, ontology, [file('good.yaml', yamlWith('chairs the Red Party'))]);
     expect((await store.getEntities(['ann']))[0]?.id).toBe('ann');
+  });
+
+  it('checks a seed file’s citations against its source’s text, as an import’s; nothing written', async () => {
+    const seeds = mkdtempSync(join(tmpdir(), 'pag-source-text-seeds-'));
+    try {
+      writeFileSync(join(seeds, 'a.yaml'), yamlWith('Ann leads'));
+      const before = await snapshot(store);
+      expect(await problemsOf(loadSeeds(store, ontology, seeds))).toEqual([expect.objectContaining({ file: 'a.yaml', line: 3, field: 'entities[0].sources[0].quote' })]);
+      expect(await snapshot(store)).toBe(before);
+      writeFileSync(join(seeds, 'a.yaml'), yamlWith('chairs the Red Party'));
+      expect(await loadSeeds(store, ontology, seeds)).toEqual([expect.objectContaining({ file: 'a.yaml', status: 'loaded' })]);
+    } finally {
+      rmSync(seeds, { recursive: true, force: true });
+    }
   });
 
   it('checks JSON and CSV citations of a source stored earlier with text', async () => {

@@ -1,6 +1,7 @@
 import { CurationError } from '../../store/errors.js';
 import type { Author, RelationRecord } from '../../store/graph-store.js';
 import type { WriteTransaction } from '../../store/write-transaction.js';
+import { citationsHoldInTransaction } from '../stored-citations.js';
 import { audited } from './audited.js';
 import { resolveLive } from './live-entities.js';
 
@@ -8,6 +9,7 @@ import { resolveLive } from './live-entities.js';
 export function addRelation(tx: WriteTransaction, relation: RelationRecord, by: Author): Promise<RelationRecord> {
   return audited(tx, by, async () => {
     if (await tx.relation(relation.id)) throw new CurationError(`relation ${JSON.stringify(relation.id)} already exists`, 'id');
+    await citationsHoldInTransaction(tx, relation.sources);
     const refIds = Object.values(relation.refs).filter((v): v is string => typeof v === 'string');
     const live = await resolveLive(tx, [relation.from, relation.to, ...refIds], 'from');
     const at = (id: string) => live.get(id) ?? id;

@@ -1,6 +1,7 @@
 import { CurationError } from '../../store/errors.js';
 import type { Author, EntityRecord } from '../../store/graph-store.js';
 import type { WriteTransaction } from '../../store/write-transaction.js';
+import { citationsHoldInTransaction } from '../stored-citations.js';
 import { audited } from './audited.js';
 
 /** Creates or replaces an entity; an entity merged away, or one of another kind, is refused. */
@@ -13,6 +14,7 @@ export function upsertEntity(tx: WriteTransaction, entity: EntityRecord, by: Aut
     if (before && before.kind !== entity.kind) {
       throw new CurationError(`entity ${JSON.stringify(entity.id)} is a ${before.kind}; its kind cannot change to ${entity.kind}`, 'kind');
     }
+    await citationsHoldInTransaction(tx, entity.sources);
     await tx.upsertEntities([entity]);
     return { value: entity, change: { operation: 'UPSERT_ENTITY', entityIds: [entity.id], relationId: null, before, after: entity } };
   });
