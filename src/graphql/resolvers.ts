@@ -239,6 +239,10 @@ export function createResolvers(ontology: Ontology): Resolvers {
       ...relationAttributeResolvers(ontology),
     },
 
+    SourceDocument: {
+      relations: async (source, _args, ctx) => ctx.loaders.primeRelationEnds(await ctx.store.relationsCiting(source.id)),
+    },
+
     Citation: {
       source: async (citation, _args, ctx) => {
         const source = await ctx.loaders.source.load(citation.sourceId);

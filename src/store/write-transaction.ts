@@ -1,4 +1,4 @@
-import type { ChangeRecord, EntityRecord, GraphBatch, RelationRecord, Retraction, SourceRecord } from './graph-store.js';
+import type { ChangeRecord, CitationRecord, EntityRecord, GraphBatch, RelationRecord, Retraction, SourceRecord } from './graph-store.js';
 
 /**
  * The primitive operations a write needs, all inside one open transaction of a backend.
@@ -14,6 +14,10 @@ export interface WriteTransaction {
   /** Every relation at `id`, in both directions, retracted or not. */
   relationsAt(id: string): Promise<RelationRecord[]>;
   source(id: string): Promise<SourceRecord | null>;
+  /** The live (not retracted) relations of `type` from `from` to `to`. */
+  liveRelationsBetween(from: string, to: string, type: string): Promise<RelationRecord[]>;
+  /** Replaces a relation's citations (corroboration adds to them). */
+  setRelationSources(id: string, sources: readonly CitationRecord[]): Promise<void>;
   /**
    * Holds the entities against concurrent writes until commit, where the engine needs it
    * (a no-op where writes are serialised anyway).
