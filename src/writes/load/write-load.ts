@@ -2,6 +2,8 @@ import type { Ontology } from '../../ontology/ontology.js';
 import type { GraphBatch, RelationRecord } from '../../store/graph-store.js';
 import { DanglingRelationError, type LoadAudit } from '../../store/load-sink.js';
 import type { WriteTransaction } from '../../store/write-transaction.js';
+import { CurationError } from '../../store/errors.js';
+import { LIMITS } from '../checker.js';
 import { citeRelation } from '../curation/add-citation.js';
 import { audited } from '../curation/audited.js';
 import { sameFact } from '../fact-identity.js';
@@ -67,6 +69,9 @@ export async function writeLoad(
 ): Promise<void> {
   for await (const chunk of asChunks(batches)) {
     for (const relation of chunk.corroborating ?? []) await corroborate(tx, ontology, relation);
+    // Rows of a file that state one fact are written as one relation with all their citations.
+    const crowded = chunk.relations.find((r) => r.sources.length > LIMITS.relationCitations);
+    if (crowded) throw new CurationError(`relation ${JSON.stringify(crowded.id)} would have more than ${LIMITS.relationCitations} citations`, 'sources');
     const created = await tx.loadChunk(chunk);
     if (created !== chunk.relations.length) {
       throw new DanglingRelationError(`${chunk.relations.length - created} relations refer to entities that do not exist`);
