@@ -48,6 +48,8 @@ const EXPECTED: Record<string, Expectation> = {
   mostConnected: 'scan allowed',
   getSources: 'index',
   listSources: 'scan allowed',
+  // Citations are stored as JSON text on each relation, which no index covers: one pass over the relations.
+  relationsCiting: 'scan allowed',
   loadedFingerprint: 'index',
   upsertSources: 'index',
   upsertEntities: 'index',
@@ -55,6 +57,7 @@ const EXPECTED: Record<string, Expectation> = {
   createRelationsOfType: 'index',
   recordFingerprint: 'index',
   retractRelation: 'index',
+  setRelationSources: 'index',
   redirectEntity: 'index',
   redirectRefs: 'index',
   // Creates only: no leaf reads anything.

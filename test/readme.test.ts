@@ -37,11 +37,13 @@ describe('README examples', () => {
       const file = join(dir, 'edges.csv');
       writeFileSync(file, csvExample!);
       const outcomes = await importFiles(t.store, loadOntology(), [file]);
-      expect(outcomes).toMatchObject([{ status: 'loaded', relations: 1 }]);
-      const rels = await t.data<{ relations: { nodes: Array<{ voteShare: number; addedBy: string }> } }>(
-        '{ relations(types: [WON_SEATS_IN], from: "ak-zhol") { nodes { voteShare addedBy } } }',
+      // The seed states that fact already: the row cites the seed's relation (corroboration).
+      expect(outcomes).toMatchObject([{ status: 'loaded', relations: 0, corroborated: 1 }]);
+      const rels = await t.data<{ relations: { nodes: Array<{ voteShare: number; sources: Array<{ quote: string }> }> } }>(
+        '{ relations(types: [WON_SEATS_IN], from: "ak-zhol") { nodes { voteShare sources { quote } } } }',
       );
-      expect(rels.relations.nodes).toContainEqual({ voteShare: 7.5, addedBy: 'import:edges.csv' });
+      expect(rels.relations.nodes).toHaveLength(1);
+      expect(rels.relations.nodes[0]!.sources.map((s) => s.quote)).toContain('Ak Zhol won 7.5 percent of the vote');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -23,7 +23,7 @@ const withFields = original
     '  partiesRunning: Int @range(min: 0, max: 10000)\n',
     '  partiesRunning: Int @range(min: 0, max: 10000)\n  "Seats the election filled."\n  seatsAtStake: Int @range(min: 0, max: 1000)\n',
   )
-  .replace('  note: String\n', '  note: String\n  "How the source words the relation."\n  wording: String @length(max: 40)\n');
+  .replace('  note: String @annotation\n', '  note: String @annotation\n  "How the source words the relation."\n  wording: String @length(max: 40)\n');
 if (withFields.split('seatsAtStake').length !== 2 || withFields.split('wording').length !== 2) throw new Error('the SDL no longer has the lines this test extends');
 writeFileSync(ontologyFile, withFields);
 const ontology = ontologyFromSdl(readSdl(dir));

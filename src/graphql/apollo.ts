@@ -16,6 +16,7 @@ import { maskErrors } from './plugins/mask-errors.js';
 import { oneWritePlugin } from './plugins/one-write.js';
 import { requireRolePlugin } from './plugins/require-role.js';
 import { roundTripsPlugin } from './plugins/round-trips.js';
+import { corroboratedPlugin } from './plugins/corroborated.js';
 import { createResolvers } from './resolvers.js';
 
 export interface ApolloOptions {
@@ -45,6 +46,7 @@ export function createApollo({ ontology, guards, production, log }: ApolloOption
       oneWritePlugin(),
       ...limits.plugins,
       roundTripsPlugin(),
+      corroboratedPlugin(),
       // Domain errors' HTTP status and headers (503 and Retry-After for a database that does not answer, ...).
       domainErrorPlugin(),
       budgetPlugin(),

@@ -2,7 +2,7 @@ import type { Authentication } from '../auth/api-keys.js';
 import { UNBUDGETED, type RequestBudget } from '../budget/request-budget.js';
 import { NetworkCache } from '../network/network-cache.js';
 import type { Ontology } from '../ontology/ontology.js';
-import type { GraphStore } from '../store/graph-store.js';
+import type { Corroboration, GraphStore } from '../store/graph-store.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 export interface RequestContext {
@@ -21,6 +21,8 @@ export interface RequestContext {
   roundTrips: { count: number };
   /** The request's deadline, its client's cost budget, and the gate for expensive work. */
   budget: RequestBudget;
+  /** Relations this request's `addRelation` found already stated and cited (`extensions.corroborated`). */
+  corroborated: Corroboration[];
 }
 
 export function createContext(
@@ -42,5 +44,6 @@ export function createContext(
     networkSelections: new Set(),
     roundTrips,
     budget,
+    corroborated: [],
   };
 }

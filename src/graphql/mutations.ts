@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '../auth/api-keys.js';
-import { entityFromInput, relationFromInput, sourceFromInput } from '../writes/sources/graphql-input.js';
+import { citationFromInput, entityFromInput, relationFromInput, sourceFromInput } from '../writes/sources/graphql-input.js';
 import type { Ontology } from '../ontology/ontology.js';
 import type { RequestContext } from './context.js';
 import { unauthenticated } from './errors.js';
@@ -37,8 +37,14 @@ export function mutationResolvers(ontology: Ontology): MutationResolvers {
     addRelation: (_root, { input }, ctx) =>
       write(ctx, async (viewer) => {
         const relation = await relationFromInput({ ...input, id: input.id ?? `rel-${randomUUID()}` }, ctx.store, ontology);
-        return ctx.store.addRelation({ ...relation, addedBy: viewer.name }, viewer.name);
+        // Without an id, the same fact already there takes the citations (decided in the write's transaction).
+        const added = await ctx.store.addRelation({ ...relation, addedBy: viewer.name }, viewer.name, { corroborate: input.id === null || input.id === undefined });
+        if (added.corroborated) ctx.corroborated.push(added.corroborated);
+        return added;
       }),
+
+    addCitation: (_root, { relation, citation }, ctx) =>
+      write(ctx, async (viewer) => ctx.store.addCitation(checkId('relation', relation), await citationFromInput(citation, ctx.store), viewer.name)),
 
     retractRelation: (_root, { id, reason }, ctx) =>
       write(ctx, async (viewer) => {

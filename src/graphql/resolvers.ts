@@ -252,6 +252,7 @@ export function createResolvers(ontology: Ontology): Resolvers {
 
     SourceDocument: {
       paragraphs: (source) => (source.text ? splitText(source.text).map(({ number, sentences }) => ({ number, sentences })) : []),
+      relations: async (source, _args, ctx) => ctx.loaders.primeRelationEnds(await ctx.store.relationsCiting(source.id)),
     },
   };
   // The kind-specific resolvers are derived from the ontology, so their shape is only known at run time.

@@ -1,4 +1,4 @@
-import type { Audit, EntityRecord, RelationRecord, SourceRecord } from '../store/graph-store.js';
+import type { Audit, CitationRecord, EntityRecord, RelationRecord, SourceRecord } from '../store/graph-store.js';
 
 /**
  * What the journal records: each write's input and the audit entry it was stamped with,
@@ -10,7 +10,9 @@ export type JournalEntry =
   /** The first line. `complete` is false when the journal began beside a database that already held data. */
   | { op: 'genesis'; at: string; complete: boolean }
   | { op: 'upsertEntity'; audit: Audit; entity: EntityRecord }
-  | { op: 'addRelation'; audit: Audit; relation: RelationRecord }
+  /** `corroborate`: given without an id, so a live relation stating the same fact takes its citations (absent in older journals: false). */
+  | { op: 'addRelation'; audit: Audit; relation: RelationRecord; corroborate?: boolean }
+  | { op: 'addCitation'; audit: Audit; relation: string; citation: CitationRecord }
   | { op: 'retractRelation'; audit: Audit; id: string; reason: string }
   | { op: 'mergeEntities'; audit: Audit; survivor: string; duplicate: string }
   | { op: 'addSource'; audit: Audit; source: SourceRecord }
@@ -21,7 +23,7 @@ export type JournalEntry =
 
 export type WriteEntry = Exclude<JournalEntry, { op: 'genesis' } | { op: 'void' }>;
 
-const WRITE_OPS = new Set(['upsertEntity', 'addRelation', 'retractRelation', 'mergeEntities', 'addSource', 'load']);
+const WRITE_OPS = new Set(['upsertEntity', 'addRelation', 'retractRelation', 'mergeEntities', 'addSource', 'load', 'addCitation']);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -47,6 +49,8 @@ export function isJournalEntry(v: unknown): v is JournalEntry {
       return isAudit(v.audit) && isRecord(v.entity) && typeof v.entity.id === 'string';
     case 'addRelation':
       return isAudit(v.audit) && isRecord(v.relation) && typeof v.relation.id === 'string';
+    case 'addCitation':
+      return isAudit(v.audit) && typeof v.relation === 'string' && isRecord(v.citation) && typeof v.citation.sourceId === 'string';
     case 'retractRelation':
       return isAudit(v.audit) && typeof v.id === 'string' && typeof v.reason === 'string';
     case 'mergeEntities':

@@ -1,6 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, rmSync } from 'node:fs';
-import type { Audit, Author, EntityRecord, GraphBatch, GraphStore, RelationRecord, SourceRecord, StatementObserver, StampedWrite } from '../store/graph-store.js';
+import type {
+  AddedRelation,
+  AddRelationOptions,
+  Audit,
+  Author,
+  CitationRecord,
+  EntityRecord,
+  GraphBatch,
+  GraphStore,
+  RelationRecord,
+  SourceRecord,
+  StatementObserver,
+  StampedWrite,
+} from '../store/graph-store.js';
 import type { WriteEntry } from './entries.js';
 import { loadDataPath, writeAll, type JournalWriter } from './journal-file.js';
 
@@ -46,8 +59,13 @@ export class JournaledStore implements GraphStore {
     return this.journaled(by, { op: 'upsertEntity', entity }, (b) => this.inner.upsertEntity(entity, b));
   }
 
-  addRelation(relation: RelationRecord, by: Author): Promise<RelationRecord> {
-    return this.journaled(by, { op: 'addRelation', relation }, (b) => this.inner.addRelation(relation, b));
+  addRelation(relation: RelationRecord, by: Author, options?: AddRelationOptions): Promise<AddedRelation> {
+    const entry = options?.corroborate ? { op: 'addRelation' as const, relation, corroborate: true } : { op: 'addRelation' as const, relation };
+    return this.journaled(by, entry, (b) => this.inner.addRelation(relation, b, options));
+  }
+
+  addCitation(relation: string, citation: CitationRecord, by: Author): Promise<RelationRecord> {
+    return this.journaled(by, { op: 'addCitation', relation, citation }, (b) => this.inner.addCitation(relation, citation, b));
   }
 
   retractRelation(id: string, reason: string, by: Author, onlyIfAddedBy?: string): Promise<RelationRecord> {
@@ -138,6 +156,7 @@ export class JournaledStore implements GraphStore {
   shortestPaths: GraphStore['shortestPaths'] = (q) => this.inner.shortestPaths(q);
   getSources: GraphStore['getSources'] = (ids) => this.inner.getSources(ids);
   listSources: GraphStore['listSources'] = () => this.inner.listSources();
+  relationsCiting: GraphStore['relationsCiting'] = (sourceId) => this.inner.relationsCiting(sourceId);
   loadedFingerprint: GraphStore['loadedFingerprint'] = (key) => this.inner.loadedFingerprint(key);
   graphVersion: GraphStore['graphVersion'] = () => this.inner.graphVersion();
   changes: GraphStore['changes'] = (q) => this.inner.changes(q);

@@ -40,7 +40,10 @@ export async function applyEntry(store: GraphStore, entry: WriteEntry, loadData:
       await store.upsertEntity(entry.entity, by);
       return;
     case 'addRelation':
-      await store.addRelation(entry.relation, by);
+      await store.addRelation(entry.relation, by, { corroborate: entry.corroborate === true });
+      return;
+    case 'addCitation':
+      await store.addCitation(entry.relation, entry.citation, by);
       return;
     case 'retractRelation':
       await store.retractRelation(entry.id, entry.reason, by);

@@ -75,6 +75,11 @@ export interface Ontology {
   relationAttributes: readonly AttributeSpec[];
   /** Fields of `Relation` stored as an entity id (`@ref`). */
   relationRefs: readonly string[];
+  /**
+   * Stored fields of `Relation` marked `@annotation` (attributes or refs): they qualify a fact
+   * without stating it, so the fact's identity (src/writes/fact-identity.ts) leaves them out.
+   */
+  relationAnnotations: readonly string[];
   /** Stored fields of `SourceDocument`, id first. */
   sourceFields: readonly AttributeSpec[];
   /** Stored fields of `Change` (the audit log), id first. */
@@ -251,7 +256,14 @@ export function ontologyFromSdl(sdl: string): Ontology {
 
   const relationAttributes: AttributeSpec[] = [];
   const relationRefs: string[] = [];
+  const relationAnnotations: string[] = [];
   for (const field of Object.values(relationType.getFields())) {
+    if (hasDirective(field, 'annotation')) {
+      if (relationStructuralFields.includes(field.name) || hasDirective(field, 'computed')) {
+        throw new Error(`ontology: Relation.${field.name}: @annotation applies to optional stored fields only`);
+      }
+      relationAnnotations.push(field.name);
+    }
     if (relationStructuralFields.includes(field.name)) continue;
     if (hasDirective(field, 'computed')) continue;
     if (hasDirective(field, 'ref')) relationRefs.push(field.name);
@@ -271,6 +283,7 @@ export function ontologyFromSdl(sdl: string): Ontology {
     relationTypes,
     relationAttributes,
     relationRefs,
+    relationAnnotations,
     sourceFields,
     changeFields,
     limits,

@@ -61,6 +61,23 @@ export interface SourceRecord {
   text?: string | null;
 }
 
+/** What an `addRelation` without an id did when the fact was already there: which relation it cited, and how many citations it added. */
+export interface Corroboration {
+  relation: string;
+  citationsAdded: number;
+}
+
+export interface AddRelationOptions {
+  /**
+   * The relation was given without an id (the one it carries was made up): a live relation
+   * stating the same fact (src/writes/fact-identity.ts) takes its citations instead.
+   */
+  corroborate?: boolean;
+}
+
+/** The relation `addRelation` leaves: the new one, or with `corroborated`, the one already there. */
+export type AddedRelation = RelationRecord & { corroborated?: Corroboration };
+
 /** Relations together with the entities at both of their ends. */
 export interface RelationsResult {
   relations: RelationRecord[];
@@ -139,6 +156,12 @@ export interface GraphBatch {
   sources: SourceRecord[];
   entities: EntityRecord[];
   relations: RelationRecord[];
+  /**
+   * Relations given without an id whose fact the checks found stated already: inside the
+   * load's transaction each cites the live relation stating the same fact, or, if none is
+   * there any more, is created under its derived id.
+   */
+  corroborating?: RelationRecord[];
 }
 
 /**
@@ -179,6 +202,8 @@ export interface GraphReads {
   mostConnected(q: { kinds: readonly string[] | null; limit: number }): Promise<EntityDegreeRecord[]>;
   getSources(ids: readonly string[]): Promise<SourceRecord[]>;
   listSources(): Promise<SourceRecord[]>;
+  /** The live relations citing the source, ordered by id, with their ends. */
+  relationsCiting(sourceId: string): Promise<RelationsResult>;
   /** Changes whenever the graph does: the number of audit entries and the latest one's id. */
   graphVersion(): Promise<string>;
   /** The audit log, oldest first. */
@@ -200,7 +225,10 @@ export interface GraphStore extends GraphReads {
    * store, with an audit entry by `actor` (an API key's name). Creates or replaces an entity.
    */
   upsertEntity(entity: EntityRecord, by: Author): Promise<EntityRecord>;
-  addRelation(relation: RelationRecord, by: Author): Promise<RelationRecord>;
+  /** With `corroborate`, a live relation stating the same fact takes the citations instead (see AddRelationOptions). */
+  addRelation(relation: RelationRecord, by: Author, options?: AddRelationOptions): Promise<AddedRelation>;
+  /** Adds a citation to a live relation, unless the relation already has it. */
+  addCitation(relation: string, citation: CitationRecord, by: Author): Promise<RelationRecord>;
   /** With `onlyIfAddedBy`, refused (NotOwnerError) unless that key added the relation: checked in the write's transaction. */
   retractRelation(id: string, reason: string, by: Author, onlyIfAddedBy?: string): Promise<RelationRecord>;
   /** Moves `duplicate`'s relations and names to `survivor` and leaves a redirect behind. */
@@ -215,7 +243,7 @@ export interface GraphStore extends GraphReads {
 }
 
 /** The curation writes; each records its audit entry in its own transaction. */
-export type GraphWrites = Pick<GraphStore, 'upsertEntity' | 'addRelation' | 'retractRelation' | 'mergeEntities' | 'addSource'>;
+export type GraphWrites = Pick<GraphStore, 'upsertEntity' | 'addRelation' | 'retractRelation' | 'mergeEntities' | 'addSource' | 'addCitation'>;
 
 /** Load bookkeeping: the fingerprint a loaded file left, and loading one. */
 export type GraphLoads = Pick<GraphStore, 'loadedFingerprint' | 'load'>;

@@ -24,7 +24,7 @@ export interface LoadSink {
 }
 
 /** What the checks before a load read from the store they load into. */
-export type LoadReads = Pick<GraphStore, 'getEntities' | 'relationOwners' | 'loadedFingerprint' | 'listSources'>;
+export type LoadReads = Pick<GraphStore, 'getEntities' | 'relationOwners' | 'loadedFingerprint' | 'listSources' | 'relationsOf'>;
 
 /** A store to load files into: what the checks read, and where the data goes. */
 export type LoadTarget = LoadSink & LoadReads;

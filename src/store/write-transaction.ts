@@ -1,4 +1,4 @@
-import type { ChangeRecord, EntityRecord, GraphBatch, RelationRecord, Retraction, SourceRecord } from './graph-store.js';
+import type { ChangeRecord, CitationRecord, EntityRecord, GraphBatch, RelationRecord, Retraction, SourceRecord } from './graph-store.js';
 
 /**
  * The primitive operations a write needs, all inside one open transaction of a backend.
@@ -16,6 +16,10 @@ export interface WriteTransaction {
   source(id: string): Promise<SourceRecord | null>;
   /** Every entity (merged-away ones too) and relation (retracted ones too) with a citation of the source. */
   citing(sourceId: string): Promise<{ entities: EntityRecord[]; relations: RelationRecord[] }>;
+  /** The live (not retracted) relations of `type` from `from` to `to`. */
+  liveRelationsBetween(from: string, to: string, type: string): Promise<RelationRecord[]>;
+  /** Replaces a relation's citations (corroboration adds to them). */
+  setRelationSources(id: string, sources: readonly CitationRecord[]): Promise<void>;
   /**
    * Holds the entities against concurrent writes until commit, where the engine needs it
    * (a no-op where writes are serialised anyway).

@@ -2,6 +2,7 @@ import { loadOntology, type Ontology } from '../ontology/ontology.js';
 import { isPartialDate, PARTIAL_DATE_FORMAT, partialDateBounds } from '../ontology/partial-date.js';
 import type { AttributeValue, EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../store/graph-store.js';
 import { InputError } from './errors.js';
+import { sameFact, withCitations } from './fact-identity.js';
 import { DERIVED_ID_HINT, deriveRelationId } from './relation-id.js';
 import type { ParsedFile } from './seed-file.js';
 import { Checker, isObject, LIMITS, LONE_SURROGATE, manifest, wellFormed, type KnownSources, type Path } from './checker.js';
@@ -22,6 +23,11 @@ export interface ValidateOptions {
   existingKinds: KindLookup;
   /** Source documents already stored: id and text (null when it has none). */
   existingSources: KnownSources;
+  /**
+   * Told of each relation given without an id that states the fact of an earlier one of the
+   * file (src/writes/fact-identity.ts): its citations went to that one, and it is left out.
+   */
+  onCorroborated?: (index: number) => void;
 }
 
 /** What the record checks need to know beyond the record itself. */
@@ -201,15 +207,25 @@ export async function validateSeed(parsed: ParsedFile, opts: ValidateOptions): P
 
   const relations: RelationRecord[] = [];
   const relationIds = new Set<string>();
+  /** Where in `relations` each relation given without an id is, by its derived id. */
+  const derivedAt = new Map<string, number>();
   rawRelations.forEach((given, i) => {
     const path: Path = ['relations', i];
     const { raw, derived } = withRelationId(given);
     const relation = checkRelation(check, raw, path, relationCtx);
     if (!relation) return;
+    const earlier = derived ? derivedAt.get(relation.id) : undefined;
+    if (earlier !== undefined && sameFact(ontology, relations[earlier]!, relation)) {
+      const first = relations[earlier]!;
+      relations[earlier] = { ...first, sources: withCitations(first.sources, relation.sources).sources };
+      opts.onCorroborated?.(i);
+      return;
+    }
     if (relationIds.has(relation.id)) {
       return check.fail([...path, 'id'], `duplicates the id of an earlier relation${derived ? ` (${relation.id}, ${DERIVED_DUPLICATE_HINT})` : ''}`);
     }
     relationIds.add(relation.id);
+    if (derived) derivedAt.set(relation.id, relations.length);
     relations.push(relation);
   });
 

@@ -73,8 +73,8 @@ describeEachBackend('import', (backend) => {
     const edges = file('edges.csv', EDGES);
     const outcomes = await importFiles(store, ontology, [edges, people]);
     expect(outcomes).toEqual([
-      { path: edges, status: 'loaded', sources: 0, entities: 0, relations: 2 },
-      { path: people, status: 'loaded', sources: 1, entities: 3, relations: 1 },
+      { path: edges, status: 'loaded', sources: 0, entities: 0, relations: 2, corroborated: 0 },
+      { path: people, status: 'loaded', sources: 1, entities: 3, relations: 1, corroborated: 0 },
     ]);
 
     const relations = await allRelations(store);
@@ -98,8 +98,8 @@ describeEachBackend('import', (backend) => {
     const changes = await store.changes({ since: null, entity: null, after: null, limit: 100 });
     // Both entries may carry the same millisecond, so their order is not asserted.
     expect(changes.map((c) => [c.operation, c.actor, c.after]).sort((a, b) => String(a[1]).localeCompare(String(b[1])))).toEqual([
-      ['IMPORT', 'import:edges.csv', { file: 'edges.csv', sources: 0, entities: 0, relations: 2 }],
-      ['IMPORT', 'import:people.yaml', { file: 'people.yaml', sources: 1, entities: 3, relations: 1 }],
+      ['IMPORT', 'import:edges.csv', { file: 'edges.csv', sources: 0, entities: 0, relations: 2, corroborated: 0 }],
+      ['IMPORT', 'import:people.yaml', { file: 'people.yaml', sources: 1, entities: 3, relations: 1, corroborated: 0 }],
     ]);
   });
 
@@ -154,9 +154,13 @@ describeEachBackend('import', (backend) => {
     expect(await store.loadedFingerprint('import:bad.csv')).toBeNull();
   });
 
-  it('refuses relations to unknown entities and unknown sources, and duplicate rows', async () => {
+  it('refuses relations to unknown entities and unknown sources, and rows whose derived ids clash', async () => {
     await importFiles(store, ontology, [file('people.yaml', PEOPLE)]);
-    const bad = file('bad.csv', `${HEADER}\nCONTESTED,red,vote,,,,doc-1,1,,ran\nCONTESTED,red,nowhere,,,,doc-9,1,,ran\nCONTESTED,red,vote,,,,doc-1,2,,ran again\n`);
+    // Rows 2 and 5 state the same fact (corroboration, not a problem); row 4 another one under the same derived id.
+    const bad = file(
+      'bad.csv',
+      `${HEADER}\nCONTESTED,red,vote,,,,doc-1,1,,ran\nCONTESTED,red,nowhere,,,,doc-9,1,,ran\nCONTESTED,red,vote,,,ann,doc-1,2,,ran again\nCONTESTED,red,vote,,,,doc-1,3,,ran too\n`,
+    );
     const problems = await problemsOf(importFiles(store, ontology, [bad]));
     expect(problems.map((p) => `${p.line} ${p.field}: ${p.message}`)).toEqual([
       '3 relations[2].to: refers to entity "nowhere", which does not exist',
@@ -196,9 +200,10 @@ y-1,LEADS,ann,red,,,,doc-1,1,,leads
     expect(await dump(store)).toBe(before);
   });
 
-  it('refuses the same relation in two files of one run, naming where it was first', async () => {
+  it('refuses another relation under the same derived id in two files of one run, naming where it was first', async () => {
     await importFiles(store, ontology, [file('people.yaml', PEOPLE)]);
-    const problems = await problemsOf(importFiles(store, ontology, [file('a.csv', EDGES), file('b.csv', `${HEADER}\n${EDGES.split('\n')[2]}\n`)]));
+    // The same row without `claimedBy`: another fact, which would get the same derived id.
+    const problems = await problemsOf(importFiles(store, ontology, [file('a.csv', EDGES), file('b.csv', `${HEADER}\n${EDGES.split('\n')[2]!.replace(',ann,', ',,')}\n`)]));
     expect(problems.map((p) => `${p.file}:${p.line} ${p.field}`)).toEqual(['b.csv:2 relations[1].id']);
     expect(problems[0]?.message).toMatch(/^rel-[0-9a-f]{20} duplicates the id of the relation at a\.csv:3 /);
   });
@@ -223,7 +228,7 @@ y-1,LEADS,ann,red,,,,doc-1,1,,leads
     const problems = await problemsOf(importFiles(store, ontology, [file('parties.json', text)]));
     expect(problems).toEqual([{ file: 'parties.json', line, field: 'relations[1].voteShare', message: 'expected a number from 0 to 100, got 120' }]);
     expect(await importFiles(store, ontology, [file('parties.json', json(20))])).toEqual([
-      { path: join(dir, 'parties.json'), status: 'loaded', sources: 0, entities: 1, relations: 2 },
+      { path: join(dir, 'parties.json'), status: 'loaded', sources: 0, entities: 1, relations: 2, corroborated: 0 },
     ]);
     expect((await store.getEntities(['green']))[0]?.name).toBe('Green');
   });
@@ -350,16 +355,17 @@ won_votes_in,red,vote,,12.5,doc-1,5,won
         deriveRelationId({ type: 'WON_VOTES_IN', from: 'red', to: 'vote' }),
       ].sort(),
     );
-    // The same relation as a CSV row is the same relation, which another file may not replace.
-    const csv = file('again.csv', `${HEADER}\nCONTESTED,red,vote,2013-02-10,,,doc-1,4,,ran\n`);
-    const [problem] = await problemsOf(importFiles(store, ontology, [csv]));
-    expect(problem?.message).toBe(
-      `relation "${ids.find((id) => id === deriveRelationId({ type: 'CONTESTED', from: 'red', to: 'vote', date: '2013-02-10' }))}" already exists, added by import:people.yaml; give this one another id`,
-    );
-    // Two relations of one file that would get the same id are refused, saying why.
+    // The same relation as a CSV row is the same relation: it cites the one stored, which keeps its author.
+    const contested = deriveRelationId({ type: 'CONTESTED', from: 'red', to: 'vote', date: '2013-02-10' });
+    const csv = file('again.csv', `${HEADER}\nCONTESTED,red,vote,2013-02-10,,,doc-1,6,,ran again\n`);
+    expect(await importFiles(store, ontology, [csv])).toMatchObject([{ status: 'loaded', relations: 0, corroborated: 1 }]);
+    const cited = (await allRelations(store)).find((r) => r.id === contested);
+    expect(cited?.addedBy).toBe('import:people.yaml');
+    expect(cited?.sources.map((c) => c.quote)).toEqual(['ran', 'ran again']);
+    // Two relations of one file that would get the same id but state different facts are refused, saying why.
     const twice = file(
       'twice.yaml',
-      `relations:\n  - { type: CONTESTED, from: ann, to: vote, sources: [{ source: doc-1, paragraph: 1, quote: "a" }] }\n  - { type: CONTESTED, from: ann, to: vote, sources: [{ source: doc-1, paragraph: 2, quote: "b" }] }\n`,
+      `relations:\n  - { type: CONTESTED, from: ann, to: vote, sources: [{ source: doc-1, paragraph: 1, quote: "a" }] }\n  - { type: CONTESTED, from: ann, to: vote, claimedBy: red, sources: [{ source: doc-1, paragraph: 2, quote: "b" }] }\n`,
     );
     const [dup] = await problemsOf(importFiles(store, ontology, [twice]));
     expect(dup).toMatchObject({ file: 'twice.yaml', line: 3, field: 'relations[1].id' });
@@ -410,7 +416,9 @@ won_votes_in,red,vote,,12.5,doc-1,5,won
     });
     expect(await dump(store)).toBe(before);
 
-    expect(await importFiles(store, ontology, [file('parts.json', text)])).toEqual([{ path: join(dir, 'parts.json'), status: 'loaded', sources: 1, entities: 2, relations: 2 }]);
+    expect(await importFiles(store, ontology, [file('parts.json', text)])).toEqual([
+      { path: join(dir, 'parts.json'), status: 'loaded', sources: 1, entities: 2, relations: 2, corroborated: 0 },
+    ]);
     const relations = await allRelations(store);
     expect(relations.map((r) => r.id).sort()).toEqual([deriveRelationId({ type: 'WON_SEATS_IN', from: 'green', to: 'poll' }), 'j-1'].sort());
     expect(relations.every((r) => r.sources[0]?.sourceId === 'doc-2')).toBe(true);
@@ -498,7 +506,8 @@ describe('the import command', () => {
 
     const good = join(files, 'good.csv');
     writeFileSync(good, `${HEADER}\nCONTESTED,ak-zhol,election-2012-01-15-mazhilis,2012-01-15,,,asia-plus-2012-01-17-kazakhstan-election,1,,ran\n`);
-    expect(await importCli(good)).toEqual({ code: 0, lines: [`${good}: loaded (0 entities, 1 relations)`] });
+    // The seed states that fact already: the row cites it, and says so.
+    expect(await importCli(good)).toEqual({ code: 0, lines: [`${good}: loaded (0 entities, 0 relations, 1 corroborated)`] });
     expect(await importCli(good)).toEqual({ code: 0, lines: [`${good}: unchanged`] });
   });
 });

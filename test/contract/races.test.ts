@@ -62,4 +62,30 @@ describeOnEveryBackend('writes racing merges', (t) => {
       expect(entries[0]!.entityIds).toEqual(['bolat-abilov', a.to]);
     }
   });
+
+  it('identical adds without an id, and citations, sent at once leave one relation citing each', async () => {
+    const cite = (quote: string) => [{ source: SOURCE, paragraph: 2, quote }];
+    await t.data(UPSERT, { input: { id: 'race-fact', kind: 'PARTY', name: 'Race Fact', sources: cite('race fact') } }, { key: KEYS.admin });
+    const CITE = 'mutation ($relation: ID!, $citation: CitationInput!) { addCitation(relation: $relation, citation: $citation) { id } }';
+    const first = await t.data<{ addRelation: { id: string } }>(
+      ADD,
+      { input: { type: 'SUPPORTS', from: 'bolat-abilov', to: 'race-fact', sources: cite('said first') } },
+      { key: KEYS.alice },
+    );
+    const id = first.addRelation.id;
+    const writes: Array<Promise<string | undefined>> = [];
+    for (let j = 0; j < 6; j += 1) {
+      const key = j % 2 ? KEYS.bob : KEYS.alice;
+      writes.push(
+        t
+          .gql<{ addRelation: { id: string } }>(ADD, { input: { type: 'SUPPORTS', from: 'bolat-abilov', to: 'race-fact', sources: cite(`said ${j}`) } }, { key })
+          .then((res) => res.body.data?.addRelation.id),
+      );
+      writes.push(t.gql(CITE, { relation: id, citation: cite(`cited ${j}`)[0] }, { key }).then((res) => (res.body.data?.addCitation as { id: string } | undefined)?.id));
+    }
+    expect(await Promise.all(writes)).toEqual(Array.from({ length: 12 }, () => id));
+    const stored = (await t.store.listRelations({ types: null, from: 'bolat-abilov', to: 'race-fact', after: null, limit: 100, includeRetracted: true })).relations;
+    expect(stored.map((r) => r.id)).toEqual([id]);
+    expect(stored[0]!.sources.map((c) => c.quote).sort()).toEqual(['said first', ...Array.from({ length: 6 }, (_, j) => [`cited ${j}`, `said ${j}`]).flat()].sort());
+  });
 });

@@ -16,7 +16,9 @@ export class ImportInvalid extends DomainError {
 }
 
 function describeImport(o: ImportOutcome): string {
-  return o.status === 'unchanged' ? `${o.path}: unchanged` : `${o.path}: loaded (${o.entities} entities, ${o.relations} relations)`;
+  return o.status === 'unchanged'
+    ? `${o.path}: unchanged`
+    : `${o.path}: loaded (${o.entities} entities, ${o.relations} relations${o.corroborated > 0 ? `, ${o.corroborated} corroborated` : ''})`;
 }
 
 /** `import file...`: seeds first (imports may refer to seed entities), then imports all files or none. */

@@ -52,6 +52,7 @@ export type ChangeEdge = {
 };
 
 export type ChangeOperation =
+  | 'ADD_CITATION'
   | 'ADD_RELATION'
   | 'ADD_SOURCE'
   | 'IMPORT'
@@ -231,6 +232,15 @@ export type GraphSize = {
 /** Writes. Each needs an API key with the role shown, and each is recorded in `changes`. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Adds a citation to a live relation; a citation the relation already has is not added twice. */
+  addCitation: Relation;
+  /**
+   * Adds a relation. Without an `id`, a relation that states the same fact as a live one
+   * (same type, ends after merges, and every stored field but the `@annotation` ones, such as
+   * `note` and `confidence`) is not added again: its citations are added to the one already
+   * there, which is returned, and the response's `extensions.corroborated` lists
+   * `{ relation, citationsAdded }`. With an `id`, a new relation is always made.
+   */
   addRelation: Relation;
   /** Adds or replaces a source document that citations can name. */
   addSource: SourceDocument;
@@ -243,6 +253,13 @@ export type Mutation = {
   retractRelation: Relation;
   /** Creates an entity, or replaces the one with the same id (its kind cannot change). */
   upsertEntity: Entity;
+};
+
+
+/** Writes. Each needs an API key with the role shown, and each is recorded in `changes`. */
+export type MutationAddCitationArgs = {
+  citation: CitationInput;
+  relation: Scalars['ID']['input'];
 };
 
 
@@ -765,6 +782,8 @@ export type SourceDocument = {
   paragraphs: Array<Paragraph>;
   published: Scalars['PartialDate']['output'];
   publisher: Scalars['String']['output'];
+  /** The relations that cite this source (retracted ones left out), ordered by id. */
+  relations: Array<Relation>;
   /**
    * The document's text, when a curator has given it: citations of a source with text are
    * checked against it on every write (see `paragraphs`). Null when not given.
@@ -966,6 +985,10 @@ export type ResolversParentTypes = {
   Subgraph: Omit<Subgraph, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['Relation']>, nodes: Array<ResolversParentTypes['Entity']> };
 };
 
+export type AnnotationDirectiveArgs = { };
+
+export type AnnotationDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = AnnotationDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type ComputedDirectiveArgs = { };
 
 export type ComputedDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = ComputedDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -1109,6 +1132,7 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 }
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  addCitation?: Resolver<ResolversTypes['Relation'], ParentType, ContextType, RequireFields<MutationAddCitationArgs, 'citation' | 'relation'>>;
   addRelation?: Resolver<ResolversTypes['Relation'], ParentType, ContextType, RequireFields<MutationAddRelationArgs, 'input'>>;
   addSource?: Resolver<ResolversTypes['SourceDocument'], ParentType, ContextType, RequireFields<MutationAddSourceArgs, 'input'>>;
   mergeEntities?: Resolver<ResolversTypes['Entity'], ParentType, ContextType, RequireFields<MutationMergeEntitiesArgs, 'duplicate' | 'survivor'>>;
@@ -1276,6 +1300,7 @@ export type SourceDocumentResolvers<ContextType = RequestContext, ParentType ext
   paragraphs?: Resolver<Array<ResolversTypes['Paragraph']>, ParentType, ContextType>;
   published?: Resolver<ResolversTypes['PartialDate'], ParentType, ContextType>;
   publisher?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  relations?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType>;
   text?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1323,6 +1348,7 @@ export type Resolvers<ContextType = RequestContext> = {
 };
 
 export type DirectiveResolvers<ContextType = RequestContext> = {
+  annotation?: AnnotationDirectiveResolver<any, any, ContextType>;
   computed?: ComputedDirectiveResolver<any, any, ContextType>;
   count?: CountDirectiveResolver<any, any, ContextType>;
   entity?: EntityDirectiveResolver<any, any, ContextType>;

@@ -1,5 +1,17 @@
 import type { Ontology } from '../../ontology/ontology.js';
-import type { Author, EntityRecord, GraphBatch, GraphReads, GraphStore, RelationRecord, SourceRecord, StatementObserver } from '../graph-store.js';
+import type {
+  AddedRelation,
+  AddRelationOptions,
+  Author,
+  CitationRecord,
+  EntityRecord,
+  GraphBatch,
+  GraphReads,
+  GraphStore,
+  RelationRecord,
+  SourceRecord,
+  StatementObserver,
+} from '../graph-store.js';
 import { observeExecutor } from './observed-executor.js';
 import type { Dialect } from './dialect.js';
 import type { Executor, Row, Statement } from './executor.js';
@@ -9,6 +21,7 @@ import type { LoadAudit } from '../load-sink.js';
 import { cypherReads } from './reads/index.js';
 import { loadedFingerprint } from './reads/loaded-fingerprint.js';
 import type { ReadContext } from './reads/query.js';
+import { addCitation } from '../../writes/curation/add-citation.js';
 import { addRelation } from '../../writes/curation/add-relation.js';
 import { addSource } from '../../writes/curation/add-source.js';
 import { checkMerge, mergeEntities } from '../../writes/curation/merge-entities.js';
@@ -57,6 +70,7 @@ export class CypherGraphStore implements GraphStore {
   shortestPaths: GraphReads['shortestPaths'] = (q) => this.reads.shortestPaths(q);
   getSources: GraphReads['getSources'] = (ids) => this.reads.getSources(ids);
   listSources: GraphReads['listSources'] = () => this.reads.listSources();
+  relationsCiting: GraphReads['relationsCiting'] = (sourceId) => this.reads.relationsCiting(sourceId);
   graphVersion: GraphReads['graphVersion'] = () => this.reads.graphVersion();
   changes: GraphReads['changes'] = (q) => this.reads.changes(q);
   graphSize: GraphReads['graphSize'] = () => this.reads.graphSize();
@@ -77,7 +91,7 @@ export class CypherGraphStore implements GraphStore {
         // and record an empty load as done; failing leaves the file to be imported again.
         attempts += 1;
         if (attempts > 1 && !('entities' in batches)) throw new StoreUnavailableError('the database failed during a streamed import; run the import again');
-        await writeLoad(this.transaction(run), batches, key, fingerprint, audit);
+        await writeLoad(this.transaction(run), batches, key, fingerprint, audit, this.ontology);
       },
       { bulk: true },
     );
@@ -93,8 +107,12 @@ export class CypherGraphStore implements GraphStore {
     return this.executor.write((run) => upsertEntity(this.transaction(run), entity, by));
   }
 
-  addRelation(relation: RelationRecord, by: Author): Promise<RelationRecord> {
-    return this.executor.write((run) => addRelation(this.transaction(run), relation, by));
+  addRelation(relation: RelationRecord, by: Author, options?: AddRelationOptions): Promise<AddedRelation> {
+    return this.executor.write((run) => addRelation(this.transaction(run), relation, by, this.ontology, options));
+  }
+
+  addCitation(relation: string, citation: CitationRecord, by: Author): Promise<RelationRecord> {
+    return this.executor.write((run) => addCitation(this.transaction(run), relation, citation, by));
   }
 
   retractRelation(id: string, reason: string, by: Author, onlyIfAddedBy?: string): Promise<RelationRecord> {

@@ -4,7 +4,8 @@ import type { Dialect } from './dialect.js';
 import type { Statement } from './executor.js';
 import { getEntitiesStatement } from './reads/entities.js';
 import { getRelationStatement, relationsOfStatement } from './reads/relations-of.js';
-import { entitiesCitingStatement, getSourcesStatement, relationsCitingStatement } from './reads/sources.js';
+import { relationsCitingStatement } from './reads/relations-citing.js';
+import { entitiesCitingStatement, getSourcesStatement } from './reads/sources.js';
 import type { BuildContext } from './reads/query.js';
 
 /** A read's statement as writes send it: text and parameters only. */
@@ -49,6 +50,6 @@ export class Statements {
   }
 
   relationsCiting(sourceId: string): Statement {
-    return plain(relationsCitingStatement(this.build, sourceId));
+    return plain(relationsCitingStatement(this.build, sourceId, true));
   }
 }

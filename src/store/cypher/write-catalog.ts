@@ -37,6 +37,7 @@ export function writeStatementCatalog(dialect: Dialect, ontology: Ontology): Cat
   }
   add('recordFingerprint', s.recordFingerprint('seed:x', 'f'));
   add('retractRelation', s.retractRelation('r', 'wrong', 'curator-1', '2026-01-01T00:00:00.000Z'));
+  add('setRelationSources', s.setRelationSources('r', []));
   add('redirectEntity', s.redirectEntity('d', 's'));
   s.redirectRefs('d', 's').forEach((st, i) => add(`redirectRefs #${i + 1}`, st));
   add('createChange', s.createChange({ id: 'c', at: 't', actor: 'a', operation: 'ADD_SOURCE', entityIds: [], relationId: null, before: null, after: {} }));

@@ -1,5 +1,5 @@
 import type { AttributeSpec, Ontology } from '../../ontology/ontology.js';
-import type { AttributeValue, ChangeRecord, EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../graph-store.js';
+import type { AttributeValue, ChangeRecord, CitationRecord, EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../graph-store.js';
 import { searchKeys, skeleton } from '../search/normalize.js';
 import { checkedTypes, type Dialect } from './dialect.js';
 import type { Statement } from './executor.js';
@@ -129,6 +129,14 @@ export class WriteStatements {
     return {
       cypher: `MATCH ()-[${this.dialect.indexedRel('r', this.allTypes)}]->() WHERE r.id = $id SET r.retractedAt = $at, r.retractedBy = $by, r.retractionReason = $reason`,
       params: { id, reason, by, at },
+    };
+  }
+
+  /** Replaces a relation's citations. */
+  setRelationSources(id: string, sources: readonly CitationRecord[]): Statement {
+    return {
+      cypher: `MATCH ()-[${this.dialect.indexedRel('r', this.allTypes)}]->() WHERE r.id = $id SET r.sources = $sources`,
+      params: { id, sources: JSON.stringify(sources) },
     };
   }
 

@@ -1,5 +1,5 @@
 import type { Ontology } from '../../ontology/ontology.js';
-import type { ChangeRecord, EntityRecord, GraphBatch, RelationRecord, Retraction, SourceRecord } from '../graph-store.js';
+import type { ChangeRecord, CitationRecord, EntityRecord, GraphBatch, RelationRecord, Retraction, SourceRecord } from '../graph-store.js';
 import type { WriteTransaction } from '../write-transaction.js';
 import type { Dialect } from './dialect.js';
 import type { Row, Statement } from './executor.js';
@@ -50,6 +50,14 @@ export class CypherWriteTransaction implements WriteTransaction {
     const relations = this.relationsFrom(await this.run(this.reads.relationsCiting(sourceId)));
     const cites = (c: { sourceId: string }) => c.sourceId === sourceId;
     return { entities: entities.filter((e) => e.sources.some(cites)), relations: relations.filter((r) => r.sources.some(cites)) };
+  }
+
+  async liveRelationsBetween(from: string, to: string, type: string): Promise<RelationRecord[]> {
+    return this.relationsFrom(await this.run(this.reads.relationsOf([from], [type], 'OUT', false))).filter((r) => r.from === from && r.to === to && r.type === type);
+  }
+
+  async setRelationSources(id: string, sources: readonly CitationRecord[]): Promise<void> {
+    await this.run(this.writes.setRelationSources(id, sources));
   }
 
   async lockEntities(ids: readonly string[]): Promise<void> {

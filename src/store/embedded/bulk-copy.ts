@@ -7,7 +7,7 @@ import type { Row, Statement } from '../cypher/executor.js';
 import { Statements } from '../cypher/statements.js';
 import { WriteStatements } from '../cypher/write-statements.js';
 import { CypherWriteTransaction } from '../cypher/write-transaction.js';
-import type { EntityRecord, GraphBatch, GraphStore, SourceRecord } from '../graph-store.js';
+import type { EntityRecord, GraphBatch, GraphStore, RelationsResult, SourceRecord } from '../graph-store.js';
 import { DanglingRelationError, type LoadAudit, type LoadTarget } from '../load-sink.js';
 import { BulkCopyUnsupported, CsvTable, type Column, type Value } from './csv-table.js';
 import { ladybugDialect } from './dialect.js';
@@ -156,6 +156,7 @@ class CsvSink implements LoadTarget {
       for (const s of batch.sources.length > 0 ? rowsOf(statements.upsertSources(batch.sources)) : []) this.sources.set(String(s.id), s);
       for (const e of batch.entities) this.once(this.entityIds, e.id, 'entity');
       for (const r of batch.relations) this.once(this.relationIds, r.id, 'relation');
+      if ((batch.corroborating ?? []).length > 0) throw new BulkCopyUnsupported('a relation corroborates a stored one; COPY only loads an empty database');
       for (let i = 0; i < batch.entities.length; i += LOAD_CHUNK) {
         for (const row of rowsOf(statements.upsertEntities(batch.entities.slice(i, i + LOAD_CHUNK)))) this.entities.add(row);
       }
@@ -179,6 +180,11 @@ class CsvSink implements LoadTarget {
 
   async listSources(): Promise<SourceRecord[]> {
     return [];
+  }
+
+  /** The database is empty: no relation states a fact already, so nothing is `corroborating`. */
+  async relationsOf(): Promise<RelationsResult> {
+    return { relations: [], entities: [] };
   }
 }
 

@@ -1,12 +1,21 @@
 import { CurationError } from '../../store/errors.js';
-import type { Author, RelationRecord } from '../../store/graph-store.js';
+import type { AddedRelation, AddRelationOptions, Author, RelationRecord } from '../../store/graph-store.js';
 import type { WriteTransaction } from '../../store/write-transaction.js';
 import { citationsHoldInTransaction } from '../stored-citations.js';
+import type { Ontology } from '../../ontology/ontology.js';
+import { sameFact } from '../fact-identity.js';
+import { citeRelation } from './add-citation.js';
 import { audited } from './audited.js';
 import { resolveLive } from './live-entities.js';
 
-/** Adds a relation under a new id; ends and refs merged away attach to their survivors. */
-export function addRelation(tx: WriteTransaction, relation: RelationRecord, by: Author): Promise<RelationRecord> {
+/**
+ * Adds a relation under a new id; ends and refs merged away attach to their survivors.
+ * With `corroborate` (the relation came without an id), a live relation stating the same
+ * fact (src/writes/fact-identity.ts) takes its citations instead, with an ADD_CITATION entry,
+ * and is returned with `corroborated`. Decided after the ends are locked, so of two
+ * identical writes at once the second finds the first.
+ */
+export function addRelation(tx: WriteTransaction, relation: RelationRecord, by: Author, ontology: Ontology, options: AddRelationOptions = {}): Promise<AddedRelation> {
   return audited(tx, by, async () => {
     if (await tx.relation(relation.id)) throw new CurationError(`relation ${JSON.stringify(relation.id)} already exists`, 'id');
     await citationsHoldInTransaction(tx, relation.sources);
@@ -17,6 +26,14 @@ export function addRelation(tx: WriteTransaction, relation: RelationRecord, by: 
     const added: RelationRecord = { ...relation, from: at(relation.from), to: at(relation.to), refs };
     if (added.from === added.to) {
       throw new CurationError(`from and to are the same entity ${JSON.stringify(added.from)} (one was merged into the other); a relation cannot join an entity to itself`, 'to');
+    }
+    if (options.corroborate) {
+      const [same] = (await tx.liveRelationsBetween(added.from, added.to, added.type)).filter((r) => sameFact(ontology, r, added)).sort((a, b) => a.id.localeCompare(b.id));
+      if (same) {
+        const { after, added: citations } = await citeRelation(tx, same, added.sources, { relation: 'id', citation: 'sources' });
+        const value: AddedRelation = { ...after, corroborated: { relation: after.id, citationsAdded: citations.length } };
+        return { value, change: { operation: 'ADD_CITATION', entityIds: [after.from, after.to], relationId: after.id, before: same, after } };
+      }
     }
     if ((await tx.createRelations([added])) !== 1) throw new CurationError('an end of the relation does not exist', 'from');
     return { value: added, change: { operation: 'ADD_RELATION', entityIds: [added.from, added.to], relationId: added.id, before: null, after: added } };

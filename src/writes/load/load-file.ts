@@ -13,6 +13,8 @@ export interface FileCounts {
   sources: number;
   entities: number;
   relations: number;
+  /** Relations given without an id that cited a relation stating the same fact instead of making another (imports). */
+  corroborated?: number;
 }
 
 export interface FileLoad {
@@ -40,13 +42,17 @@ function addedBy(key: string, relations: readonly RelationRecord[]): RelationRec
   return relations.map((r) => ({ ...r, addedBy: key }));
 }
 
+function withAddedBy(key: string, b: GraphBatch): GraphBatch {
+  return b.corroborating ? { ...b, relations: addedBy(key, b.relations), corroborating: addedBy(key, b.corroborating) } : { ...b, relations: addedBy(key, b.relations) };
+}
+
 async function* streamAddedBy(key: string, batches: AsyncIterable<GraphBatch>): AsyncGenerator<GraphBatch> {
-  for await (const b of batches) yield { ...b, relations: addedBy(key, b.relations) };
+  for await (const b of batches) yield withAddedBy(key, b);
 }
 
 /** Writes one checked file through `sink`: its relations added by its key, its fingerprint, its IMPORT entry. */
 export function loadFile(sink: LoadSink, load: FileLoad, batches: GraphBatch | AsyncIterable<GraphBatch>): Promise<void> {
-  const data = Symbol.asyncIterator in batches ? streamAddedBy(load.key, batches) : { ...batches, relations: addedBy(load.key, batches.relations) };
+  const data = Symbol.asyncIterator in batches ? streamAddedBy(load.key, batches) : withAddedBy(load.key, batches);
   const summary = { file: load.file, ...load.counts };
   const audit = load.entityIds === undefined ? { actor: load.key, summary } : { actor: load.key, summary, entityIds: load.entityIds };
   return sink.load(data, load.key, load.fingerprint, audit);

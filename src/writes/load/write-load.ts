@@ -1,7 +1,12 @@
-import type { GraphBatch } from '../../store/graph-store.js';
+import type { Ontology } from '../../ontology/ontology.js';
+import type { GraphBatch, RelationRecord } from '../../store/graph-store.js';
 import { DanglingRelationError, type LoadAudit } from '../../store/load-sink.js';
 import type { WriteTransaction } from '../../store/write-transaction.js';
+import { CurationError } from '../../store/errors.js';
+import { LIMITS } from '../checker.js';
+import { citeRelation } from '../curation/add-citation.js';
 import { audited } from '../curation/audited.js';
+import { sameFact } from '../fact-identity.js';
 import { StoredCitationsError, storedCitationsAgainst } from '../stored-citations.js';
 
 /** Rows per statement when loading: large files go in chunks, still in one transaction. */
@@ -15,6 +20,21 @@ function* chunks(batch: GraphBatch): Generator<GraphBatch> {
   }
   for (let i = 0; i < batch.relations.length; i += LOAD_CHUNK) {
     yield { sources: [], entities: [], relations: batch.relations.slice(i, i + LOAD_CHUNK) };
+  }
+  if (batch.corroborating && batch.corroborating.length > 0) yield { sources: [], entities: [], relations: [], corroborating: batch.corroborating };
+}
+
+/**
+ * A relation given without an id whose fact was found stated already: it cites the live
+ * relation stating the same fact (src/writes/fact-identity.ts), decided here, inside the
+ * load's transaction; if there is none any more, it is created under its derived id.
+ */
+async function corroborate(tx: WriteTransaction, ontology: Ontology, relation: RelationRecord): Promise<void> {
+  const [same] = (await tx.liveRelationsBetween(relation.from, relation.to, relation.type)).filter((r) => sameFact(ontology, r, relation)).sort((a, b) => a.id.localeCompare(b.id));
+  if (same) {
+    await citeRelation(tx, same, relation.sources, { relation: 'relations', citation: 'sources' });
+  } else if ((await tx.loadChunk({ sources: [], entities: [], relations: [relation] })) !== 1) {
+    throw new DanglingRelationError(`relation ${JSON.stringify(relation.id)} refers to an entity that does not exist`);
   }
 }
 
@@ -38,12 +58,23 @@ export async function recordLoad(tx: WriteTransaction, key: string, fingerprint:
 /**
  * The transactional load, inside one open transaction: chunk by chunk (sources and
  * entities replaced by id, relations replaced by id), refusing relations whose ends do
- * not exist, then `recordLoad`.
+ * not exist, and relations found `corroborating` citing what they corroborate, then `recordLoad`.
  */
-export async function writeLoad(tx: WriteTransaction, batches: GraphBatch | AsyncIterable<GraphBatch>, key: string, fingerprint: string, audit: LoadAudit): Promise<void> {
+export async function writeLoad(
+  tx: WriteTransaction,
+  batches: GraphBatch | AsyncIterable<GraphBatch>,
+  key: string,
+  fingerprint: string,
+  audit: LoadAudit,
+  ontology: Ontology,
+): Promise<void> {
   const withText: GraphBatch['sources'] = [];
   for await (const chunk of asChunks(batches)) {
     withText.push(...chunk.sources.filter((s) => s.text !== null && s.text !== undefined));
+    for (const relation of chunk.corroborating ?? []) await corroborate(tx, ontology, relation);
+    // Rows of a file that state one fact are written as one relation with all their citations.
+    const crowded = chunk.relations.find((r) => r.sources.length > LIMITS.relationCitations);
+    if (crowded) throw new CurationError(`relation ${JSON.stringify(crowded.id)} would have more than ${LIMITS.relationCitations} citations`, 'sources');
     const created = await tx.loadChunk(chunk);
     if (created !== chunk.relations.length) {
       throw new DanglingRelationError(`${chunk.relations.length - created} relations refer to entities that do not exist`);

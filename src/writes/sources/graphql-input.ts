@@ -1,7 +1,7 @@
 import { Checker, checkEntity, checkRelation, checkSource, referencedIds, type KnownSources, type Locator } from '../validate.js';
 import { InputError } from '../errors.js';
 import type { Ontology } from '../../ontology/ontology.js';
-import type { EntityRecord, GraphStore, RelationRecord, SourceRecord } from '../../store/graph-store.js';
+import type { CitationRecord, EntityRecord, GraphStore, RelationRecord, SourceRecord } from '../../store/graph-store.js';
 
 /**
  * GraphQL input as a source of writes: checked with the same rules as seed files and
@@ -69,4 +69,15 @@ export async function relationFromInput(input: object, store: InputReads, ontolo
 export function sourceFromInput(input: object): SourceRecord {
   const check = new Checker(ARGUMENT);
   return done(check, checkSource(check, present(input), ['input']));
+}
+
+/** A citation from input (`addCitation`), checked like those of a relation; problems under `citation.<field>`. */
+export async function citationFromInput(input: object, store: InputReads): Promise<CitationRecord> {
+  const raw = present(input);
+  const check = new Checker(ARGUMENT);
+  const [citation] = check.citations([raw], [], null, await knownSources(store, [raw]), 1);
+  // The checker places a citation in a list (`sources[0].quote`); this argument is one citation.
+  const problems = check.problems.map((p) => ({ ...p, field: p.field.replace(/^sources\[0\]/, 'citation') }));
+  if (problems.length > 0 || !citation) throw new InputError(problems);
+  return citation;
 }

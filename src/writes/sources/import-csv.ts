@@ -6,7 +6,7 @@ import type { GraphBatch, RelationRecord } from '../../store/graph-store.js';
 import { relationConflicts } from '../stored-conflicts.js';
 import { Checker, checkRelation, referencedIds, type Path } from '../validate.js';
 import { csvField, readCsvRows, type CsvRow } from './csv-edges.js';
-import { BATCH, where, type ImportRun, type Pending } from './import-run.js';
+import { BATCH, corroboratesEarlier, factsToWrite, findStoredFacts, where, type ImportRun, type Pending } from './import-run.js';
 
 /**
  * Streams a CSV file's relations through the seed validator, BATCH rows at a time (one
@@ -20,7 +20,7 @@ async function* checkedCsvChunks(run: ImportRun, p: Pending, opts: { firstPass: 
     const check = new Checker({ file: p.file, lineOf: () => line });
     const ctx = { ontology: run.ontology, defaultSource: null, knownSources: run.knownSources, kindOf: (id: string) => kinds.get(id) };
     const relations: RelationRecord[] = [];
-    const rowOf: Array<{ line: number; path: Path }> = [];
+    const rowOf: Array<{ line: number; path: Path; derived: boolean }> = [];
     for (const row of rows) {
       line = row.line;
       const path: Path = ['relations', row.record];
@@ -30,6 +30,10 @@ async function* checkedCsvChunks(run: ImportRun, p: Pending, opts: { firstPass: 
       }
       const relation = checkRelation(check, row.raw, path, ctx);
       if (!relation) continue;
+      if (opts.firstPass && corroboratesEarlier(run, { relation, derived: row.derivedId })) {
+        p.corroborated += 1;
+        continue;
+      }
       const earlier = opts.firstPass ? run.claimRelation(relation.id, p.file, row.line) : undefined;
       if (earlier) {
         const hint = row.derivedId ? ` (${DERIVED_ID_HINT}: give such rows an id column)` : '';
@@ -37,16 +41,24 @@ async function* checkedCsvChunks(run: ImportRun, p: Pending, opts: { firstPass: 
         continue;
       }
       relations.push(relation);
-      rowOf.push({ line: row.line, path });
+      rowOf.push({ line: row.line, path, derived: row.derivedId });
     }
     if (opts.firstPass) {
+      const stated = await findStoredFacts(
+        run,
+        p.key,
+        relations.map((relation, i) => ({ relation, derived: rowOf[i]!.derived })),
+      );
+      p.corroborated += stated.size;
+      const owned = relations.flatMap((r, i) => (stated.has(r.id) ? [] : [i]));
       for (const c of await relationConflicts(
         run.store,
         p.key,
-        relations.map((r) => r.id),
+        owned.map((i) => relations[i]!.id),
       )) {
-        line = rowOf[c.index]!.line;
-        check.fail([...rowOf[c.index]!.path, c.field], c.message);
+        const at = rowOf[owned[c.index]!]!;
+        line = at.line;
+        check.fail([...at.path, c.field], c.message);
       }
     }
     rows = [];
@@ -62,7 +74,7 @@ async function* checkedCsvChunks(run: ImportRun, p: Pending, opts: { firstPass: 
 export async function checkCsvFile(run: ImportRun, p: Pending): Promise<void> {
   for await (const chunk of checkedCsvChunks(run, p, { firstPass: true })) {
     run.report(chunk.problems);
-    p.relations += chunk.relations.length;
+    p.relations += chunk.relations.filter((r) => !run.isCorroborating(r.id)).length;
     if (run.full) {
       run.truncated = true;
       break;
@@ -75,7 +87,7 @@ export async function* csvBatches(run: ImportRun, p: Pending): AsyncGenerator<Gr
   const tap = fingerprintHash(run.ontology.sdl);
   for await (const chunk of checkedCsvChunks(run, p, { firstPass: false, tap })) {
     if (chunk.problems.length > 0) throw new InputError(chunk.problems);
-    yield { sources: [], entities: [], relations: chunk.relations };
+    yield { sources: [], entities: [], ...factsToWrite(run, chunk.relations) };
   }
   if (tap.digest('hex') !== p.fingerprint) throw new Error('it changed since it was checked');
 }

@@ -7,7 +7,7 @@ import type { Ontology } from '../../ontology/ontology.js';
 import type { LoadSink, LoadTarget } from '../../store/load-sink.js';
 import { checkCsvFile, csvBatches } from './import-csv.js';
 import { checkJsonFile, jsonBatches } from './import-json.js';
-import { ImportRun, MAX_PROBLEMS, type Format, type Pending } from './import-run.js';
+import { factsToWrite, ImportRun, MAX_PROBLEMS, type Format, type Pending } from './import-run.js';
 import { checkSeedFile } from './import-yaml.js';
 import { StoredCitationsError } from '../stored-citations.js';
 import { DomainError, ErrorCode } from '../../errors/domain-error.js';
@@ -42,6 +42,8 @@ export interface ImportOutcome {
   sources: number;
   entities: number;
   relations: number;
+  /** Relations given without an id that cited a relation stating the same fact (earlier in the run, or stored) instead of making another. */
+  corroborated: number;
 }
 
 /** An import that cannot start (a missing file, a wrong type) or could not finish writing: one line for a person. */
@@ -76,13 +78,14 @@ export function checkImportPaths(paths: readonly string[]): void {
 async function writeFile(sink: LoadSink, run: ImportRun, p: Pending): Promise<ImportOutcome> {
   const load = { file: p.file, key: p.key, fingerprint: p.fingerprint };
   if (p.batch) {
-    const { batch } = p;
-    const counts = { sources: batch.sources.length, entities: batch.entities.length, relations: batch.relations.length };
+    // Relations with the citations later files brought them; those stating a stored fact apart.
+    const batch = { ...p.batch, ...factsToWrite(run, p.batch.relations) };
+    const counts = { sources: batch.sources.length, entities: batch.entities.length, relations: batch.relations.length, corroborated: p.corroborated };
     await loadFile(sink, { ...load, counts, entityIds: batch.entities.map((e) => e.id) }, batch);
     p.batch = null;
     return { path: p.path, status: 'loaded', ...counts };
   }
-  const counts = { sources: p.sources, entities: p.entities, relations: p.relations };
+  const counts = { sources: p.sources, entities: p.entities, relations: p.relations, corroborated: p.corroborated };
   if (p.format === 'json') {
     await loadFile(sink, { ...load, counts, entityIds: p.entityIds }, jsonBatches(run, p));
   } else {
@@ -107,9 +110,9 @@ export async function importFiles(store: LoadTarget, ontology: Ontology, paths: 
     const text = format === 'yaml' ? readFileSync(path, 'utf8') : null;
     const fingerprint = text !== null ? fingerprintText(ontology.sdl, text) : await fingerprintFile(ontology.sdl, path);
     if ((await store.loadedFingerprint(key)) === fingerprint) {
-      outcomes.set(path, { path, status: 'unchanged', sources: 0, entities: 0, relations: 0 });
+      outcomes.set(path, { path, status: 'unchanged', sources: 0, entities: 0, relations: 0, corroborated: 0 });
     } else {
-      pending.push({ path, file, format, key, fingerprint, text, batch: null, sources: 0, entities: 0, relations: 0, entityIds: [] });
+      pending.push({ path, file, format, key, fingerprint, text, batch: null, sources: 0, entities: 0, relations: 0, entityIds: [], corroborated: 0 });
     }
   }
   // Edge lists define no entities: checked and written after the seed-format files, they may use theirs.

@@ -4,7 +4,7 @@ import { fingerprintHash } from '../fingerprint.js';
 import type { EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../../store/graph-store.js';
 import { entityConflicts, relationConflicts } from '../stored-conflicts.js';
 import { Checker, checkEntity, checkRelation, checkSource, DERIVED_DUPLICATE_HINT, referencedIds, withRelationId, type Locator, type Path } from '../validate.js';
-import { BATCH, where, type ImportRun, type Pending } from './import-run.js';
+import { BATCH, corroboratesEarlier, factsToWrite, findStoredFacts, where, type ImportRun, type Pending } from './import-run.js';
 import { lineWithin, parseError } from './json-lines.js';
 import { scanJsonRecords } from './json-records.js';
 
@@ -177,27 +177,38 @@ async function* checkedJsonChunks(run: ImportRun, p: Pending, opts: { firstPass:
     const kindOf = (id: string) => kinds.get(id) ?? stored.get(id);
     const check = new Checker(locator);
     const relations: RelationRecord[] = [];
-    const rowOf: JsonRecord[] = [];
+    const rowOf: Array<JsonRecord & { derived: boolean }> = [];
     for (const row of rows) {
       const path: Path = ['relations', row.record.index!];
       locator.at(row.record.text, row.record.line, 2);
       const relation = checkRelation(check, row.raw, path, { ...ctx, kindOf });
       if (!relation) continue;
+      if (opts.firstPass && corroboratesEarlier(run, { relation, derived: row.derived })) {
+        p.corroborated += 1;
+        continue;
+      }
       const earlier = opts.firstPass ? run.claimRelation(relation.id, p.file, row.record.line) : undefined;
       if (earlier) {
         check.fail([...path, 'id'], `${relation.id} duplicates the id of the relation at ${where(earlier)}${row.derived ? ` (${DERIVED_DUPLICATE_HINT})` : ''}`);
         continue;
       }
       relations.push(relation);
-      rowOf.push(row.record);
+      rowOf.push({ ...row.record, derived: row.derived });
     }
     if (opts.firstPass) {
+      const stated = await findStoredFacts(
+        run,
+        p.key,
+        relations.map((relation, i) => ({ relation, derived: rowOf[i]!.derived })),
+      );
+      p.corroborated += stated.size;
+      const owned = relations.flatMap((r, i) => (stated.has(r.id) ? [] : [i]));
       for (const c of await relationConflicts(
         run.store,
         p.key,
-        relations.map((r) => r.id),
+        owned.map((i) => relations[i]!.id),
       )) {
-        const record = rowOf[c.index]!;
+        const record = rowOf[owned[c.index]!]!;
         locator.at(record.text, record.line, 2);
         check.fail(['relations', record.index!, c.field], c.message);
       }
@@ -233,7 +244,7 @@ export async function checkJsonFile(run: ImportRun, p: Pending): Promise<void> {
       ids.push(e.id);
       kinds.push([e.id, e.kind]);
     }
-    p.relations += batch.relations.length;
+    p.relations += batch.relations.filter((r) => !run.isCorroborating(r.id)).length;
     if (run.full) {
       run.truncated = true;
       break;
@@ -253,6 +264,6 @@ export async function checkJsonFile(run: ImportRun, p: Pending): Promise<void> {
 export async function* jsonBatches(run: ImportRun, p: Pending): AsyncGenerator<GraphBatch> {
   for await (const { batch, problems } of checkedJsonChunks(run, p, { firstPass: false, tap: () => fingerprintHash(run.ontology.sdl) })) {
     if (problems.length > 0) throw new InputError(problems);
-    yield batch;
+    yield { ...batch, ...factsToWrite(run, batch.relations) };
   }
 }

@@ -8,6 +8,7 @@ import { mostConnectedStatement } from './most-connected.js';
 import { reachStatement, relationEndsStatement, relationsAmongStatement, relationsWithEndIdsStatement } from './neighborhood.js';
 import type { BuildContext } from './query.js';
 import { getRelationStatement, relationOwnersStatement, relationsOfStatement } from './relations-of.js';
+import { relationsCitingStatement } from './relations-citing.js';
 import { searchCandidatesStatement } from './search.js';
 import { shortestPathsStatement } from './shortest-paths.js';
 import { getSourcesStatement, listSourcesStatement } from './sources.js';
@@ -40,6 +41,7 @@ export const READ_STATEMENTS = {
   mostConnected: mostConnectedStatement,
   getSources: getSourcesStatement,
   listSources: listSourcesStatement,
+  relationsCiting: relationsCitingStatement,
   loadedFingerprint: loadedFingerprintStatement,
   graphVersion: graphVersionStatement,
   changes: changesStatement,
@@ -97,6 +99,7 @@ export function readStatementCatalog(ctx: BuildContext): CatalogEntry[] {
   add('mostConnected', '(kinds)', mostConnectedStatement(ctx, [ctx.ontology.kinds[0]!], 10));
   add('getSources', '', getSourcesStatement(['s']));
   add('listSources', '', listSourcesStatement());
+  add('relationsCiting', '', relationsCitingStatement(ctx, 's'));
   add('loadedFingerprint', '', loadedFingerprintStatement('seed:x'));
   add('changes', '', changesStatement({ since: null, entity: null, after: null, limit: 50 }));
   add('changes', '(entity)', changesStatement({ since: '2026', entity: 'e', after: 'c', limit: 50 }));

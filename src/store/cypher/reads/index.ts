@@ -8,6 +8,7 @@ import { mostConnected } from './most-connected.js';
 import { neighborhood } from './neighborhood.js';
 import type { ReadContext } from './query.js';
 import { getRelation, relationOwners, relationsOf } from './relations-of.js';
+import { relationsCiting } from './relations-citing.js';
 import { search } from './search.js';
 import { shortestPaths } from './shortest-paths.js';
 import { getSources, listSources } from './sources.js';
@@ -28,6 +29,7 @@ export function cypherReads(ctx: ReadContext): GraphReads {
     mostConnected: (q) => mostConnected(ctx, q),
     getSources: (ids) => getSources(ctx, ids),
     listSources: () => listSources(ctx),
+    relationsCiting: (sourceId) => relationsCiting(ctx, sourceId),
     graphVersion: () => graphVersion(ctx),
     changes: (q) => changes(ctx, q),
   };

@@ -41,18 +41,9 @@ export async function listSources(ctx: ReadContext): Promise<SourceRecord[]> {
  * What a stored citation's JSON holds for a source id: `"sourceId":"<id>"`. A filter only
  * (the records are decoded and their citations compared exactly after).
  */
-const citingNeedle = (sourceId: string): string => `"sourceId":${JSON.stringify(sourceId)}`;
+export const citingNeedle = (sourceId: string): string => `"sourceId":${JSON.stringify(sourceId)}`;
 
 /** Entities (merged-away ones too) with a citation of the source. */
 export function entitiesCitingStatement(sourceId: string): Query<{ e: unknown }> {
   return query<{ e: unknown }>('MATCH (e:Entity) WHERE e.sources CONTAINS $needle RETURN e ORDER BY e.id', { needle: citingNeedle(sourceId) }, ['e']);
-}
-
-/** Relations (retracted ones too) with a citation of the source, with their ends. */
-export function relationsCitingStatement(ctx: BuildContext, sourceId: string): Query<{ a: unknown; r: unknown; b: unknown }> {
-  return query<{ a: unknown; r: unknown; b: unknown }>(
-    `MATCH (a:Entity)-[${ctx.dialect.rel('r')}]->(b:Entity) WHERE r.sources CONTAINS $needle RETURN a, r, b ORDER BY r.id`,
-    { needle: citingNeedle(sourceId) },
-    ['a', 'r', 'b'],
-  );
 }
