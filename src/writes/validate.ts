@@ -86,7 +86,10 @@ function checkQualifiers(check: Checker, value: unknown, path: Path, type: Entit
     check.unknownKeys(q, QUALIFIER_FIELDS, qp, 'a qualifier');
     let field = check.string(q, 'field', qp, { required: true });
     if (field !== null && !fields.includes(field)) {
-      check.fail([...qp, 'field'], `${JSON.stringify(field)} is not a field of a ${type.typeName}; a qualifier names one of ${fields.join(', ')}`);
+      check.fail(
+        [...qp, 'field'],
+        `${JSON.stringify(field)} is not a field of ${/^[AEIOU]/.test(type.typeName) ? 'an' : 'a'} ${type.typeName}; a qualifier names one of ${fields.join(', ')}`,
+      );
       field = null;
     } else if (field !== null && (attributes[field] === null || attributes[field] === undefined)) {
       check.fail([...qp, 'field'], `qualifies ${field}, which has no value; give the ${field} or leave the qualifier out`);

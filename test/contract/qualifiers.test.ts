@@ -193,10 +193,10 @@ describeOnEveryBackend('qualifiers', (t) => {
         'a field the kind does not have',
         [{ field: 'abbreviation', basis: 'REPORTED' }],
         'input.qualifiers[0].field',
-        /"abbreviation" is not a field of a Event; a qualifier names one of/,
+        /"abbreviation" is not a field of an Event; a qualifier names one of/,
       ],
       ['a field with no value', [{ field: 'threshold', basis: 'INFERRED' }], 'input.qualifiers[0].field', /qualifies threshold, which has no value/],
-      ['a common field', [{ field: 'name', basis: 'CLAIMED' }], 'input.qualifiers[0].field', /"name" is not a field of a Event/],
+      ['a common field', [{ field: 'name', basis: 'CLAIMED' }], 'input.qualifiers[0].field', /"name" is not a field of an Event/],
       [
         'the same field twice',
         [
