@@ -1,4 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadOntology } from '../../src/ontology/ontology.js';
+import { InputError } from '../../src/writes/errors.js';
+import { importFiles } from '../../src/writes/sources/import-files.js';
 import { describeOnEveryBackend } from '../support/contract.js';
 import { dumpStore } from '../support/dump.js';
 import { KEYS, type GraphqlResponse } from '../support/server.js';
@@ -220,6 +226,41 @@ describeOnEveryBackend('qualifiers', (t) => {
     it('refuses more qualifiers than @count allows', async () => {
       const many = Array.from({ length: 51 }, () => ({ field: 'turnout', basis: 'REPORTED' }));
       await refused(UPSERT, { input: { ...election, id: 'q-election-many', qualifiers: many } }, 'input.qualifiers', /has more than 50 qualifiers/);
+    });
+  });
+
+  describe('imports', () => {
+    it('an import file is held to the same rules, naming file, line and field, and writes nothing', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pag-qual-'));
+      try {
+        const path = join(dir, 'hedged.yaml');
+        writeFileSync(
+          path,
+          [
+            'entities:',
+            '  - id: q-imported-election',
+            '    kind: EVENT',
+            '    name: An imported election',
+            '    turnout: 60',
+            '    qualifiers: [{ field: turnout, basis: REPORTED, reportedBy: no-such-outlet }]',
+            `    sources: [{ source: ${SOURCE}, paragraph: 1, quote: "q" }]`,
+            'relations:',
+            `  - { id: rel-q-imported, type: CONTESTED, from: ak-zhol, to: ${ELECTION}, claimedBy: nursultan-nazarbayev, sources: [{ source: ${SOURCE}, paragraph: 1, quote: "q" }] }`,
+            '',
+          ].join('\n'),
+        );
+        const before = await dumpStore(t.store);
+        const err = await importFiles(t.store, loadOntology(), [path]).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(InputError);
+        const problems = (err as InputError).problems.map((p) => `${p.file}:${p.line} ${p.field}`);
+        expect(problems).toEqual(['hedged.yaml:6 entities[0].qualifiers[0].reportedBy', 'hedged.yaml:9 relations[0].claimedBy']);
+        expect(await dumpStore(t.store)).toBe(before);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 
