@@ -32,6 +32,8 @@ const config: CodegenConfig = {
           ...Object.fromEntries(ontology.entityTypes.map((t) => [t.typeName, `${store}#EntityRecord`])),
           Relation: `${store}#RelationRecord`,
           Citation: `${store}#CitationRecord`,
+          FieldQualifier: `${store}#QualifierRecord`,
+          InferredDate: '../../network/selection.js#InferredDateRecord',
           SourceDocument: `${store}#SourceRecord`,
           Change: `${store}#ChangeRecord`,
         },

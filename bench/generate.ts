@@ -689,6 +689,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
       }
       if (claimable && persons && (plan.name === 'WON_VOTES_IN' || plan.name === 'STATED') && rng() < 0.05) {
         rel.claimedBy = entities[persons.members[persons.zipf!.draw(rng)]!]!.id;
+        if (relationFields.has('basis')) rel.basis = 'CLAIMED';
       }
       if (rng() < 0.03) set('note', pick(rng, NOTES));
       if (rng() < 0.1) {

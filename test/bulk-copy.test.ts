@@ -49,6 +49,7 @@ const TRICKY = {
       to: 'tricky-vote',
       voteShare: 33.333333333333336,
       confidence: 1,
+      basis: 'CLAIMED',
       claimedBy: 'tricky-person',
       note: 'multi\nline, note',
       sources: [

@@ -33,6 +33,7 @@ const EXPECTED: Record<string, Expectation> = {
   listRelations: 'index',
   'listRelations from=any to=any': 'scan allowed',
   'listRelations from=any to=any (with retracted)': 'scan allowed',
+  'listRelations from=any to=any (basis, preliminary)': 'scan allowed',
   getRelation: 'index',
   relationOwners: 'index',
   graphVersion: 'scan allowed',
@@ -155,7 +156,7 @@ async function fillWithSyntheticGraph(driver: Driver, ontology: Ontology): Promi
   for (const [t, type] of ontology.relationTypes.entries()) {
     await driver.executeQuery(
       'UNWIND range(1, $n) AS i MATCH (a:Entity {id: "e" + ((i * 7 + $t) % $entities + 1)}) MATCH (b:Entity {id: "e" + ((i * 13 + 3 * $t) % $entities + 1)}) ' +
-        `CREATE (a)-[:${type.name} {id: "${type.name}-" + i, claimedBy: CASE WHEN i % 20 = 0 THEN a.id END, retractedAt: CASE WHEN i % 40 = 0 THEN "2026" END}]->(b)`,
+        `CREATE (a)-[:${type.name} {id: "${type.name}-" + i, ${ontology.relationRefs.map((ref) => `${ref}: CASE WHEN i % 20 = 0 THEN a.id END`).join(', ')}, retractedAt: CASE WHEN i % 40 = 0 THEN "2026" END}]->(b)`,
       { n: neo4j.int(perType), t: neo4j.int(t), entities: neo4j.int(entities) },
     );
   }

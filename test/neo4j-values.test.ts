@@ -31,7 +31,9 @@ describe('Neo4j values', () => {
       aliases: ['V'],
       description: null,
       sources: [{ sourceId: 's', paragraph: 1, sentence: null, quote: 'q' }],
-      attributes: { eventType: null, date: '2012-01', turnout: 76.5, threshold: null, partiesRunning: 7 },
+      // A node stored before `status` and `qualifiers` existed reads as their defaults.
+      attributes: { eventType: null, status: 'HAPPENED', date: '2012-01', turnout: 76.5, threshold: null, partiesRunning: 7 },
+      qualifiers: [],
     });
     expect(typeof e.attributes.partiesRunning).toBe('number');
   });

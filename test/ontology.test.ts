@@ -33,8 +33,26 @@ describe('ontology read from the SDL', () => {
       ]),
     );
     expect(event?.attributes.find((a) => a.name === 'eventType')?.enumValues).toContain('ELECTION');
-    expect(ontology.relationRefs).toEqual(['claimedBy']);
+    expect(ontology.relationRefs).toEqual(['reportedBy', 'claimedBy']);
     expect(ontology.relationAttributes.map((a) => a.name)).toEqual(expect.arrayContaining(['voteShare', 'date', 'quote']));
+  });
+
+  it('reads @default: a non-null field with a default is an attribute, optional in its input, with its value typed', () => {
+    const basis = ontology.relationAttributes.find((a) => a.name === 'basis');
+    expect(basis).toMatchObject({ type: 'string', default: 'ESTABLISHED', enumValues: ['ESTABLISHED', 'REPORTED', 'CLAIMED', 'INFERRED'] });
+    expect(ontology.relationAttributes.find((a) => a.name === 'preliminary')).toMatchObject({ type: 'boolean', default: false });
+    expect(ontology.relationStructuralFields).not.toContain('basis');
+    expect(ontology.entityTypes.find((t) => t.kind === 'EVENT')?.attributes.find((a) => a.name === 'status')).toMatchObject({ default: 'HAPPENED' });
+    expect(ontology.commonEntityFields).toContain('qualifiers');
+    expect(ontology.sdl).toMatch(/extend input RelationInput \{[^}]*\bbasis: Basis\n[^}]*\bpreliminary: Boolean\n/);
+    expect(ontology.sdl).toMatch(/extend input EntityInput \{[^}]*\bstatus: EventStatus\n/);
+  });
+
+  it('rejects a @default that is not a value of the field, or on a nullable field', () => {
+    const sdl = readSdl();
+    expect(() => ontologyFromSdl(sdl.replace('@default(value: "ESTABLISHED")', '@default(value: "ROUMOURED")'))).toThrow(/Relation\.basis: @default.*not one of ESTABLISHED/);
+    expect(() => ontologyFromSdl(sdl.replace('@default(value: "false")', '@default(value: "no")'))).toThrow(/Relation\.preliminary: @default.*not true or false/);
+    expect(() => ontologyFromSdl(sdl.replace('basis: Basis! @default', 'basis: Basis @default'))).toThrow(/only a non-null field has a default/);
   });
 
   it('rejects a relation type that does not say which kinds it joins', () => {

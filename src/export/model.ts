@@ -1,6 +1,6 @@
 import type { NetworkMetrics, NodeMetrics } from '../network/metrics.js';
 import type { MeasuredNetwork } from '../network/network-cache.js';
-import type { Selection } from '../network/selection.js';
+import type { InferredDateRecord, Selection } from '../network/selection.js';
 import type { AttributeSpec, Ontology } from '../ontology/ontology.js';
 import type { AttributeValue, CitationRecord, EntityRecord, RelationRecord } from '../store/graph-store.js';
 
@@ -140,6 +140,7 @@ export function describeSelection(sel: Selection): string {
   if (sel.kinds && sel.kinds.length > 0) parts.push(`kinds ${sel.kinds.join(', ')}`);
   if (sel.types && sel.types.length > 0) parts.push(`relation types ${sel.types.join(', ')}`);
   if (sel.from || sel.to) parts.push(`dated ${sel.from ? `from ${sel.from}` : ''}${sel.from && sel.to ? ' ' : ''}${sel.to ? `to ${sel.to}` : ''}`);
+  if (sel.inferDates) parts.push('undated relations dated by an event they join (dateInferred)');
   return parts.join('; ');
 }
 
@@ -154,11 +155,15 @@ function nodeValues(e: EntityRecord, m: NodeMetrics | undefined): Record<string,
   };
 }
 
-function edgeValues(r: RelationRecord): Record<string, AttributeValue | undefined> {
+/** With `inferDates`: an edge dated by an event it joins carries that `date` and `dateInferred: true`. */
+const DATE_INFERRED: Column = { name: 'dateInferred', type: 'boolean' };
+
+function edgeValues(r: RelationRecord, inferred: InferredDateRecord | undefined): Record<string, AttributeValue | undefined> {
   const first = r.sources[0];
   return {
     ...r.attributes,
     ...r.refs,
+    ...(inferred ? { date: inferred.date, dateInferred: true } : {}),
     type: r.type,
     sourceCount: r.sources.length,
     citation: first ? citationText(first) : null,
@@ -169,7 +174,7 @@ export function exportGraph(network: MeasuredNetwork, ontology: Ontology, select
   const metrics: NetworkMetrics = network.metrics;
   const nodeColumns = columns(NODE_BASE, ontology.entityAttributes, METRIC_COLUMNS);
   const refSpecs: AttributeSpec[] = ontology.relationRefs.map((name) => ({ name, type: 'string' }));
-  const edgeColumns = columns(EDGE_BASE, [...ontology.relationAttributes, ...refSpecs], EDGE_TAIL);
+  const edgeColumns = columns(EDGE_BASE, [...ontology.relationAttributes, ...refSpecs], selection.inferDates ? [DATE_INFERRED, ...EDGE_TAIL] : EDGE_TAIL);
   return {
     title: GRAPH_TITLE,
     description: describeSelection(selection),
@@ -177,7 +182,7 @@ export function exportGraph(network: MeasuredNetwork, ontology: Ontology, select
     edgeColumns,
     // Already in id order (selectNetwork sorts both), the order the `network` query answers in.
     nodes: network.nodes.map((e) => ({ id: e.id, data: row(nodeColumns, nodeValues(e, metrics.byId.get(e.id))) })),
-    edges: network.edges.map((r) => ({ id: r.id, source: r.from, target: r.to, data: row(edgeColumns, edgeValues(r)) })),
+    edges: network.edges.map((r) => ({ id: r.id, source: r.from, target: r.to, data: row(edgeColumns, edgeValues(r, network.inferredDates?.get(r.id))) })),
     communities: metrics.communities,
   };
 }

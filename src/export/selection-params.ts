@@ -6,10 +6,11 @@ import { DomainError, ErrorCode } from '../errors/domain-error.js';
 /**
  * A `Selection` from text parameters, the same for the HTTP route's query string and the
  * CLI's options: `id`, `depth` (1..3), `kinds` and `types` (comma-separated enum names),
- * `from` and `to` (partial dates). Each problem names its parameter.
+ * `from` and `to` (partial dates), `inferDates` (`true` or `false`: date an undated relation
+ * by an event it joins, marking it `dateInferred`). Each problem names its parameter.
  */
 
-export const SELECTION_PARAMS = ['id', 'depth', 'kinds', 'types', 'from', 'to'] as const;
+export const SELECTION_PARAMS = ['id', 'depth', 'kinds', 'types', 'from', 'to', 'inferDates'] as const;
 export type SelectionParam = (typeof SELECTION_PARAMS)[number];
 
 export class SelectionParamError extends DomainError {
@@ -76,6 +77,11 @@ export function parseSelection(values: Partial<Record<SelectionParam, string>>, 
     );
   if (values.from !== undefined) sel.from = date('from', values.from);
   if (values.to !== undefined) sel.to = date('to', values.to);
+  if (values.inferDates !== undefined) {
+    const text = values.inferDates.trim().toLowerCase();
+    if (text !== 'true' && text !== 'false') throw new SelectionParamError('inferDates', `inferDates must be true or false, got ${JSON.stringify(values.inferDates.slice(0, 20))}`);
+    if (text === 'true') sel.inferDates = true;
+  }
   if (sel.from && sel.to && partialDateBounds(sel.from)[0] > partialDateBounds(sel.to)[1]) {
     throw new SelectionParamError('from', `from (${sel.from}) must not be after to (${sel.to})`);
   }

@@ -81,11 +81,14 @@ async function measured(ctx: RequestContext, sel: Selection): Promise<MeasuredNe
   return network;
 }
 
+/** `Entity.qualifiers`: none on a record that carries none (an entity stored before qualifiers existed). */
+const qualifiersField = (parent: EntityRecord) => parent.qualifiers ?? [];
+
 /** Resolvers for each kind's own fields, read from the record's attributes. */
 function entityTypeResolvers(ontology: Ontology) {
   const out: Record<string, Record<string, unknown>> = {};
   for (const type of ontology.entityTypes) {
-    const fields: Record<string, unknown> = { relations: relationsField, metrics: metricsField };
+    const fields: Record<string, unknown> = { relations: relationsField, metrics: metricsField, qualifiers: qualifiersField };
     for (const attr of type.attributes) fields[attr.name] = (parent: EntityRecord) => parent.attributes[attr.name] ?? null;
     out[type.typeName] = fields;
   }
@@ -140,6 +143,8 @@ export function createResolvers(ontology: Ontology): Resolvers {
           after: decodeCursor('relation', args.after),
           limit: limit + 1,
           includeRetracted: args.includeRetracted ?? false,
+          ...(args.basis && args.basis.length > 0 ? { basis: args.basis } : {}),
+          ...(typeof args.preliminary === 'boolean' ? { preliminary: args.preliminary } : {}),
         };
         const result = await ctx.store.listRelations(query);
         return page('relation', ctx.loaders.primeRelationEnds(result), limit);
@@ -190,13 +195,14 @@ export function createResolvers(ontology: Ontology): Resolvers {
           throw badInput(`from (${args.from}) is later than to (${args.to})`, 'from');
         }
         const id = args.id ? checkId('id', args.id) : null;
-        const sel = { id, depth, kinds: args.kinds ?? null, types: args.types ?? null, from: args.from ?? null, to: args.to ?? null };
+        const sel = { id, depth, kinds: args.kinds ?? null, types: args.types ?? null, from: args.from ?? null, to: args.to ?? null, inferDates: args.inferDates ?? false };
         const network = await measured(ctx, sel);
         ctx.loaders.primeEntities(network.nodes);
         return {
           nodes: network.nodes.map((entity) => ({ entity, metrics: network.metrics.byId.get(entity.id) ?? NO_METRICS })),
           edges: network.edges,
           communities: network.metrics.communities,
+          inferredDates: [...(network.inferredDates?.values() ?? [])],
         };
       },
 
@@ -238,6 +244,14 @@ export function createResolvers(ontology: Ontology): Resolvers {
       from: (rel, _args, ctx) => ctx.loaders.heldEntity(rel.from) ?? loadEntity(ctx, rel.from),
       to: (rel, _args, ctx) => ctx.loaders.heldEntity(rel.to) ?? loadEntity(ctx, rel.to),
       ...relationAttributeResolvers(ontology),
+    },
+
+    FieldQualifier: {
+      reportedBy: (q, _args, ctx) => (q.reportedBy ? ctx.loaders.entity.load(q.reportedBy) : null),
+    },
+
+    InferredDate: {
+      event: (d, _args, ctx) => ctx.loaders.heldEntity(d.event) ?? loadEntity(ctx, d.event),
     },
 
     Citation: {

@@ -14,9 +14,18 @@ export interface Selection {
   depth?: number | null;
   kinds?: readonly string[] | null;
   types?: readonly string[] | null;
-  /** Partial dates: relations dated within them (by their own dates or their event's); undated ones left out. */
+  /** Partial dates: relations dated within them (by their own dates, or their event's with `inferDates`); undated ones left out. */
   from?: string | null;
   to?: string | null;
+  /** Date an undated relation by an event it joins, and say so (`inferredDates`). Off by default: a relation has only its own dates. */
+  inferDates?: boolean | null;
+}
+
+/** A relation's date taken from an event it joins (`InferredDate`): the event's id. */
+export interface InferredDateRecord {
+  relation: string;
+  date: string;
+  event: string;
 }
 
 export interface SelectedNetwork {
@@ -24,6 +33,8 @@ export interface SelectedNetwork {
   edges: RelationRecord[];
   /** The id of the entity a neighborhood was read around: the survivor's for a merged id; null for the whole graph or no such entity. */
   centre: string | null;
+  /** With `inferDates`: the edges dated by an event they join, by relation id (absent otherwise). */
+  inferredDates?: ReadonlyMap<string, InferredDateRecord>;
 }
 
 /**
@@ -61,26 +72,28 @@ export function checkMeasurable(network: SelectedNetwork): void {
   }
 }
 
-/**
- * The span of days a relation is about: its own date, or start..end; failing those, the
- * date of an event it joins (a party contesting an election acts at the election's date);
- * null when neither says.
- */
-function relationSpan(r: RelationRecord, dateOf: (id: string) => string | null): [string, string] | null {
+/** The span of days a relation is about by its own dates: its `date`, or `start`..`end`; null when it has none. */
+function ownSpan(r: RelationRecord): [string, string] | null {
   const date = r.attributes.date;
   if (typeof date === 'string') return partialDateBounds(date);
   const start = typeof r.attributes.start === 'string' ? partialDateBounds(r.attributes.start)[0] : null;
   const end = typeof r.attributes.end === 'string' ? partialDateBounds(r.attributes.end)[1] : null;
   if (start !== null || end !== null) return [start ?? '0000-01-01', end ?? '9999-12-31'];
-  const spans = [dateOf(r.from), dateOf(r.to)].filter((d): d is string => d !== null).map(partialDateBounds);
-  if (spans.length === 0) return null;
-  return [
-    spans.map((s) => s[0]).sort()[0]!,
-    spans
-      .map((s) => s[1])
-      .sort()
-      .at(-1)!,
-  ];
+  return null;
+}
+
+/**
+ * For `inferDates`: the date of a dated event an undated relation joins, its `to` end
+ * first (a party contesting an election acts at the election's date); null when the
+ * relation has dates of its own or joins no dated event.
+ */
+function inferredDate(r: RelationRecord, dateOf: (id: string) => string | null): InferredDateRecord | null {
+  if (ownSpan(r) !== null) return null;
+  for (const event of [r.to, r.from]) {
+    const date = dateOf(event);
+    if (date !== null) return { relation: r.id, date, event };
+  }
+  return null;
 }
 
 async function wholeGraph(store: GraphReads, types: readonly string[] | null): Promise<SelectedNetwork> {
@@ -131,8 +144,9 @@ export async function narrowSelection(base: SelectedNetwork, sel: Selection, sig
   const kinds = sel.kinds && sel.kinds.length > 0 ? new Set(sel.kinds) : null;
 
   const eventDates = new Map<string, string>();
-  for (const n of base.nodes) if (typeof n.attributes.date === 'string') eventDates.set(n.id, n.attributes.date);
+  if (sel.inferDates) for (const n of base.nodes) if (typeof n.attributes.date === 'string') eventDates.set(n.id, n.attributes.date);
   const dateOf = (id: string) => eventDates.get(id) ?? null;
+  const inferred = new Map<string, InferredDateRecord>();
   let nodes = kinds ? await filterInSlices(base.nodes, (n) => kinds.has(n.kind), slicer()) : base.nodes;
   const kept = new Set<string>();
   for (const n of nodes) kept.add(n.id);
@@ -141,13 +155,20 @@ export async function narrowSelection(base: SelectedNetwork, sel: Selection, sig
     ? await filterInSlices(
         kinded,
         (r) => {
-          const span = relationSpan(r, dateOf);
+          const guess = sel.inferDates ? inferredDate(r, dateOf) : null;
+          const span = guess ? partialDateBounds(guess.date) : ownSpan(r);
           return span !== null && span[0] <= hi && span[1] >= lo;
         },
         slicer(),
       )
     : kinded;
   const edges = await sortInSlices(inRange, byId, slicer());
+  if (sel.inferDates) {
+    for (const r of edges) {
+      const guess = inferredDate(r, dateOf);
+      if (guess) inferred.set(r.id, guess);
+    }
+  }
   // Narrowed by relations, the network is the entities they join (and the centre, if any).
   if (types || dated) {
     const joined = new Set<string>();
@@ -158,7 +179,7 @@ export async function narrowSelection(base: SelectedNetwork, sel: Selection, sig
     if (base.centre) joined.add(base.centre);
     nodes = await filterInSlices(nodes, (n) => joined.has(n.id), slicer());
   }
-  return { nodes: await sortInSlices(nodes, byId, slicer()), edges, centre: base.centre };
+  return { nodes: await sortInSlices(nodes, byId, slicer()), edges, centre: base.centre, ...(sel.inferDates ? { inferredDates: inferred } : {}) };
 }
 
 export async function selectNetwork(store: GraphReads, sel: Selection, signal?: AbortSignal): Promise<SelectedNetwork> {
@@ -177,5 +198,5 @@ export function selectionKey(sel: Selection): string {
   // Dates as the days they span, so `2012` and `2012-01-01` as `from` are one selection.
   const from = sel.from ? partialDateBounds(sel.from)[0] : null;
   const to = sel.to ? partialDateBounds(sel.to)[1] : null;
-  return JSON.stringify([sel.id ?? null, sel.id ? (sel.depth ?? 1) : null, list(sel.kinds), list(sel.types), from, to]);
+  return JSON.stringify([sel.id ?? null, sel.id ? (sel.depth ?? 1) : null, list(sel.kinds), list(sel.types), from, to, ...(sel.inferDates ? ['inferDates'] : [])]);
 }

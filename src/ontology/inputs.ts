@@ -18,7 +18,8 @@ import type { AttributeSpec } from './ontology.js';
  * `@inputFieldsOf(type: "Relation")` declares by hand only what is structural (ids,
  * ends, citations); every stored field of the named type that the input does not
  * declare is added here, at schema load, with the field's own type and description
- * (a field optional in the type is optional in the input), and a `@ref` field as an `ID`. For the `Entity` interface the fields are
+ * (a field optional in the type is optional in the input, and so is one with a `@default`),
+ * and a `@ref` field as an `ID`. For the `Entity` interface the fields are
  * the kind-specific attributes of all its types. A new `Event` field is so writable
  * with no edit beyond its declaration.
  */
@@ -42,7 +43,8 @@ function fieldsOf(schema: GraphQLSchema, typeName: string, sources: Sources): Ad
   if (isInterfaceType(type) && typeName === 'Entity') {
     return sources.entityAttributes.map((a) => {
       if (!a.graphqlType) throw new Error(`ontology: ${a.name} has no GraphQL type`);
-      return { name: a.name, type: a.graphqlType, description: a.description };
+      // A field with a default is optional in the input: a write that leaves it out stores the default.
+      return { name: a.name, type: a.default !== undefined ? a.graphqlType.replace(/!$/, '') : a.graphqlType, description: a.description };
     });
   }
   if (!isObjectType(type)) throw new Error(`ontology: @inputFieldsOf(type: ${JSON.stringify(typeName)}) names no object type or the Entity interface`);
@@ -50,7 +52,7 @@ function fieldsOf(schema: GraphQLSchema, typeName: string, sources: Sources): Ad
     .filter((f) => !hasDirective(f, 'computed'))
     .map((f) => ({
       name: f.name,
-      type: hasDirective(f, 'ref') ? 'ID' : String(f.type),
+      type: hasDirective(f, 'ref') ? 'ID' : hasDirective(f, 'default') ? String(f.type).replace(/!$/, '') : String(f.type),
       description: f.description ?? undefined,
     }));
 }

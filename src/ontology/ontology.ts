@@ -43,6 +43,12 @@ export interface AttributeSpec {
   /** The field's GraphQL type (`Float`, `EventType`, `[String!]`): the type of its input field. */
   graphqlType?: string;
   description?: string;
+  /**
+   * From `@default(value:)`: what a write that leaves the field out stores, and what a row
+   * stored before the field existed reads as. Such a field is non-null in its type but
+   * optional in inputs.
+   */
+  default?: string | number | boolean;
 }
 
 export interface EntityTypeSpec {
@@ -131,7 +137,39 @@ function unitOf(field: GraphQLField<unknown, unknown>): { unit?: string } {
   return typeof symbol === 'string' ? { unit: symbol } : {};
 }
 
+/** `@default(value:)` as a value of the attribute's type; throws when the text is not one. */
+function withDefault(field: GraphQLField<unknown, unknown>, owner: string, spec: AttributeSpec): AttributeSpec {
+  const directive = field.astNode?.directives?.find((d) => d.name.value === 'default');
+  if (!directive) return spec;
+  const text = directiveArgs(directive).value;
+  const where = `ontology: ${owner}.${field.name}: @default(value: ${JSON.stringify(text)})`;
+  if (typeof text !== 'string') throw new Error(`${where} needs a string`);
+  if (!isNonNullType(field.type)) throw new Error(`${where}: only a non-null field has a default`);
+  let value: string | number | boolean;
+  switch (spec.type) {
+    case 'boolean':
+      if (text !== 'true' && text !== 'false') throw new Error(`${where} is not true or false`);
+      value = text === 'true';
+      break;
+    case 'int':
+    case 'float':
+      value = Number(text);
+      if (!Number.isFinite(value) || (spec.type === 'int' && !Number.isInteger(value))) throw new Error(`${where} is not a number`);
+      break;
+    case 'stringList':
+      throw new Error(`${where}: a list has no default`);
+    default:
+      if (spec.enumValues && !spec.enumValues.includes(text)) throw new Error(`${where} is not one of ${spec.enumValues.join(', ')}`);
+      value = text;
+  }
+  return { ...spec, default: value };
+}
+
 function valueTypeOf(field: GraphQLField<unknown, unknown>, owner: string, limits: LimitsManifest): AttributeSpec {
+  return withDefault(field, owner, plainValueTypeOf(field, owner, limits));
+}
+
+function plainValueTypeOf(field: GraphQLField<unknown, unknown>, owner: string, limits: LimitsManifest): AttributeSpec {
   const type = getNullableType(field.type);
   const named = getNamedType(field.type);
   const base = {
@@ -201,9 +239,10 @@ export function ontologyFromSdl(sdl: string): Ontology {
   const commonEntityFields = Object.values(entityIface.getFields())
     .filter(isStored)
     .map((f) => f.name);
-  // Every relation has its non-null fields; the nullable ones are its optional attributes.
+  // Every relation has its non-null fields; the nullable ones are its optional attributes,
+  // and so are non-null ones with a `@default` (filled in when a write leaves them out).
   const relationStructuralFields = Object.values(relationType.getFields())
-    .filter((f) => isStored(f) && isNonNullType(f.type))
+    .filter((f) => isStored(f) && isNonNullType(f.type) && !hasDirective(f, 'default'))
     .map((f) => f.name);
   const citationInput = schema.getType('CitationInput');
   if (!isInputObjectType(citationInput)) throw new Error('ontology: input CitationInput is missing');

@@ -24,10 +24,22 @@ export interface EntityRecord {
   sources: readonly CitationRecord[];
   /** Kind-specific fields, keyed by their name in the SDL. */
   attributes: Readonly<Record<string, AttributeValue>>;
+  /** How the source presents some of `attributes` (`Entity.qualifiers`); read back as [] when none are stored. */
+  qualifiers?: readonly QualifierRecord[];
   /** Set when this record was found under the id of an entity merged into it. */
   resolvedFrom?: string;
   /** Set on an entity that was merged into another: the survivor's id. */
   mergedInto?: string;
+}
+
+/** One `FieldQualifier`: how the source presents one of an entity's own fields. */
+export interface QualifierRecord {
+  field: string;
+  basis: string;
+  preliminary: boolean;
+  /** Entity id of the outlet relayed (basis REPORTED). */
+  reportedBy: string | null;
+  note: string | null;
 }
 
 export interface Retraction {
@@ -184,6 +196,10 @@ export interface GraphReads {
     after: string | null;
     limit: number;
     includeRetracted: boolean;
+    /** Only relations of these bases (a row stored before `basis` existed counts as its default). */
+    basis?: readonly string[];
+    /** Only preliminary relations, or only the others. */
+    preliminary?: boolean;
   }): Promise<RelationsResult>;
   /** Who added each of the relations with these ids that exist (null: not recorded). */
   relationOwners(ids: readonly string[]): Promise<Map<string, string | null>>;

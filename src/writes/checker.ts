@@ -100,7 +100,8 @@ export class Checker {
 
   attribute(spec: AttributeSpec, value: unknown, path: Path): AttributeValue {
     const fieldPath = [...path, spec.name];
-    if (value === undefined || value === null) return null;
+    // A field with `@default` left out is stored as its default.
+    if (value === undefined || value === null) return spec.default ?? null;
     switch (spec.type) {
       case 'int':
       case 'float': {

@@ -1,6 +1,6 @@
-import { loadOntology, type Ontology } from '../ontology/ontology.js';
+import { loadOntology, type EntityTypeSpec, type Ontology } from '../ontology/ontology.js';
 import { isPartialDate, PARTIAL_DATE_FORMAT, partialDateBounds } from '../ontology/partial-date.js';
-import type { AttributeValue, EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../store/graph-store.js';
+import type { AttributeValue, EntityRecord, GraphBatch, QualifierRecord, RelationRecord, SourceRecord } from '../store/graph-store.js';
 import { InputError } from './errors.js';
 import { sameFact, withCitations } from './fact-identity.js';
 import { DERIVED_ID_HINT, deriveRelationId } from './relation-id.js';
@@ -63,6 +63,77 @@ export function checkSource(check: Checker, s: unknown, path: Path): SourceRecor
   return id && title && publisher && published && isPartialDate(published) ? { id, title, publisher, published, via, url, text } : null;
 }
 
+/** The fields of a `FieldQualifierInput`, and the `Basis` values (the type of `Relation.basis`). */
+const QUALIFIER_FIELDS = new Set(['field', 'basis', 'preliminary', 'reportedBy', 'note']);
+const BASIS_VALUES = loadOntology().relationAttributes.find((a) => a.name === 'basis')?.enumValues ?? [];
+
+/**
+ * `Entity.qualifiers`: each names a kind-specific field of the entity's kind that has a
+ * value, at most once; `reportedBy` only with basis REPORTED. That `reportedBy` names an
+ * entity is checked with the relations' ends (`checkQualifierRefs`).
+ */
+function checkQualifiers(check: Checker, value: unknown, path: Path, type: EntityTypeSpec, attributes: Readonly<Record<string, AttributeValue>>): QualifierRecord[] {
+  const at = [...path, 'qualifiers'];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    check.fail(at, 'expected a list of { field, basis, preliminary?, reportedBy?, note? }');
+    return [];
+  }
+  const max = manifest.count('Entity.qualifiers').max;
+  if (value.length > max) {
+    check.fail(at, `has more than ${max} qualifiers`);
+    return [];
+  }
+  const fields = type.attributes.map((a) => a.name);
+  const seen = new Set<string>();
+  const out: QualifierRecord[] = [];
+  value.forEach((q: unknown, i) => {
+    const qp = [...at, i];
+    if (!isObject(q)) return check.fail(qp, 'expected a qualifier { field, basis, preliminary?, reportedBy?, note? }');
+    check.unknownKeys(q, QUALIFIER_FIELDS, qp, 'a qualifier');
+    let field = check.string(q, 'field', qp, { required: true });
+    if (field !== null && !fields.includes(field)) {
+      check.fail(
+        [...qp, 'field'],
+        `${JSON.stringify(field)} is not a field of ${/^[AEIOU]/.test(type.typeName) ? 'an' : 'a'} ${type.typeName}; a qualifier names one of ${fields.join(', ')}`,
+      );
+      field = null;
+    } else if (field !== null && (attributes[field] === null || attributes[field] === undefined)) {
+      check.fail([...qp, 'field'], `qualifies ${field}, which has no value; give the ${field} or leave the qualifier out`);
+      field = null;
+    } else if (field !== null && seen.has(field)) {
+      check.fail([...qp, 'field'], `qualifies ${field} a second time; give one qualifier per field`);
+      field = null;
+    }
+    if (field !== null) seen.add(field);
+    const basis = check.string(q, 'basis', qp, { required: true });
+    if (basis !== null && !BASIS_VALUES.includes(basis)) check.fail([...qp, 'basis'], `expected one of ${BASIS_VALUES.join(', ')}, got ${JSON.stringify(basis)}`);
+    const preliminary = q.preliminary ?? false;
+    if (typeof preliminary !== 'boolean') check.fail([...qp, 'preliminary'], 'expected true or false');
+    const reportedBy = q.reportedBy === undefined || q.reportedBy === null ? null : check.id(q, 'reportedBy', qp);
+    if (reportedBy !== null && basis !== null && basis !== 'REPORTED') {
+      check.fail([...qp, 'reportedBy'], `is only for basis REPORTED (the outlet the source relays), not ${basis}; set basis: REPORTED or leave reportedBy out`);
+    }
+    const note = check.string(q, 'note', qp);
+    if (field !== null && basis !== null && BASIS_VALUES.includes(basis) && typeof preliminary === 'boolean') out.push({ field, basis, preliminary, reportedBy, note });
+  });
+  return out;
+}
+
+/** Ids the qualifiers of an entity refer to (`reportedBy`), for looking them up. */
+export function qualifierRefs(entity: EntityRecord): string[] {
+  return (entity.qualifiers ?? []).map((q) => q.reportedBy).filter((id): id is string => id !== null);
+}
+
+/** Each qualifier's `reportedBy` names an entity (`exists`); reported at `path.qualifiers[i].reportedBy`. */
+export function checkQualifierRefs(check: Checker, entity: EntityRecord, path: Path, exists: (id: string) => boolean): void {
+  (entity.qualifiers ?? []).forEach((q, i) => {
+    if (q.reportedBy !== null && !exists(q.reportedBy)) {
+      check.fail([...path, 'qualifiers', i, 'reportedBy'], `refers to entity ${JSON.stringify(q.reportedBy)}, which does not exist`);
+    }
+  });
+}
+
 export function checkEntity(check: Checker, raw: unknown, path: Path, ctx: RecordContext): EntityRecord | null {
   const { ontology } = ctx;
   if (!isObject(raw)) {
@@ -89,7 +160,8 @@ export function checkEntity(check: Checker, raw: unknown, path: Path, ctx: Recor
   check.unknownKeys(raw, new Set([...ontology.commonEntityFields, ...type.attributes.map((a) => a.name)]), path, `a ${type.typeName}`);
   const attributes: Record<string, AttributeValue> = {};
   for (const spec of type.attributes) attributes[spec.name] = check.attribute(spec, raw[spec.name], path);
-  return { id, kind: type.kind, name, aliases, description, sources: citations, attributes };
+  const qualifiers = checkQualifiers(check, raw.qualifiers, path, type, attributes);
+  return { id, kind: type.kind, name, aliases, description, sources: citations, attributes, qualifiers };
 }
 
 /**
@@ -138,6 +210,19 @@ export function checkRelation(check: Checker, raw: unknown, path: Path, ctx: Rec
   const attributes: Record<string, AttributeValue> = {};
   for (const spec of ontology.relationAttributes) attributes[spec.name] = check.attribute(spec, raw[spec.name], path);
   const citations = check.citations(raw.sources, path, ctx.defaultSource, ctx.knownSources, LIMITS.relationCitations);
+  // How the source presents the relation: `reportedBy` only for REPORTED, `claimedBy` only and always for CLAIMED.
+  const basis = attributes.basis;
+  if (typeof basis === 'string') {
+    if (raw.reportedBy !== undefined && raw.reportedBy !== null && basis !== 'REPORTED') {
+      check.fail([...path, 'reportedBy'], `is only for basis REPORTED (the outlet the source relays), not ${basis}; set basis: REPORTED or leave reportedBy out`);
+    }
+    if (raw.claimedBy !== undefined && raw.claimedBy !== null && basis !== 'CLAIMED') {
+      check.fail([...path, 'claimedBy'], `is only for basis CLAIMED (who made the claim), not ${basis}; set basis: CLAIMED or leave claimedBy out`);
+    }
+    if (basis === 'CLAIMED' && (raw.claimedBy === undefined || raw.claimedBy === null)) {
+      check.fail([...path, 'claimedBy'], 'is required for basis CLAIMED: the entity that made the claim');
+    }
+  }
   const { start, end: until } = attributes;
   if (typeof start === 'string' && typeof until === 'string' && partialDateBounds(start)[0] > partialDateBounds(until)[1]) {
     check.fail([...path, 'end'], `ends (${until}) before it starts (${start})`);
@@ -201,9 +286,13 @@ export async function validateSeed(parsed: ParsedFile, opts: ValidateOptions): P
   });
 
   const rawRelations = list('relations');
-  const referenced = new Set(rawRelations.flatMap((raw) => referencedIds(raw, ontology)).filter((id) => !kindOf.has(id)));
+  const referenced = new Set([...rawRelations.flatMap((raw) => referencedIds(raw, ontology)), ...entities.flatMap(qualifierRefs)].filter((id) => !kindOf.has(id)));
   const stored = referenced.size > 0 ? await opts.existingKinds([...referenced]) : new Map<string, string>();
   const relationCtx = { ...ctx, kindOf: (id: string) => kindOf.get(id) ?? stored.get(id) };
+  list('entities').forEach((raw, i) => {
+    const entity = isObject(raw) ? entities.find((e) => e.id === raw.id) : undefined;
+    if (entity) checkQualifierRefs(check, entity, ['entities', i], (id) => relationCtx.kindOf(id) !== undefined);
+  });
 
   const relations: RelationRecord[] = [];
   const relationIds = new Set<string>();

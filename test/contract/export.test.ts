@@ -90,8 +90,8 @@ async function networkx(files: Array<['gexf' | 'graphml' | 'node-link', string]>
   return JSON.parse(res.stdout) as NxGraph[];
 }
 
-const NETWORK = `query ($id: ID, $depth: Int, $kinds: [EntityKind!], $types: [RelationType!], $from: PartialDate, $to: PartialDate) {
-  network(id: $id, depth: $depth, kinds: $kinds, types: $types, from: $from, to: $to) {
+const NETWORK = `query ($id: ID, $depth: Int, $kinds: [EntityKind!], $types: [RelationType!], $from: PartialDate, $to: PartialDate, $inferDates: Boolean) {
+  network(id: $id, depth: $depth, kinds: $kinds, types: $types, from: $from, to: $to, inferDates: $inferDates) {
     nodes { entity { id name } metrics { degree pageRank community } }
     edges { id type from { id } to { id } }
   }
@@ -115,9 +115,10 @@ const CASES: Case[] = [
   { name: 'the whole graph', query: '', variables: {}, file: 'political-actors' },
   { name: 'a neighborhood', query: 'id=bolat-abilov&depth=2', variables: { id: 'bolat-abilov', depth: 2 }, file: 'political-actors-bolat-abilov-depth2' },
   {
+    // The seed's relations mostly have no date of their own: inferred from the election's.
     name: 'a types and dates filter',
-    query: 'types=STATED,CONTESTED,WON_SEATS_IN&from=2012-01-15&to=2012-01',
-    variables: { types: ['STATED', 'CONTESTED', 'WON_SEATS_IN'], from: '2012-01-15', to: '2012-01' },
+    query: 'types=STATED,CONTESTED,WON_SEATS_IN&from=2012-01-15&to=2012-01&inferDates=true',
+    variables: { types: ['STATED', 'CONTESTED', 'WON_SEATS_IN'], from: '2012-01-15', to: '2012-01', inferDates: true },
     file: 'political-actors-filtered',
   },
 ];
@@ -412,5 +413,15 @@ describe('the export command', () => {
     expect(bad.stdout).toBe('');
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/id: no entity "nobody-at-all"/);
+  });
+
+  it('--infer-dates dates an undated edge by its event and marks it dateInferred; without it the date range leaves it out', async () => {
+    type D3 = { links: Array<{ id: string; date?: string; dateInferred?: boolean }> };
+    const plain = await cli('--format', 'd3', '--types', 'DISQUALIFIED_FROM', '--from', '2012-01-15');
+    expect(plain.code, plain.stderr).toBe(0);
+    expect((JSON.parse(plain.stdout) as D3).links).toEqual([]);
+    const inferred = await cli('--format', 'd3', '--types', 'DISQUALIFIED_FROM', '--from', '2012-01-15', '--infer-dates');
+    expect(inferred.code, inferred.stderr).toBe(0);
+    expect((JSON.parse(inferred.stdout) as D3).links.find((l) => l.id === 'rel-abilov-disqualified')).toMatchObject({ date: '2012-01-15', dateInferred: true });
   });
 });

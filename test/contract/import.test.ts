@@ -23,10 +23,10 @@ relations:
   - { id: y-1, type: LEADS, from: ann, to: red, role: chair, sources: [{ paragraph: 3, quote: "Ann leads" }] }
 `;
 
-const HEADER = 'type,from,to,date,voteShare,claimedBy,citation.source,citation.paragraph,citation.sentence,citation.quote';
+const HEADER = 'type,from,to,date,voteShare,basis,claimedBy,citation.source,citation.paragraph,citation.sentence,citation.quote';
 const EDGES = `${HEADER}
-CONTESTED,red,vote,2013-02-10,,,doc-1,4,,"ran, as announced"
-WON_VOTES_IN,red,vote,,12.5,ann,doc-1,5,2,won 12.5
+CONTESTED,red,vote,2013-02-10,,,,doc-1,4,,"ran, as announced"
+WON_VOTES_IN,red,vote,,12.5,CLAIMED,ann,doc-1,5,2,won 12.5
 `;
 
 let dir: string;
@@ -125,8 +125,8 @@ describeEachBackend('import', (backend) => {
     const other = file('other.yaml', `entities:\n  - { id: bob, kind: PERSON, name: Bob, sources: [{ source: doc-1, paragraph: 1, quote: "Bob" }] }\n`);
     // Past the first batch, so the bad row is checked after earlier ones passed; its multi-line quote moves the line.
     const day = (i: number) => new Date(Date.UTC(2000, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
-    const good = Array.from({ length: BATCH + 10 }, (_, i) => `CONTESTED,red,vote,${day(i)},,,doc-1,${i + 1},,ran`).join('\n');
-    const bad = file('bad.csv', `${HEADER}\n${good}\nCONTESTED,red,vote,2012-13,,,doc-1,9,,"two\nlines"\nWON_SEATS_IN,ann,vote,,5,,doc-1,9,,won\n`);
+    const good = Array.from({ length: BATCH + 10 }, (_, i) => `CONTESTED,red,vote,${day(i)},,,,doc-1,${i + 1},,ran`).join('\n');
+    const bad = file('bad.csv', `${HEADER}\n${good}\nCONTESTED,red,vote,2012-13,,,,doc-1,9,,"two\nlines"\nWON_SEATS_IN,ann,vote,,5,,,doc-1,9,,won\n`);
     const problems = await problemsOf(importFiles(store, ontology, [other, bad]));
     const last = BATCH + 12;
     expect(problems).toEqual([
@@ -149,7 +149,7 @@ describeEachBackend('import', (backend) => {
       ['bad.csv', 1, 'shoeSize'],
       ['bad.csv', 1, 'citation.quote'],
     ]);
-    expect(problems[0]?.message).toMatch(/^is not a column of an edge list; allowed: id, type, from, to, claimedBy, date, .*citation\.quote$/);
+    expect(problems[0]?.message).toMatch(/^is not a column of an edge list; allowed: id, type, from, to, reportedBy, claimedBy, date, .*citation\.quote$/);
     expect(problems[1]?.message).toBe('is a required column and missing from the header');
     expect(await store.loadedFingerprint('import:bad.csv')).toBeNull();
   });
@@ -159,7 +159,7 @@ describeEachBackend('import', (backend) => {
     // Rows 2 and 5 state the same fact (corroboration, not a problem); row 4 another one under the same derived id.
     const bad = file(
       'bad.csv',
-      `${HEADER}\nCONTESTED,red,vote,,,,doc-1,1,,ran\nCONTESTED,red,nowhere,,,,doc-9,1,,ran\nCONTESTED,red,vote,,,ann,doc-1,2,,ran again\nCONTESTED,red,vote,,,,doc-1,3,,ran too\n`,
+      `${HEADER}\nCONTESTED,red,vote,,,,,doc-1,1,,ran\nCONTESTED,red,nowhere,,,,,doc-9,1,,ran\nCONTESTED,red,vote,,,CLAIMED,ann,doc-1,2,,ran again\nCONTESTED,red,vote,,,,,doc-1,3,,ran too\n`,
     );
     const problems = await problemsOf(importFiles(store, ontology, [bad]));
     expect(problems.map((p) => `${p.line} ${p.field}: ${p.message}`)).toEqual([
@@ -186,8 +186,8 @@ describeEachBackend('import', (backend) => {
     const csv = file(
       'curated.csv',
       `id,${HEADER}
-curated-1,CONTESTED,red,vote,,,,doc-1,1,,ran
-y-1,LEADS,ann,red,,,,doc-1,1,,leads
+curated-1,CONTESTED,red,vote,,,,,doc-1,1,,ran
+y-1,LEADS,ann,red,,,,,doc-1,1,,leads
 `,
     );
     const problems = await problemsOf(importFiles(store, ontology, [yaml, csv]));
@@ -266,7 +266,7 @@ y-1,LEADS,ann,red,,,,doc-1,1,,leads
 
   it('reports at most MAX_PROBLEMS problems and says it stopped', async () => {
     await importFiles(store, ontology, [file('people.yaml', PEOPLE)]);
-    const rows = Array.from({ length: 30 }, (_, i) => `CONTESTED,red,vote,2013-02-${String(i + 1).padStart(2, '0')},,,doc-1,0,,ran`);
+    const rows = Array.from({ length: 30 }, (_, i) => `CONTESTED,red,vote,2013-02-${String(i + 1).padStart(2, '0')},,,,doc-1,0,,ran`);
     const problems = await problemsOf(importFiles(store, ontology, [file('bad.csv', `${HEADER}\n${rows.join('\n')}\n`)]));
     expect(problems).toHaveLength(MAX_PROBLEMS + 1);
     expect(problems[0]).toEqual({ file: 'bad.csv', line: 2, field: 'relations[1].citation.paragraph', message: 'expected a whole number of 1 or more' });
@@ -276,7 +276,7 @@ y-1,LEADS,ann,red,,,,doc-1,1,,leads
   it('when the database fails on a later file, says which files are in; a re-run finishes the rest', async () => {
     await importFiles(store, ontology, [file('people.yaml', PEOPLE)]);
     const first = file('a.csv', EDGES);
-    const second = file('b.csv', `${HEADER}\nCONTESTED,ann,vote,2013-02-10,,,doc-1,6,,Ann ran\n`);
+    const second = file('b.csv', `${HEADER}\nCONTESTED,ann,vote,2013-02-10,,,,doc-1,6,,Ann ran\n`);
     let loads = 0;
     const failing = new Proxy(store, {
       get(target, prop, receiver) {
@@ -324,8 +324,8 @@ won_votes_in,red,vote,,12.5,doc-1,5,won
 
   it('reads CSV separated by semicolons or tabs, and says what it found in a header separated otherwise', async () => {
     await importFiles(store, ontology, [file('people.yaml', PEOPLE)]);
-    const semicolons = file('semicolons.csv', `${HEADER.replaceAll(',', ';')}\nCONTESTED;red;vote;2013-02-10;;;doc-1;4;;"ran; as announced, twice"\n`);
-    const tabs = file('tabs.csv', `${HEADER.replaceAll(',', '\t')}\nWON_VOTES_IN\tred\tvote\t\t12.5\tann\tdoc-1\t5\t2\twon, with 12.5\n`);
+    const semicolons = file('semicolons.csv', `${HEADER.replaceAll(',', ';')}\nCONTESTED;red;vote;2013-02-10;;;;doc-1;4;;"ran; as announced, twice"\n`);
+    const tabs = file('tabs.csv', `${HEADER.replaceAll(',', '\t')}\nWON_VOTES_IN\tred\tvote\t\t12.5\tCLAIMED\tann\tdoc-1\t5\t2\twon, with 12.5\n`);
     expect((await importFiles(store, ontology, [semicolons, tabs])).map((o) => [o.status, o.relations])).toEqual([
       ['loaded', 1],
       ['loaded', 1],
@@ -334,7 +334,7 @@ won_votes_in,red,vote,,12.5,doc-1,5,won
     expect(relations.find((r) => r.type === 'CONTESTED')?.sources[0]?.quote).toBe('ran; as announced, twice');
     expect(relations.find((r) => r.type === 'WON_VOTES_IN')).toMatchObject({ attributes: { voteShare: 12.5 }, refs: { claimedBy: 'ann' } });
 
-    const bars = file('bars.csv', `${HEADER.replaceAll(',', '|')}\nCONTESTED|red|vote|||||doc-1|4||ran\n`);
+    const bars = file('bars.csv', `${HEADER.replaceAll(',', '|')}\nCONTESTED|red|vote||||||doc-1|4||ran\n`);
     const [problem, ...rest] = await problemsOf(importFiles(store, ontology, [bars]));
     expect(problem).toMatchObject({ file: 'bars.csv', line: 1, field: HEADER.replaceAll(',', '|') });
     expect(problem?.message).toMatch(/the header seems to separate its columns with vertical bars; separate them with commas, semicolons or tabs/);
@@ -357,7 +357,7 @@ won_votes_in,red,vote,,12.5,doc-1,5,won
     );
     // The same relation as a CSV row is the same relation: it cites the one stored, which keeps its author.
     const contested = deriveRelationId({ type: 'CONTESTED', from: 'red', to: 'vote', date: '2013-02-10' });
-    const csv = file('again.csv', `${HEADER}\nCONTESTED,red,vote,2013-02-10,,,doc-1,6,,ran again\n`);
+    const csv = file('again.csv', `${HEADER}\nCONTESTED,red,vote,2013-02-10,,,,doc-1,6,,ran again\n`);
     expect(await importFiles(store, ontology, [csv])).toMatchObject([{ status: 'loaded', relations: 0, corroborated: 1 }]);
     const cited = (await allRelations(store)).find((r) => r.id === contested);
     expect(cited?.addedBy).toBe('import:people.yaml');
@@ -496,7 +496,7 @@ describe('the import command', () => {
 
   it('imports edges between seed entities, reports an invalid file with its line and field, and says unchanged on a re-run', async () => {
     const bad = join(files, 'bad.csv');
-    writeFileSync(bad, `${HEADER}\nCONTESTED,ak-zhol,election-2012-01-15-mazhilis,2012-13,,,asia-plus-2012-01-17-kazakhstan-election,1,,ran\n`);
+    writeFileSync(bad, `${HEADER}\nCONTESTED,ak-zhol,election-2012-01-15-mazhilis,2012-13,,,,asia-plus-2012-01-17-kazakhstan-election,1,,ran\n`);
     const failed = await importCli(bad);
     expect(failed.code).toBe(1);
     expect(failed.lines.slice(-2)).toEqual([
@@ -505,7 +505,7 @@ describe('the import command', () => {
     ]);
 
     const good = join(files, 'good.csv');
-    writeFileSync(good, `${HEADER}\nCONTESTED,ak-zhol,election-2012-01-15-mazhilis,2012-01-15,,,asia-plus-2012-01-17-kazakhstan-election,1,,ran\n`);
+    writeFileSync(good, `${HEADER}\nCONTESTED,ak-zhol,election-2012-01-15-mazhilis,2012-01-15,,,,asia-plus-2012-01-17-kazakhstan-election,1,,ran\n`);
     // The seed states that fact already: the row cites it, and says so.
     expect(await importCli(good)).toEqual({ code: 0, lines: [`${good}: loaded (0 entities, 0 relations, 1 corroborated)`] });
     expect(await importCli(good)).toEqual({ code: 0, lines: [`${good}: unchanged`] });

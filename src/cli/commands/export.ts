@@ -8,7 +8,7 @@ import { loadOntology } from '../../ontology/ontology.js';
 import { StoreOpenError } from '../../store/errors.js';
 import type { CliContext } from '../io.js';
 
-export const EXPORT_USAGE = `usage: main.ts export --format ${FORMATS.map((f) => f.name).join('|')} [--out FILE] [--id ID [--depth 1..3]] [--kinds KIND,...] [--types TYPE,...] [--from DATE] [--to DATE]`;
+export const EXPORT_USAGE = `usage: main.ts export --format ${FORMATS.map((f) => f.name).join('|')} [--out FILE] [--id ID [--depth 1..3]] [--kinds KIND,...] [--types TYPE,...] [--from DATE] [--to DATE] [--infer-dates]`;
 
 interface ExportArgs {
   format: string;
@@ -16,12 +16,18 @@ interface ExportArgs {
   selection: Partial<Record<SelectionParam, string>>;
 }
 
-const OPTIONS = ['format', 'out', ...SELECTION_PARAMS] as const;
+const OPTIONS = ['format', 'out', ...SELECTION_PARAMS.filter((p) => p !== 'inferDates')] as const;
 
 function parseArgs(args: readonly string[]): ExportArgs {
   const values = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
+    // A flag with no value: date an undated relation by an event it joins (`inferDates=true`).
+    if (arg === '--infer-dates') {
+      if (values.has('inferDates')) throw new ExportArgsError('--infer-dates is given twice');
+      values.set('inferDates', 'true');
+      continue;
+    }
     const m = /^--([a-z]+)(?:=(.*))?$/s.exec(arg);
     if (!m || !(OPTIONS as readonly string[]).includes(m[1]!)) throw new ExportArgsError(`unknown argument ${JSON.stringify(arg)}; ${EXPORT_USAGE}`);
     const name = m[1]!;

@@ -1,5 +1,5 @@
 import type { AttributeSpec, Ontology } from '../../ontology/ontology.js';
-import type { AttributeValue, ChangeRecord, CitationRecord, EntityRecord, RelationRecord, SourceRecord } from '../graph-store.js';
+import type { AttributeValue, ChangeRecord, CitationRecord, EntityRecord, QualifierRecord, RelationRecord, SourceRecord } from '../graph-store.js';
 
 /**
  * Property maps to domain records, the same for every backend once its decoder has
@@ -13,7 +13,8 @@ const str = (value: unknown): string | null => (typeof value === 'string' ? valu
 /** Reads a stored value as the attribute's type; `toNumber` unwraps the driver's integers. */
 export function attributeReader(toNumber: (value: unknown) => number) {
   return (spec: AttributeSpec, value: unknown): AttributeValue => {
-    if (value === null || value === undefined) return null;
+    // A row stored before a field with `@default` existed reads as the default.
+    if (value === null || value === undefined) return spec.default ?? null;
     switch (spec.type) {
       case 'int':
       case 'float':
@@ -29,6 +30,10 @@ export function attributeReader(toNumber: (value: unknown) => number) {
 }
 
 type Reader = ReturnType<typeof attributeReader>;
+
+function qualifiers(json: unknown): QualifierRecord[] {
+  return typeof json === 'string' && json ? (JSON.parse(json) as QualifierRecord[]) : [];
+}
 
 function citations(json: unknown): CitationRecord[] {
   return typeof json === 'string' && json ? (JSON.parse(json) as CitationRecord[]) : [];
@@ -55,6 +60,7 @@ export function entityFromProps(ontology: Ontology, node: Props, read: Reader): 
     description: str(node.description),
     sources: citations(node.sources),
     attributes,
+    qualifiers: qualifiers(node.qualifiers),
     ...(typeof node.mergedInto === 'string' ? { mergedInto: node.mergedInto } : {}),
   };
 }

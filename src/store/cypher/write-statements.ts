@@ -11,7 +11,7 @@ import { prop } from './statements.js';
  * are names from the ontology.
  */
 
-const COMMON_ENTITY_COLUMNS = ['kind', 'name', 'aliases', 'description', 'sources', 'searchKeys', 'searchText'] as const;
+const COMMON_ENTITY_COLUMNS = ['kind', 'name', 'aliases', 'description', 'sources', 'searchKeys', 'searchText', 'qualifiers'] as const;
 
 /** Parameters travel as strings and are cast in Cypher, so every row has the same shape. */
 function encode(value: AttributeValue | undefined): string | string[] | null {
@@ -70,6 +70,7 @@ export class WriteStatements {
         aliases: [...e.aliases],
         description: e.description,
         sources: JSON.stringify(e.sources),
+        qualifiers: JSON.stringify(e.qualifiers ?? []),
         searchKeys: keys,
         // Full-text indexes (Neo4j) match words of this text: the keys and their skeletons.
         searchText: [...new Set([...keys, ...keys.map(skeleton)])].join(' | '),

@@ -37,6 +37,7 @@ export function tableSpecs(ontology: Ontology): TableSpec[] {
     ['searchKeys', 'STRING[]'],
     ['searchText', 'STRING'],
     ['mergedInto', 'STRING'],
+    ['qualifiers', 'STRING'],
     ...ontology.entityAttributes.map((a): [string, string] => [a.name, COLUMN_TYPES[a.type]]),
   ];
   const relationCols: Array<[string, string]> = [

@@ -1,4 +1,4 @@
-import { Checker, checkEntity, checkRelation, checkSource, referencedIds, type KnownSources, type Locator } from '../validate.js';
+import { Checker, checkEntity, checkQualifierRefs, checkRelation, checkSource, qualifierRefs, referencedIds, type KnownSources, type Locator } from '../validate.js';
 import { InputError } from '../errors.js';
 import type { Ontology } from '../../ontology/ontology.js';
 import type { CitationRecord, EntityRecord, GraphStore, RelationRecord, SourceRecord } from '../../store/graph-store.js';
@@ -39,6 +39,11 @@ export async function entityFromInput(input: object, store: InputReads, ontology
   const raw = present(input);
   const check = new Checker(ARGUMENT);
   const entity = checkEntity(check, raw, ['input'], { ontology, defaultSource: null, knownSources: await knownSources(store, raw.sources) });
+  const refs = entity ? qualifierRefs(entity) : [];
+  if (entity && refs.length > 0) {
+    const found = new Set((await store.getEntities(refs)).map((e) => e.resolvedFrom ?? e.id));
+    checkQualifierRefs(check, entity, ['input'], (id) => found.has(id) || id === entity.id);
+  }
   return done(check, entity);
 }
 

@@ -3,7 +3,19 @@ import { InputError, type InputProblem } from '../errors.js';
 import { fingerprintHash } from '../fingerprint.js';
 import type { EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../../store/graph-store.js';
 import { entityConflicts, relationConflicts } from '../stored-conflicts.js';
-import { Checker, checkEntity, checkRelation, checkSource, DERIVED_DUPLICATE_HINT, referencedIds, withRelationId, type Locator, type Path } from '../validate.js';
+import {
+  Checker,
+  checkEntity,
+  checkQualifierRefs,
+  checkRelation,
+  checkSource,
+  DERIVED_DUPLICATE_HINT,
+  qualifierRefs,
+  referencedIds,
+  withRelationId,
+  type Locator,
+  type Path,
+} from '../validate.js';
 import { BATCH, corroboratesEarlier, factsToWrite, findStoredFacts, where, type ImportRun, type Pending } from './import-run.js';
 import { lineWithin, parseError } from './json-lines.js';
 import { scanJsonRecords } from './json-records.js';
@@ -140,6 +152,13 @@ async function* checkedJsonChunks(run: ImportRun, p: Pending, opts: { firstPass:
         locator.at(record.text, record.line, 2);
         check.fail(['entities', record.index!, c.field], c.message);
       }
+    }
+    // A qualifier's `reportedBy` names an entity of this file (earlier in it) or a stored one.
+    const refs = pending.flatMap((e) => qualifierRefs(e.entity)).filter((id) => !kinds.has(id));
+    const stored = refs.length > 0 ? await run.kindsOf(refs) : new Map<string, string>();
+    for (const { record, entity } of pending) {
+      locator.at(record.text, record.line, 2);
+      checkQualifierRefs(check, entity, ['entities', record.index!], (id) => kinds.has(id) || stored.has(id));
     }
     const chunk = { batch: { sources: [], entities: pending.map((e) => e.entity), relations: [] }, problems: [...chunkProblems, ...check.problems] };
     pending = [];

@@ -79,6 +79,11 @@ export function readStatementCatalog(ctx: BuildContext): CatalogEntry[] {
       }
     }
   }
+  add(
+    'listRelations',
+    'from=any to=any (basis, preliminary)',
+    listRelationsStatement(ctx, { types: null, from: null, to: null, after: null, limit: 21, basis: ['REPORTED'], preliminary: true }),
+  );
   add('getRelation', '', getRelationStatement(ctx, 'r'));
   add('relationOwners', '', relationOwnersStatement(ctx, ['r']));
   add('graphVersion', '', graphVersionStatement());

@@ -10,6 +10,27 @@ export interface ListRelationsQuery {
   after: string | null;
   limit: number;
   includeRetracted?: boolean;
+  /** Only these bases; a row stored before `basis` existed reads as its `@default`. */
+  basis?: readonly string[];
+  preliminary?: boolean;
+}
+
+/** The filters on how the source presents a relation, as conditions on `v` with their parameters. */
+function presentation(ctx: BuildContext, q: ListRelationsQuery, v: string): { where: string[]; params: Record<string, unknown> } {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  const defaultOf = (name: string) => ctx.ontology.relationAttributes.find((a) => a.name === name)?.default;
+  if (q.basis && q.basis.length > 0) {
+    where.push(`coalesce(${v}.basis, $basisDefault) IN $basis`);
+    params.basis = [...q.basis];
+    params.basisDefault = defaultOf('basis') ?? null;
+  }
+  if (q.preliminary !== undefined) {
+    where.push(`coalesce(${v}.preliminary, $preliminaryDefault) = $preliminary`);
+    params.preliminary = q.preliminary;
+    params.preliminaryDefault = defaultOf('preliminary') ?? false;
+  }
+  return { where, params };
 }
 
 /**
@@ -21,8 +42,8 @@ export interface ListRelationsQuery {
  */
 export function listRelationsStatement(ctx: BuildContext, q: ListRelationsQuery): Query<RelationRow> {
   const d = ctx.dialect;
-  const on = (v: string) => [`${d.relType(v)} IN $types`, `${v}.id > $after`, ...(q.includeRetracted ? [] : [`${v}.retractedAt IS NULL`])];
-  const params: Record<string, unknown> = { types: typesOrAll(ctx, q.types), after: q.after ?? '', limit: q.limit };
+  const on = (v: string) => [`${d.relType(v)} IN $types`, `${v}.id > $after`, ...(q.includeRetracted ? [] : [`${v}.retractedAt IS NULL`]), ...presentation(ctx, q, v).where];
+  const params: Record<string, unknown> = { types: typesOrAll(ctx, q.types), after: q.after ?? '', limit: q.limit, ...presentation(ctx, q, 'r').params };
   const page = (cypher: string, extra: Record<string, unknown> = {}) => query<RelationRow>(cypher, { ...params, ...extra }, RELATION_COLUMNS);
   if (q.from === null && q.to === null) {
     return page(
