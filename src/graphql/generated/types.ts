@@ -29,7 +29,7 @@ export type Basis =
   | 'CLAIMED'
   /** The source states it as fact. */
   | 'ESTABLISHED'
-  /** The source does not state it; it follows from what the source states. */
+  /** A curator inferred it; the source does not state it (say how in `note`). */
   | 'INFERRED'
   /** The source relays another outlet's report (`reportedBy`). */
   | 'REPORTED';
@@ -695,7 +695,7 @@ export type Relation = {
   /**
    * How the source presents the relation: as fact (ESTABLISHED), relayed from another
    * outlet (REPORTED, with `reportedBy`), as someone's claim (CLAIMED, with `claimedBy`), or
-   * as following from what it states (INFERRED).
+   * as a curator's inference that the source does not state (INFERRED).
    */
   basis: Basis;
   /**
@@ -748,7 +748,7 @@ export type RelationInput = {
   /**
    * How the source presents the relation: as fact (ESTABLISHED), relayed from another
    * outlet (REPORTED, with `reportedBy`), as someone's claim (CLAIMED, with `claimedBy`), or
-   * as following from what it states (INFERRED).
+   * as a curator's inference that the source does not state (INFERRED).
    */
   basis?: InputMaybe<Basis>;
   /**

@@ -5,7 +5,7 @@ export type Basis =
   | 'CLAIMED'
   /** The source states it as fact. */
   | 'ESTABLISHED'
-  /** The source does not state it; it follows from what the source states. */
+  /** A curator inferred it; the source does not state it (say how in `note`). */
   | 'INFERRED'
   /** The source relays another outlet's report (`reportedBy`). */
   | 'REPORTED';
