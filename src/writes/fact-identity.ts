@@ -10,19 +10,20 @@ import type { AttributeValue, CitationRecord, RelationRecord } from '../store/gr
  * A fact is its type, its ends (as given: callers resolve merged ids first) and every
  * stored attribute and ref of `Relation` except those marked `@annotation` in the SDL
  * (`note`, `confidence`): those qualify a fact without stating it. Absent and null are
- * alike. Citations are alike when source, paragraph, sentence and quote all are.
+ * alike, and a field with a `@default` left out has that value. Citations are alike when source, paragraph, sentence and quote all are.
  */
 
 type Fact = Pick<RelationRecord, 'type' | 'from' | 'to' | 'attributes' | 'refs'>;
 
-function value(v: AttributeValue | undefined): AttributeValue {
-  return v === undefined ? null : v;
+/** A field left out has its `@default`, as a write would store it. */
+function value(v: AttributeValue | undefined, fallback: AttributeValue | undefined): AttributeValue {
+  return v ?? fallback ?? null;
 }
 
 /** The fact a relation states, as one string: equal strings, same fact. */
 export function factKey(ontology: Ontology, relation: Fact): string {
   const skip = new Set(ontology.relationAnnotations);
-  const attributes = ontology.relationAttributes.filter((a) => !skip.has(a.name)).map((a) => value(relation.attributes[a.name]));
+  const attributes = ontology.relationAttributes.filter((a) => !skip.has(a.name)).map((a) => value(relation.attributes[a.name], a.default));
   const refs = ontology.relationRefs.filter((name) => !skip.has(name)).map((name) => relation.refs[name] ?? null);
   return JSON.stringify([relation.type, relation.from, relation.to, attributes, refs]);
 }

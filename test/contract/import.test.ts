@@ -203,7 +203,7 @@ y-1,LEADS,ann,red,,,,,doc-1,1,,leads
   it('refuses another relation under the same derived id in two files of one run, naming where it was first', async () => {
     await importFiles(store, ontology, [file('people.yaml', PEOPLE)]);
     // The same row without `claimedBy`: another fact, which would get the same derived id.
-    const problems = await problemsOf(importFiles(store, ontology, [file('a.csv', EDGES), file('b.csv', `${HEADER}\n${EDGES.split('\n')[2]!.replace(',ann,', ',,')}\n`)]));
+    const problems = await problemsOf(importFiles(store, ontology, [file('a.csv', EDGES), file('b.csv', `${HEADER}\n${EDGES.split('\n')[2]!.replace(',CLAIMED,ann,', ',,,')}\n`)]));
     expect(problems.map((p) => `${p.file}:${p.line} ${p.field}`)).toEqual(['b.csv:2 relations[1].id']);
     expect(problems[0]?.message).toMatch(/^rel-[0-9a-f]{20} duplicates the id of the relation at a\.csv:3 /);
   });
@@ -365,7 +365,7 @@ won_votes_in,red,vote,,12.5,doc-1,5,won
     // Two relations of one file that would get the same id but state different facts are refused, saying why.
     const twice = file(
       'twice.yaml',
-      `relations:\n  - { type: CONTESTED, from: ann, to: vote, sources: [{ source: doc-1, paragraph: 1, quote: "a" }] }\n  - { type: CONTESTED, from: ann, to: vote, claimedBy: red, sources: [{ source: doc-1, paragraph: 2, quote: "b" }] }\n`,
+      `relations:\n  - { type: CONTESTED, from: ann, to: vote, sources: [{ source: doc-1, paragraph: 1, quote: "a" }] }\n  - { type: CONTESTED, from: ann, to: vote, basis: CLAIMED, claimedBy: red, sources: [{ source: doc-1, paragraph: 2, quote: "b" }] }\n`,
     );
     const [dup] = await problemsOf(importFiles(store, ontology, [twice]));
     expect(dup).toMatchObject({ file: 'twice.yaml', line: 3, field: 'relations[1].id' });
