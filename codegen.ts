@@ -34,6 +34,7 @@ const config: CodegenConfig = {
           Citation: `${store}#CitationRecord`,
           SourceDocument: `${store}#SourceRecord`,
           Change: `${store}#ChangeRecord`,
+          Claim: `${store}#ClaimRecord`,
         },
       },
     },

@@ -34,7 +34,7 @@ describe('ontology read from the SDL', () => {
     );
     expect(event?.attributes.find((a) => a.name === 'eventType')?.enumValues).toContain('ELECTION');
     expect(ontology.relationRefs).toEqual(['claimedBy']);
-    expect(ontology.relationAttributes.map((a) => a.name)).toEqual(expect.arrayContaining(['voteShare', 'date', 'quote']));
+    expect(ontology.relationAttributes.map((a) => a.name)).toEqual(expect.arrayContaining(['voteShare', 'date', 'note']));
   });
 
   it('rejects a relation type that does not say which kinds it joins', () => {

@@ -9,7 +9,7 @@ import { writeD3 } from './d3.js';
 import { writeGexf } from './gexf.js';
 import { writeGraphml } from './graphml.js';
 import { writeGraphology } from './graphology.js';
-import { exportGraph, type ExportGraph } from './model.js';
+import { claimsInSelection, exportGraph, type ExportGraph } from './model.js';
 import { DomainError, ErrorCode } from '../errors/domain-error.js';
 
 /** The export formats: one writer each, found by name (CLI `--format`) or file extension (HTTP path). */
@@ -126,8 +126,11 @@ export async function exportSelection(
   let file = written.get(key);
   if (!file) {
     const measured = network;
+    // Claims between the selection's entities: one read of the claims its entities made.
+    const nodeIds = new Set(network.nodes.map((e) => e.id));
+    const claims = claimsInSelection(await store.claimsOf({ ids: [...nodeIds], role: 'SPEAKER' }), nodeIds, sel);
     const made = await budget.expensive({ kind: 'export' }, async () => {
-      const graph = exportGraph(measured, ontology, sel);
+      const graph = exportGraph(measured, ontology, sel, claims);
       return { body: format.write(graph), nodes: graph.nodes.length, edges: graph.edges.length };
     });
     keep(key, made, version);

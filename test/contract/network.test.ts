@@ -120,7 +120,7 @@ describeOnEveryBackend('network', (t) => {
   });
 
   it('refuses more than two different selections in one request, and dates in the wrong order', async () => {
-    const res = await t.gql('{ a: network(types: [SUPPORTS]) { communities } b: network(types: [LEADS]) { communities } c: network(types: [STATED]) { communities } }');
+    const res = await t.gql('{ a: network(types: [SUPPORTS]) { communities } b: network(types: [LEADS]) { communities } c: network(types: [OBSERVED]) { communities } }');
     expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(res.body.errors?.[0]?.message).toMatch(/at most 2 different network selections/);
     // The same selection, however its dates are written, counts once.

@@ -35,6 +35,10 @@ export function writeStatementCatalog(dialect: Dialect, ontology: Ontology): Cat
   } else {
     add('createRelationsOfType', s.createRelationsOfType(null, [relation(ontology.relationTypes[0]!.name)]));
   }
+  add(
+    'upsertClaims',
+    s.upsertClaims([{ id: 'c', speaker: 'a', date: null, about: ['b'], quote: 'q', summary: null, stance: null, asserts: [], disputes: [], sources: [], addedBy: null }]),
+  );
   add('recordFingerprint', s.recordFingerprint('seed:x', 'f'));
   add('retractRelation', s.retractRelation('r', 'wrong', 'curator-1', '2026-01-01T00:00:00.000Z'));
   add('redirectEntity', s.redirectEntity('d', 's'));

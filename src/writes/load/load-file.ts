@@ -1,4 +1,4 @@
-import type { GraphBatch, RelationRecord } from '../../store/graph-store.js';
+import type { ClaimRecord, GraphBatch, RelationRecord } from '../../store/graph-store.js';
 import type { LoadReads, LoadSink } from '../../store/load-sink.js';
 import { entityConflicts, relationConflicts } from '../stored-conflicts.js';
 import type { Checker } from '../validate.js';
@@ -13,6 +13,8 @@ export interface FileCounts {
   sources: number;
   entities: number;
   relations: number;
+  /** Claims, when the file has any. */
+  claims?: number;
 }
 
 export interface FileLoad {
@@ -40,13 +42,18 @@ function addedBy(key: string, relations: readonly RelationRecord[]): RelationRec
   return relations.map((r) => ({ ...r, addedBy: key }));
 }
 
+function claimsAddedBy(key: string, batch: GraphBatch): { claims?: ClaimRecord[] } {
+  return batch.claims ? { claims: batch.claims.map((c) => ({ ...c, addedBy: key })) } : {};
+}
+
 async function* streamAddedBy(key: string, batches: AsyncIterable<GraphBatch>): AsyncGenerator<GraphBatch> {
-  for await (const b of batches) yield { ...b, relations: addedBy(key, b.relations) };
+  for await (const b of batches) yield { ...b, relations: addedBy(key, b.relations), ...claimsAddedBy(key, b) };
 }
 
 /** Writes one checked file through `sink`: its relations added by its key, its fingerprint, its IMPORT entry. */
 export function loadFile(sink: LoadSink, load: FileLoad, batches: GraphBatch | AsyncIterable<GraphBatch>): Promise<void> {
-  const data = Symbol.asyncIterator in batches ? streamAddedBy(load.key, batches) : { ...batches, relations: addedBy(load.key, batches.relations) };
+  const data =
+    Symbol.asyncIterator in batches ? streamAddedBy(load.key, batches) : { ...batches, relations: addedBy(load.key, batches.relations), ...claimsAddedBy(load.key, batches) };
   const summary = { file: load.file, ...load.counts };
   const audit = load.entityIds === undefined ? { actor: load.key, summary } : { actor: load.key, summary, entityIds: load.entityIds };
   return sink.load(data, load.key, load.fingerprint, audit);

@@ -1,7 +1,7 @@
-import { Checker, checkEntity, checkRelation, checkSource, referencedIds, type Locator } from '../validate.js';
+import { Checker, checkClaim, checkEntity, checkRelation, checkSource, referencedIds, type Locator } from '../validate.js';
 import { InputError } from '../errors.js';
 import type { Ontology } from '../../ontology/ontology.js';
-import type { EntityRecord, GraphStore, RelationRecord, SourceRecord } from '../../store/graph-store.js';
+import type { ClaimRecord, EntityRecord, GraphStore, RelationRecord, SourceRecord } from '../../store/graph-store.js';
 
 /**
  * GraphQL input as a source of writes: checked with the same rules as seed files and
@@ -68,4 +68,16 @@ export async function relationFromInput(input: object, store: InputReads, ontolo
 export function sourceFromInput(input: object): SourceRecord {
   const check = new Checker(ARGUMENT);
   return done(check, checkSource(check, present(input), ['input']));
+}
+
+/**
+ * A claim from input, checked for shape, lengths, stance and citations; what it names
+ * (speaker, about, asserts, disputes) is checked by its write rule in the write's
+ * transaction (src/writes/curation/add-claim.ts).
+ */
+export async function claimFromInput(input: object, store: InputReads, ontology: Ontology): Promise<ClaimRecord> {
+  const raw = present(input);
+  const check = new Checker(ARGUMENT);
+  const claim = checkClaim(check, raw, ['input'], { ontology, defaultSource: null, knownSources: await knownSources(store, raw.sources) });
+  return done(check, claim);
 }

@@ -71,12 +71,15 @@ export function checkImportPaths(paths: readonly string[]): void {
   }
 }
 
+/** A file's claims, counted only when it has some (a summary without claims reads as before). */
+const claimCount = (claims: readonly unknown[] | undefined) => (claims && claims.length > 0 ? { claims: claims.length } : {});
+
 /** Pass 2 for one file: one `load`, so one transaction, with its fingerprint and audit entry. */
 async function writeFile(sink: LoadSink, run: ImportRun, p: Pending): Promise<ImportOutcome> {
   const load = { file: p.file, key: p.key, fingerprint: p.fingerprint };
   if (p.batch) {
     const { batch } = p;
-    const counts = { sources: batch.sources.length, entities: batch.entities.length, relations: batch.relations.length };
+    const counts = { sources: batch.sources.length, entities: batch.entities.length, relations: batch.relations.length, ...claimCount(batch.claims) };
     await loadFile(sink, { ...load, counts, entityIds: batch.entities.map((e) => e.id) }, batch);
     p.batch = null;
     return { path: p.path, status: 'loaded', ...counts };
