@@ -362,8 +362,13 @@ describeOnEveryBackend('exports', (t) => {
     expect(byDuplicate!.nodeIds).toEqual(sorted(merged.nodes.map((n) => n.entity.id)));
     expect(byDuplicate!.edgeKeys).toEqual(sorted(merged.edges.map((e) => e.id)));
     expect(byDuplicate!.nodeIds).toContain('test-nasty');
+    // The whole graph's relations and the claims among its entities.
+    const claimEdges = await claimEdgeIds(
+      CASES[0]!,
+      whole.nodes.map((n) => n.entity.id),
+    );
     for (const g of [gexf!, graphml!]) {
-      expect([g.nodes, g.edges]).toEqual([whole.nodes.length, whole.edges.length]);
+      expect([g.nodes, g.edges]).toEqual([whole.nodes.length, whole.edges.length + claimEdges.length]);
       expect(g.nodeData['test-nasty']).toMatchObject({ name: NASTY, aliases: 'a;b; <&>', description: 'line one\nline\ttwo' });
       expect(g.edgeData['rel-test-nasty-supports']).toMatchObject({ role: `"quoted" & <tagged>` });
       expect(g.nodeData['abilov-duplicate']).toBeUndefined();
@@ -429,9 +434,9 @@ describe('the export command', () => {
     const out = join(dataDir, 'graph.gexf');
     const res = await cli('--format', 'gexf', '--out', out);
     expect(res.code, res.stderr).toBe(0);
-    expect(res.stdout.trim()).toBe(`${out}: gexf, 29 nodes, 54 edges`);
+    expect(res.stdout.trim()).toBe(`${out}: gexf, 29 nodes, 56 edges`);
     const [g] = await networkx([['gexf', out]]);
-    expect([g!.nodes, g!.edges]).toEqual([29, 54]);
+    expect([g!.nodes, g!.edges]).toEqual([29, 56]);
     expect(g!.nodeData['bolat-abilov']).toMatchObject({ name: 'Bolat Abilov', kind: 'PERSON' });
   });
 
