@@ -62,6 +62,7 @@ const EXPECTED: Record<string, Expectation> = {
   // The audit log is read in pages after a cursor, everything since a time.
   changes: 'scan allowed',
   getClaims: 'index',
+  lockClaims: 'index',
   upsertClaims: 'index',
   // Claims are read in pages by id; filtered by speaker or subject, they are few by design.
   listClaims: 'scan allowed',

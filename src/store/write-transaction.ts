@@ -37,6 +37,8 @@ export interface WriteTransaction {
   claimsAsserting(relationIds: readonly string[]): Promise<ClaimRecord[]>;
   /** Claims `id` made or that are about `id`. */
   claimsAt(id: string): Promise<ClaimRecord[]>;
+  /** Holds the claims against concurrent writes until commit, where the engine needs it (as `lockEntities`). */
+  lockClaims(ids: readonly string[]): Promise<void>;
   /** Creates or replaces claims by id. */
   upsertClaims(claims: readonly ClaimRecord[]): Promise<void>;
   /** Writes one chunk of a load: sources and entities replaced by id, relations replaced by id; returns relations created. */

@@ -254,6 +254,22 @@ describeOnEveryBackend('claims', (t) => {
     });
   });
 
+  describe('at once', () => {
+    it('two disputes recorded by one claim at the same time both stay', async () => {
+      await t.data(
+        ADD_CLAIM,
+        { input: { id: 'claim-test-disputes-two', speaker: 'joao-soares', about: [ELECTION], quote: 'both are wrong', sources: cite('wrong') } },
+        { key: KEYS.alice },
+      );
+      const [a, b] = await Promise.all(
+        ['claim-soares-more-opposition', 'claim-osce-mission-calm'].map((claim) => t.gql(DISPUTE, { claim, disputedBy: 'claim-test-disputes-two' }, { key: KEYS.alice })),
+      );
+      expect([a!.body.errors, b!.body.errors]).toEqual([undefined, undefined]);
+      const read = await t.data<{ claim: { disputes: Array<{ id: string }> } }>('{ claim(id: "claim-test-disputes-two") { disputes { id } } }');
+      expect(read.claim.disputes.map((c) => c.id).sort()).toEqual(['claim-osce-mission-calm', 'claim-soares-more-opposition']);
+    });
+  });
+
   describe('refuses, naming the field, and writes nothing', () => {
     const valid = { id: 'claim-test-refused', speaker: 'miklos-haraszti', about: [ELECTION], quote: 'something', sources: cite('something') };
 

@@ -35,6 +35,8 @@ export function writeStatementCatalog(dialect: Dialect, ontology: Ontology): Cat
   } else {
     add('createRelationsOfType', s.createRelationsOfType(null, [relation(ontology.relationTypes[0]!.name)]));
   }
+  const claimLock = s.lockClaims(['a', 'b']);
+  if (claimLock) add('lockClaims', claimLock);
   add(
     'upsertClaims',
     s.upsertClaims([{ id: 'c', speaker: 'a', date: null, about: ['b'], quote: 'q', summary: null, stance: null, asserts: [], disputes: [], sources: [], addedBy: null }]),

@@ -158,6 +158,15 @@ export class WriteStatements {
     };
   }
 
+  /**
+   * Null where the engine needs no locks; else holds the claims `ids` until the transaction
+   * ends, as `lockEntities` does entities (the same property write, on Claim nodes).
+   */
+  lockClaims(ids: readonly string[]): Statement | null {
+    if (this.dialect.lockEntities === null) return null;
+    return { cypher: 'UNWIND $ids AS i MATCH (c:Claim {id: i}) SET c.writeLock = true REMOVE c.writeLock', params: { ids: [...new Set(ids)].sort() } };
+  }
+
   /** Creates or replaces claims by id: the SDL's stored fields of `Claim`, and who added each. */
   upsertClaims(claims: readonly ClaimRecord[]): Statement {
     const fields = this.ontology.claimFields.filter((f) => f.name !== 'id');

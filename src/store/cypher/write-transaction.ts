@@ -111,6 +111,11 @@ export class CypherWriteTransaction implements WriteTransaction {
     return this.claimRows(claimsOfStatement([id], 'ANY'));
   }
 
+  async lockClaims(ids: readonly string[]): Promise<void> {
+    const lock = this.writes.lockClaims(ids);
+    if (lock) await this.run(lock);
+  }
+
   async upsertClaims(claims: readonly ClaimRecord[]): Promise<void> {
     if (claims.length > 0) await this.run(this.writes.upsertClaims(claims));
   }

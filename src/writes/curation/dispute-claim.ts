@@ -14,6 +14,8 @@ const MAX_DISPUTES = loadOntology().limits.count('Claim.disputes').max;
 export function disputeClaim(tx: WriteTransaction, claimId: string, disputedById: string, by: Author): Promise<ClaimRecord> {
   return audited(tx, by, async () => {
     if (claimId === disputedById) throw new CurationError(`claim ${JSON.stringify(claimId)} cannot dispute itself`, 'disputedBy');
+    // Two disputes recorded at once on one claim must not overwrite each other's.
+    await tx.lockClaims([claimId, disputedById]);
     const found = new Map((await tx.claims([claimId, disputedById])).map((c) => [c.id, c]));
     const claim = found.get(claimId);
     if (!claim) throw new CurationError(`claim ${JSON.stringify(claimId)} does not exist`, 'claim');
