@@ -456,7 +456,7 @@ won_votes_in,red,vote,,12.5,doc-1,5,won
       file: 'twice.json',
       line: lineOf(dupKey, '"entities": [],'),
       field: 'entities',
-      message: 'is given twice; give each of source, entities and relations once',
+      message: 'is given twice; give each of source, entities, relations and claims once',
     });
     expect(await dump(store)).toBe(before);
 
