@@ -36,6 +36,7 @@ const config: CodegenConfig = {
           InferredDate: '../../network/selection.js#InferredDateRecord',
           SourceDocument: `${store}#SourceRecord`,
           Change: `${store}#ChangeRecord`,
+          Claim: `${store}#ClaimRecord`,
         },
       },
     },

@@ -243,7 +243,6 @@ const SUB_ATTRIBUTE: Readonly<Record<string, string>> = { EVENT: 'eventType', OR
 /** How often each relation type occurs; a type the ontology adds later gets 2. */
 const TYPE_WEIGHTS: Readonly<Record<string, number>> = {
   SUPPORTS: 14,
-  STATED: 14,
   REPORTED: 8,
   CONTESTED: 8,
   TOOK_PLACE_IN: 6,
@@ -682,12 +681,8 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
         const share = round(Math.min(100, 100 * rng() ** 2.5), 1);
         if (within(relationSpecs.get('voteShare'), share)) set('voteShare', share);
       }
-      let quote: string | undefined;
-      if (plan.name === 'STATED') {
-        quote = pick(rng, STATEMENTS);
-        set('quote', quote);
-      }
-      if (claimable && persons && (plan.name === 'WON_VOTES_IN' || plan.name === 'STATED') && rng() < 0.05) {
+      const quote: string | undefined = undefined;
+      if (claimable && persons && plan.name === 'WON_VOTES_IN' && rng() < 0.05) {
         rel.claimedBy = entities[persons.members[persons.zipf!.draw(rng)]!]!.id;
         if (relationFields.has('basis')) rel.basis = 'CLAIMED';
       }

@@ -57,7 +57,7 @@ const TRICKY = {
         { paragraph: 6, sentence: 1, quote: 'second, "cited"' },
       ],
     },
-    { id: 'tricky-3', type: 'STATED', from: 'tricky-person', to: 'tricky-vote', quote: ' padded ', date: '2019-07-01', sources: [{ paragraph: 7, quote: 'said' }] },
+    { id: 'tricky-3', type: 'OBSERVED', from: 'tricky-person', to: 'tricky-vote', role: ' padded ', date: '2019-07-01', sources: [{ paragraph: 7, quote: 'said' }] },
   ],
 };
 

@@ -65,6 +65,18 @@ const EXPECTED: Record<string, Expectation> = {
   createChange: 'index',
   // The audit log is read in pages after a cursor, everything since a time.
   changes: 'scan allowed',
+  getClaims: 'index',
+  lockClaims: 'index',
+  upsertClaims: 'index',
+  // Claims are read in pages by id; filtered by speaker or subject, they are few by design.
+  listClaims: 'scan allowed',
+  // A speaker is indexed; a list of ids (about, asserts, disputes, citations) is not
+  // indexable as a property, so those pass over the claims, which are few beside relations.
+  claimsOf: 'scan allowed',
+  'claimsOf SPEAKER': 'index',
+  claimsAsserting: 'scan allowed',
+  claimsDisputing: 'scan allowed',
+  claimsCiting: 'scan allowed',
 };
 
 /**

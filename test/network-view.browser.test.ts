@@ -99,11 +99,11 @@ describe.skipIf(!hasChromium)('network view in a browser', () => {
   it('draws the whole graph, colored by kind, with a legend and a filter of the relation types present', async () => {
     await page.goto(`${new URL(t.url).origin}/explore`);
     await page.waitForFunction(() => document.body.dataset.ready === 'true');
-    // 54 relations: within the bound, so drawn whole, with no start list.
+    // 46 relations: within the bound, so drawn whole, with no start list.
     expect(await page.evaluate(() => document.body.dataset.mode)).toBe('whole');
     expect(await page.locator('#start').isHidden()).toBe(true);
     expect(await page.evaluate(() => window.cy.nodes().length)).toBe(29);
-    expect(await page.evaluate(() => window.cy.edges().length)).toBe(54);
+    expect(await page.evaluate(() => window.cy.edges().length)).toBe(46);
     // Sized by betweenness by default: the election (most between) is drawn larger than Abilov (none).
     expect(await page.locator('#metric').inputValue()).toBe('betweenness');
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'network-view-overview.png') });
@@ -223,7 +223,7 @@ describe.skipIf(!hasChromium)('network view in a browser', () => {
     const leadsCount = await page.evaluate(() => window.cy.edges('[type = "LEADS"]').length as number);
     expect(leadsCount).toBeGreaterThan(0);
     const before = await visible();
-    expect(before).toBe(54);
+    expect(before).toBe(46);
     await page.uncheck('#type-filter input[value="LEADS"]');
     await visibleBecomes(before - leadsCount);
     expect(await page.evaluate(() => window.cy.getElementById('rel-abilov-leads-osdp').style('display'))).toBe('none');

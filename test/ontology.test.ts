@@ -34,7 +34,7 @@ describe('ontology read from the SDL', () => {
     );
     expect(event?.attributes.find((a) => a.name === 'eventType')?.enumValues).toContain('ELECTION');
     expect(ontology.relationRefs).toEqual(['reportedBy', 'claimedBy']);
-    expect(ontology.relationAttributes.map((a) => a.name)).toEqual(expect.arrayContaining(['voteShare', 'date', 'quote']));
+    expect(ontology.relationAttributes.map((a) => a.name)).toEqual(expect.arrayContaining(['voteShare', 'date', 'note']));
   });
 
   it('reads @default: a non-null field with a default is an attribute, optional in its input, with its value typed', () => {

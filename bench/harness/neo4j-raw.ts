@@ -128,7 +128,7 @@ export async function rawUnwindLoad(executor: Executor, ontology: Ontology, file
   return { seconds: ms / 1000, entities, relations, transactions };
 }
 
-const PROJECT_NODES = 'n:Entity OR n:SourceDocument OR n:Meta OR n:Change';
+const PROJECT_NODES = 'n:Entity OR n:SourceDocument OR n:Meta OR n:Change OR n:Claim';
 
 /** This project's entities and relations in the database (nodes of other applications are not counted). */
 export async function graphCounts(executor: Executor): Promise<{ nodes: number; entities: number; relations: number }> {

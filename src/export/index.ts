@@ -3,13 +3,13 @@ import { UNBUDGETED, type RequestBudget } from '../budget/request-budget.js';
 import { NetworkCache } from '../network/network-cache.js';
 import { selectionKey, type Selection } from '../network/selection.js';
 import type { Ontology } from '../ontology/ontology.js';
-import type { GraphReads } from '../store/graph-store.js';
+import type { ClaimRecord, GraphReads } from '../store/graph-store.js';
 import { writeCytoscape } from './cytoscape.js';
 import { writeD3 } from './d3.js';
 import { writeGexf } from './gexf.js';
 import { writeGraphml } from './graphml.js';
 import { writeGraphology } from './graphology.js';
-import { exportGraph, type ExportGraph } from './model.js';
+import { claimsInSelection, exportGraph, type ExportGraph } from './model.js';
 import { DomainError, ErrorCode } from '../errors/domain-error.js';
 
 /** The export formats: one writer each, found by name (CLI `--format`) or file extension (HTTP path). */
@@ -100,6 +100,17 @@ function keep(key: string, file: WrittenFile, version: string): void {
   keptCharacters += file.body.length;
 }
 
+/** Every claim, in pages by id. */
+async function allClaims(store: GraphReads): Promise<ClaimRecord[]> {
+  const out: ClaimRecord[] = [];
+  for (let after: string | null = null; ;) {
+    const page = await store.listClaims({ speaker: null, about: null, after, limit: 1_000 });
+    out.push(...page);
+    if (page.length < 1_000) return out;
+    after = page[page.length - 1]!.id;
+  }
+}
+
 /**
  * Renders a selection in a format: the same nodes, edges and metrics the `network` query
  * answers for it. Throws UnknownEntityError for an id that names no entity, and the
@@ -126,8 +137,11 @@ export async function exportSelection(
   let file = written.get(key);
   if (!file) {
     const measured = network;
+    // Claims between the selection's entities: those its entities made (for the whole graph, every claim, read in pages).
+    const nodeIds = new Set(network.nodes.map((e) => e.id));
+    const claims = claimsInSelection(sel.id ? await store.claimsOf({ ids: [...nodeIds], role: 'SPEAKER' }) : await allClaims(store), nodeIds, sel);
     const made = await budget.expensive({ kind: 'export' }, async () => {
-      const graph = exportGraph(measured, ontology, sel);
+      const graph = exportGraph(measured, ontology, sel, claims);
       return { body: format.write(graph), nodes: graph.nodes.length, edges: graph.edges.length };
     });
     keep(key, made, version);

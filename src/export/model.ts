@@ -2,7 +2,8 @@ import type { NetworkMetrics, NodeMetrics } from '../network/metrics.js';
 import type { MeasuredNetwork } from '../network/network-cache.js';
 import type { InferredDateRecord, Selection } from '../network/selection.js';
 import type { AttributeSpec, Ontology } from '../ontology/ontology.js';
-import type { AttributeValue, CitationRecord, EntityRecord, RelationRecord } from '../store/graph-store.js';
+import { partialDateBounds } from '../ontology/partial-date.js';
+import type { AttributeValue, CitationRecord, ClaimRecord, EntityRecord, RelationRecord } from '../store/graph-store.js';
 
 /**
  * A selection as a table every writer reads the same way: declared columns, then nodes
@@ -170,11 +171,64 @@ function edgeValues(r: RelationRecord, inferred: InferredDateRecord | undefined)
   };
 }
 
-export function exportGraph(network: MeasuredNetwork, ontology: Ontology, selection: Selection): ExportGraph {
+/** The edge type of a claim's edges: not a RelationType, so a selection of relation types leaves them out. */
+export const CLAIM_EDGE_TYPE = 'CLAIM';
+
+/** Columns only claim edges fill: the claim's stance and quote, and its id. */
+const CLAIM_COLUMNS: readonly AttributeSpec[] = [
+  { name: 'stance', type: 'string' },
+  { name: 'quote', type: 'string' },
+  { name: 'claim', type: 'string' },
+];
+
+/**
+ * The claims a selection's file carries, as discourse-network tools draw them: one edge
+ * from the speaker to each entity the claim is about, both in the selection. Only when
+ * the selection names no relation types (a claim is none of them); with dates, only
+ * claims dated within them.
+ */
+export function claimsInSelection(claims: readonly ClaimRecord[], nodeIds: ReadonlySet<string>, selection: Selection): ClaimRecord[] {
+  if (selection.types && selection.types.length > 0) return [];
+  const lo = selection.from ? partialDateBounds(selection.from)[0] : null;
+  const hi = selection.to ? partialDateBounds(selection.to)[1] : null;
+  return claims.filter((c) => {
+    if (!nodeIds.has(c.speaker) || !c.about.some((a) => nodeIds.has(a))) return false;
+    if (lo === null && hi === null) return true;
+    if (c.date === null) return false;
+    const [start, end] = partialDateBounds(c.date);
+    return (hi === null || start <= hi) && (lo === null || end >= lo);
+  });
+}
+
+function claimEdges(claims: readonly ClaimRecord[], nodeIds: ReadonlySet<string>, cols: readonly Column[]): ExportEdge[] {
+  return claims.flatMap((c) =>
+    c.about
+      .filter((a) => nodeIds.has(a) && a !== c.speaker)
+      .map((a) => {
+        const first = c.sources[0];
+        const values = {
+          type: CLAIM_EDGE_TYPE,
+          stance: c.stance,
+          quote: c.quote,
+          claim: c.id,
+          date: c.date,
+          sourceCount: c.sources.length,
+          citation: first ? citationText(first) : null,
+        };
+        return { id: `${c.id}:${a}`, source: c.speaker, target: a, data: row(cols, values) };
+      }),
+  );
+}
+
+/** `claims`: those `claimsInSelection` kept, drawn as speaker→subject edges of type CLAIM beside the relations. */
+export function exportGraph(network: MeasuredNetwork, ontology: Ontology, selection: Selection, claims: readonly ClaimRecord[] = []): ExportGraph {
   const metrics: NetworkMetrics = network.metrics;
   const nodeColumns = columns(NODE_BASE, ontology.entityAttributes, METRIC_COLUMNS);
   const refSpecs: AttributeSpec[] = ontology.relationRefs.map((name) => ({ name, type: 'string' }));
-  const edgeColumns = columns(EDGE_BASE, [...ontology.relationAttributes, ...refSpecs], selection.inferDates ? [DATE_INFERRED, ...EDGE_TAIL] : EDGE_TAIL);
+  const edgeColumns = columns(EDGE_BASE, [...ontology.relationAttributes, ...refSpecs, ...CLAIM_COLUMNS], selection.inferDates ? [DATE_INFERRED, ...EDGE_TAIL] : EDGE_TAIL);
+  const nodeIds = new Set(network.nodes.map((e) => e.id));
+  const relationEdges: ExportEdge[] = network.edges.map((r) => ({ id: r.id, source: r.from, target: r.to, data: row(edgeColumns, edgeValues(r, network.inferredDates?.get(r.id))) }));
+  const edges = claims.length === 0 ? relationEdges : [...relationEdges, ...claimEdges(claims, nodeIds, edgeColumns)].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return {
     title: GRAPH_TITLE,
     description: describeSelection(selection),
@@ -182,7 +236,8 @@ export function exportGraph(network: MeasuredNetwork, ontology: Ontology, select
     edgeColumns,
     // Already in id order (selectNetwork sorts both), the order the `network` query answers in.
     nodes: network.nodes.map((e) => ({ id: e.id, data: row(nodeColumns, nodeValues(e, metrics.byId.get(e.id))) })),
-    edges: network.edges.map((r) => ({ id: r.id, source: r.from, target: r.to, data: row(edgeColumns, edgeValues(r, network.inferredDates?.get(r.id))) })),
+    // Relations and claim edges in id order.
+    edges,
     communities: metrics.communities,
   };
 }

@@ -5,7 +5,7 @@ import { LIMITS } from './limits.js';
  * Keyset cursors: the id of the last item seen, tagged with what it is a cursor over.
  * They stay valid when items are added, unlike offsets.
  */
-export type CursorScope = 'entity' | 'relation' | 'change';
+export type CursorScope = 'entity' | 'relation' | 'change' | 'claim';
 
 export function encodeCursor(scope: CursorScope, id: string): string {
   return Buffer.from(JSON.stringify([scope, id]), 'utf8').toString('base64url');

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Direction, EntityRecord, GraphReads, RelationRecord, RelationsResult, SourceRecord } from '../store/graph-store.js';
+import type { ClaimRecord, ClaimRole, Direction, EntityRecord, GraphReads, RelationRecord, RelationsResult, SourceRecord } from '../store/graph-store.js';
 
 /**
  * Per-request batching: however many entities a query touches, their relations,
@@ -17,6 +17,17 @@ export interface Loaders {
    */
   heldEntity(id: string): EntityRecord | undefined;
   primeRelationEnds(result: RelationsResult): RelationRecord[];
+  claim: DataLoader<string, ClaimRecord | null>;
+  /** Claims of an entity, keyed `<role>|<id>`. */
+  entityClaims: DataLoader<{ id: string; role: ClaimRole }, ClaimRecord[], string>;
+  /** The claim asserting a relation, by relation id. */
+  relationClaim: DataLoader<string, ClaimRecord | null>;
+  /** Claims disputing a claim, by its id. */
+  disputedBy: DataLoader<string, ClaimRecord[]>;
+  /** Claims citing a source, by its id. */
+  sourceClaims: DataLoader<string, ClaimRecord[]>;
+  /** One relation by id, retracted or not (a claim's `asserts`). */
+  relation: DataLoader<string, RelationRecord | null>;
   /** Drops everything cached, after a write made it stale. */
   clearAll(): void;
 }
@@ -34,7 +45,11 @@ function byRelationOrder(a: RelationRecord, b: RelationRecord): number {
   return a.type.localeCompare(b.type) || a.id.localeCompare(b.id);
 }
 
-export function createLoaders(store: Pick<GraphReads, 'getEntities' | 'getSources' | 'relationsOf'>): Loaders {
+type ClaimReads = Pick<GraphReads, 'getClaims' | 'claimsOf' | 'claimsAsserting' | 'claimsDisputing' | 'claimsCiting' | 'getRelation'>;
+
+const byId = (a: ClaimRecord, b: ClaimRecord) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export function createLoaders(store: Pick<GraphReads, 'getEntities' | 'getSources' | 'relationsOf'> & ClaimReads): Loaders {
   const held = new Map<string, EntityRecord>();
   const entity = new DataLoader<string, EntityRecord | null>(async (ids) => {
     // An id merged into another entity resolves to the survivor.
@@ -87,11 +102,77 @@ export function createLoaders(store: Pick<GraphReads, 'getEntities' | 'getSource
     { cacheKeyFn: (k) => `${filterKey(k)}|${k.id}` },
   );
 
+  const claim = new DataLoader<string, ClaimRecord | null>(async (ids) => {
+    const found = new Map((await store.getClaims(ids)).map((c) => [c.id, c]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+  const primeClaims = (claims: readonly ClaimRecord[]) => {
+    for (const c of claims) claim.prime(c.id, c);
+    return claims;
+  };
+  const entityClaims = new DataLoader<{ id: string; role: ClaimRole }, ClaimRecord[], string>(
+    async (keys) => {
+      const answers = new Map<string, ClaimRecord[]>();
+      for (const role of [...new Set(keys.map((k) => k.role))]) {
+        const ids = [...new Set(keys.filter((k) => k.role === role).map((k) => k.id))];
+        const claims = primeClaims(await store.claimsOf({ ids, role }));
+        for (const id of ids) {
+          const spoke = (c: ClaimRecord) => c.speaker === id;
+          const about = (c: ClaimRecord) => c.about.includes(id);
+          answers.set(`${role}|${id}`, claims.filter((c) => (role === 'SPEAKER' ? spoke(c) : role === 'SUBJECT' ? about(c) : spoke(c) || about(c))).sort(byId));
+        }
+      }
+      return keys.map((k) => answers.get(`${k.role}|${k.id}`) ?? []);
+    },
+    { cacheKeyFn: (k) => `${k.role}|${k.id}` },
+  );
+  const relationClaim = new DataLoader<string, ClaimRecord | null>(async (ids) => {
+    const claims = primeClaims(await store.claimsAsserting(ids));
+    return ids.map((id) => claims.find((c) => c.asserts.includes(id)) ?? null);
+  });
+  const disputedBy = new DataLoader<string, ClaimRecord[]>(async (ids) => {
+    const claims = primeClaims(await store.claimsDisputing(ids));
+    return ids.map((id) => claims.filter((c) => c.disputes.includes(id)).sort(byId));
+  });
+  const sourceClaims = new DataLoader<string, ClaimRecord[]>(async (ids) => {
+    const claims = primeClaims(await store.claimsCiting(ids));
+    return ids.map((id) => claims.filter((c) => c.sources.some((s) => s.sourceId === id)).sort(byId));
+  });
+  const relation = new DataLoader<string, RelationRecord | null>(async (ids) =>
+    Promise.all(
+      ids.map(async (id) => {
+        const result = await store.getRelation(id);
+        primeRelationEnds(result);
+        return result.relations[0] ?? null;
+      }),
+    ),
+  );
+
   const clearAll = () => {
+    claim.clearAll();
+    entityClaims.clearAll();
+    relationClaim.clearAll();
+    disputedBy.clearAll();
+    sourceClaims.clearAll();
+    relation.clearAll();
     held.clear();
     entity.clearAll();
     source.clearAll();
     relations.clearAll();
   };
-  return { entity, source, relations, primeEntities, heldEntity: (id) => held.get(id), primeRelationEnds, clearAll };
+  return {
+    entity,
+    source,
+    relations,
+    primeEntities,
+    heldEntity: (id) => held.get(id),
+    primeRelationEnds,
+    claim,
+    entityClaims,
+    relationClaim,
+    disputedBy,
+    sourceClaims,
+    relation,
+    clearAll,
+  };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '../auth/api-keys.js';
-import { citationFromInput, entityFromInput, relationFromInput, sourceFromInput } from '../writes/sources/graphql-input.js';
+import { citationFromInput, claimFromInput, entityFromInput, relationFromInput, sourceFromInput } from '../writes/sources/graphql-input.js';
 import type { Ontology } from '../ontology/ontology.js';
 import type { RequestContext } from './context.js';
 import { unauthenticated } from './errors.js';
@@ -57,5 +57,13 @@ export function mutationResolvers(ontology: Ontology): MutationResolvers {
       write(ctx, (viewer) => ctx.store.mergeEntities(checkId('survivor', survivor), checkId('duplicate', duplicate), viewer.name)),
 
     addSource: (_root, { input }, ctx) => write(ctx, (viewer) => ctx.store.addSource(sourceFromInput(input), viewer.name)),
+
+    addClaim: (_root, { input }, ctx) =>
+      write(ctx, async (viewer) => {
+        const claim = await claimFromInput({ ...input, id: input.id ?? `claim-${randomUUID()}` }, ctx.store, ontology);
+        return ctx.store.addClaim({ ...claim, addedBy: viewer.name }, viewer.name);
+      }),
+
+    disputeClaim: (_root, { claim, disputedBy }, ctx) => write(ctx, (viewer) => ctx.store.disputeClaim(checkId('claim', claim), checkId('disputedBy', disputedBy), viewer.name)),
   };
 }

@@ -1,6 +1,6 @@
 import { splitText } from '../ontology/source-text.js';
 import type { Ontology } from '../ontology/ontology.js';
-import type { EntityRecord, RelationRecord } from '../store/graph-store.js';
+import type { ClaimRecord, ClaimRole, EntityRecord, RelationRecord } from '../store/graph-store.js';
 import { AnswerTooLargeError } from '../store/errors.js';
 import type { RequestContext } from './context.js';
 import { decodeCursor, encodeCursor, type CursorScope } from './cursor.js';
@@ -52,6 +52,16 @@ async function loadEntity(ctx: RequestContext, id: string): Promise<EntityRecord
   return entity;
 }
 
+/** An entity's claims: those it made, those about it, or both. */
+const claimsField = (parent: EntityRecord, args: { role?: ClaimRole | null }, ctx: RequestContext) => ctx.loaders.entityClaims.load({ id: parent.id, role: args.role ?? 'ANY' });
+
+async function loadClaim(ctx: RequestContext, id: string): Promise<ClaimRecord> {
+  const claim = await ctx.loaders.claim.load(id);
+  // A claim's disputes always name stored claims (checked when written).
+  if (!claim) throw new Error(`claim ${id} referenced by a claim is missing`);
+  return claim;
+}
+
 /** An entity outside the selection: no relations in it, and no community. */
 const NO_METRICS: NodeMetrics = { inDegree: 0, outDegree: 0, degree: 0, betweenness: 0, pageRank: 0, community: null };
 
@@ -88,7 +98,7 @@ const qualifiersField = (parent: EntityRecord) => parent.qualifiers ?? [];
 function entityTypeResolvers(ontology: Ontology) {
   const out: Record<string, Record<string, unknown>> = {};
   for (const type of ontology.entityTypes) {
-    const fields: Record<string, unknown> = { relations: relationsField, metrics: metricsField, qualifiers: qualifiersField };
+    const fields: Record<string, unknown> = { relations: relationsField, metrics: metricsField, qualifiers: qualifiersField, claims: claimsField };
     for (const attr of type.attributes) fields[attr.name] = (parent: EntityRecord) => parent.attributes[attr.name] ?? null;
     out[type.typeName] = fields;
   }
@@ -215,6 +225,20 @@ export function createResolvers(ontology: Ontology): Resolvers {
         return ranked;
       },
 
+      claim: (_root, { id }, ctx) => ctx.loaders.claim.load(checkId('id', id)),
+
+      claims: async (_root, args, ctx) => {
+        const limit = inRange('first', args.first ?? 20, argLimit('Query.claims.first'));
+        const items = await ctx.store.listClaims({
+          speaker: args.speaker ? checkId('speaker', args.speaker) : null,
+          about: args.about ? checkId('about', args.about) : null,
+          after: decodeCursor('claim', args.after),
+          limit: limit + 1,
+        });
+        for (const c of items) ctx.loaders.claim.prime(c.id, c);
+        return page('claim', items, limit);
+      },
+
       source: (_root, { id }, ctx) => ctx.loaders.source.load(checkId('id', id)),
       sources: (_root, _args, ctx) => ctx.store.listSources(),
 
@@ -244,6 +268,18 @@ export function createResolvers(ontology: Ontology): Resolvers {
       from: (rel, _args, ctx) => ctx.loaders.heldEntity(rel.from) ?? loadEntity(ctx, rel.from),
       to: (rel, _args, ctx) => ctx.loaders.heldEntity(rel.to) ?? loadEntity(ctx, rel.to),
       ...relationAttributeResolvers(ontology),
+      claim: (rel, _args, ctx) => ctx.loaders.relationClaim.load(rel.id),
+    },
+
+    Claim: {
+      speaker: (claim, _args, ctx) => loadEntity(ctx, claim.speaker),
+      about: (claim, _args, ctx) => Promise.all(claim.about.map((id) => loadEntity(ctx, id))),
+      asserts: async (claim, _args, ctx) => {
+        const relations = await ctx.loaders.relation.loadMany([...claim.asserts]);
+        return relations.filter((r): r is RelationRecord => r !== null && !(r instanceof Error));
+      },
+      disputes: (claim, _args, ctx) => Promise.all(claim.disputes.map((id) => loadClaim(ctx, id))),
+      disputedBy: (claim, _args, ctx) => ctx.loaders.disputedBy.load(claim.id),
     },
 
     FieldQualifier: {
@@ -267,6 +303,7 @@ export function createResolvers(ontology: Ontology): Resolvers {
     SourceDocument: {
       paragraphs: (source) => (source.text ? splitText(source.text).map(({ number, sentences }) => ({ number, sentences })) : []),
       relations: async (source, _args, ctx) => ctx.loaders.primeRelationEnds(await ctx.store.relationsCiting(source.id)),
+      claims: (source, _args, ctx) => ctx.loaders.sourceClaims.load(source.id),
     },
   };
   // The kind-specific resolvers are derived from the ontology, so their shape is only known at run time.

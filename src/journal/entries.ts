@@ -1,4 +1,4 @@
-import type { Audit, CitationRecord, EntityRecord, RelationRecord, SourceRecord } from '../store/graph-store.js';
+import type { Audit, CitationRecord, ClaimRecord, EntityRecord, RelationRecord, SourceRecord } from '../store/graph-store.js';
 
 /**
  * What the journal records: each write's input and the audit entry it was stamped with,
@@ -16,6 +16,8 @@ export type JournalEntry =
   | { op: 'retractRelation'; audit: Audit; id: string; reason: string }
   | { op: 'mergeEntities'; audit: Audit; survivor: string; duplicate: string }
   | { op: 'addSource'; audit: Audit; source: SourceRecord }
+  | { op: 'addClaim'; audit: Audit; claim: ClaimRecord }
+  | { op: 'disputeClaim'; audit: Audit; claim: string; disputedBy: string }
   /** A seed file or an import; its batches are in loads/<audit.changeId>.jsonl. */
   | { op: 'load'; audit: Audit; key: string; fingerprint: string; summary: unknown; entityIds: string[] }
   /** The write stamped `changeId` was journaled but did not commit. */
@@ -23,7 +25,7 @@ export type JournalEntry =
 
 export type WriteEntry = Exclude<JournalEntry, { op: 'genesis' } | { op: 'void' }>;
 
-const WRITE_OPS = new Set(['upsertEntity', 'addRelation', 'retractRelation', 'mergeEntities', 'addSource', 'load', 'addCitation']);
+const WRITE_OPS = new Set(['upsertEntity', 'addRelation', 'retractRelation', 'mergeEntities', 'addSource', 'load', 'addClaim', 'disputeClaim', 'addCitation']);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -57,6 +59,10 @@ export function isJournalEntry(v: unknown): v is JournalEntry {
       return isAudit(v.audit) && typeof v.survivor === 'string' && typeof v.duplicate === 'string';
     case 'addSource':
       return isAudit(v.audit) && isRecord(v.source) && typeof v.source.id === 'string';
+    case 'addClaim':
+      return isAudit(v.audit) && isRecord(v.claim) && typeof v.claim.id === 'string';
+    case 'disputeClaim':
+      return isAudit(v.audit) && typeof v.claim === 'string' && typeof v.disputedBy === 'string';
     case 'load':
       return isAudit(v.audit) && typeof v.key === 'string' && typeof v.fingerprint === 'string' && Array.isArray(v.entityIds);
     default:

@@ -1,19 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, rmSync } from 'node:fs';
-import type {
-  AddedRelation,
-  AddRelationOptions,
-  Audit,
-  Author,
-  CitationRecord,
-  EntityRecord,
-  GraphBatch,
-  GraphStore,
-  RelationRecord,
-  SourceRecord,
-  StatementObserver,
-  StampedWrite,
-} from '../store/graph-store.js';
+import type { AddedRelation, AddRelationOptions, Audit, Author, CitationRecord, ClaimRecord, EntityRecord, GraphBatch, GraphStore, RelationRecord, SourceRecord, StampedWrite, StatementObserver } from '../store/graph-store.js';
 import type { WriteEntry } from './entries.js';
 import { loadDataPath, writeAll, type JournalWriter } from './journal-file.js';
 
@@ -79,6 +66,14 @@ export class JournaledStore implements GraphStore {
 
   addSource(source: SourceRecord, by: Author): Promise<SourceRecord> {
     return this.journaled(by, { op: 'addSource', source }, (b) => this.inner.addSource(source, b));
+  }
+
+  addClaim(claim: ClaimRecord, by: Author): Promise<ClaimRecord> {
+    return this.journaled(by, { op: 'addClaim', claim }, (b) => this.inner.addClaim(claim, b));
+  }
+
+  disputeClaim(claim: string, disputedBy: string, by: Author): Promise<ClaimRecord> {
+    return this.journaled(by, { op: 'disputeClaim', claim, disputedBy }, (b) => this.inner.disputeClaim(claim, disputedBy, b));
   }
 
   /**
@@ -162,4 +157,10 @@ export class JournaledStore implements GraphStore {
   changes: GraphStore['changes'] = (q) => this.inner.changes(q);
   graphSize: GraphStore['graphSize'] = () => this.inner.graphSize();
   mostConnected: GraphStore['mostConnected'] = (q) => this.inner.mostConnected(q);
+  getClaims: GraphStore['getClaims'] = (ids) => this.inner.getClaims(ids);
+  listClaims: GraphStore['listClaims'] = (q) => this.inner.listClaims(q);
+  claimsOf: GraphStore['claimsOf'] = (q) => this.inner.claimsOf(q);
+  claimsAsserting: GraphStore['claimsAsserting'] = (ids) => this.inner.claimsAsserting(ids);
+  claimsDisputing: GraphStore['claimsDisputing'] = (ids) => this.inner.claimsDisputing(ids);
+  claimsCiting: GraphStore['claimsCiting'] = (ids) => this.inner.claimsCiting(ids);
 }

@@ -54,6 +54,12 @@ export async function applyEntry(store: GraphStore, entry: WriteEntry, loadData:
     case 'addSource':
       await store.addSource(entry.source, by);
       return;
+    case 'addClaim':
+      await store.addClaim(entry.claim, by);
+      return;
+    case 'disputeClaim':
+      await store.disputeClaim(entry.claim, entry.disputedBy, by);
+      return;
     case 'load':
       await store.load(loadData(entry.audit.changeId), entry.key, entry.fingerprint, { actor: by, summary: entry.summary, entityIds: entry.entityIds });
       return;

@@ -104,7 +104,7 @@ export function readLimits(schema: GraphQLSchema): LimitsManifest {
     };
   const length = need(lengths, '@length');
   const idLength = length('Entity.id').max;
-  for (const other of ['Relation.id', 'SourceDocument.id']) {
+  for (const other of ['Relation.id', 'SourceDocument.id', 'Claim.id']) {
     if (length(other).max !== idLength) throw new Error(`ontology: ${other} @length must equal Entity.id's (${idLength}): every id has one limit`);
   }
   return {

@@ -90,6 +90,13 @@ export interface Ontology {
   sourceFields: readonly AttributeSpec[];
   /** Stored fields of `Change` (the audit log), id first. */
   changeFields: readonly AttributeSpec[];
+  /**
+   * Stored fields of `Claim`, id first: a `@ref` field as an id (a list of ids), `sources`
+   * as the citations' JSON text, the rest as their types.
+   */
+  claimFields: readonly AttributeSpec[];
+  /** Fields of `Claim` stored as ids (`@ref`): `speaker`, `about`, `asserts`, `disputes`. */
+  claimRefs: readonly string[];
   /** Argument, length and count limits declared in the SDL. */
   limits: LimitsManifest;
   /** Fields every entity has, handled structurally: the `Entity` interface's fields that are stored (no arguments, not `@computed`). */
@@ -310,6 +317,20 @@ export function ontologyFromSdl(sdl: string): Ontology {
   }
   const sourceFields = storedFields(objectType(schema, 'SourceDocument'), new Set(), limits);
   const changeFields = storedFields(objectType(schema, 'Change'), new Set(), limits);
+  const claimType = objectType(schema, 'Claim');
+  const claimRefs: string[] = [];
+  const claimFields: AttributeSpec[] = Object.values(claimType.getFields())
+    .filter((f) => !hasDirective(f, 'computed'))
+    .map((f): AttributeSpec => {
+      const list = isListType(getNullableType(f.type));
+      if (hasDirective(f, 'ref')) {
+        claimRefs.push(f.name);
+        return { name: f.name, type: list ? 'stringList' : 'string', graphqlType: list ? '[ID!]' : 'ID', maxLength: limits.idLength };
+      }
+      // Citations are stored as their JSON text, as an entity's and a relation's are.
+      if (getNamedType(f.type).name === 'Citation') return { name: f.name, type: 'string', graphqlType: String(f.type) };
+      return valueTypeOf(f, 'Claim', limits);
+    });
 
   const byName = new Map(relationTypes.map((r) => [r.name, r]));
   const typeNames = new Map(entityTypes.map((t) => [t.kind, t.typeName]));
@@ -325,6 +346,8 @@ export function ontologyFromSdl(sdl: string): Ontology {
     relationAnnotations,
     sourceFields,
     changeFields,
+    claimFields,
+    claimRefs,
     limits,
     commonEntityFields,
     relationStructuralFields,

@@ -89,6 +89,29 @@ export interface AddRelationOptions {
 
 /** The relation `addRelation` leaves: the new one, or with `corroborated`, the one already there. */
 export type AddedRelation = RelationRecord & { corroborated?: Corroboration };
+/**
+ * Who says what about whom (`Claim` in the SDL). References are stored as ids: `speaker`
+ * and `about` name entities (moved to the survivor when one is merged away), `asserts`
+ * relations, `disputes` other claims.
+ */
+export interface ClaimRecord {
+  id: string;
+  speaker: string;
+  date: string | null;
+  about: readonly string[];
+  quote: string;
+  summary: string | null;
+  /** A `Stance` value, or null. */
+  stance: string | null;
+  asserts: readonly string[];
+  disputes: readonly string[];
+  sources: readonly CitationRecord[];
+  /** Who added it: an API key's name, `seed:<file>` or `import:<file>`. */
+  addedBy: string | null;
+}
+
+/** Which claims of an entity: those it made, those about it, or both (the SDL's `ClaimRole`). */
+export type ClaimRole = 'SPEAKER' | 'SUBJECT' | 'ANY';
 
 /** Relations together with the entities at both of their ends. */
 export interface RelationsResult {
@@ -174,6 +197,8 @@ export interface GraphBatch {
    * there any more, is created under its derived id.
    */
   corroborating?: RelationRecord[];
+  /** Claims, written after the relations they may assert; absent in batches journaled before claims existed. */
+  claims?: ClaimRecord[];
 }
 
 /**
@@ -224,6 +249,18 @@ export interface GraphReads {
   graphVersion(): Promise<string>;
   /** The audit log, oldest first. */
   changes(q: { since: string | null; entity: string | null; after: string | null; limit: number }): Promise<ChangeRecord[]>;
+  /** Claims by id (those that exist). */
+  getClaims(ids: readonly string[]): Promise<ClaimRecord[]>;
+  /** Claims ordered by id, after the `after` id (keyset), at most `limit`; `speaker`/`about` merged away are read as their survivors. */
+  listClaims(q: { speaker: string | null; about: string | null; after: string | null; limit: number }): Promise<ClaimRecord[]>;
+  /** Claims that any of `ids` made (SPEAKER), that are about any of them (SUBJECT), or both (ANY), by id. */
+  claimsOf(q: { ids: readonly string[]; role: ClaimRole }): Promise<ClaimRecord[]>;
+  /** Claims whose `asserts` names any of the relations `ids`. */
+  claimsAsserting(relationIds: readonly string[]): Promise<ClaimRecord[]>;
+  /** Claims whose `disputes` names any of the claims `ids`. */
+  claimsDisputing(claimIds: readonly string[]): Promise<ClaimRecord[]>;
+  /** Claims with a citation of any of the sources `ids`. */
+  claimsCiting(sourceIds: readonly string[]): Promise<ClaimRecord[]>;
 }
 
 /**
@@ -250,6 +287,10 @@ export interface GraphStore extends GraphReads {
   /** Moves `duplicate`'s relations and names to `survivor` and leaves a redirect behind. */
   mergeEntities(survivor: string, duplicate: string, by: Author): Promise<EntityRecord>;
   addSource(source: SourceRecord, by: Author): Promise<SourceRecord>;
+  /** Adds a claim (src/writes/curation/add-claim.ts); speaker and about merged away attach to their survivors. */
+  addClaim(claim: ClaimRecord, by: Author): Promise<ClaimRecord>;
+  /** Records that claim `disputedBy` disputes claim `claim` (src/writes/curation/dispute-claim.ts); returns the disputed claim. */
+  disputeClaim(claim: string, disputedBy: string, by: Author): Promise<ClaimRecord>;
   /**
    * The same store, calling `observe` with each statement it sends to the database
    * (each one round trip). Cheap: made per request to count what a request costs.
@@ -259,7 +300,7 @@ export interface GraphStore extends GraphReads {
 }
 
 /** The curation writes; each records its audit entry in its own transaction. */
-export type GraphWrites = Pick<GraphStore, 'upsertEntity' | 'addRelation' | 'retractRelation' | 'mergeEntities' | 'addSource' | 'addCitation'>;
+export type GraphWrites = Pick<GraphStore, 'upsertEntity' | 'addRelation' | 'retractRelation' | 'mergeEntities' | 'addSource' | 'addClaim' | 'disputeClaim' | 'addCitation'>;
 
 /** Load bookkeeping: the fingerprint a loaded file left, and loading one. */
 export type GraphLoads = Pick<GraphStore, 'loadedFingerprint' | 'load'>;

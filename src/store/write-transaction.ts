@@ -1,4 +1,4 @@
-import type { ChangeRecord, CitationRecord, EntityRecord, GraphBatch, RelationRecord, Retraction, SourceRecord } from './graph-store.js';
+import type { ChangeRecord, CitationRecord, ClaimRecord, EntityRecord, GraphBatch, RelationRecord, Retraction, SourceRecord } from './graph-store.js';
 
 /**
  * The primitive operations a write needs, all inside one open transaction of a backend.
@@ -37,6 +37,16 @@ export interface WriteTransaction {
   redirectRefs(duplicate: string, survivor: string): Promise<void>;
   recordChange(change: ChangeRecord): Promise<void>;
   recordFingerprint(key: string, fingerprint: string): Promise<void>;
+  /** Claims by id, as stored. */
+  claims(ids: readonly string[]): Promise<ClaimRecord[]>;
+  /** Claims whose `asserts` names any of `relationIds`. */
+  claimsAsserting(relationIds: readonly string[]): Promise<ClaimRecord[]>;
+  /** Claims `id` made or that are about `id`. */
+  claimsAt(id: string): Promise<ClaimRecord[]>;
+  /** Holds the claims against concurrent writes until commit, where the engine needs it (as `lockEntities`). */
+  lockClaims(ids: readonly string[]): Promise<void>;
+  /** Creates or replaces claims by id. */
+  upsertClaims(claims: readonly ClaimRecord[]): Promise<void>;
   /** Writes one chunk of a load: sources and entities replaced by id, relations replaced by id; returns relations created. */
   loadChunk(chunk: GraphBatch): Promise<number>;
 }

@@ -23,7 +23,7 @@ export const LIMITS = {
   relationCitations: manifest.count('Relation.sources').max,
 } as const;
 
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 
 /**
  * A lone UTF-16 surrogate cannot be stored as text (the database would keep U+FFFD while

@@ -6,8 +6,10 @@ import { sameFact, withCitations } from './fact-identity.js';
 import { DERIVED_ID_HINT, deriveRelationId } from './relation-id.js';
 import type { ParsedFile } from './seed-file.js';
 import { Checker, isObject, LIMITS, LONE_SURROGATE, manifest, wellFormed, type KnownSources, type Path } from './checker.js';
+import { checkClaims } from './check-claim.js';
 
 export { Checker, isObject, LIMITS, type KnownSources, type Locator, type Path } from './checker.js';
+export { checkClaim, type ClaimContext } from './check-claim.js';
 
 /**
  * Checks a seed file against the ontology and turns it into a batch for the store.
@@ -250,7 +252,7 @@ export async function validateSeed(parsed: ParsedFile, opts: ValidateOptions): P
     check.fail([], 'expected a mapping with `source`, `entities` and `relations`');
     throw new InputError(check.problems);
   }
-  check.unknownKeys(root, new Set(['source', 'entities', 'relations']), [], 'a seed file');
+  check.unknownKeys(root, new Set(['source', 'entities', 'relations', 'claims']), [], 'a seed file');
 
   const sources: SourceRecord[] = [];
   if (root.source !== undefined) {
@@ -264,7 +266,7 @@ export async function validateSeed(parsed: ParsedFile, opts: ValidateOptions): P
     knownSources: new Map([...opts.existingSources, ...sources.map((s): [string, string | null] => [s.id, s.text ?? opts.existingSources.get(s.id) ?? null])]),
   };
 
-  const list = (key: 'entities' | 'relations'): unknown[] => {
+  const list = (key: 'entities' | 'relations' | 'claims'): unknown[] => {
     const v = root[key];
     if (v === undefined || v === null) return [];
     if (!Array.isArray(v)) {
@@ -318,6 +320,8 @@ export async function validateSeed(parsed: ParsedFile, opts: ValidateOptions): P
     relations.push(relation);
   });
 
+  // Claims: what they assert is a relation of this file; what they dispute, a claim of it.
+  const claims = await checkClaims(check, list('claims'), { ...ctx, relations, kindOf: (id) => kindOf.get(id) ?? stored.get(id), existingKinds: opts.existingKinds });
   if (check.problems.length > 0) throw new InputError(check.problems);
-  return { sources, entities, relations };
+  return claims.length > 0 ? { sources, entities, relations, claims } : { sources, entities, relations };
 }

@@ -45,9 +45,10 @@ async function snapshot(store: GraphStore): Promise<unknown> {
   }
   const changes = await store.changes({ since: null, entity: null, after: null, limit: 10_000 });
   const sources = (await store.listSources()).sort((a, b) => a.id.localeCompare(b.id));
+  const claims = await store.listClaims({ speaker: null, about: null, after: null, limit: 100 });
   const merged = await store.getEntities(['bk-dup']);
   const fingerprints = await Promise.all(['seed:asia-plus-2012-01-17-kazakhstan-election.yaml', 'import:edges.csv'].map((k) => store.loadedFingerprint(k)));
-  return JSON.parse(JSON.stringify({ entities, relations, changes, sources, merged, fingerprints }));
+  return JSON.parse(JSON.stringify({ entities, relations, claims, changes, sources, merged, fingerprints }));
 }
 
 let work: string;
@@ -73,6 +74,24 @@ beforeAll(async () => {
       );
     }
     await store.retractRelation('bk-rel-0', 'a mistake', 'root');
+    // A claim by the duplicate (moved to the survivor by the merge) that disputes a seed claim.
+    await store.addClaim(
+      {
+        id: 'bk-claim',
+        speaker: 'bk-dup',
+        date: '2012-01',
+        about: ['election-2012-01-15-mazhilis'],
+        quote: 'it was rigged',
+        summary: null,
+        stance: 'NEGATIVE',
+        asserts: [],
+        disputes: [],
+        sources: cite('rigged'),
+        addedBy: 'alice',
+      },
+      'alice',
+    );
+    await store.disputeClaim('claim-nazarbayev-unprecedented', 'bk-claim', 'alice');
     await store.mergeEntities('bk-keep', 'bk-dup', 'root');
     await store.addSource({ id: 'bk-source', title: 'Another report', publisher: 'Someone', published: '2012-01', via: null, url: 'https://example.org/r' }, 'alice');
     original = await snapshot(store);
@@ -105,6 +124,11 @@ describeEachBackend('a backup restored', (backend) => {
     try {
       const restored = await snapshot(store);
       expect(restored).toEqual(original);
+      // Claims came back: the seed's, and one added, disputing a seed claim, moved by the merge.
+      const [added] = await store.getClaims(['bk-claim']);
+      expect(added).toMatchObject({ speaker: 'bk-keep', disputes: ['claim-nazarbayev-unprecedented'], addedBy: 'alice' });
+      expect((await store.claimsDisputing(['claim-nazarbayev-unprecedented'])).map((c) => c.id)).toEqual(['bk-claim']);
+      expect((await store.listClaims({ speaker: null, about: null, after: null, limit: 100 })).length).toBeGreaterThan(9);
     } finally {
       await store.close();
     }

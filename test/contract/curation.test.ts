@@ -47,10 +47,9 @@ describeOnEveryBackend('curation', (t) => {
   describe('a curator', () => {
     const input = {
       id: 'rel-test-haraszti-stated-election',
-      type: 'STATED',
+      type: 'OBSERVED',
       from: 'miklos-haraszti',
       to: ELECTION,
-      quote: 'fell short of democratic principles',
       date: '2012-01',
       confidence: 0.9,
       sources: cite('the mission said the vote fell short'),
@@ -60,7 +59,7 @@ describeOnEveryBackend('curation', (t) => {
       const added = await t.data<{ addRelation: Record<string, unknown> }>(ADD_RELATION, { input }, { key: KEYS.alice });
       expect(added.addRelation).toEqual({
         id: input.id,
-        type: 'STATED',
+        type: 'OBSERVED',
         addedBy: 'alice',
         confidence: 0.9,
         date: '2012-01',
@@ -75,7 +74,7 @@ describeOnEveryBackend('curation', (t) => {
         changes: { nodes: Array<{ actor: string; operation: string; relationId: string; entityIds: string[]; before: unknown; after: { id: string } }> };
       }>(
         `{
-          relations(from: "miklos-haraszti", types: [STATED]) { nodes { id addedBy } }
+          relations(from: "miklos-haraszti", types: [OBSERVED]) { nodes { id addedBy } }
           neighborhood(id: "miklos-haraszti") { edges { id } }
           changes(entity: "miklos-haraszti") { nodes { actor operation relationId entityIds before after } }
         }`,
@@ -91,7 +90,7 @@ describeOnEveryBackend('curation', (t) => {
         relationId: input.id,
         entityIds: ['miklos-haraszti', ELECTION],
         before: null,
-        after: { id: input.id, type: 'STATED' },
+        after: { id: input.id, type: 'OBSERVED' },
       });
     });
 

@@ -117,8 +117,8 @@ const CASES: Case[] = [
   {
     // The seed's relations mostly have no date of their own: inferred from the election's.
     name: 'a types and dates filter',
-    query: 'types=STATED,CONTESTED,WON_SEATS_IN&from=2012-01-15&to=2012-01&inferDates=true',
-    variables: { types: ['STATED', 'CONTESTED', 'WON_SEATS_IN'], from: '2012-01-15', to: '2012-01', inferDates: true },
+    query: 'types=OBSERVED,CONTESTED,WON_SEATS_IN&from=2012-01-15&to=2012-01&inferDates=true',
+    variables: { types: ['OBSERVED', 'CONTESTED', 'WON_SEATS_IN'], from: '2012-01-15', to: '2012-01', inferDates: true },
     file: 'political-actors-filtered',
   },
 ];
@@ -158,13 +158,28 @@ describeOnEveryBackend('exports', (t) => {
     return texts;
   }
 
-  it.each(CASES.map((c, i) => [c.name, c, i] as const))('%s: every format holds the nodes and edges of the network query', async (_name, c, i) => {
+  /**
+   * The claim edges a selection's file carries: one per claim and entity it is about, the
+   * speaker and that entity both in the selection; none when relation types are selected.
+   */
+  const claimEdgeIds = async (c: Case, nodeIds: readonly string[]): Promise<string[]> => {
+    if (c.variables.types) return [];
+    const data = await t.data<{ claims: { nodes: Array<{ id: string; speaker: { id: string }; about: Array<{ id: string }> }> } }>(
+      '{ claims(first: 100) { nodes { id speaker { id } about { id } } } }',
+    );
+    const ids = new Set(nodeIds);
+    return data.claims.nodes.filter((k) => ids.has(k.speaker.id)).flatMap((k) => k.about.filter((a) => ids.has(a.id) && a.id !== k.speaker.id).map((a) => `${k.id}:${a.id}`));
+  };
+
+  it.each(CASES.map((c, i) => [c.name, c, i] as const))('%s: every format holds the nodes and edges of the network query, and the claims among them', async (_name, c, i) => {
     const expected = await answer(c);
     const nodeIds = expected.nodes.map((n) => n.entity.id);
-    const edgeIds = expected.edges.map((e) => e.id);
+    const relationIds = expected.edges.map((e) => e.id);
+    const claimIds = await claimEdgeIds(c, nodeIds);
+    const edgeIds = sorted([...relationIds, ...claimIds]);
     expect(nodeIds.length).toBeGreaterThan(0);
-    if (i === 0) expect([nodeIds.length, edgeIds.length]).toEqual([29, 54]);
-    else expect(edgeIds.length).toBeLessThan(54);
+    if (i === 0) expect([nodeIds.length, relationIds.length, claimIds.length]).toEqual([29, 46, 10]);
+    else expect(relationIds.length).toBeLessThan(46);
     const texts = await download(c, i);
 
     // networkx reads GraphML, GEXF and node-link JSON (skipped, with a notice, where it is missing).
@@ -239,6 +254,28 @@ describeOnEveryBackend('exports', (t) => {
       degree: expect.any(Number),
       betweenness: expect.any(Number),
     });
+  });
+
+  it('carries each claim as speaker→subject edges of type CLAIM, with stance, quote and claim id; dated claims only within dates', async () => {
+    type Link = { id: string; source: string; target: string; type: string; stance?: string; quote?: string; claim?: string; date?: string };
+    const links = async (query: string) => (JSON.parse(await (await get(`/export/graph.d3.json${query}`)).text()) as { links: Link[] }).links;
+    const all = await links('');
+    const zhanaozen = all.filter((l) => l.claim === 'claim-nazarbayev-zhanaozen-70-percent');
+    expect(zhanaozen).toEqual([
+      expect.objectContaining({ id: 'claim-nazarbayev-zhanaozen-70-percent:nur-otan', source: 'nursultan-nazarbayev', target: 'nur-otan', type: 'CLAIM', stance: 'POSITIVE' }),
+      expect.objectContaining({ id: 'claim-nazarbayev-zhanaozen-70-percent:zhanaozen', source: 'nursultan-nazarbayev', target: 'zhanaozen', type: 'CLAIM' }),
+    ]);
+    expect(all.find((l) => l.id === 'claim-osce-mission-not-democratic:election-2012-01-15-mazhilis')).toMatchObject({
+      source: 'osce-election-observation-mission-kazakhstan-2012',
+      stance: 'NEGATIVE',
+      quote: 'did not meet fundamental principles of democratic elections',
+      date: '2012-01-16',
+    });
+    // With dates, only the claims dated within them (the OSCE mission's of 16 January).
+    const dated = (await links('?from=2012-01-16&to=2012-01-16')).filter((l) => l.type === 'CLAIM');
+    expect(dated.map((l) => l.claim)).toEqual(['claim-osce-mission-not-democratic']);
+    // A claim is no relation type: selecting types leaves claims out.
+    expect((await links('?types=SUPPORTS')).some((l) => l.type === 'CLAIM')).toBe(false);
   });
 
   it('answers HEAD with the headers only, and the cytoscape.json alias with its own file name', async () => {
@@ -326,8 +363,13 @@ describeOnEveryBackend('exports', (t) => {
     expect(byDuplicate!.nodeIds).toEqual(sorted(merged.nodes.map((n) => n.entity.id)));
     expect(byDuplicate!.edgeKeys).toEqual(sorted(merged.edges.map((e) => e.id)));
     expect(byDuplicate!.nodeIds).toContain('test-nasty');
+    // The whole graph's relations and the claims among its entities.
+    const claimEdges = await claimEdgeIds(
+      CASES[0]!,
+      whole.nodes.map((n) => n.entity.id),
+    );
     for (const g of [gexf!, graphml!]) {
-      expect([g.nodes, g.edges]).toEqual([whole.nodes.length, whole.edges.length]);
+      expect([g.nodes, g.edges]).toEqual([whole.nodes.length, whole.edges.length + claimEdges.length]);
       expect(g.nodeData['test-nasty']).toMatchObject({ name: NASTY, aliases: 'a;b; <&>', description: 'line one\nline\ttwo' });
       expect(g.edgeData['rel-test-nasty-supports']).toMatchObject({ role: `"quoted" & <tagged>` });
       expect(g.nodeData['abilov-duplicate']).toBeUndefined();
@@ -393,9 +435,9 @@ describe('the export command', () => {
     const out = join(dataDir, 'graph.gexf');
     const res = await cli('--format', 'gexf', '--out', out);
     expect(res.code, res.stderr).toBe(0);
-    expect(res.stdout.trim()).toBe(`${out}: gexf, 29 nodes, 54 edges`);
+    expect(res.stdout.trim()).toBe(`${out}: gexf, 29 nodes, 56 edges`);
     const [g] = await networkx([['gexf', out]]);
-    expect([g!.nodes, g!.edges]).toEqual([29, 54]);
+    expect([g!.nodes, g!.edges]).toEqual([29, 56]);
     expect(g!.nodeData['bolat-abilov']).toMatchObject({ name: 'Bolat Abilov', kind: 'PERSON' });
   });
 

@@ -233,6 +233,56 @@ y-1,LEADS,ann,red,,,,,doc-1,1,,leads
     expect((await store.getEntities(['green']))[0]?.name).toBe('Green');
   });
 
+  it('imports claims from YAML and JSON: asserting the file’s claimed relations, disputing its claims; a bad claim is located by line and nothing is written', async () => {
+    await importFiles(store, ontology, [file('people.yaml', PEOPLE)]);
+    const claims = {
+      relations: [{ id: 'c-rel', type: 'SUPPORTS', from: 'ann', to: 'red', claimedBy: 'ann', sources: [{ source: 'doc-1', paragraph: 6, quote: 'I back Red' }] }],
+      claims: [
+        {
+          id: 'c-ann',
+          speaker: 'ann',
+          about: ['red', 'vote'],
+          quote: 'I back Red',
+          stance: 'POSITIVE',
+          asserts: ['c-rel'],
+          sources: [{ source: 'doc-1', paragraph: 6, quote: 'I back Red' }],
+        },
+        { id: 'c-red', speaker: 'red', about: ['ann'], quote: 'she does not', stance: 'NEGATIVE', disputes: ['c-ann'], sources: [{ source: 'doc-1', paragraph: 7, quote: 'not' }] },
+      ],
+    };
+    const bad = { ...claims, claims: [claims.claims[0], { ...claims.claims[1], asserts: ['y-1'] }] };
+    const badText = JSON.stringify(bad, null, 2);
+    const before = await dump(store);
+    const problems = await problemsOf(importFiles(store, ontology, [file('claims.json', badText)]));
+    expect(problems).toEqual([
+      {
+        file: 'claims.json',
+        line: badText.split('\n').findIndex((l) => l.includes('"y-1"')) + 1,
+        field: 'claims[1].asserts[0]',
+        message: 'refers to relation "y-1", which is not in this file',
+      },
+    ]);
+    expect(await dump(store)).toBe(before);
+    expect(await store.listClaims({ speaker: null, about: null, after: null, limit: 10 })).toEqual([]);
+
+    await importFiles(store, ontology, [file('claims.json', JSON.stringify(claims, null, 2))]);
+    const [ann, red] = await store.listClaims({ speaker: null, about: null, after: null, limit: 10 });
+    expect(ann).toMatchObject({ id: 'c-ann', speaker: 'ann', about: ['red', 'vote'], asserts: ['c-rel'], addedBy: 'import:claims.json' });
+    expect(red).toMatchObject({ id: 'c-red', disputes: ['c-ann'], addedBy: 'import:claims.json' });
+    expect((await store.claimsAsserting(['c-rel'])).map((c) => c.id)).toEqual(['c-ann']);
+
+    // The same in YAML, the seed format.
+    const yaml = `relations:
+  - { id: c-rel-2, type: SUPPORTS, from: red, to: ann, claimedBy: red, sources: [{ source: doc-1, paragraph: 8, quote: "Red backs Ann" }] }
+claims:
+  - { id: c-yaml, speaker: red, about: [ann], quote: "we back her", asserts: [c-rel-2], disputes: [c-ann-missing], sources: [{ source: doc-1, paragraph: 8, quote: "back" }] }
+`;
+    const yamlProblems = await problemsOf(importFiles(store, ontology, [file('more.yaml', yaml)]));
+    expect(yamlProblems).toEqual([{ file: 'more.yaml', line: 4, field: 'claims[0].disputes[0]', message: 'refers to claim "c-ann-missing", which is not in this file' }]);
+    await importFiles(store, ontology, [file('more.yaml', yaml.replace('disputes: [c-ann-missing], ', ''))]);
+    expect((await store.getClaims(['c-yaml']))[0]).toMatchObject({ speaker: 'red', asserts: ['c-rel-2'], addedBy: 'import:more.yaml' });
+  });
+
   it('refuses malformed files with file and line, and writes nothing: JSON with a trailing comma, empty YAML, an alias bomb, a CSV with no rows', async () => {
     const before = await dump(store);
     const trailing = file('trailing.json', '{\n  "entities": [],\n  "relations": [],\n}\n');
@@ -412,7 +462,7 @@ won_votes_in,red,vote,,12.5,doc-1,5,won
       file: 'twice.json',
       line: lineOf(dupKey, '"entities": [],'),
       field: 'entities',
-      message: 'is given twice; give each of source, entities and relations once',
+      message: 'is given twice; give each of source, entities, relations and claims once',
     });
     expect(await dump(store)).toBe(before);
 

@@ -23,10 +23,10 @@ describeOnEveryBackend('network', (t) => {
   it('measures the whole seed graph: the election is the hub, and degrees add up to twice the relations', async () => {
     const net = await network();
     expect(net.nodes).toHaveLength(29);
-    expect(net.edges).toHaveLength(54);
+    expect(net.edges).toHaveLength(46);
     const byBetweenness = [...net.nodes].sort((a, b) => b.metrics.betweenness - a.metrics.betweenness);
     expect(byBetweenness[0]?.entity.id).toBe('election-2012-01-15-mazhilis');
-    expect(net.nodes.reduce((sum, n) => sum + n.metrics.degree, 0)).toBe(2 * 54);
+    expect(net.nodes.reduce((sum, n) => sum + n.metrics.degree, 0)).toBe(2 * 46);
     expect(net.nodes.reduce((sum, n) => sum + n.metrics.pageRank, 0)).toBeCloseTo(1, 6);
     expect(net.communities).toBeGreaterThan(1);
     for (const n of net.nodes) expect(n.metrics.community).toBeLessThan(net.communities);
@@ -122,7 +122,7 @@ describeOnEveryBackend('network', (t) => {
   });
 
   it('refuses more than two different selections in one request, and dates in the wrong order', async () => {
-    const res = await t.gql('{ a: network(types: [SUPPORTS]) { communities } b: network(types: [LEADS]) { communities } c: network(types: [STATED]) { communities } }');
+    const res = await t.gql('{ a: network(types: [SUPPORTS]) { communities } b: network(types: [LEADS]) { communities } c: network(types: [OBSERVED]) { communities } }');
     expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(res.body.errors?.[0]?.message).toMatch(/at most 2 different network selections/);
     // The same selection, however its dates are written, counts once.

@@ -61,7 +61,7 @@ async function emptyNeo4j(): Promise<void> {
   const { uri, user, password, database } = neo4jSettings;
   const driver = neo4j.driver(uri, password === null ? undefined : neo4j.auth.basic(user, password));
   try {
-    await driver.executeQuery('MATCH (n) WHERE n:Entity OR n:SourceDocument OR n:Meta OR n:Change DETACH DELETE n', {}, database ? { database } : {});
+    await driver.executeQuery('MATCH (n) WHERE n:Entity OR n:SourceDocument OR n:Meta OR n:Change OR n:Claim DETACH DELETE n', {}, database ? { database } : {});
   } finally {
     await driver.close();
   }

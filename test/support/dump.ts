@@ -3,7 +3,7 @@ import type { GraphStore } from '../../src/store/graph-store.js';
 /**
  * Everything the store holds, read through its port in a fixed order and serialized:
  * two dumps are equal exactly when no entity (merged away or not), relation (retracted
- * or not), source, audit entry or load fingerprint was added, changed or removed.
+ * or not), claim, source, audit entry or load fingerprint was added, changed or removed.
  */
 export async function dumpStore(store: GraphStore): Promise<string> {
   const pageSize = 500;
@@ -28,11 +28,18 @@ export async function dumpStore(store: GraphStore): Promise<string> {
     if (page.length < pageSize) break;
     after = page[page.length - 1]!.id;
   }
+  const claims = [];
+  for (let after: string | null = null; ;) {
+    const page = await store.listClaims({ speaker: null, about: null, after, limit: pageSize });
+    claims.push(...page);
+    if (page.length < pageSize) break;
+    after = page[page.length - 1]!.id;
+  }
   const sources = await store.listSources();
   // Entities merged away are not listed; every id a change touched is read back, redirects included.
   const touched = [...new Set(changes.flatMap((c) => c.entityIds))].sort();
   const resolved = (await store.getEntities(touched)).sort((a, b) => (a.resolvedFrom ?? a.id).localeCompare(b.resolvedFrom ?? b.id));
   const keys = [...new Set(changes.map((c) => c.actor).filter((a) => /^(seed|import):/.test(a)))].sort();
   const fingerprints = await Promise.all(keys.map(async (k) => [k, await store.loadedFingerprint(k)]));
-  return JSON.stringify({ entities, relations, sources, changes, resolved, fingerprints });
+  return JSON.stringify({ entities, relations, claims, sources, changes, resolved, fingerprints });
 }

@@ -903,7 +903,7 @@ export class FuzzGen {
     const params: string[] = [];
     const add = (name: string, value: string) => params.push(`${name}=${value}`);
     const kinds = ['PERSON', 'PARTY', 'ORGANIZATION', 'EVENT', 'PLACE'];
-    const types = ['LEADS', 'SUPPORTS', 'CONTESTED', 'WON_SEATS_IN', 'STATED', 'PART_OF', 'DISQUALIFIED_FROM'];
+    const types = ['LEADS', 'SUPPORTS', 'CONTESTED', 'WON_SEATS_IN', 'OBSERVED', 'PART_OF', 'DISQUALIFIED_FROM'];
     const value = (name: string): string => {
       const good = (): string => {
         switch (name) {

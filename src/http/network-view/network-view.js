@@ -106,8 +106,8 @@
     });
   });
   // Relation fields the side panel shows in a way of their own rather than as `label: value`
-  // (a date range, the quote as said, the note as text); presentation, not the ontology.
-  var RELATION_SHOWN_APART = { start: true, end: true, quote: true, note: true };
+  // (a date range, the note as text); presentation, not the ontology.
+  var RELATION_SHOWN_APART = { start: true, end: true, note: true };
   /** A field's value as shown: with its unit after a number. */
   function shown(f, value) {
     return f.unit && typeof value === 'number' ? value + ' ' + f.unit : value;
@@ -894,7 +894,6 @@
       'li',
       'relation',
       [head, facts.length ? h('div', 'rel-facts', [facts.join(' · ')]) : null].concat(refs, [
-        rel.quote ? h('div', 'rel-quote', ['Said: “' + rel.quote + '”']) : null,
         rel.note ? h('div', 'rel-note', [rel.note]) : null,
         rel.sources.length ? citationList(rel.sources) : h('div', 'rel-note', ['No citation.']),
       ]),

@@ -12,12 +12,20 @@ export type Basis =
 
 export type ChangeOperation =
   | 'ADD_CITATION'
+  | 'ADD_CLAIM'
   | 'ADD_RELATION'
   | 'ADD_SOURCE'
+  | 'DISPUTE_CLAIM'
   | 'IMPORT'
   | 'MERGE_ENTITIES'
   | 'RETRACT_RELATION'
   | 'UPSERT_ENTITY';
+
+/** Which claims of an entity: those it made, those about it, or both. */
+export type ClaimRole =
+  | 'ANY'
+  | 'SPEAKER'
+  | 'SUBJECT';
 
 export type Direction =
   /** Both. */
@@ -93,8 +101,6 @@ export type RelationType =
   | 'REJECTED_RESULTS_OF'
   /** A news outlet reported on an event. */
   | 'REPORTED'
-  /** An actor said something about an entity; `quote` keeps the key phrase. */
-  | 'STATED'
   /** An actor backs a person or party or their policies. */
   | 'SUPPORTS'
   /** An event happened in a place. */
@@ -109,3 +115,9 @@ export type Role =
   | 'ADMIN'
   /** May add and correct data, and retract relations they added. */
   | 'CURATOR';
+
+/** How a claim's speaker stands towards what the claim is about. */
+export type Stance =
+  | 'NEGATIVE'
+  | 'NEUTRAL'
+  | 'POSITIVE';

@@ -1,17 +1,5 @@
 import type { Ontology } from '../../ontology/ontology.js';
-import type {
-  AddedRelation,
-  AddRelationOptions,
-  Author,
-  CitationRecord,
-  EntityRecord,
-  GraphBatch,
-  GraphReads,
-  GraphStore,
-  RelationRecord,
-  SourceRecord,
-  StatementObserver,
-} from '../graph-store.js';
+import type { AddedRelation, AddRelationOptions, Author, CitationRecord, ClaimRecord, EntityRecord, GraphBatch, GraphReads, GraphStore, RelationRecord, SourceRecord, StatementObserver } from '../graph-store.js';
 import { observeExecutor } from './observed-executor.js';
 import type { Dialect } from './dialect.js';
 import type { Executor, Row, Statement } from './executor.js';
@@ -22,7 +10,9 @@ import { cypherReads } from './reads/index.js';
 import { loadedFingerprint } from './reads/loaded-fingerprint.js';
 import type { ReadContext } from './reads/query.js';
 import { addCitation } from '../../writes/curation/add-citation.js';
+import { addClaim } from '../../writes/curation/add-claim.js';
 import { addRelation } from '../../writes/curation/add-relation.js';
+import { disputeClaim } from '../../writes/curation/dispute-claim.js';
 import { addSource } from '../../writes/curation/add-source.js';
 import { checkMerge, mergeEntities } from '../../writes/curation/merge-entities.js';
 import { retractRelation } from '../../writes/curation/retract-relation.js';
@@ -75,6 +65,12 @@ export class CypherGraphStore implements GraphStore {
   changes: GraphReads['changes'] = (q) => this.reads.changes(q);
   graphSize: GraphReads['graphSize'] = () => this.reads.graphSize();
   mostConnected: GraphReads['mostConnected'] = (q) => this.reads.mostConnected(q);
+  getClaims: GraphReads['getClaims'] = (ids) => this.reads.getClaims(ids);
+  listClaims: GraphReads['listClaims'] = (q) => this.reads.listClaims(q);
+  claimsOf: GraphReads['claimsOf'] = (q) => this.reads.claimsOf(q);
+  claimsAsserting: GraphReads['claimsAsserting'] = (ids) => this.reads.claimsAsserting(ids);
+  claimsDisputing: GraphReads['claimsDisputing'] = (ids) => this.reads.claimsDisputing(ids);
+  claimsCiting: GraphReads['claimsCiting'] = (ids) => this.reads.claimsCiting(ids);
 
   loadedFingerprint(key: string): Promise<string | null> {
     return loadedFingerprint(this.context, key);
@@ -126,6 +122,14 @@ export class CypherGraphStore implements GraphStore {
 
   addSource(source: SourceRecord, by: Author): Promise<SourceRecord> {
     return this.executor.write((run) => addSource(this.transaction(run), source, by));
+  }
+
+  addClaim(claim: ClaimRecord, by: Author): Promise<ClaimRecord> {
+    return this.executor.write((run) => addClaim(this.transaction(run), claim, by));
+  }
+
+  disputeClaim(claim: string, disputedBy: string, by: Author): Promise<ClaimRecord> {
+    return this.executor.write((run) => disputeClaim(this.transaction(run), claim, disputedBy, by));
   }
 
   close(): Promise<void> {

@@ -35,6 +35,12 @@ export function writeStatementCatalog(dialect: Dialect, ontology: Ontology): Cat
   } else {
     add('createRelationsOfType', s.createRelationsOfType(null, [relation(ontology.relationTypes[0]!.name)]));
   }
+  const claimLock = s.lockClaims(['a', 'b']);
+  if (claimLock) add('lockClaims', claimLock);
+  add(
+    'upsertClaims',
+    s.upsertClaims([{ id: 'c', speaker: 'a', date: null, about: ['b'], quote: 'q', summary: null, stance: null, asserts: [], disputes: [], sources: [], addedBy: null }]),
+  );
   add('recordFingerprint', s.recordFingerprint('seed:x', 'f'));
   add('retractRelation', s.retractRelation('r', 'wrong', 'curator-1', '2026-01-01T00:00:00.000Z'));
   add('setRelationSources', s.setRelationSources('r', []));

@@ -1,5 +1,5 @@
 import type { AttributeSpec, Ontology } from '../../ontology/ontology.js';
-import type { AttributeValue, ChangeRecord, CitationRecord, EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../graph-store.js';
+import type { AttributeValue, ChangeRecord, CitationRecord, ClaimRecord, EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../graph-store.js';
 import { searchKeys, skeleton } from '../search/normalize.js';
 import { checkedTypes, type Dialect } from './dialect.js';
 import type { Statement } from './executor.js';
@@ -173,17 +173,45 @@ export class WriteStatements {
     };
   }
 
+  /**
+   * Null where the engine needs no locks; else holds the claims `ids` until the transaction
+   * ends, as `lockEntities` does entities (the same property write, on Claim nodes).
+   */
+  lockClaims(ids: readonly string[]): Statement | null {
+    if (this.dialect.lockEntities === null) return null;
+    return { cypher: 'UNWIND $ids AS i MATCH (c:Claim {id: i}) SET c.writeLock = true REMOVE c.writeLock', params: { ids: [...new Set(ids)].sort() } };
+  }
+
+  /** Creates or replaces claims by id: the SDL's stored fields of `Claim`, and who added each. */
+  upsertClaims(claims: readonly ClaimRecord[]): Statement {
+    const fields = this.ontology.claimFields.filter((f) => f.name !== 'id');
+    const sets = [...fields.map((f) => `c.${prop(f.name)} = ${this.castRow(f)}`), 'c.addedBy = row.addedBy'];
+    const rows = claims.map((c) => {
+      const row: Record<string, string | string[] | null> = { id: c.id, addedBy: c.addedBy };
+      const values: Record<string, unknown> = { ...c };
+      for (const f of fields) {
+        // Citations as JSON text, `sourceId` first (SourceDocument.claims looks for it there).
+        if (f.name === 'sources') row.sources = JSON.stringify(c.sources.map(({ sourceId, ...rest }) => ({ sourceId, ...rest })));
+        else row[f.name] = encode(values[f.name] as AttributeValue | undefined);
+      }
+      return row;
+    });
+    return { cypher: `UNWIND $rows AS row MERGE (c:Claim {id: row.id}) SET ${sets.join(', ')}`, params: { rows } };
+  }
+
   recordFingerprint(key: string, value: string): Statement {
     return { cypher: 'MERGE (m:Meta {key: $key}) SET m.value = $value', params: { key, value } };
   }
 
-  /** The writes of one batch (or chunk of one), in order: upserts, then relation creates. */
-  loadChunk(batch: GraphBatch): { before: Statement[]; creates: Statement[] } {
+  /** The writes of one batch (or chunk of one), in order: upserts, then relation creates, then claims. */
+  loadChunk(batch: GraphBatch): { before: Statement[]; creates: Statement[]; after: Statement[] } {
     const before: Statement[] = [];
     if (batch.sources.length > 0) before.push(this.upsertSources(batch.sources, { keepText: true }));
     if (batch.entities.length > 0) before.push(this.upsertEntities(batch.entities));
     // Replacing by id keeps a re-load idempotent even if a relation's ends changed.
     if (batch.relations.length > 0) before.push(this.deleteRelations(batch.relations.map((r) => r.id)));
-    return { before, creates: batch.relations.length > 0 ? this.createRelations(batch.relations) : [] };
+    const creates = batch.relations.length > 0 ? this.createRelations(batch.relations) : [];
+    // Claims after the relations they may assert; replaced by id.
+    return { before, creates, after: batch.claims && batch.claims.length > 0 ? [this.upsertClaims(batch.claims)] : [] };
   }
 }

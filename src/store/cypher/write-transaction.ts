@@ -1,8 +1,11 @@
 import type { Ontology } from '../../ontology/ontology.js';
-import type { ChangeRecord, CitationRecord, EntityRecord, GraphBatch, RelationRecord, Retraction, SourceRecord } from '../graph-store.js';
+import type { ChangeRecord, CitationRecord, ClaimRecord, EntityRecord, GraphBatch, RelationRecord, Retraction, SourceRecord } from '../graph-store.js';
 import type { WriteTransaction } from '../write-transaction.js';
 import type { Dialect } from './dialect.js';
 import type { Row, Statement } from './executor.js';
+import { claimsAssertingStatement } from './reads/claims-asserting.js';
+import { claimsOfStatement } from './reads/claims-of.js';
+import { decodeClaim, getClaimsStatement } from './reads/claims.js';
 import { sourceFromProps } from './records.js';
 import type { Statements } from './statements.js';
 import type { WriteStatements } from './write-statements.js';
@@ -106,14 +109,41 @@ export class CypherWriteTransaction implements WriteTransaction {
     await this.run(this.writes.recordFingerprint(key, fingerprint));
   }
 
+  private async claimRows(statement: Statement): Promise<ClaimRecord[]> {
+    const build = { dialect: this.dialect, ontology: this.ontology };
+    return (await this.run({ cypher: statement.cypher, params: statement.params })).map((row) => decodeClaim(build, row.c));
+  }
+
+  async claims(ids: readonly string[]): Promise<ClaimRecord[]> {
+    return ids.length === 0 ? [] : this.claimRows(getClaimsStatement(ids));
+  }
+
+  async claimsAsserting(relationIds: readonly string[]): Promise<ClaimRecord[]> {
+    return relationIds.length === 0 ? [] : this.claimRows(claimsAssertingStatement(relationIds));
+  }
+
+  async claimsAt(id: string): Promise<ClaimRecord[]> {
+    return this.claimRows(claimsOfStatement([id], 'ANY'));
+  }
+
+  async lockClaims(ids: readonly string[]): Promise<void> {
+    const lock = this.writes.lockClaims(ids);
+    if (lock) await this.run(lock);
+  }
+
+  async upsertClaims(claims: readonly ClaimRecord[]): Promise<void> {
+    if (claims.length > 0) await this.run(this.writes.upsertClaims(claims));
+  }
+
   async loadChunk(chunk: GraphBatch): Promise<number> {
-    const { before, creates } = this.writes.loadChunk(chunk);
+    const { before, creates, after } = this.writes.loadChunk(chunk);
     for (const st of before) await this.run(st);
     let created = 0;
     for (const st of creates) {
       const [row] = await this.run(st);
       created += this.dialect.decode.number(row?.created ?? 0);
     }
+    for (const st of after) await this.run(st);
     return created;
   }
 }

@@ -88,6 +88,7 @@ const COUNTS: ReadonlyArray<[string, Statement]> = [
   ['SourceDocument', { cypher: 'MATCH (n:SourceDocument) RETURN count(n) AS n', params: {} }],
   ['Meta', { cypher: 'MATCH (n:Meta) RETURN count(n) AS n', params: {} }],
   ['Change', { cypher: 'MATCH (n:Change) RETURN count(n) AS n', params: {} }],
+  ['Claim', { cypher: 'MATCH (n:Claim) RETURN count(n) AS n', params: {} }],
 ];
 
 async function refuseUnlessEmpty(run: (s: Statement) => Promise<Row[]>): Promise<void> {
@@ -153,6 +154,8 @@ class CsvSink implements LoadTarget {
   private async capture(batches: GraphBatch | AsyncIterable<GraphBatch>): Promise<void> {
     const { statements } = this;
     for await (const batch of asBatches(batches)) {
+      // Claims are not bulk-copied (yet): such a file is imported with `npm run import`.
+      if (batch.claims && batch.claims.length > 0) throw new BulkCopyUnsupported('claims cannot be bulk-copied; import a file with `claims:` with `npm run import`');
       for (const s of batch.sources.length > 0 ? rowsOf(statements.upsertSources(batch.sources)) : []) this.sources.set(String(s.id), s);
       for (const e of batch.entities) this.once(this.entityIds, e.id, 'entity');
       for (const r of batch.relations) this.once(this.relationIds, r.id, 'relation');

@@ -55,6 +55,8 @@ export function tableSpecs(ontology: Ontology): TableSpec[] {
   const fieldCols = (fields: Ontology['sourceFields']) => fields.filter((f) => f.name !== 'id').map((f): [string, string] => [f.name, COLUMN_TYPES[f.type]]);
   const sourceCols = fieldCols(ontology.sourceFields);
   const changeCols = fieldCols(ontology.changeFields);
+  // Claims as the SDL's Claim declares them (references as ids), and who added each.
+  const claimCols: Array<[string, string]> = [...fieldCols(ontology.claimFields), ['addedBy', 'STRING']];
   const list = (cols: ReadonlyArray<[string, string]>) => cols.map(([n, t]) => `${prop(n)} ${t}`).join(', ');
   return [
     { table: 'Entity', columns: entityCols, ddl: `CREATE NODE TABLE IF NOT EXISTS Entity(id STRING PRIMARY KEY, ${list(entityCols)})` },
@@ -62,6 +64,7 @@ export function tableSpecs(ontology: Ontology): TableSpec[] {
     { table: 'SourceDocument', columns: sourceCols, ddl: `CREATE NODE TABLE IF NOT EXISTS SourceDocument(id STRING PRIMARY KEY, ${list(sourceCols)})` },
     { table: 'Meta', columns: [], ddl: 'CREATE NODE TABLE IF NOT EXISTS Meta(key STRING PRIMARY KEY, value STRING)' },
     { table: 'Change', columns: changeCols, ddl: `CREATE NODE TABLE IF NOT EXISTS Change(id STRING PRIMARY KEY, ${list(changeCols)})` },
+    { table: 'Claim', columns: claimCols, ddl: `CREATE NODE TABLE IF NOT EXISTS Claim(id STRING PRIMARY KEY, ${list(claimCols)})` },
   ];
 }
 

@@ -54,6 +54,7 @@ export function lintStatements(ontology: Ontology, entries: readonly CatalogEntr
     ...ontology.relationAttributes.map((a) => a.name),
     ...ontology.sourceFields.map((f) => f.name),
     ...ontology.changeFields.map((f) => f.name),
+    ...ontology.claimFields.map((f) => f.name),
     // The store's own bookkeeping, which the SDL does not declare: Meta's key/value
     // pairs, merges, who added a relation and its retraction.
     'key',
@@ -65,7 +66,7 @@ export function lintStatements(ontology: Ontology, entries: readonly CatalogEntr
     'retractionReason',
   ];
   const base = {
-    labels: ['Entity', 'SourceDocument', 'Meta', 'Change'],
+    labels: ['Entity', 'SourceDocument', 'Meta', 'Change', 'Claim'],
     relationshipTypes: ontology.relationTypes.map((t) => t.name),
     propertyKeys: [...new Set(propertyKeys)],
     // The package's catalogue of Neo4j 5's built-in functions and procedures.

@@ -23,6 +23,9 @@ function schema(ontology: Ontology): string[] {
     'CREATE CONSTRAINT source_document_id IF NOT EXISTS FOR (s:SourceDocument) REQUIRE s.id IS UNIQUE',
     'CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (m:Meta) REQUIRE m.key IS UNIQUE',
     'CREATE CONSTRAINT change_id IF NOT EXISTS FOR (c:Change) REQUIRE c.id IS UNIQUE',
+    'CREATE CONSTRAINT claim_id IF NOT EXISTS FOR (c:Claim) REQUIRE c.id IS UNIQUE',
+    // Claims an entity made; a merge moves them, and Entity.claims reads them.
+    'CREATE INDEX claim_speaker IF NOT EXISTS FOR (c:Claim) ON (c.speaker)',
     'CREATE INDEX entity_kind IF NOT EXISTS FOR (e:Entity) ON (e.kind)',
     // A merge redirects what was merged into the duplicate; without it, a scan of all entities.
     'CREATE INDEX entity_merged_into IF NOT EXISTS FOR (e:Entity) ON (e.mergedInto)',

@@ -41,14 +41,18 @@ export function mergeEntities(tx: WriteTransaction, survivorId: string, duplicat
       for (const r of kept) if (r.retraction) await tx.retract(r.id, r.retraction);
     }
     await tx.redirectRefs(duplicateId, survivorId);
+    // Claims the duplicate made or that are about it now name the survivor.
+    const claimsBefore = (await tx.claimsAt(duplicateId)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const claimsAfter = claimsBefore.map((c) => ({ ...c, speaker: swap(c.speaker), about: [...new Set(c.about.map(swap))] }));
+    await tx.upsertClaims(claimsAfter);
     await tx.upsertEntities([merged]);
     await tx.redirectEntity(duplicateId, survivorId);
     const change: ChangeEntry = {
       operation: 'MERGE_ENTITIES',
       entityIds: [survivorId, duplicateId],
       relationId: null,
-      before: { survivor, duplicate, relations: moved },
-      after: { survivor: merged, relations: kept },
+      before: { survivor, duplicate, relations: moved, ...(claimsBefore.length > 0 ? { claims: claimsBefore } : {}) },
+      after: { survivor: merged, relations: kept, ...(claimsAfter.length > 0 ? { claims: claimsAfter } : {}) },
     };
     return { value: merged, change };
   });

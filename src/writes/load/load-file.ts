@@ -1,4 +1,4 @@
-import type { GraphBatch, RelationRecord } from '../../store/graph-store.js';
+import type { ClaimRecord, GraphBatch, RelationRecord } from '../../store/graph-store.js';
 import type { LoadReads, LoadSink } from '../../store/load-sink.js';
 import { entityConflicts, relationConflicts } from '../stored-conflicts.js';
 import type { Checker } from '../validate.js';
@@ -15,6 +15,8 @@ export interface FileCounts {
   relations: number;
   /** Relations given without an id that cited a relation stating the same fact instead of making another (imports). */
   corroborated?: number;
+  /** Claims, when the file has any. */
+  claims?: number;
 }
 
 export interface FileLoad {
@@ -42,8 +44,13 @@ function addedBy(key: string, relations: readonly RelationRecord[]): RelationRec
   return relations.map((r) => ({ ...r, addedBy: key }));
 }
 
+function claimsAddedBy(key: string, batch: GraphBatch): { claims?: ClaimRecord[] } {
+  return batch.claims ? { claims: batch.claims.map((c) => ({ ...c, addedBy: key })) } : {};
+}
+
 function withAddedBy(key: string, b: GraphBatch): GraphBatch {
-  return b.corroborating ? { ...b, relations: addedBy(key, b.relations), corroborating: addedBy(key, b.corroborating) } : { ...b, relations: addedBy(key, b.relations) };
+  const own = { ...b, relations: addedBy(key, b.relations), ...claimsAddedBy(key, b) };
+  return b.corroborating ? { ...own, corroborating: addedBy(key, b.corroborating) } : own;
 }
 
 async function* streamAddedBy(key: string, batches: AsyncIterable<GraphBatch>): AsyncGenerator<GraphBatch> {

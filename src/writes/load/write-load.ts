@@ -12,7 +12,7 @@ import { StoredCitationsError, storedCitationsAgainst } from '../stored-citation
 /** Rows per statement when loading: large files go in chunks, still in one transaction. */
 export const LOAD_CHUNK = 5_000;
 
-/** A batch in chunks: every source and entity first, so each relation's ends exist when it is created. */
+/** A batch in chunks: every source and entity first, so each relation's ends exist when it is created; claims last. */
 function* chunks(batch: GraphBatch): Generator<GraphBatch> {
   const size = Math.max(batch.sources.length, batch.entities.length);
   for (let i = 0; i < size; i += LOAD_CHUNK) {
@@ -22,6 +22,11 @@ function* chunks(batch: GraphBatch): Generator<GraphBatch> {
     yield { sources: [], entities: [], relations: batch.relations.slice(i, i + LOAD_CHUNK) };
   }
   if (batch.corroborating && batch.corroborating.length > 0) yield { sources: [], entities: [], relations: [], corroborating: batch.corroborating };
+  // Claims last: what they assert exists by then.
+  const claims = batch.claims ?? [];
+  for (let i = 0; i < claims.length; i += LOAD_CHUNK) {
+    yield { sources: [], entities: [], relations: [], claims: claims.slice(i, i + LOAD_CHUNK) };
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
-import { Checker, checkEntity, checkQualifierRefs, checkRelation, checkSource, qualifierRefs, referencedIds, type KnownSources, type Locator } from '../validate.js';
+import { Checker, checkClaim, checkEntity, checkQualifierRefs, checkRelation, checkSource, qualifierRefs, referencedIds, type KnownSources, type Locator } from '../validate.js';
 import { InputError } from '../errors.js';
 import type { Ontology } from '../../ontology/ontology.js';
-import type { CitationRecord, EntityRecord, GraphStore, RelationRecord, SourceRecord } from '../../store/graph-store.js';
+import type { CitationRecord, ClaimRecord, EntityRecord, GraphStore, RelationRecord, SourceRecord } from '../../store/graph-store.js';
 
 /**
  * GraphQL input as a source of writes: checked with the same rules as seed files and
@@ -85,4 +85,16 @@ export async function citationFromInput(input: object, store: InputReads): Promi
   const problems = check.problems.map((p) => ({ ...p, field: p.field.replace(/^sources\[0\]/, 'citation') }));
   if (problems.length > 0 || !citation) throw new InputError(problems);
   return citation;
+}
+
+/**
+ * A claim from input, checked for shape, lengths, stance and citations; what it names
+ * (speaker, about, asserts, disputes) is checked by its write rule in the write's
+ * transaction (src/writes/curation/add-claim.ts).
+ */
+export async function claimFromInput(input: object, store: InputReads, ontology: Ontology): Promise<ClaimRecord> {
+  const raw = present(input);
+  const check = new Checker(ARGUMENT);
+  const claim = checkClaim(check, raw, ['input'], { ontology, defaultSource: null, knownSources: await knownSources(store, raw.sources) });
+  return done(check, claim);
 }

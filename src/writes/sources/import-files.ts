@@ -74,13 +74,16 @@ export function checkImportPaths(paths: readonly string[]): void {
   }
 }
 
+/** A file's claims, counted only when it has some (a summary without claims reads as before). */
+const claimCount = (claims: readonly unknown[] | undefined) => (claims && claims.length > 0 ? { claims: claims.length } : {});
+
 /** Pass 2 for one file: one `load`, so one transaction, with its fingerprint and audit entry. */
 async function writeFile(sink: LoadSink, run: ImportRun, p: Pending): Promise<ImportOutcome> {
   const load = { file: p.file, key: p.key, fingerprint: p.fingerprint };
   if (p.batch) {
     // Relations with the citations later files brought them; those stating a stored fact apart.
     const batch = { ...p.batch, ...factsToWrite(run, p.batch.relations) };
-    const counts = { sources: batch.sources.length, entities: batch.entities.length, relations: batch.relations.length, corroborated: p.corroborated };
+    const counts = { sources: batch.sources.length, entities: batch.entities.length, relations: batch.relations.length, corroborated: p.corroborated, ...claimCount(batch.claims) };
     await loadFile(sink, { ...load, counts, entityIds: batch.entities.map((e) => e.id) }, batch);
     p.batch = null;
     return { path: p.path, status: 'loaded', ...counts };

@@ -1,15 +1,17 @@
 import type { Hash } from 'node:crypto';
 import { InputError, type InputProblem } from '../errors.js';
 import { fingerprintHash } from '../fingerprint.js';
-import type { EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../../store/graph-store.js';
+import type { ClaimRecord, EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../../store/graph-store.js';
 import { entityConflicts, relationConflicts } from '../stored-conflicts.js';
 import {
   Checker,
+  checkClaim,
   checkEntity,
   checkQualifierRefs,
   checkRelation,
   checkSource,
   DERIVED_DUPLICATE_HINT,
+  isObject,
   qualifierRefs,
   referencedIds,
   withRelationId,
@@ -50,7 +52,7 @@ interface JsonRecord {
   line: number;
 }
 
-const SEED_KEYS = ['source', 'entities', 'relations'] as const;
+const SEED_KEYS = ['source', 'entities', 'relations', 'claims'] as const;
 type SeedKey = (typeof SEED_KEYS)[number];
 
 /**
@@ -105,7 +107,7 @@ async function* checkedJsonChunks(run: ImportRun, p: Pending, opts: { firstPass:
     if (event.type === 'member') {
       if (memberLines.has(event.key)) {
         memberLines.set(event.key, event.line);
-        top.fail([event.key], 'is given twice; give each of source, entities and relations once');
+        top.fail([event.key], 'is given twice; give each of source, entities, relations and claims once');
       } else {
         memberLines.set(event.key, event.line);
         if (!(SEED_KEYS as readonly string[]).includes(event.key)) top.fail([event.key], `is not a field of a seed file; allowed: ${SEED_KEYS.join(', ')}`);
@@ -188,6 +190,9 @@ async function* checkedJsonChunks(run: ImportRun, p: Pending, opts: { firstPass:
   }
   if (pending.length > 0 || chunkProblems.length > 0) yield await flushEntities();
 
+  /** This file's relations that name who claims them: what its claims may assert. */
+  const claimedRelations = new Map<string, RelationRecord>();
+
   // Relations, BATCH at a time.
   let rows: Array<{ record: JsonRecord; raw: unknown; derived: boolean }> = [];
   const flushRelations = async () => {
@@ -213,6 +218,7 @@ async function* checkedJsonChunks(run: ImportRun, p: Pending, opts: { firstPass:
       }
       relations.push(relation);
       rowOf.push({ ...row.record, derived: row.derived });
+      if (relation.refs.claimedBy) claimedRelations.set(relation.id, relation);
     }
     if (opts.firstPass) {
       const stated = await findStoredFacts(
@@ -247,6 +253,48 @@ async function* checkedJsonChunks(run: ImportRun, p: Pending, opts: { firstPass:
     if (rows.length >= BATCH) yield await flushRelations();
   }
   if (rows.length > 0 || chunkProblems.length > 0) yield await flushRelations();
+
+  // Claims, all at once (they are few): what they dispute must be a claim of the file.
+  const claimRecords: JsonRecord[] = [];
+  for await (const record of unchanged((tap) => jsonRecords(p, 'claims', report, tap))) {
+    if (record.index === null) notAList(record, 'claims');
+    else claimRecords.push(record);
+  }
+  if (claimRecords.length > 0 || chunkProblems.length > 0) {
+    const named = claimRecords.flatMap(({ raw }) => (isObject(raw) ? [raw.speaker, ...(Array.isArray(raw.about) ? raw.about : [])] : []));
+    const stored = await run.kindsOf(named.filter((id): id is string => typeof id === 'string' && !kinds.has(id)));
+    const claimIds = new Set(claimRecords.flatMap(({ raw }) => (isObject(raw) && typeof raw.id === 'string' ? [raw.id] : [])));
+    const claimCtx = {
+      ...ctx,
+      kindOf: (id: string) => kinds.get(id) ?? stored.get(id),
+      relation: (id: string) => claimedRelations.get(id),
+      claimExists: (id: string) => claimIds.has(id),
+    };
+    const check = new Checker(locator);
+    const claims: ClaimRecord[] = [];
+    const seen = new Set<string>();
+    const assertedBy = new Map<string, string>();
+    for (const record of claimRecords) {
+      locator.at(record.text, record.line, 2);
+      const path: Path = ['claims', record.index!];
+      const claim = checkClaim(check, record.raw, path, claimCtx);
+      if (!claim) continue;
+      if (seen.has(claim.id)) {
+        check.fail([...path, 'id'], 'duplicates the id of an earlier claim');
+        continue;
+      }
+      seen.add(claim.id);
+      const taken = claim.asserts.find((r) => assertedBy.has(r));
+      if (taken !== undefined) {
+        check.fail([...path, 'asserts'], `relation ${JSON.stringify(taken)} is already asserted by claim ${JSON.stringify(assertedBy.get(taken))}`);
+        continue;
+      }
+      for (const r of claim.asserts) assertedBy.set(r, claim.id);
+      claims.push(claim);
+    }
+    yield { batch: { sources: [], entities: [], relations: [], claims }, problems: [...chunkProblems, ...check.problems] };
+    chunkProblems = [];
+  }
 }
 
 /** Pass 1 for a JSON file: counts what it holds and reports its problems to the run. */

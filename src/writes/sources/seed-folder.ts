@@ -70,7 +70,13 @@ export async function loadSeeds(store: LoadTarget, ontology: Ontology, dir: stri
     }
   }
   for (const p of pending) {
-    const counts = { sources: p.batch.sources.length, entities: p.batch.entities.length, relations: p.batch.relations.length };
+    const claims = p.batch.claims ?? [];
+    const counts = {
+      sources: p.batch.sources.length,
+      entities: p.batch.entities.length,
+      relations: p.batch.relations.length,
+      ...(claims.length > 0 ? { claims: claims.length } : {}),
+    };
     await loadFile(store, { file: p.file, key: p.key, fingerprint: p.fingerprint, counts, entityIds: p.batch.entities.map((e) => e.id) }, p.batch);
     outcomes.push({ file: p.file, status: 'loaded', entities: p.batch.entities.length, relations: p.batch.relations.length });
   }

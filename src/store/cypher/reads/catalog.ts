@@ -1,4 +1,10 @@
 import { changesStatement } from './changes.js';
+import { claimsAssertingStatement } from './claims-asserting.js';
+import { claimsCitingStatement } from './claims-citing.js';
+import { claimsDisputingStatement } from './claims-disputing.js';
+import { claimsOfStatement } from './claims-of.js';
+import { getClaimsStatement } from './claims.js';
+import { listClaimsStatement } from './list-claims.js';
 import { getEntitiesStatement, listEntitiesStatement } from './entities.js';
 import { countEntitiesStatement, countRelationsStatement } from './graph-size.js';
 import { graphVersionStatement } from './graph-version.js';
@@ -45,6 +51,12 @@ export const READ_STATEMENTS = {
   loadedFingerprint: loadedFingerprintStatement,
   graphVersion: graphVersionStatement,
   changes: changesStatement,
+  getClaims: getClaimsStatement,
+  listClaims: listClaimsStatement,
+  claimsOf: claimsOfStatement,
+  claimsAsserting: claimsAssertingStatement,
+  claimsDisputing: claimsDisputingStatement,
+  claimsCiting: claimsCitingStatement,
 } as const;
 
 export type ReadOperation = keyof typeof READ_STATEMENTS;
@@ -108,5 +120,12 @@ export function readStatementCatalog(ctx: BuildContext): CatalogEntry[] {
   add('loadedFingerprint', '', loadedFingerprintStatement('seed:x'));
   add('changes', '', changesStatement({ since: null, entity: null, after: null, limit: 50 }));
   add('changes', '(entity)', changesStatement({ since: '2026', entity: 'e', after: 'c', limit: 50 }));
+  add('getClaims', '', getClaimsStatement(['c']));
+  add('listClaims', '', listClaimsStatement({ speaker: null, about: null, after: null, limit: 21 }));
+  add('listClaims', '(speaker, about)', listClaimsStatement({ speaker: 'a', about: 'b', after: 'c', limit: 21 }));
+  for (const role of ['SPEAKER', 'SUBJECT', 'ANY'] as const) add('claimsOf', role, claimsOfStatement(['a'], role));
+  add('claimsAsserting', '', claimsAssertingStatement(['r']));
+  add('claimsDisputing', '', claimsDisputingStatement(['c']));
+  add('claimsCiting', '', claimsCitingStatement(['s']));
   return entries;
 }

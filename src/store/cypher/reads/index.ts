@@ -1,5 +1,11 @@
 import type { GraphReads } from '../../graph-store.js';
 import { changes } from './changes.js';
+import { claimsAsserting } from './claims-asserting.js';
+import { claimsCiting } from './claims-citing.js';
+import { claimsDisputing } from './claims-disputing.js';
+import { claimsOf } from './claims-of.js';
+import { getClaims } from './claims.js';
+import { listClaims } from './list-claims.js';
 import { getEntities, listEntities } from './entities.js';
 import { graphSize } from './graph-size.js';
 import { graphVersion } from './graph-version.js';
@@ -32,5 +38,11 @@ export function cypherReads(ctx: ReadContext): GraphReads {
     relationsCiting: (sourceId) => relationsCiting(ctx, sourceId),
     graphVersion: () => graphVersion(ctx),
     changes: (q) => changes(ctx, q),
+    getClaims: (ids) => getClaims(ctx, ids),
+    listClaims: (q) => listClaims(ctx, q),
+    claimsOf: (q) => claimsOf(ctx, q),
+    claimsAsserting: (ids) => claimsAsserting(ctx, ids),
+    claimsDisputing: (ids) => claimsDisputing(ctx, ids),
+    claimsCiting: (ids) => claimsCiting(ctx, ids),
   };
 }
