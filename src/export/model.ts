@@ -227,7 +227,12 @@ export function exportGraph(network: MeasuredNetwork, ontology: Ontology, select
   const refSpecs: AttributeSpec[] = ontology.relationRefs.map((name) => ({ name, type: 'string' }));
   const edgeColumns = columns(EDGE_BASE, [...ontology.relationAttributes, ...refSpecs, ...CLAIM_COLUMNS], selection.inferDates ? [DATE_INFERRED, ...EDGE_TAIL] : EDGE_TAIL);
   const nodeIds = new Set(network.nodes.map((e) => e.id));
-  const relationEdges: ExportEdge[] = network.edges.map((r) => ({ id: r.id, source: r.from, target: r.to, data: row(edgeColumns, edgeValues(r, network.inferredDates?.get(r.id))) }));
+  const relationEdges: ExportEdge[] = network.edges.map((r) => ({
+    id: r.id,
+    source: r.from,
+    target: r.to,
+    data: row(edgeColumns, edgeValues(r, network.inferredDates?.get(r.id))),
+  }));
   const edges = claims.length === 0 ? relationEdges : [...relationEdges, ...claimEdges(claims, nodeIds, edgeColumns)].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return {
     title: GRAPH_TITLE,

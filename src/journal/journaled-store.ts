@@ -1,6 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, rmSync } from 'node:fs';
-import type { AddedRelation, AddRelationOptions, Audit, Author, CitationRecord, ClaimRecord, EntityRecord, GraphBatch, GraphStore, RelationRecord, SourceRecord, StampedWrite, StatementObserver } from '../store/graph-store.js';
+import type {
+  AddedRelation,
+  AddRelationOptions,
+  Audit,
+  Author,
+  CitationRecord,
+  ClaimRecord,
+  EntityRecord,
+  GraphBatch,
+  GraphStore,
+  RelationRecord,
+  SourceRecord,
+  StampedWrite,
+  StatementObserver,
+} from '../store/graph-store.js';
 import type { WriteEntry } from './entries.js';
 import { loadDataPath, writeAll, type JournalWriter } from './journal-file.js';
 

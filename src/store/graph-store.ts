@@ -64,7 +64,8 @@ export interface RelationRecord {
 
 export interface SourceRecord {
   id: string;
-  title: string;
+  /** Null when the document has no title of its own. */
+  title: string | null;
   publisher: string;
   published: string;
   via: string | null;

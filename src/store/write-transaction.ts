@@ -14,8 +14,8 @@ export interface WriteTransaction {
   /** Every relation at `id`, in both directions, retracted or not. */
   relationsAt(id: string): Promise<RelationRecord[]>;
   source(id: string): Promise<SourceRecord | null>;
-  /** Every entity (merged-away ones too) and relation (retracted ones too) with a citation of the source. */
-  citing(sourceId: string): Promise<{ entities: EntityRecord[]; relations: RelationRecord[] }>;
+  /** Every entity (merged-away ones too), relation (retracted ones too) and claim with a citation of the source. */
+  citing(sourceId: string): Promise<{ entities: EntityRecord[]; relations: RelationRecord[]; claims: ClaimRecord[] }>;
   /** The live (not retracted) relations of `type` from `from` to `to`. */
   liveRelationsBetween(from: string, to: string, type: string): Promise<RelationRecord[]>;
   /** Replaces a relation's citations (corroboration adds to them). */

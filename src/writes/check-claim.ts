@@ -1,6 +1,8 @@
 import { loadOntology } from '../ontology/ontology.js';
 import type { ClaimRecord, RelationRecord } from '../store/graph-store.js';
-import { type Checker, ID_PATTERN, isObject, LIMITS, type Path } from './checker.js';
+import { checkCitationAgainst, splitText } from '../ontology/source-text.js';
+import type { CitationRecord } from '../store/graph-store.js';
+import { type Checker, ID_PATTERN, isObject, type KnownSources, LIMITS, type Path } from './checker.js';
 import type { KindLookup, RecordContext } from './validate.js';
 
 /**
@@ -13,6 +15,23 @@ const claimSpec = (name: string) => {
   if (!spec) throw new Error(`ontology: Claim.${name} is missing`);
   return spec;
 };
+
+/**
+ * A claim's quote is what the speaker said: where a citation's source has text, the quote
+ * must occur in one of the passages the claim cites from it (by the citations' own rule).
+ */
+function quoteInCitations(check: Checker, quote: string, citations: readonly CitationRecord[], sources: KnownSources, path: Path): void {
+  const checked = citations.flatMap((c) => {
+    const text = sources.get(c.sourceId);
+    return typeof text === 'string' ? [checkCitationAgainst(splitText(text), { ...c, quote }) === null] : [];
+  });
+  if (checked.length > 0 && !checked.includes(true)) {
+    check.fail(
+      [...path, 'quote'],
+      'does not occur in any passage the claim cites from a source with text (whitespace and quote marks aside); quote the speaker as the source does',
+    );
+  }
+}
 
 /** What a claim may refer to, beyond the record itself. */
 export interface ClaimContext extends RecordContext {
@@ -84,6 +103,7 @@ export function checkClaim(check: Checker, raw: unknown, path: Path, ctx: ClaimC
   const asserts = idList('asserts', false);
   const disputes = idList('disputes', false);
   const sources = check.citations(raw.sources, path, ctx.defaultSource, ctx.knownSources, ontology.limits.count('Claim.sources').max);
+  if (quote !== null) quoteInCitations(check, quote, sources, ctx.knownSources, path);
   if (id !== null && disputes?.includes(id)) check.fail([...path, 'disputes'], `a claim cannot dispute itself (${JSON.stringify(id)})`);
   if (speaker !== null && asserts && ctx.relation) {
     asserts.forEach((r, i) => {

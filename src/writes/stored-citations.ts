@@ -1,5 +1,5 @@
 import { checkCitationAgainst, splitText } from '../ontology/source-text.js';
-import type { CitationRecord, EntityRecord, RelationRecord } from '../store/graph-store.js';
+import type { CitationRecord, ClaimRecord, EntityRecord, RelationRecord } from '../store/graph-store.js';
 import type { WriteTransaction } from '../store/write-transaction.js';
 import { InputError, type InputProblem } from './errors.js';
 
@@ -40,10 +40,11 @@ export function citationMismatches(sourceId: string, text: string, citing: reado
 }
 
 /** The stored records citing a source, as CitingRecords. */
-export function citingRecords(stored: { entities: readonly EntityRecord[]; relations: readonly RelationRecord[] }): CitingRecord[] {
+export function citingRecords(stored: { entities: readonly EntityRecord[]; relations: readonly RelationRecord[]; claims: readonly ClaimRecord[] }): CitingRecord[] {
   return [
     ...stored.entities.map((e) => ({ what: `entity ${JSON.stringify(e.id)}`, sources: e.sources })),
     ...stored.relations.map((r) => ({ what: `relation ${JSON.stringify(r.id)}`, sources: r.sources })),
+    ...stored.claims.map((c) => ({ what: `claim ${JSON.stringify(c.id)}`, sources: c.sources })),
   ];
 }
 

@@ -45,12 +45,12 @@ const SOURCE_FIELDS = new Set([...loadOntology().sourceFields.map((f) => f.name)
 
 export function checkSource(check: Checker, s: unknown, path: Path): SourceRecord | null {
   if (!isObject(s)) {
-    check.fail(path, 'expected a mapping { id, title, publisher, published, via?, url?, text? }');
+    check.fail(path, 'expected a mapping { id, title?, publisher, published, via?, url?, text? }');
     return null;
   }
   check.unknownKeys(s, SOURCE_FIELDS, path, 'a source');
   const id = check.id(s, 'id', path);
-  const title = check.string(s, 'title', path, { required: true, max: manifest.length('SourceDocument.title').max });
+  const title = check.string(s, 'title', path, { max: manifest.length('SourceDocument.title').max });
   const publisher = check.string(s, 'publisher', path, { required: true, max: manifest.length('SourceDocument.publisher').max });
   const published = check.string(s, 'published', path, { required: true });
   if (published !== null && !isPartialDate(published)) check.fail([...path, 'published'], `expected ${PARTIAL_DATE_FORMAT}`);
@@ -62,7 +62,7 @@ export function checkSource(check: Checker, s: unknown, path: Path): SourceRecor
     url = null;
   }
   const text = check.string(s, 'text', path, { max: manifest.length('SourceDocument.text').max });
-  return id && title && publisher && published && isPartialDate(published) ? { id, title, publisher, published, via, url, text } : null;
+  return id && publisher && published && isPartialDate(published) ? { id, title, publisher, published, via, url, text } : null;
 }
 
 /** The fields of a `FieldQualifierInput`, and the `Basis` values (the type of `Relation.basis`). */

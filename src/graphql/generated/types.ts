@@ -878,6 +878,11 @@ export type Relation = {
   role?: Maybe<Scalars['String']['output']>;
   sources: Array<Citation>;
   start?: Maybe<Scalars['PartialDate']['output']>;
+  /**
+   * Which term of a legislature or office the relation concerns, in the source's words
+   * (`outgoing Mazhilis`), when the source gives no dates that tell two such relations apart.
+   */
+  term?: Maybe<Scalars['String']['output']>;
   to: Entity;
   type: RelationType;
   /** Share of the vote in percent, for WON_SEATS_IN and WON_VOTES_IN. */
@@ -928,6 +933,11 @@ export type RelationInput = {
   role?: InputMaybe<Scalars['String']['input']>;
   sources: Array<CitationInput>;
   start?: InputMaybe<Scalars['PartialDate']['input']>;
+  /**
+   * Which term of a legislature or office the relation concerns, in the source's words
+   * (`outgoing Mazhilis`), when the source gives no dates that tell two such relations apart.
+   */
+  term?: InputMaybe<Scalars['String']['input']>;
   to: Scalars['ID']['input'];
   type: RelationType;
   /** Share of the vote in percent, for WON_SEATS_IN and WON_VOTES_IN. */
@@ -949,11 +959,11 @@ export type RelationType =
   | 'DISQUALIFIED_FROM'
   /** An election chose the members of a legislature. */
   | 'ELECTED_MEMBERS_OF'
-  /** A party held seats in a legislature (see `note` for how many). */
+  /** A party held seats in a legislature; `term` says which (the outgoing house, the one an election chose). */
   | 'HELD_SEATS_IN'
   /** An actor issued a statement (an event of type STATEMENT). */
   | 'ISSUED'
-  /** A person heads a party, organization or state (see `role`). */
+  /** A person heads a party, organization or state, or an organization leads another (an `OSCE-led` mission); see `role`. */
   | 'LEADS'
   /** A place lies within a larger place. */
   | 'LOCATED_IN'
@@ -961,7 +971,7 @@ export type RelationType =
   | 'OBSERVED'
   /** An actor organizes, or has pledged to hold, an event. */
   | 'ORGANIZES'
-  /** An organization belongs to, or is led by, a larger organization. */
+  /** An organization belongs to a larger organization (one led by another: LEADS). */
   | 'PART_OF'
   /** An actor refused to recognize the results of an election. */
   | 'REJECTED_RESULTS_OF'
@@ -969,7 +979,7 @@ export type RelationType =
   | 'REPORTED'
   /** An actor backs a person or party or their policies. */
   | 'SUPPORTS'
-  /** An event happened in a place. */
+  /** An event happened in a place, or is to happen there when the event's `status` is PLANNED. */
   | 'TOOK_PLACE_IN'
   /** A party won seats in an election; `voteShare` is its national share in percent. */
   | 'WON_SEATS_IN'
@@ -1034,7 +1044,8 @@ export type SourceDocument = {
    * checked against it on every write (see `paragraphs`). Null when not given.
    */
   text?: Maybe<Scalars['String']['output']>;
-  title: Scalars['String']['output'];
+  /** The document's own title or headline; null when it has none (a curator does not make one up). */
+  title?: Maybe<Scalars['String']['output']>;
   url?: Maybe<Scalars['String']['output']>;
   /** The outlet the publisher attributes the report to, if any. */
   via?: Maybe<Scalars['String']['output']>;
@@ -1049,7 +1060,8 @@ export type SourceInput = {
    * checked against it on every write (see `paragraphs`). Null when not given.
    */
   text?: InputMaybe<Scalars['String']['input']>;
-  title: Scalars['String']['input'];
+  /** The document's own title or headline; null when it has none (a curator does not make one up). */
+  title?: InputMaybe<Scalars['String']['input']>;
   url?: InputMaybe<Scalars['String']['input']>;
   /** The outlet the publisher attributes the report to, if any. */
   via?: InputMaybe<Scalars['String']['input']>;
@@ -1597,6 +1609,7 @@ export type RelationResolvers<ContextType = RequestContext, ParentType extends R
   role?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['Citation']>, ParentType, ContextType>;
   start?: Resolver<Maybe<ResolversTypes['PartialDate']>, ParentType, ContextType>;
+  term?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   to?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['RelationType'], ParentType, ContextType>;
   voteShare?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -1637,7 +1650,7 @@ export type SourceDocumentResolvers<ContextType = RequestContext, ParentType ext
   publisher?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   relations?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType>;
   text?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   via?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };

@@ -83,11 +83,11 @@ export type RelationType =
   | 'DISQUALIFIED_FROM'
   /** An election chose the members of a legislature. */
   | 'ELECTED_MEMBERS_OF'
-  /** A party held seats in a legislature (see `note` for how many). */
+  /** A party held seats in a legislature; `term` says which (the outgoing house, the one an election chose). */
   | 'HELD_SEATS_IN'
   /** An actor issued a statement (an event of type STATEMENT). */
   | 'ISSUED'
-  /** A person heads a party, organization or state (see `role`). */
+  /** A person heads a party, organization or state, or an organization leads another (an `OSCE-led` mission); see `role`. */
   | 'LEADS'
   /** A place lies within a larger place. */
   | 'LOCATED_IN'
@@ -95,7 +95,7 @@ export type RelationType =
   | 'OBSERVED'
   /** An actor organizes, or has pledged to hold, an event. */
   | 'ORGANIZES'
-  /** An organization belongs to, or is led by, a larger organization. */
+  /** An organization belongs to a larger organization (one led by another: LEADS). */
   | 'PART_OF'
   /** An actor refused to recognize the results of an election. */
   | 'REJECTED_RESULTS_OF'
@@ -103,7 +103,7 @@ export type RelationType =
   | 'REPORTED'
   /** An actor backs a person or party or their policies. */
   | 'SUPPORTS'
-  /** An event happened in a place. */
+  /** An event happened in a place, or is to happen there when the event's `status` is PLANNED. */
   | 'TOOK_PLACE_IN'
   /** A party won seats in an election; `voteShare` is its national share in percent. */
   | 'WON_SEATS_IN'

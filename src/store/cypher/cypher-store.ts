@@ -1,5 +1,18 @@
 import type { Ontology } from '../../ontology/ontology.js';
-import type { AddedRelation, AddRelationOptions, Author, CitationRecord, ClaimRecord, EntityRecord, GraphBatch, GraphReads, GraphStore, RelationRecord, SourceRecord, StatementObserver } from '../graph-store.js';
+import type {
+  AddedRelation,
+  AddRelationOptions,
+  Author,
+  CitationRecord,
+  ClaimRecord,
+  EntityRecord,
+  GraphBatch,
+  GraphReads,
+  GraphStore,
+  RelationRecord,
+  SourceRecord,
+  StatementObserver,
+} from '../graph-store.js';
 import { observeExecutor } from './observed-executor.js';
 import type { Dialect } from './dialect.js';
 import type { Executor, Row, Statement } from './executor.js';

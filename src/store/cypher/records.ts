@@ -91,7 +91,7 @@ export function changeFromProps(c: Props): ChangeRecord {
 export function sourceFromProps(s: Props): SourceRecord {
   return {
     id: String(s.id),
-    title: String(s.title),
+    title: str(s.title),
     publisher: String(s.publisher),
     published: String(s.published),
     via: str(s.via),

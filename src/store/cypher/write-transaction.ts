@@ -4,6 +4,7 @@ import type { WriteTransaction } from '../write-transaction.js';
 import type { Dialect } from './dialect.js';
 import type { Row, Statement } from './executor.js';
 import { claimsAssertingStatement } from './reads/claims-asserting.js';
+import { claimsCitingStatement } from './reads/claims-citing.js';
 import { claimsOfStatement } from './reads/claims-of.js';
 import { decodeClaim, getClaimsStatement } from './reads/claims.js';
 import { sourceFromProps } from './records.js';
@@ -48,11 +49,16 @@ export class CypherWriteTransaction implements WriteTransaction {
     return row ? sourceFromProps(this.dialect.decode.properties(row.s)) : null;
   }
 
-  async citing(sourceId: string): Promise<{ entities: EntityRecord[]; relations: RelationRecord[] }> {
+  async citing(sourceId: string): Promise<{ entities: EntityRecord[]; relations: RelationRecord[]; claims: ClaimRecord[] }> {
     const entities = (await this.run(this.reads.entitiesCiting(sourceId))).map((row) => this.dialect.decode.entity(this.ontology, row.e));
     const relations = this.relationsFrom(await this.run(this.reads.relationsCiting(sourceId)));
     const cites = (c: { sourceId: string }) => c.sourceId === sourceId;
-    return { entities: entities.filter((e) => e.sources.some(cites)), relations: relations.filter((r) => r.sources.some(cites)) };
+    const claims = await this.claimRows(claimsCitingStatement([sourceId]));
+    return {
+      entities: entities.filter((e) => e.sources.some(cites)),
+      relations: relations.filter((r) => r.sources.some(cites)),
+      claims: claims.filter((c) => c.sources.some(cites)),
+    };
   }
 
   async liveRelationsBetween(from: string, to: string, type: string): Promise<RelationRecord[]> {

@@ -1,6 +1,7 @@
 import { CurationError } from '../../store/errors.js';
 import type { Author, ClaimRecord } from '../../store/graph-store.js';
 import type { WriteTransaction } from '../../store/write-transaction.js';
+import { citationsHoldInTransaction } from '../stored-citations.js';
 import { audited } from './audited.js';
 import { resolveLive } from './live-entities.js';
 
@@ -13,6 +14,7 @@ import { resolveLive } from './live-entities.js';
 export function addClaim(tx: WriteTransaction, claim: ClaimRecord, by: Author): Promise<ClaimRecord> {
   return audited(tx, by, async () => {
     if ((await tx.claims([claim.id])).length > 0) throw new CurationError(`claim ${JSON.stringify(claim.id)} already exists`, 'id');
+    await citationsHoldInTransaction(tx, claim.sources);
     const speaker = (await resolveLive(tx, [claim.speaker], 'speaker')).get(claim.speaker) ?? claim.speaker;
     const live = await resolveLive(tx, claim.about, 'about');
     const about = [...new Set(claim.about.map((id) => live.get(id) ?? id))];

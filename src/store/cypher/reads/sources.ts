@@ -1,23 +1,13 @@
 import type { SourceRecord } from '../../graph-store.js';
+import { sourceFromProps } from '../records.js';
 import { query, readRows, type BuildContext, type Query, type ReadContext } from './query.js';
 
 export interface SourceRow {
   s: unknown;
 }
 
-const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-
 export function decodeSource(ctx: BuildContext, value: unknown): SourceRecord {
-  const s = ctx.dialect.decode.properties(value);
-  return {
-    id: String(s.id),
-    title: String(s.title),
-    publisher: String(s.publisher),
-    published: String(s.published),
-    via: text(s.via),
-    url: text(s.url),
-    text: text(s.text),
-  };
+  return sourceFromProps(ctx.dialect.decode.properties(value));
 }
 
 export function getSourcesStatement(ids: readonly string[]): Query<SourceRow> {
