@@ -91,7 +91,7 @@ beforeAll(async () => {
       },
       'alice',
     );
-    await store.disputeClaim('claim-nazarbayev-unprecedented', 'bk-claim', 'alice');
+    await store.disputeClaim('claim-nazarbayev-election-unprecedented', 'bk-claim', 'alice');
     await store.mergeEntities('bk-keep', 'bk-dup', 'root');
     await store.addSource({ id: 'bk-source', title: 'Another report', publisher: 'Someone', published: '2012-01', via: null, url: 'https://example.org/r' }, 'alice');
     original = await snapshot(store);
@@ -126,8 +126,13 @@ describeEachBackend('a backup restored', (backend) => {
       expect(restored).toEqual(original);
       // Claims came back: the seed's, and one added, disputing a seed claim, moved by the merge.
       const [added] = await store.getClaims(['bk-claim']);
-      expect(added).toMatchObject({ speaker: 'bk-keep', disputes: ['claim-nazarbayev-unprecedented'], addedBy: 'alice' });
-      expect((await store.claimsDisputing(['claim-nazarbayev-unprecedented'])).map((c) => c.id)).toEqual(['bk-claim']);
+      expect(added).toMatchObject({ speaker: 'bk-keep', disputes: ['claim-nazarbayev-election-unprecedented'], addedBy: 'alice' });
+      expect((await store.claimsDisputing(['claim-nazarbayev-election-unprecedented'])).map((c) => c.id)).toEqual([
+        'bk-claim',
+        'claim-haraszti-tightly-controlled',
+        'claim-osce-mission-not-democratic',
+        'claim-osdp-election-rigged',
+      ]);
       expect((await store.listClaims({ speaker: null, about: null, after: null, limit: 100 })).length).toBeGreaterThan(9);
     } finally {
       await store.close();

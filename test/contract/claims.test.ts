@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { describeOnEveryBackend } from '../support/contract.js';
 import { dumpStore } from '../support/dump.js';
 import { KEYS, type GraphqlResponse } from '../support/server.js';
@@ -46,13 +46,41 @@ const SEED_CLAIMS = [
   'claim-haraszti-orchestration',
   'claim-haraszti-tightly-controlled',
   'claim-nazarbayev-carte-blanche',
-  'claim-nazarbayev-unprecedented',
+  'claim-nazarbayev-election-unprecedented',
   'claim-nazarbayev-zhanaozen-70-percent',
-  'claim-osce-mission-calm',
+  'claim-observers-doubt-pluralism',
+  'claim-observers-voting-calm',
   'claim-osce-mission-not-democratic',
-  'claim-rights-advocates-zhanaozen-intimidation',
+  'claim-osdp-election-rigged',
+  'claim-rights-advocates-intimidation',
   'claim-soares-more-opposition',
 ];
+
+/**
+ * The seed has no relation of basis CLAIMED: a curator adds one (Nazarbayev's claim that
+ * Nur Otan won 70 percent in Zhanaozen) and a claim of his asserting it.
+ */
+const claimedByNazarbayev = (relationId: string, claimId: string) => ({
+  relation: {
+    id: relationId,
+    type: 'WON_VOTES_IN',
+    from: 'nur-otan',
+    to: 'zhanaozen',
+    date: '2012-01-15',
+    voteShare: 70,
+    basis: 'CLAIMED',
+    claimedBy: 'nursultan-nazarbayev',
+    sources: [{ source: SOURCE, paragraph: 13, quote: 'Nazarbayev said that 70 percent of Zhanaozen residents had voted for Nur Otan' }],
+  },
+  claim: {
+    id: claimId,
+    speaker: 'nursultan-nazarbayev',
+    about: ['zhanaozen', 'nur-otan'],
+    quote: '70 percent of Zhanaozen residents had voted for Nur Otan',
+    asserts: [relationId],
+    sources: [{ source: SOURCE, paragraph: 13, quote: 'Nazarbayev said that 70 percent of Zhanaozen residents had voted for Nur Otan' }],
+  },
+});
 
 describeOnEveryBackend('claims', (t) => {
   /** Sends a write that must be refused: checks code, field and message, and that nothing changed. */
@@ -80,11 +108,12 @@ describeOnEveryBackend('claims', (t) => {
         speaker: { id: 'osce-election-observation-mission-kazakhstan-2012' },
         date: '2012-01-16',
         about: [{ id: ELECTION }],
-        quote: 'did not meet fundamental principles of democratic elections',
-        summary: "Said despite the government's declared aim of holding elections to international standards.",
+        quote: 'yesterday”s early parliamentary vote still did not meet fundamental principles of democratic elections',
+        summary:
+          "The OSCE-led mission's 16 January statement: despite the government's stated ambition, the vote did not meet fundamental principles of democratic elections (quoted).",
         stance: 'NEGATIVE',
         asserts: [],
-        disputes: [],
+        disputes: [{ id: 'claim-nazarbayev-election-unprecedented' }],
         disputedBy: [],
         sources: [{ quote: 'still did not meet fundamental principles of democratic elections', source: { id: SOURCE } }],
         addedBy: 'seed:asia-plus-2012-01-17-kazakhstan-election.yaml',
@@ -110,8 +139,8 @@ describeOnEveryBackend('claims', (t) => {
            both: claims(speaker: "nursultan-nazarbayev", about: "nur-otan") { nodes { id } } }`,
       );
       expect(filtered.bySpeaker.nodes.map((n) => n.id)).toEqual(['claim-haraszti-orchestration', 'claim-haraszti-tightly-controlled']);
-      expect(filtered.byAbout.nodes.map((n) => n.id)).toEqual(['claim-nazarbayev-zhanaozen-70-percent', 'claim-rights-advocates-zhanaozen-intimidation']);
-      expect(filtered.both.nodes.map((n) => n.id)).toEqual(['claim-nazarbayev-zhanaozen-70-percent']);
+      expect(filtered.byAbout.nodes.map((n) => n.id)).toEqual(['claim-nazarbayev-zhanaozen-70-percent', 'claim-rights-advocates-intimidation']);
+      expect(filtered.both.nodes.map((n) => n.id)).toEqual(['claim-nazarbayev-carte-blanche', 'claim-nazarbayev-zhanaozen-70-percent']);
     });
 
     it('refuses a page size outside 1..100 and a cursor of another kind', async () => {
@@ -128,15 +157,18 @@ describeOnEveryBackend('claims', (t) => {
            zhanaozen: entity(id: "zhanaozen") { any: claims { id } speaker: claims(role: SPEAKER) { id } subject: claims(role: SUBJECT) { id } } }`,
       );
       const ids = (list: Array<{ id: string }> | undefined) => (list ?? []).map((c) => c.id);
-      expect(ids(data.nazarbayev.speaker)).toEqual(['claim-nazarbayev-carte-blanche', 'claim-nazarbayev-unprecedented', 'claim-nazarbayev-zhanaozen-70-percent']);
+      expect(ids(data.nazarbayev.speaker)).toEqual(['claim-nazarbayev-carte-blanche', 'claim-nazarbayev-election-unprecedented', 'claim-nazarbayev-zhanaozen-70-percent']);
       expect(ids(data.nazarbayev.subject)).toEqual([]);
       expect(ids(data.nazarbayev.any)).toEqual(ids(data.nazarbayev.speaker));
       expect(ids(data.zhanaozen.speaker)).toEqual([]);
-      expect(ids(data.zhanaozen.subject)).toEqual(['claim-nazarbayev-zhanaozen-70-percent', 'claim-rights-advocates-zhanaozen-intimidation']);
+      expect(ids(data.zhanaozen.subject)).toEqual(['claim-nazarbayev-zhanaozen-70-percent', 'claim-rights-advocates-intimidation']);
       expect(ids(data.zhanaozen.any)).toEqual(ids(data.zhanaozen.subject));
     });
 
     it('gives a relation the claim that asserts it, the source its claims, and a claim its disputes both ways', async () => {
+      const claimed = claimedByNazarbayev('rel-test-nur-otan-won-votes-zhanaozen', 'claim-test-nazarbayev-zhanaozen-votes');
+      await t.data(ADD_RELATION, { input: claimed.relation }, { key: KEYS.alice });
+      await t.data(ADD_CLAIM, { input: claimed.claim }, { key: KEYS.alice });
       const data = await t.data<{
         claimed: { nodes: Array<{ id: string; claim: { id: string; speaker: { id: string } } | null }> };
         source: { claims: Array<{ id: string }> };
@@ -146,15 +178,15 @@ describeOnEveryBackend('claims', (t) => {
         `{ claimed: relations(types: [WON_VOTES_IN], to: "zhanaozen") { nodes { id claim { id speaker { id } } } }
            source: source(id: "${SOURCE}") { claims { id } }
            disputed: claim(id: "claim-nazarbayev-zhanaozen-70-percent") { disputedBy { id } disputes { id } }
-           disputer: claim(id: "claim-rights-advocates-zhanaozen-intimidation") { disputes { id } } }`,
+           disputer: claim(id: "claim-rights-advocates-intimidation") { disputes { id } } }`,
       );
       expect(data.claimed.nodes).toEqual([
-        { id: 'rel-nur-otan-won-votes-zhanaozen', claim: { id: 'claim-nazarbayev-zhanaozen-70-percent', speaker: { id: 'nursultan-nazarbayev' } } },
+        { id: 'rel-test-nur-otan-won-votes-zhanaozen', claim: { id: 'claim-test-nazarbayev-zhanaozen-votes', speaker: { id: 'nursultan-nazarbayev' } } },
       ]);
       const other = await t.data<{ relations: { nodes: Array<{ claim: unknown }> } }>('{ relations(types: [WON_SEATS_IN], first: 3) { nodes { claim { id } } } }');
       expect(other.relations.nodes.every((r) => r.claim === null)).toBe(true);
-      expect(data.source.claims.map((c) => c.id)).toEqual(SEED_CLAIMS);
-      expect(data.disputed).toEqual({ disputedBy: [{ id: 'claim-rights-advocates-zhanaozen-intimidation' }], disputes: [] });
+      expect(data.source.claims.map((c) => c.id)).toEqual([...SEED_CLAIMS, 'claim-test-nazarbayev-zhanaozen-votes']);
+      expect(data.disputed).toEqual({ disputedBy: [{ id: 'claim-rights-advocates-intimidation' }], disputes: [] });
       expect(data.disputer.disputes).toEqual([{ id: 'claim-nazarbayev-zhanaozen-70-percent' }]);
     });
   });
@@ -212,7 +244,7 @@ describeOnEveryBackend('claims', (t) => {
     it('adds a claim asserting a relation the speaker claimed: the relation then names the claim', async () => {
       await t.data(
         ADD_RELATION,
-        { input: { id: 'rel-test-claimed-support', type: 'SUPPORTS', from: 'joao-soares', to: 'nur-otan', claimedBy: 'joao-soares', sources: cite('support') } },
+        { input: { id: 'rel-test-claimed-support', type: 'SUPPORTS', from: 'joao-soares', to: 'nur-otan', basis: 'CLAIMED', claimedBy: 'joao-soares', sources: cite('support') } },
         { key: KEYS.alice },
       );
       const added = await t.data<{ addClaim: Claim }>(
@@ -262,30 +294,42 @@ describeOnEveryBackend('claims', (t) => {
         { key: KEYS.alice },
       );
       const [a, b] = await Promise.all(
-        ['claim-soares-more-opposition', 'claim-osce-mission-calm'].map((claim) => t.gql(DISPUTE, { claim, disputedBy: 'claim-test-disputes-two' }, { key: KEYS.alice })),
+        ['claim-soares-more-opposition', 'claim-observers-voting-calm'].map((claim) => t.gql(DISPUTE, { claim, disputedBy: 'claim-test-disputes-two' }, { key: KEYS.alice })),
       );
       expect([a!.body.errors, b!.body.errors]).toEqual([undefined, undefined]);
       const read = await t.data<{ claim: { disputes: Array<{ id: string }> } }>('{ claim(id: "claim-test-disputes-two") { disputes { id } } }');
-      expect(read.claim.disputes.map((c) => c.id).sort()).toEqual(['claim-osce-mission-calm', 'claim-soares-more-opposition']);
+      expect(read.claim.disputes.map((c) => c.id).sort()).toEqual(['claim-observers-voting-calm', 'claim-soares-more-opposition']);
     });
   });
 
   describe('refuses, naming the field, and writes nothing', () => {
     const valid = { id: 'claim-test-refused', speaker: 'miklos-haraszti', about: [ELECTION], quote: 'something', sources: cite('something') };
+    const claimed = claimedByNazarbayev('rel-test-claimed-by-nazarbayev', 'claim-test-asserts-claimed');
+
+    beforeAll(async () => {
+      await t.data(ADD_RELATION, { input: { ...claimed.relation, to: ELECTION } }, { key: KEYS.alice });
+      await t.data(ADD_CLAIM, { input: claimed.claim }, { key: KEYS.alice });
+    });
 
     it.each([
       ['an unknown speaker', { speaker: 'nobody-at-all' }, 'speaker', /entity "nobody-at-all" does not exist/],
       ['an unknown subject', { about: [ELECTION, 'nothing-at-all'] }, 'about', /entity "nothing-at-all" does not exist/],
       ['an unknown asserted relation', { asserts: ['rel-none'] }, 'asserts', /relation "rel-none" does not exist/],
+      // Every relation without a claimant has a basis other than CLAIMED (ESTABLISHED when written without one).
       [
         'a relation not claimed by the speaker',
         { asserts: ['rel-ak-zhol-won-seats'] },
         'asserts',
-        /has no claimedBy; a claim asserts only relations claimed by its speaker "miklos-haraszti"/,
+        /"rel-ak-zhol-won-seats" has basis REPORTED; a claim asserts only relations of basis CLAIMED/,
       ],
-      ['a relation someone else claimed', { asserts: ['rel-nur-otan-won-votes-zhanaozen'] }, 'asserts', /is claimed by "nursultan-nazarbayev"/],
+      [
+        'a relation someone else claimed',
+        { asserts: [claimed.relation.id] },
+        'asserts',
+        /is claimed by "nursultan-nazarbayev"; a claim asserts only relations claimed by its speaker "miklos-haraszti"/,
+      ],
       ['an unknown disputed claim', { disputes: ['claim-none'] }, 'disputes', /claim "claim-none" does not exist/],
-      ['an id already taken', { id: 'claim-osce-mission-calm' }, 'id', /claim "claim-osce-mission-calm" already exists/],
+      ['an id already taken', { id: 'claim-observers-voting-calm' }, 'id', /claim "claim-observers-voting-calm" already exists/],
     ])('addClaim with %s', async (_name, change, field, message) => {
       await refused(ADD_CLAIM, { input: { ...valid, ...change } }, { code: 'BAD_USER_INPUT', field, message });
     });
@@ -293,8 +337,8 @@ describeOnEveryBackend('claims', (t) => {
     it('addClaim asserting a relation another claim asserts', async () => {
       await refused(
         ADD_CLAIM,
-        { input: { ...valid, speaker: 'nursultan-nazarbayev', asserts: ['rel-nur-otan-won-votes-zhanaozen'] } },
-        { code: 'BAD_USER_INPUT', field: 'asserts', message: /already asserted by claim "claim-nazarbayev-zhanaozen-70-percent"/ },
+        { input: { ...valid, speaker: 'nursultan-nazarbayev', asserts: [claimed.relation.id] } },
+        { code: 'BAD_USER_INPUT', field: 'asserts', message: /already asserted by claim "claim-test-asserts-claimed"/ },
       );
     });
 
@@ -317,12 +361,12 @@ describeOnEveryBackend('claims', (t) => {
     });
 
     it.each([
-      ['itself', { claim: 'claim-osce-mission-calm', disputedBy: 'claim-osce-mission-calm' }, 'disputedBy', /cannot dispute itself/],
-      ['an unknown claim', { claim: 'claim-none', disputedBy: 'claim-osce-mission-calm' }, 'claim', /claim "claim-none" does not exist/],
-      ['by an unknown claim', { claim: 'claim-osce-mission-calm', disputedBy: 'claim-none' }, 'disputedBy', /claim "claim-none" does not exist/],
+      ['itself', { claim: 'claim-observers-voting-calm', disputedBy: 'claim-observers-voting-calm' }, 'disputedBy', /cannot dispute itself/],
+      ['an unknown claim', { claim: 'claim-none', disputedBy: 'claim-observers-voting-calm' }, 'claim', /claim "claim-none" does not exist/],
+      ['by an unknown claim', { claim: 'claim-observers-voting-calm', disputedBy: 'claim-none' }, 'disputedBy', /claim "claim-none" does not exist/],
       [
         'a dispute already recorded',
-        { claim: 'claim-nazarbayev-zhanaozen-70-percent', disputedBy: 'claim-rights-advocates-zhanaozen-intimidation' },
+        { claim: 'claim-nazarbayev-zhanaozen-70-percent', disputedBy: 'claim-rights-advocates-intimidation' },
         'disputedBy',
         /already disputes "claim-nazarbayev-zhanaozen-70-percent"/,
       ],

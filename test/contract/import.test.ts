@@ -236,7 +236,7 @@ y-1,LEADS,ann,red,,,,,doc-1,1,,leads
   it('imports claims from YAML and JSON: asserting the file’s claimed relations, disputing its claims; a bad claim is located by line and nothing is written', async () => {
     await importFiles(store, ontology, [file('people.yaml', PEOPLE)]);
     const claims = {
-      relations: [{ id: 'c-rel', type: 'SUPPORTS', from: 'ann', to: 'red', claimedBy: 'ann', sources: [{ source: 'doc-1', paragraph: 6, quote: 'I back Red' }] }],
+      relations: [{ id: 'c-rel', type: 'SUPPORTS', from: 'ann', to: 'red', basis: 'CLAIMED', claimedBy: 'ann', sources: [{ source: 'doc-1', paragraph: 6, quote: 'I back Red' }] }],
       claims: [
         {
           id: 'c-ann',
@@ -273,7 +273,7 @@ y-1,LEADS,ann,red,,,,,doc-1,1,,leads
 
     // The same in YAML, the seed format.
     const yaml = `relations:
-  - { id: c-rel-2, type: SUPPORTS, from: red, to: ann, claimedBy: red, sources: [{ source: doc-1, paragraph: 8, quote: "Red backs Ann" }] }
+  - { id: c-rel-2, type: SUPPORTS, from: red, to: ann, basis: CLAIMED, claimedBy: red, sources: [{ source: doc-1, paragraph: 8, quote: "Red backs Ann" }] }
 claims:
   - { id: c-yaml, speaker: red, about: [ann], quote: "we back her", asserts: [c-rel-2], disputes: [c-ann-missing], sources: [{ source: doc-1, paragraph: 8, quote: "back" }] }
 `;

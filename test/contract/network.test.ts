@@ -22,7 +22,7 @@ describeOnEveryBackend('network', (t) => {
 
   it('measures the whole seed graph: the election is the hub, and degrees add up to twice the relations', async () => {
     const net = await network();
-    expect(net.nodes).toHaveLength(29);
+    expect(net.nodes).toHaveLength(30);
     expect(net.edges).toHaveLength(46);
     const byBetweenness = [...net.nodes].sort((a, b) => b.metrics.betweenness - a.metrics.betweenness);
     expect(byBetweenness[0]?.entity.id).toBe('election-2012-01-15-mazhilis');

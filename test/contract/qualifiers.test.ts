@@ -80,11 +80,29 @@ describeOnEveryBackend('qualifiers', (t) => {
       await refused(ADD_RELATION, { input: { ...relation, id: 'rel-q-refused', ...extra } }, field, message);
     });
 
-    it('the seed relation with a claimant is CLAIMED', async () => {
+    it('a relation with a claimant is CLAIMED, and listed under basis CLAIMED', async () => {
+      // The seed has no relation of basis CLAIMED: a curator adds Nazarbayev's 70 percent in Zhanaozen as one.
+      await t.data(
+        ADD_RELATION,
+        {
+          input: {
+            id: 'rel-q-nur-otan-won-votes-zhanaozen',
+            type: 'WON_VOTES_IN',
+            from: 'nur-otan',
+            to: 'zhanaozen',
+            date: '2012-01-15',
+            voteShare: 70,
+            basis: 'CLAIMED',
+            claimedBy: 'nursultan-nazarbayev',
+            sources: [{ source: SOURCE, paragraph: 13, quote: 'Nazarbayev said that 70 percent of Zhanaozen residents had voted for Nur Otan' }],
+          },
+        },
+        { key: KEYS.alice },
+      );
       const data = await t.data<{ relations: { nodes: Array<{ id: string; basis: string; claimedBy: { id: string } | null }> } }>(
         '{ relations(basis: [CLAIMED], first: 100) { nodes { id basis claimedBy { id } } } }',
       );
-      expect(data.relations.nodes).toContainEqual({ id: 'rel-nur-otan-won-votes-zhanaozen', basis: 'CLAIMED', claimedBy: { id: 'nursultan-nazarbayev' } });
+      expect(data.relations.nodes).toContainEqual({ id: 'rel-q-nur-otan-won-votes-zhanaozen', basis: 'CLAIMED', claimedBy: { id: 'nursultan-nazarbayev' } });
     });
   });
 

@@ -135,6 +135,36 @@ describeOnEveryBackend('source text', (t) => {
     const read = await t.data<{ entity: { sources: Array<{ verified: boolean }> } }>(`{ entity(id: "later-person") { sources { verified } } }`);
     expect(read.entity.sources).toEqual([{ verified: true }]);
   });
+
+  it('checks a claim’s citations and its quote against the text, and text added later against stored claims', async () => {
+    const ADD_CLAIM = `mutation ($input: ClaimInput!) { addClaim(input: $input) { id quote sources { verified } } }`;
+    const claim = (id: string, quote: string, cite: string) => ({
+      id,
+      speaker: 'nursultan-nazarbayev',
+      about: ['election-2012-01-15-mazhilis'],
+      quote,
+      sources: [{ source: 'doc-claim', paragraph: 1, sentence: 2, quote: cite }],
+    });
+    await t.data(ADD_SOURCE, { input: source('doc-claim', TEXT) }, { key: KEYS.alice });
+    // The quote is not in the sentence the claim cites, though the citation itself holds.
+    await refused(ADD_CLAIM, { input: claim('claim-text-1', 'dishonest', 'called the vote') }, 'input.quote', /input\.quote: does not occur in any passage the claim cites/);
+    await refused(ADD_CLAIM, { input: claim('claim-text-1', 'honest', 'praised the vote') }, 'input.sources[0].quote', /does not occur in sentence 2 of paragraph 1/);
+    const added = await t.data<{ addClaim: { id: string; sources: Array<{ verified: boolean }> } }>(
+      ADD_CLAIM,
+      { input: claim('claim-text-1', '“honest.”', 'called the vote') },
+      { key: KEYS.alice },
+    );
+    expect(added.addClaim).toEqual({ id: 'claim-text-1', quote: '“honest.”', sources: [{ verified: true }] });
+    // Text that moves the sentence away is refused, naming the claim.
+    await refused(
+      ADD_SOURCE,
+      { input: source('doc-claim', 'Observers found fault with the election.') },
+      'input.text',
+      /citation 1 of claim "claim-text-1" \(paragraph 1, sentence 2/,
+    );
+    const stored = await t.data<{ claim: { sources: Array<{ verified: boolean }> } }>(`{ claim(id: "claim-text-1") { sources { verified } } }`);
+    expect(stored.claim.sources).toEqual([{ verified: true }]);
+  });
 });
 
 async function problemsOf(promise: Promise<unknown>): Promise<readonly InputProblem[]> {

@@ -837,7 +837,8 @@
       citations.map(function (c) {
         var where = '¶ ' + c.paragraph + (c.sentence ? ', sentence ' + c.sentence : '');
         var src = c.source || {};
-        var title = h('cite', 'source-title', [src.title || 'Unknown source']);
+        // A source without a title of its own is named by its publisher, not given a made-up title.
+        var title = h('cite', 'source-title', [src.title || src.publisher || 'Unknown source']);
         var link = null;
         if (src.url && /^https?:\/\//i.test(src.url)) {
           link = document.createElement('a');
@@ -847,7 +848,7 @@
           link.textContent = 'link';
           link.className = 'source-link';
         }
-        var meta = [src.publisher, src.published].filter(Boolean).join(', ');
+        var meta = [src.title ? src.publisher : null, src.published].filter(Boolean).join(', ');
         return h('li', 'citation', [
           h('blockquote', 'quote', ['“' + c.quote + '”']),
           h('div', 'cite-line', [h('span', 'where', [where]), ' · ', title, meta ? ' — ' + meta : '', link ? ' · ' : '', link]),

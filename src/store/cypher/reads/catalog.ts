@@ -17,7 +17,7 @@ import { getRelationStatement, relationOwnersStatement, relationsOfStatement } f
 import { relationsCitingStatement } from './relations-citing.js';
 import { searchCandidatesStatement } from './search.js';
 import { shortestPathsStatement } from './shortest-paths.js';
-import { getSourcesStatement, listSourcesStatement } from './sources.js';
+import { entitiesCitingStatement, getSourcesStatement, listSourcesStatement } from './sources.js';
 import type { Statement } from '../executor.js';
 
 /** One statement a store can send, named by the operation that builds it and its variant. */
@@ -48,6 +48,7 @@ export const READ_STATEMENTS = {
   getSources: getSourcesStatement,
   listSources: listSourcesStatement,
   relationsCiting: relationsCitingStatement,
+  entitiesCiting: entitiesCitingStatement,
   loadedFingerprint: loadedFingerprintStatement,
   graphVersion: graphVersionStatement,
   changes: changesStatement,
@@ -117,6 +118,8 @@ export function readStatementCatalog(ctx: BuildContext): CatalogEntry[] {
   add('getSources', '', getSourcesStatement(['s']));
   add('listSources', '', listSourcesStatement());
   add('relationsCiting', '', relationsCitingStatement(ctx, 's'));
+  add('relationsCiting', '(retracted too)', relationsCitingStatement(ctx, 's', true));
+  add('entitiesCiting', '', entitiesCitingStatement('s'));
   add('loadedFingerprint', '', loadedFingerprintStatement('seed:x'));
   add('changes', '', changesStatement({ since: null, entity: null, after: null, limit: 50 }));
   add('changes', '(entity)', changesStatement({ since: '2026', entity: 'e', after: 'c', limit: 50 }));
