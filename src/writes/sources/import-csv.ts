@@ -3,10 +3,9 @@ import { InputError, type InputProblem } from '../errors.js';
 import { fingerprintHash } from '../fingerprint.js';
 import { DERIVED_ID_HINT } from '../relation-id.js';
 import type { GraphBatch, RelationRecord } from '../../store/graph-store.js';
-import { relationConflicts } from '../stored-conflicts.js';
 import { Checker, checkRelation, referencedIds, type Path } from '../validate.js';
 import { csvField, readCsvRows, type CsvRow } from './csv-edges.js';
-import { BATCH, corroboratesEarlier, factsToWrite, findStoredFacts, where, type ImportRun, type Pending } from './import-run.js';
+import { BATCH, corroboratesEarlier, factsToWrite, storedRelationProblems, where, type ImportRun, type Pending } from './import-run.js';
 
 /**
  * Streams a CSV file's relations through the seed validator, BATCH rows at a time (one
@@ -44,19 +43,9 @@ async function* checkedCsvChunks(run: ImportRun, p: Pending, opts: { firstPass: 
       rowOf.push({ line: row.line, path, derived: row.derivedId });
     }
     if (opts.firstPass) {
-      const stated = await findStoredFacts(
-        run,
-        p.key,
-        relations.map((relation, i) => ({ relation, derived: rowOf[i]!.derived })),
-      );
-      p.corroborated += stated.size;
-      const owned = relations.flatMap((r, i) => (stated.has(r.id) ? [] : [i]));
-      for (const c of await relationConflicts(
-        run.store,
-        p.key,
-        owned.map((i) => relations[i]!.id),
-      )) {
-        const at = rowOf[owned[c.index]!]!;
+      const chunk = relations.map((relation, i) => ({ relation, derived: rowOf[i]!.derived }));
+      for (const c of await storedRelationProblems(run, p, chunk)) {
+        const at = rowOf[c.index]!;
         line = at.line;
         check.fail([...at.path, c.field], c.message);
       }

@@ -2,7 +2,7 @@ import type { Hash } from 'node:crypto';
 import { InputError, type InputProblem } from '../errors.js';
 import { fingerprintHash } from '../fingerprint.js';
 import type { ClaimRecord, EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../../store/graph-store.js';
-import { entityConflicts, relationConflicts } from '../stored-conflicts.js';
+import { entityConflicts } from '../stored-conflicts.js';
 import {
   Checker,
   checkClaim,
@@ -18,7 +18,7 @@ import {
   type Locator,
   type Path,
 } from '../validate.js';
-import { BATCH, corroboratesEarlier, factsToWrite, findStoredFacts, where, type ImportRun, type Pending } from './import-run.js';
+import { BATCH, corroboratesEarlier, factsToWrite, storedRelationProblems, where, type ImportRun, type Pending } from './import-run.js';
 import { lineWithin, parseError } from './json-lines.js';
 import { scanJsonRecords } from './json-records.js';
 
@@ -221,19 +221,9 @@ async function* checkedJsonChunks(run: ImportRun, p: Pending, opts: { firstPass:
       if (relation.refs.claimedBy) claimedRelations.set(relation.id, relation);
     }
     if (opts.firstPass) {
-      const stated = await findStoredFacts(
-        run,
-        p.key,
-        relations.map((relation, i) => ({ relation, derived: rowOf[i]!.derived })),
-      );
-      p.corroborated += stated.size;
-      const owned = relations.flatMap((r, i) => (stated.has(r.id) ? [] : [i]));
-      for (const c of await relationConflicts(
-        run.store,
-        p.key,
-        owned.map((i) => relations[i]!.id),
-      )) {
-        const record = rowOf[owned[c.index]!]!;
+      const chunk = relations.map((relation, i) => ({ relation, derived: rowOf[i]!.derived }));
+      for (const c of await storedRelationProblems(run, p, chunk)) {
+        const record = rowOf[c.index]!;
         locator.at(record.text, record.line, 2);
         check.fail(['relations', record.index!, c.field], c.message);
       }

@@ -3,6 +3,7 @@ import type { Ontology } from '../../ontology/ontology.js';
 import type { CitationRecord, GraphBatch, RelationRecord } from '../../store/graph-store.js';
 import { factKey, withCitations } from '../fact-identity.js';
 import type { LoadReads } from '../../store/load-sink.js';
+import { relationConflicts, type StoredConflict } from '../stored-conflicts.js';
 
 /** Ids per kind lookup, and relations per chunk streamed into `load`. */
 export const BATCH = 5_000;
@@ -200,4 +201,21 @@ export function factsToWrite(run: ImportRun, relations: readonly RelationRecord[
 
 export function where(at: { file: string; line: number | null }): string {
   return at.line === null ? at.file : `${at.file}:${at.line}`;
+}
+
+/**
+ * What a file's relations (a checked chunk, first pass) meet in the store: those stating a
+ * stored fact corroborate it (counted on `p`), and the others may not replace a relation
+ * someone else added. Conflicts are indexed by the relations' positions in the chunk.
+ */
+export async function storedRelationProblems(run: ImportRun, p: { key: string; corroborated: number }, chunk: readonly CheckedRelation[]): Promise<StoredConflict[]> {
+  const stated = await findStoredFacts(run, p.key, chunk);
+  p.corroborated += stated.size;
+  const owned = chunk.flatMap((c, i) => (stated.has(c.relation.id) ? [] : [i]));
+  const conflicts = await relationConflicts(
+    run.store,
+    p.key,
+    owned.map((i) => chunk[i]!.relation.id),
+  );
+  return conflicts.map((c) => ({ ...c, index: owned[c.index]! }));
 }
