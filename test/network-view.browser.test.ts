@@ -134,10 +134,10 @@ describe.skipIf(!hasChromium)('network view in a browser', () => {
     });
     expect(colors.painted).toBeGreaterThan(5000);
     for (const kind of ['PERSON', 'PARTY', 'ORGANIZATION', 'EVENT', 'PLACE']) expect(colors[kind], kind).toBeGreaterThan(50);
-    expect(await page.locator('#legend li').allTextContents()).toEqual(['Person4', 'Party7', 'Organization8', 'Event5', 'Place5']);
+    expect(await page.locator('#legend li').allTextContents()).toEqual(['Person4', 'Party7', 'Organization9', 'Event5', 'Place5']);
 
     const types = await page.locator('#type-filter input').evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).value));
-    expect(types).toHaveLength(21);
+    expect(types).toHaveLength(19);
     expect(types).toContain('DISQUALIFIED_FROM');
     expect(types).toEqual([...types].sort());
 
