@@ -99,7 +99,10 @@ export function splitText(text: string): Paragraph[] {
 /** Whether the stop at `stop` (an index into `text`) follows an abbreviation or an initial. */
 function abbreviated(text: string, stop: number): boolean {
   if (text[stop] !== '.') return false;
-  const word = /(\S+)$/u.exec(text.slice(0, stop))?.[1] ?? '';
+  // The word before the stop, found by scanning back to whitespace: linear in the word, not the text.
+  let from = stop;
+  while (from > 0 && !/\s/u.test(text[from - 1]!)) from -= 1;
+  const word = text.slice(from, stop);
   // Leading opening marks or brackets are not part of the word.
   const bare = word.replace(/^[("'“‘„«[]+/u, '');
   if (/^\p{Lu}$/u.test(bare) || /^(\p{L}\.)+\p{L}$/u.test(bare)) return true;
@@ -164,3 +167,28 @@ export function checkCitationAgainst(paragraphs: readonly Paragraph[], at: Citat
   if (quoteOccursIn(at.quote, sentence.text)) return null;
   return { field: 'quote', message: `does not occur in sentence ${at.sentence} of paragraph ${at.paragraph} of the source's text: ${excerpt(sentence.text)}` };
 }
+
+/**
+ * A claim's quote is what its speaker said: it must occur in one of the passages the claim
+ * cites from a source with text (its citations' own paragraph or sentence). `paragraphsOf`
+ * gives a cited source's split text, or null when it has none. Null when no cited source has
+ * text (nothing to check); else whether the quote occurs in one of those passages.
+ */
+export function quoteInCitedPassages(
+  quote: string,
+  citations: readonly (CitationPlace & { sourceId: string })[],
+  paragraphsOf: (sourceId: string) => readonly Paragraph[] | null,
+): boolean | null {
+  let checked = false;
+  for (const c of citations) {
+    const paragraphs = paragraphsOf(c.sourceId);
+    if (!paragraphs) continue;
+    checked = true;
+    if (checkCitationAgainst(paragraphs, { ...c, quote }) === null) return true;
+  }
+  return checked ? false : null;
+}
+
+/** What a refused claim quote is told. */
+export const CLAIM_QUOTE_MISMATCH =
+  'does not occur in any passage the claim cites from a source with text (whitespace and quote marks aside); quote the speaker as the source does';

@@ -1,6 +1,6 @@
 import { loadOntology } from '../ontology/ontology.js';
 import type { ClaimRecord, RelationRecord } from '../store/graph-store.js';
-import { checkCitationAgainst, splitText } from '../ontology/source-text.js';
+import { CLAIM_QUOTE_MISMATCH, quoteInCitedPassages, splitText, type Paragraph } from '../ontology/source-text.js';
 import type { CitationRecord } from '../store/graph-store.js';
 import { type Checker, ID_PATTERN, isObject, type KnownSources, LIMITS, type Path } from './checker.js';
 import type { KindLookup, RecordContext } from './validate.js';
@@ -16,21 +16,17 @@ const claimSpec = (name: string) => {
   return spec;
 };
 
-/**
- * A claim's quote is what the speaker said: where a citation's source has text, the quote
- * must occur in one of the passages the claim cites from it (by the citations' own rule).
- */
+/** A claim's quote against the texts its cited sources have (src/ontology/source-text.ts). */
 function quoteInCitations(check: Checker, quote: string, citations: readonly CitationRecord[], sources: KnownSources, path: Path): void {
-  const checked = citations.flatMap((c) => {
-    const text = sources.get(c.sourceId);
-    return typeof text === 'string' ? [checkCitationAgainst(splitText(text), { ...c, quote }) === null] : [];
-  });
-  if (checked.length > 0 && !checked.includes(true)) {
-    check.fail(
-      [...path, 'quote'],
-      'does not occur in any passage the claim cites from a source with text (whitespace and quote marks aside); quote the speaker as the source does',
-    );
-  }
+  const split = new Map<string, Paragraph[] | null>();
+  const paragraphsOf = (id: string) => {
+    if (!split.has(id)) {
+      const text = sources.get(id);
+      split.set(id, typeof text === 'string' ? splitText(text) : null);
+    }
+    return split.get(id) ?? null;
+  };
+  if (quoteInCitedPassages(quote, citations, paragraphsOf) === false) check.fail([...path, 'quote'], CLAIM_QUOTE_MISMATCH);
 }
 
 /** What a claim may refer to, beyond the record itself. */

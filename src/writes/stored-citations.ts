@@ -1,4 +1,4 @@
-import { checkCitationAgainst, splitText } from '../ontology/source-text.js';
+import { checkCitationAgainst, CLAIM_QUOTE_MISMATCH, quoteInCitedPassages, splitText } from '../ontology/source-text.js';
 import type { CitationRecord, ClaimRecord, EntityRecord, RelationRecord } from '../store/graph-store.js';
 import type { WriteTransaction } from '../store/write-transaction.js';
 import { InputError, type InputProblem } from './errors.js';
@@ -21,6 +21,8 @@ export interface CitingRecord {
   /** How a person finds the record, for example `relation "r1"`. */
   what: string;
   sources: readonly CitationRecord[];
+  /** A claim's quote, which must occur in a passage it cites (src/ontology/source-text.ts). */
+  quote?: string;
 }
 
 /** Describes each citation of `sourceId` among `citing` that does not hold against `text`. */
@@ -35,6 +37,11 @@ export function citationMismatches(sourceId: string, text: string, citing: reado
       const place = `paragraph ${c.paragraph}${c.sentence === null ? '' : `, sentence ${c.sentence}`}, quote ${JSON.stringify(c.quote)}`;
       found.push(`citation ${i + 1} of ${record.what} (${place}) does not hold against this text: its ${mismatch.field} ${mismatch.message}`);
     });
+    // Only this source's text is given here: a quote also cited from another source may occur there.
+    const others = record.sources.some((c) => c.sourceId !== sourceId);
+    if (record.quote !== undefined && !others && quoteInCitedPassages(record.quote, record.sources, () => paragraphs) === false) {
+      found.push(`the quote of ${record.what} (${JSON.stringify(record.quote)}) ${CLAIM_QUOTE_MISMATCH.replace(/; quote the speaker.*$/, '')} against this text`);
+    }
   }
   return found;
 }
@@ -44,7 +51,7 @@ export function citingRecords(stored: { entities: readonly EntityRecord[]; relat
   return [
     ...stored.entities.map((e) => ({ what: `entity ${JSON.stringify(e.id)}`, sources: e.sources })),
     ...stored.relations.map((r) => ({ what: `relation ${JSON.stringify(r.id)}`, sources: r.sources })),
-    ...stored.claims.map((c) => ({ what: `claim ${JSON.stringify(c.id)}`, sources: c.sources })),
+    ...stored.claims.map((c) => ({ what: `claim ${JSON.stringify(c.id)}`, sources: c.sources, quote: c.quote })),
   ];
 }
 
@@ -75,4 +82,17 @@ export async function citationsHoldInTransaction(tx: Pick<WriteTransaction, 'sou
     if (mismatch) problems.push({ file: 'input', line: null, field: `${at}[${i}].${mismatch.field}`, message: mismatch.message });
   }
   if (problems.length > 0) throw new InputError(problems);
+}
+
+/** Inside a claim's write transaction: its quote against the texts its cited sources have there (`input.quote`). */
+export async function claimQuoteHoldsInTransaction(tx: Pick<WriteTransaction, 'source'>, quote: string, citations: readonly CitationRecord[]): Promise<void> {
+  const texts = new Map<string, ReturnType<typeof splitText> | null>();
+  for (const c of citations) {
+    if (texts.has(c.sourceId)) continue;
+    const text = (await tx.source(c.sourceId))?.text;
+    texts.set(c.sourceId, typeof text === 'string' ? splitText(text) : null);
+  }
+  if (quoteInCitedPassages(quote, citations, (id) => texts.get(id) ?? null) === false) {
+    throw new InputError([{ file: 'input', line: null, field: 'input.quote', message: CLAIM_QUOTE_MISMATCH }]);
+  }
 }

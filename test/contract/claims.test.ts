@@ -342,6 +342,17 @@ describeOnEveryBackend('claims', (t) => {
       );
     });
 
+    it('addClaim asserting a retracted relation', async () => {
+      const retracted = claimedByNazarbayev('rel-test-claimed-retracted', 'claim-test-never');
+      await t.data(ADD_RELATION, { input: { ...retracted.relation, to: 'kazakhstan' } }, { key: KEYS.alice });
+      await t.data('mutation { retractRelation(id: "rel-test-claimed-retracted", reason: "misread") { id } }', undefined, { key: KEYS.alice });
+      await refused(
+        ADD_CLAIM,
+        { input: { ...retracted.claim, asserts: ['rel-test-claimed-retracted'] } },
+        { code: 'BAD_USER_INPUT', field: 'asserts', message: /relation "rel-test-claimed-retracted" was retracted; a claim asserts only relations that stand/ },
+      );
+    });
+
     it.each([
       ['no subject', { about: [] }, 'input.about', /expected a list of at least one id/],
       ['no citation', { sources: [] }, 'input.sources', /expected at least one citation/],

@@ -283,6 +283,42 @@ claims:
     expect((await store.getClaims(['c-yaml']))[0]).toMatchObject({ speaker: 'red', asserts: ['c-rel-2'], addedBy: 'import:more.yaml' });
   });
 
+  it('refuses a file’s claim under another’s claim id, or asserting a relation a stored claim asserts; nothing is written', async () => {
+    await importFiles(store, ontology, [file('people.yaml', PEOPLE)]);
+    const relation = `relations:
+  - { id: r-claimed, type: SUPPORTS, from: red, to: ann, basis: CLAIMED, claimedBy: red, sources: [{ source: doc-1, paragraph: 8, quote: "Red backs Ann" }] }
+`;
+    await importFiles(store, ontology, [file('f.yaml', relation)]);
+    const cited = [{ sourceId: 'doc-1', paragraph: 8, sentence: null, quote: 'back' }];
+    const curated = {
+      id: 'c-curated',
+      speaker: 'red',
+      date: null,
+      about: ['ann'],
+      quote: 'we back her',
+      summary: null,
+      stance: null,
+      asserts: ['r-claimed'],
+      disputes: [],
+      sources: cited,
+      addedBy: 'alice',
+    };
+    await store.addClaim(curated, 'alice');
+    const before = await dump(store);
+    // The file, edited to assert its relation itself: the curator's claim asserts it already.
+    const asserting = `${relation}claims:
+  - { id: c-file, speaker: red, about: [ann], quote: "we back her", asserts: [r-claimed], sources: [{ source: doc-1, paragraph: 8, quote: "back" }] }
+`;
+    await expect(importFiles(store, ontology, [file('f.yaml', asserting)])).rejects.toThrow(/relation "r-claimed" is already asserted by claim "c-curated"/);
+    // Another file under the curator's claim id.
+    const taken = `claims:
+  - { id: c-curated, speaker: ann, about: [red], quote: "no", sources: [{ source: doc-1, paragraph: 8, quote: "no" }] }
+`;
+    await expect(importFiles(store, ontology, [file('g.yaml', taken)])).rejects.toThrow(/claim "c-curated" already exists, added by alice; give this one another id/);
+    expect(await dump(store)).toBe(before);
+    expect((await store.getClaims(['c-curated']))[0]).toMatchObject({ speaker: 'red', asserts: ['r-claimed'], addedBy: 'alice' });
+  });
+
   it('refuses malformed files with file and line, and writes nothing: JSON with a trailing comma, empty YAML, an alias bomb, a CSV with no rows', async () => {
     const before = await dump(store);
     const trailing = file('trailing.json', '{\n  "entities": [],\n  "relations": [],\n}\n');

@@ -164,6 +164,16 @@ describeOnEveryBackend('source text', (t) => {
     );
     const stored = await t.data<{ claim: { sources: Array<{ verified: boolean }> } }>(`{ claim(id: "claim-text-1") { sources { verified } } }`);
     expect(stored.claim.sources).toEqual([{ verified: true }]);
+    // A claim whose source had no text when it was added: text given later must hold its quote too.
+    await t.data(ADD_SOURCE, { input: source('doc-quote') }, { key: KEYS.alice });
+    const later = { ...claim('claim-text-2', 'dishonest', 'called the vote'), sources: [{ source: 'doc-quote', paragraph: 1, sentence: 2, quote: 'called the vote' }] };
+    await t.data(ADD_CLAIM, { input: later }, { key: KEYS.alice });
+    await refused(
+      ADD_SOURCE,
+      { input: source('doc-quote', TEXT) },
+      'input.text',
+      /the quote of claim "claim-text-2" \("dishonest"\) does not occur in any passage the claim cites/,
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import { CurationError } from '../../store/errors.js';
 import type { Author, ClaimRecord } from '../../store/graph-store.js';
 import type { WriteTransaction } from '../../store/write-transaction.js';
-import { citationsHoldInTransaction } from '../stored-citations.js';
+import { citationsHoldInTransaction, claimQuoteHoldsInTransaction } from '../stored-citations.js';
 import { audited } from './audited.js';
 import { resolveLive } from './live-entities.js';
 
@@ -15,6 +15,7 @@ export function addClaim(tx: WriteTransaction, claim: ClaimRecord, by: Author): 
   return audited(tx, by, async () => {
     if ((await tx.claims([claim.id])).length > 0) throw new CurationError(`claim ${JSON.stringify(claim.id)} already exists`, 'id');
     await citationsHoldInTransaction(tx, claim.sources);
+    await claimQuoteHoldsInTransaction(tx, claim.quote, claim.sources);
     const speaker = (await resolveLive(tx, [claim.speaker], 'speaker')).get(claim.speaker) ?? claim.speaker;
     const live = await resolveLive(tx, claim.about, 'about');
     const about = [...new Set(claim.about.map((id) => live.get(id) ?? id))];
@@ -34,6 +35,7 @@ async function checkAsserts(tx: WriteTransaction, claim: ClaimRecord): Promise<v
   for (const id of claim.asserts) {
     const relation = await tx.relation(id);
     if (!relation) throw new CurationError(`relation ${JSON.stringify(id)} does not exist`, 'asserts');
+    if (relation.retraction) throw new CurationError(`relation ${JSON.stringify(id)} was retracted; a claim asserts only relations that stand`, 'asserts');
     // Relations with a `basis` (issue 14, part QUAL) must be CLAIMED; every claimed relation names who claims it.
     const basis = relation.attributes.basis;
     if (basis !== undefined && basis !== null && basis !== 'CLAIMED') {

@@ -42,6 +42,8 @@ export function mergeEntities(tx: WriteTransaction, survivorId: string, duplicat
     }
     await tx.redirectRefs(duplicateId, survivorId);
     // Claims the duplicate made or that are about it now name the survivor.
+    // Held until commit, then read again, so a concurrent dispute of one of them is not overwritten.
+    await tx.lockClaims((await tx.claimsAt(duplicateId)).map((c) => c.id));
     const claimsBefore = (await tx.claimsAt(duplicateId)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const claimsAfter = claimsBefore.map((c) => ({ ...c, speaker: swap(c.speaker), about: [...new Set(c.about.map(swap))] }));
     await tx.upsertClaims(claimsAfter);

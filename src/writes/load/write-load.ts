@@ -1,5 +1,5 @@
 import type { Ontology } from '../../ontology/ontology.js';
-import type { GraphBatch, RelationRecord } from '../../store/graph-store.js';
+import type { ClaimRecord, GraphBatch, RelationRecord } from '../../store/graph-store.js';
 import { DanglingRelationError, type LoadAudit } from '../../store/load-sink.js';
 import type { WriteTransaction } from '../../store/write-transaction.js';
 import { CurationError } from '../../store/errors.js';
@@ -43,6 +43,24 @@ async function corroborate(tx: WriteTransaction, ontology: Ontology, relation: R
   }
 }
 
+/**
+ * A file's claims against the stored ones, in the load's transaction: a file replaces only
+ * its own claims (by id), and a relation stays asserted by one claim at most.
+ */
+async function claimsMayLoad(tx: WriteTransaction, key: string, claims: readonly ClaimRecord[]): Promise<void> {
+  for (const stored of await tx.claims(claims.map((c) => c.id))) {
+    if (stored.addedBy !== key) {
+      throw new CurationError(`claim ${JSON.stringify(stored.id)} already exists, added by ${stored.addedBy ?? 'someone else'}; give this one another id`, 'claims');
+    }
+  }
+  const ids = new Set(claims.map((c) => c.id));
+  for (const other of await tx.claimsAsserting(claims.flatMap((c) => c.asserts))) {
+    if (ids.has(other.id)) continue;
+    const relation = claims.flatMap((c) => c.asserts).find((r) => other.asserts.includes(r));
+    throw new CurationError(`relation ${JSON.stringify(relation)} is already asserted by claim ${JSON.stringify(other.id)}`, 'claims');
+  }
+}
+
 async function* asChunks(batches: GraphBatch | AsyncIterable<GraphBatch>): AsyncGenerator<GraphBatch> {
   if (Symbol.asyncIterator in batches) {
     for await (const b of batches) yield* chunks(b);
@@ -80,6 +98,7 @@ export async function writeLoad(
     // Rows of a file that state one fact are written as one relation with all their citations.
     const crowded = chunk.relations.find((r) => r.sources.length > LIMITS.relationCitations);
     if (crowded) throw new CurationError(`relation ${JSON.stringify(crowded.id)} would have more than ${LIMITS.relationCitations} citations`, 'sources');
+    if (chunk.claims && chunk.claims.length > 0) await claimsMayLoad(tx, key, chunk.claims);
     const created = await tx.loadChunk(chunk);
     if (created !== chunk.relations.length) {
       throw new DanglingRelationError(`${chunk.relations.length - created} relations refer to entities that do not exist`);
