@@ -1,4 +1,4 @@
-import { checkCitationAgainst, CLAIM_QUOTE_MISMATCH, quoteInCitedPassages, splitText } from '../ontology/source-text.js';
+import { checkCitationAgainst, CLAIM_QUOTE_MISMATCH, quoteInCitedPassages, splitText, type Paragraph } from '../ontology/source-text.js';
 import type { CitationRecord, ClaimRecord, EntityRecord, RelationRecord } from '../store/graph-store.js';
 import type { WriteTransaction } from '../store/write-transaction.js';
 import { InputError, type InputProblem } from './errors.js';
@@ -70,13 +70,9 @@ export async function storedCitationsAgainst(tx: Pick<WriteTransaction, 'citing'
  * citations) call it before writing.
  */
 export async function citationsHoldInTransaction(tx: Pick<WriteTransaction, 'source'>, citations: readonly CitationRecord[], at = 'input.sources'): Promise<void> {
-  const texts = new Map<string, ReturnType<typeof splitText> | null>();
+  const texts = await citedTexts(tx, citations);
   const problems: InputProblem[] = [];
   for (const [i, c] of citations.entries()) {
-    if (!texts.has(c.sourceId)) {
-      const text = (await tx.source(c.sourceId))?.text;
-      texts.set(c.sourceId, typeof text === 'string' ? splitText(text) : null);
-    }
     const paragraphs = texts.get(c.sourceId);
     const mismatch = paragraphs ? checkCitationAgainst(paragraphs, c) : null;
     if (mismatch) problems.push({ file: 'input', line: null, field: `${at}[${i}].${mismatch.field}`, message: mismatch.message });
@@ -86,13 +82,18 @@ export async function citationsHoldInTransaction(tx: Pick<WriteTransaction, 'sou
 
 /** Inside a claim's write transaction: its quote against the texts its cited sources have there (`input.quote`). */
 export async function claimQuoteHoldsInTransaction(tx: Pick<WriteTransaction, 'source'>, quote: string, citations: readonly CitationRecord[]): Promise<void> {
-  const texts = new Map<string, ReturnType<typeof splitText> | null>();
-  for (const c of citations) {
-    if (texts.has(c.sourceId)) continue;
-    const text = (await tx.source(c.sourceId))?.text;
-    texts.set(c.sourceId, typeof text === 'string' ? splitText(text) : null);
-  }
+  const texts = await citedTexts(tx, citations);
   if (quoteInCitedPassages(quote, citations, (id) => texts.get(id) ?? null) === false) {
     throw new InputError([{ file: 'input', line: null, field: 'input.quote', message: CLAIM_QUOTE_MISMATCH }]);
   }
+}
+
+/** The split text of each source the citations name, as the transaction sees it; null for a source without text. */
+async function citedTexts(tx: Pick<WriteTransaction, 'source'>, citations: readonly CitationRecord[]): Promise<Map<string, Paragraph[] | null>> {
+  const texts = new Map<string, Paragraph[] | null>();
+  for (const id of new Set(citations.map((c) => c.sourceId))) {
+    const text = (await tx.source(id))?.text;
+    texts.set(id, typeof text === 'string' ? splitText(text) : null);
+  }
+  return texts;
 }
