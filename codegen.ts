@@ -37,6 +37,11 @@ const config: CodegenConfig = {
           SourceDocument: `${store}#SourceRecord`,
           Change: `${store}#ChangeRecord`,
           Claim: `${store}#ClaimRecord`,
+          // Connections count their items only when `totalCount` is asked for (src/graphql/connection.ts).
+          EntityConnection: '../connection.js#EntityConnectionModel',
+          RelationConnection: '../connection.js#RelationConnectionModel',
+          ClaimConnection: '../connection.js#ClaimConnectionModel',
+          ChangeConnection: '../connection.js#ChangeConnectionModel',
         },
       },
     },

@@ -23,10 +23,10 @@ export interface ApiKey extends Viewer {
 export type Authentication = { kind: 'anonymous' } | { kind: 'invalid' } | { kind: 'key'; viewer: Viewer };
 
 // Typed by the SDL's `Role`, so a role added there fails the type check until it has a rank.
-const RANK: Record<Role, number> = { CURATOR: 1, ADMIN: 2 };
-const isRole = (name: string): name is Role => Object.hasOwn(RANK, name);
+export const ROLE_RANK: Record<Role, number> = { READER: 0, CURATOR: 1, ADMIN: 2 };
+const isRole = (name: string): name is Role => Object.hasOwn(ROLE_RANK, name);
 const ROLES = new Map<string, Role>(
-  Object.keys(RANK)
+  Object.keys(ROLE_RANK)
     .filter(isRole)
     .map((r) => [r.toLowerCase(), r]),
 );
@@ -37,7 +37,7 @@ const NAME = /^[A-Za-z0-9._-]{1,64}$/;
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 
 export function hasRole(viewer: Viewer, needed: Role): boolean {
-  return RANK[viewer.role] >= RANK[needed];
+  return ROLE_RANK[viewer.role] >= ROLE_RANK[needed];
 }
 
 /** Parses `API_KEYS`; `fail` makes the error the caller reports (the key itself is never in it). */

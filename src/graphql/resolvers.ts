@@ -3,6 +3,7 @@ import type { Ontology } from '../ontology/ontology.js';
 import type { ClaimRecord, ClaimRole, EntityRecord, RelationRecord } from '../store/graph-store.js';
 import { AnswerTooLargeError } from '../store/errors.js';
 import type { RequestContext } from './context.js';
+import { connection, totalCountResolvers } from './connection.js';
 import { decodeCursor, encodeCursor, type CursorScope } from './cursor.js';
 import type { EntityResolvers, Resolvers } from './generated/types.js';
 import { partialDateBounds } from '../ontology/partial-date.js';
@@ -29,15 +30,13 @@ function checkSince(since: string): string {
   return new Date(time).toISOString();
 }
 
-function page<T extends { id: string }>(scope: CursorScope, items: T[], limit: number) {
-  const nodes = items.slice(0, limit);
-  const last = nodes[nodes.length - 1];
-  return {
-    edges: nodes.map((node) => ({ cursor: encodeCursor(scope, node.id), node })),
-    nodes,
-    pageInfo: { hasNextPage: items.length > limit, endCursor: last ? encodeCursor(scope, last.id) : null },
-  };
+/** A page in id order; `count` counts every item of the query (asked for only with `totalCount`). */
+function page<T extends { id: string }>(scope: CursorScope, items: T[], limit: number, count: () => Promise<number> = notCounted) {
+  return connection(items, limit, (node) => encodeCursor(scope, node.id), count);
 }
+
+// Until each list has its count statement.
+const notCounted = (): Promise<number> => Promise.reject(new Error('totalCount is not available on this list yet'));
 
 const relationsField = (
   parent: EntityRecord,
@@ -255,6 +254,8 @@ export function createResolvers(ontology: Ontology): Resolvers {
     },
 
     Mutation: mutationResolvers(ontology),
+
+    ...totalCountResolvers,
 
     Entity: {
       __resolveType: (entity) => {

@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { EntityRecord, RelationRecord, CitationRecord, QualifierRecord, SourceRecord, ChangeRecord, ClaimRecord } from '../../store/graph-store.js';
 import type { InferredDateRecord } from '../../network/selection.js';
+import type { EntityConnectionModel, RelationConnectionModel, ClaimConnectionModel, ChangeConnectionModel } from '../connection.js';
 import type { RequestContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -55,6 +56,8 @@ export type ChangeConnection = {
   edges: Array<ChangeEdge>;
   nodes: Array<Change>;
   pageInfo: PageInfo;
+  /** Changes matching the query over all pages; counted only when asked for (one more statement). */
+  totalCount: Scalars['Int']['output'];
 };
 
 export type ChangeEdge = {
@@ -136,6 +139,8 @@ export type ClaimConnection = {
   edges: Array<ClaimEdge>;
   nodes: Array<Claim>;
   pageInfo: PageInfo;
+  /** Claims matching the query over all pages; counted only when asked for (one more statement). */
+  totalCount: Scalars['Int']['output'];
 };
 
 export type ClaimEdge = {
@@ -172,6 +177,15 @@ export type ClaimRole =
   | 'SPEAKER'
   | 'SUBJECT';
 
+/**
+ * A span of days given as partial dates, either end open when left out: `from: "2012"`
+ * starts on 2012-01-01, `to: "2012-01"` ends on 2012-01-31.
+ */
+export type DateRange = {
+  from?: InputMaybe<Scalars['PartialDate']['input']>;
+  to?: InputMaybe<Scalars['PartialDate']['input']>;
+};
+
 export type Direction =
   /** Both. */
   | 'BOTH'
@@ -184,6 +198,8 @@ export type Entity = {
   aliases: Array<Scalars['String']['output']>;
   /** Claims the entity made (`SPEAKER`), claims about it (`SUBJECT`), or both (`ANY`), ordered by id. */
   claims: Array<Claim>;
+  /** Number of the entity's relations (not retracted), of `types` if given, in `direction`. */
+  degree: Scalars['Int']['output'];
   description?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   kind: EntityKind;
@@ -194,6 +210,12 @@ export type Entity = {
   qualifiers: Array<FieldQualifier>;
   /** Relations of the entity; retracted ones only with `includeRetracted`. */
   relations: Array<Relation>;
+  /**
+   * The entity's relations a page at a time, for hubs too large for `relations`: filtered
+   * by `where` (the entity is at either end unless `where` says otherwise), in the order
+   * of `orderBy`. `first` is 1..100.
+   */
+  relationsConnection: RelationConnection;
   /** Citations for the entity's own fields (for example an election's turnout). */
   sources: Array<Citation>;
 };
@@ -201,6 +223,12 @@ export type Entity = {
 
 export type EntityClaimsArgs = {
   role?: InputMaybe<ClaimRole>;
+};
+
+
+export type EntityDegreeArgs = {
+  direction?: InputMaybe<Direction>;
+  types?: InputMaybe<Array<RelationType>>;
 };
 
 
@@ -215,11 +243,21 @@ export type EntityRelationsArgs = {
   types?: InputMaybe<Array<RelationType>>;
 };
 
+
+export type EntityRelationsConnectionArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<RelationOrder>>;
+  where?: InputMaybe<RelationWhere>;
+};
+
 export type EntityConnection = {
   __typename?: 'EntityConnection';
   edges: Array<EntityEdge>;
   nodes: Array<Entity>;
   pageInfo: PageInfo;
+  /** Entities matching the query over all pages; counted only when asked for (one more statement). */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** An entity with its number of relations. */
@@ -277,6 +315,47 @@ export type EntityKind =
   | 'PERSON'
   | 'PLACE';
 
+/** Entities of one kind, counted. */
+export type EntityKindCount = {
+  __typename?: 'EntityKindCount';
+  count: Scalars['Int']['output'];
+  kind: EntityKind;
+};
+
+export type EntityOrder = {
+  direction?: InputMaybe<SortDirection>;
+  field: EntityOrderField;
+  /** For DEGREE: count only relations of these types. */
+  types?: InputMaybe<Array<RelationType>>;
+};
+
+export type EntityOrderField =
+  /** An event's `date` (as text); entities without one last in either direction. */
+  | 'DATE'
+  /** Number of relations (not retracted), optionally of `types` only. Counted over the whole graph: see the README. */
+  | 'DEGREE'
+  | 'ID'
+  /** Name, ignoring case. */
+  | 'NAME';
+
+/**
+ * Which entities: every field given must hold (AND); `AND`, `OR` and `NOT` combine nested
+ * filters. Besides the fields below, each kind-specific field of the entity types is a
+ * filter, added at schema load (`@filterFieldsOf`): an enum by a list of values, text by
+ * a `TextFilter`, a partial date by a `DateRange`, a number by a `NumberRange`. A filter
+ * on a field only some kinds have keeps only entities of those kinds.
+ */
+export type EntityWhere = {
+  AND?: InputMaybe<Array<EntityWhere>>;
+  NOT?: InputMaybe<EntityWhere>;
+  OR?: InputMaybe<Array<EntityWhere>>;
+  hasRelation?: InputMaybe<HasRelation>;
+  ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+  kinds?: InputMaybe<Array<EntityKind>>;
+  /** The name or any alias. */
+  name?: InputMaybe<TextFilter>;
+};
+
 export type Event = Entity & {
   __typename?: 'Event';
   aliases: Array<Scalars['String']['output']>;
@@ -284,6 +363,8 @@ export type Event = Entity & {
   claims: Array<Claim>;
   /** When it happened, as precisely as the source says; null if the source gives no date. */
   date?: Maybe<Scalars['PartialDate']['output']>;
+  /** Number of the entity's relations (not retracted), of `types` if given, in `direction`. */
+  degree: Scalars['Int']['output'];
   description?: Maybe<Scalars['String']['output']>;
   eventType?: Maybe<EventType>;
   id: Scalars['ID']['output'];
@@ -296,6 +377,12 @@ export type Event = Entity & {
   qualifiers: Array<FieldQualifier>;
   /** Relations of the entity; retracted ones only with `includeRetracted`. */
   relations: Array<Relation>;
+  /**
+   * The entity's relations a page at a time, for hubs too large for `relations`: filtered
+   * by `where` (the entity is at either end unless `where` says otherwise), in the order
+   * of `orderBy`. `first` is 1..100.
+   */
+  relationsConnection: RelationConnection;
   sources: Array<Citation>;
   /** Whether the event took place; PLANNED for one announced or pledged. */
   status: EventStatus;
@@ -311,6 +398,12 @@ export type EventClaimsArgs = {
 };
 
 
+export type EventDegreeArgs = {
+  direction?: InputMaybe<Direction>;
+  types?: InputMaybe<Array<RelationType>>;
+};
+
+
 export type EventMetricsArgs = {
   types?: InputMaybe<Array<RelationType>>;
 };
@@ -320,6 +413,14 @@ export type EventRelationsArgs = {
   direction?: InputMaybe<Direction>;
   includeRetracted?: InputMaybe<Scalars['Boolean']['input']>;
   types?: InputMaybe<Array<RelationType>>;
+};
+
+
+export type EventRelationsConnectionArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<RelationOrder>>;
+  where?: InputMaybe<RelationWhere>;
 };
 
 /** Whether an event took place. */
@@ -370,6 +471,12 @@ export type GraphSize = {
   entities: Scalars['Int']['output'];
   /** Relations, not counting retracted ones. */
   relations: Scalars['Int']['output'];
+};
+
+/** Entities with at least one relation (not retracted) of these types in this direction. */
+export type HasRelation = {
+  direction?: InputMaybe<Direction>;
+  types?: InputMaybe<Array<RelationType>>;
 };
 
 /** A relation's date taken from an event it joins, not stated for the relation itself. */
@@ -506,6 +613,12 @@ export type NodeMetrics = {
   pageRank: Scalars['Float']['output'];
 };
 
+/** A number range, both ends inclusive, either open when left out. */
+export type NumberRange = {
+  max?: InputMaybe<Scalars['Float']['input']>;
+  min?: InputMaybe<Scalars['Float']['input']>;
+};
+
 export type Organization = Entity & {
   __typename?: 'Organization';
   abbreviation?: Maybe<Scalars['String']['output']>;
@@ -513,6 +626,8 @@ export type Organization = Entity & {
   category?: Maybe<OrganizationCategory>;
   /** Claims the entity made (`SPEAKER`), claims about it (`SUBJECT`), or both (`ANY`), ordered by id. */
   claims: Array<Claim>;
+  /** Number of the entity's relations (not retracted), of `types` if given, in `direction`. */
+  degree: Scalars['Int']['output'];
   description?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   kind: EntityKind;
@@ -522,12 +637,24 @@ export type Organization = Entity & {
   qualifiers: Array<FieldQualifier>;
   /** Relations of the entity; retracted ones only with `includeRetracted`. */
   relations: Array<Relation>;
+  /**
+   * The entity's relations a page at a time, for hubs too large for `relations`: filtered
+   * by `where` (the entity is at either end unless `where` says otherwise), in the order
+   * of `orderBy`. `first` is 1..100.
+   */
+  relationsConnection: RelationConnection;
   sources: Array<Citation>;
 };
 
 
 export type OrganizationClaimsArgs = {
   role?: InputMaybe<ClaimRole>;
+};
+
+
+export type OrganizationDegreeArgs = {
+  direction?: InputMaybe<Direction>;
+  types?: InputMaybe<Array<RelationType>>;
 };
 
 
@@ -540,6 +667,14 @@ export type OrganizationRelationsArgs = {
   direction?: InputMaybe<Direction>;
   includeRetracted?: InputMaybe<Scalars['Boolean']['input']>;
   types?: InputMaybe<Array<RelationType>>;
+};
+
+
+export type OrganizationRelationsConnectionArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<RelationOrder>>;
+  where?: InputMaybe<RelationWhere>;
 };
 
 export type OrganizationCategory =
@@ -570,6 +705,8 @@ export type Party = Entity & {
   aliases: Array<Scalars['String']['output']>;
   /** Claims the entity made (`SPEAKER`), claims about it (`SUBJECT`), or both (`ANY`), ordered by id. */
   claims: Array<Claim>;
+  /** Number of the entity's relations (not retracted), of `types` if given, in `direction`. */
+  degree: Scalars['Int']['output'];
   description?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   kind: EntityKind;
@@ -581,12 +718,24 @@ export type Party = Entity & {
   qualifiers: Array<FieldQualifier>;
   /** Relations of the entity; retracted ones only with `includeRetracted`. */
   relations: Array<Relation>;
+  /**
+   * The entity's relations a page at a time, for hubs too large for `relations`: filtered
+   * by `where` (the entity is at either end unless `where` says otherwise), in the order
+   * of `orderBy`. `first` is 1..100.
+   */
+  relationsConnection: RelationConnection;
   sources: Array<Citation>;
 };
 
 
 export type PartyClaimsArgs = {
   role?: InputMaybe<ClaimRole>;
+};
+
+
+export type PartyDegreeArgs = {
+  direction?: InputMaybe<Direction>;
+  types?: InputMaybe<Array<RelationType>>;
 };
 
 
@@ -599,6 +748,14 @@ export type PartyRelationsArgs = {
   direction?: InputMaybe<Direction>;
   includeRetracted?: InputMaybe<Scalars['Boolean']['input']>;
   types?: InputMaybe<Array<RelationType>>;
+};
+
+
+export type PartyRelationsConnectionArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<RelationOrder>>;
+  where?: InputMaybe<RelationWhere>;
 };
 
 export type Path = {
@@ -616,6 +773,8 @@ export type Person = Entity & {
   aliases: Array<Scalars['String']['output']>;
   /** Claims the entity made (`SPEAKER`), claims about it (`SUBJECT`), or both (`ANY`), ordered by id. */
   claims: Array<Claim>;
+  /** Number of the entity's relations (not retracted), of `types` if given, in `direction`. */
+  degree: Scalars['Int']['output'];
   description?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   kind: EntityKind;
@@ -625,6 +784,12 @@ export type Person = Entity & {
   qualifiers: Array<FieldQualifier>;
   /** Relations of the entity; retracted ones only with `includeRetracted`. */
   relations: Array<Relation>;
+  /**
+   * The entity's relations a page at a time, for hubs too large for `relations`: filtered
+   * by `where` (the entity is at either end unless `where` says otherwise), in the order
+   * of `orderBy`. `first` is 1..100.
+   */
+  relationsConnection: RelationConnection;
   sources: Array<Citation>;
   /** The office or position the source gives the person. */
   title?: Maybe<Scalars['String']['output']>;
@@ -633,6 +798,12 @@ export type Person = Entity & {
 
 export type PersonClaimsArgs = {
   role?: InputMaybe<ClaimRole>;
+};
+
+
+export type PersonDegreeArgs = {
+  direction?: InputMaybe<Direction>;
+  types?: InputMaybe<Array<RelationType>>;
 };
 
 
@@ -647,11 +818,21 @@ export type PersonRelationsArgs = {
   types?: InputMaybe<Array<RelationType>>;
 };
 
+
+export type PersonRelationsConnectionArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<RelationOrder>>;
+  where?: InputMaybe<RelationWhere>;
+};
+
 export type Place = Entity & {
   __typename?: 'Place';
   aliases: Array<Scalars['String']['output']>;
   /** Claims the entity made (`SPEAKER`), claims about it (`SUBJECT`), or both (`ANY`), ordered by id. */
   claims: Array<Claim>;
+  /** Number of the entity's relations (not retracted), of `types` if given, in `direction`. */
+  degree: Scalars['Int']['output'];
   description?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   kind: EntityKind;
@@ -662,12 +843,24 @@ export type Place = Entity & {
   qualifiers: Array<FieldQualifier>;
   /** Relations of the entity; retracted ones only with `includeRetracted`. */
   relations: Array<Relation>;
+  /**
+   * The entity's relations a page at a time, for hubs too large for `relations`: filtered
+   * by `where` (the entity is at either end unless `where` says otherwise), in the order
+   * of `orderBy`. `first` is 1..100.
+   */
+  relationsConnection: RelationConnection;
   sources: Array<Citation>;
 };
 
 
 export type PlaceClaimsArgs = {
   role?: InputMaybe<ClaimRole>;
+};
+
+
+export type PlaceDegreeArgs = {
+  direction?: InputMaybe<Direction>;
+  types?: InputMaybe<Array<RelationType>>;
 };
 
 
@@ -680,6 +873,14 @@ export type PlaceRelationsArgs = {
   direction?: InputMaybe<Direction>;
   includeRetracted?: InputMaybe<Scalars['Boolean']['input']>;
   types?: InputMaybe<Array<RelationType>>;
+};
+
+
+export type PlaceRelationsConnectionArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<RelationOrder>>;
+  where?: InputMaybe<RelationWhere>;
 };
 
 export type PlaceType =
@@ -701,10 +902,16 @@ export type Query = {
    * (an id merged into another entity is read as that survivor). `first` is 1..100.
    */
   claims: ClaimConnection;
-  /** Entities ordered by id, optionally of some kinds. `first` is 1..100. */
+  /**
+   * Entities, filtered by `where` (and `kinds`), in the order of `orderBy` (by id when not
+   * given; ties by id). `first` is 1..100; `after` is the `endCursor` of a page of the same
+   * query and order.
+   */
   entities: EntityConnection;
   /** One entity by id; null if there is none. */
   entity?: Maybe<Entity>;
+  /** Entities matching `where`, counted by kind (kinds with none left out), most first. */
+  entityCounts: Array<EntityKindCount>;
   /**
    * The numbers of entities and relations, each one count in the database and no network
    * measure: cheap on any graph, to decide whether to ask for the whole `network`.
@@ -738,7 +945,14 @@ export type Query = {
    * no longer than `maxLength` (1..6); at most `first` (1..50) paths.
    */
   paths: Array<Path>;
-  /** Relations ordered by id, filtered by type and ends; retracted ones only with `includeRetracted`. `first` is 1..100. */
+  /** Relations matching `where` (retracted ones left out), counted by type (types with none left out), most first. */
+  relationCounts: Array<RelationTypeCount>;
+  /**
+   * Relations filtered by `where` and the other arguments (all must hold), in the order of
+   * `orderBy` (by id when not given; ties by id); retracted ones only with
+   * `includeRetracted`. `first` is 1..100; `after` is the `endCursor` of a page of the same
+   * query and order.
+   */
   relations: RelationConnection;
   /**
    * Entities whose name or alias matches `text`, best first. Tolerates case, accents,
@@ -777,11 +991,18 @@ export type QueryEntitiesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<EntityKind>>;
+  orderBy?: InputMaybe<Array<EntityOrder>>;
+  where?: InputMaybe<EntityWhere>;
 };
 
 
 export type QueryEntityArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryEntityCountsArgs = {
+  where?: InputMaybe<EntityWhere>;
 };
 
 
@@ -792,16 +1013,22 @@ export type QueryMostConnectedArgs = {
 
 
 export type QueryNeighborhoodArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  asOf?: InputMaybe<Scalars['PartialDate']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
   id: Scalars['ID']['input'];
+  includeUndated?: InputMaybe<Scalars['Boolean']['input']>;
   types?: InputMaybe<Array<RelationType>>;
 };
 
 
 export type QueryNetworkArgs = {
+  asOf?: InputMaybe<Scalars['PartialDate']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
   from?: InputMaybe<Scalars['PartialDate']['input']>;
   id?: InputMaybe<Scalars['ID']['input']>;
+  includeUndated?: InputMaybe<Scalars['Boolean']['input']>;
   inferDates?: InputMaybe<Scalars['Boolean']['input']>;
   kinds?: InputMaybe<Array<EntityKind>>;
   to?: InputMaybe<Scalars['PartialDate']['input']>;
@@ -810,23 +1037,34 @@ export type QueryNetworkArgs = {
 
 
 export type QueryPathsArgs = {
+  asOf?: InputMaybe<Scalars['PartialDate']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   from: Scalars['ID']['input'];
+  includeUndated?: InputMaybe<Scalars['Boolean']['input']>;
   maxLength?: InputMaybe<Scalars['Int']['input']>;
   to: Scalars['ID']['input'];
   types?: InputMaybe<Array<RelationType>>;
 };
 
 
+export type QueryRelationCountsArgs = {
+  where?: InputMaybe<RelationWhere>;
+};
+
+
 export type QueryRelationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  asOf?: InputMaybe<Scalars['PartialDate']['input']>;
   basis?: InputMaybe<Array<Basis>>;
   first?: InputMaybe<Scalars['Int']['input']>;
   from?: InputMaybe<Scalars['ID']['input']>;
   includeRetracted?: InputMaybe<Scalars['Boolean']['input']>;
+  includeUndated?: InputMaybe<Scalars['Boolean']['input']>;
+  orderBy?: InputMaybe<Array<RelationOrder>>;
   preliminary?: InputMaybe<Scalars['Boolean']['input']>;
   to?: InputMaybe<Scalars['ID']['input']>;
   types?: InputMaybe<Array<RelationType>>;
+  where?: InputMaybe<RelationWhere>;
 };
 
 
@@ -894,6 +1132,8 @@ export type RelationConnection = {
   edges: Array<RelationEdge>;
   nodes: Array<Relation>;
   pageInfo: PageInfo;
+  /** Relations matching the query over all pages; counted only when asked for (one more statement). */
+  totalCount: Scalars['Int']['output'];
 };
 
 export type RelationEdge = {
@@ -944,6 +1184,19 @@ export type RelationInput = {
   voteShare?: InputMaybe<Scalars['Float']['input']>;
 };
 
+export type RelationOrder = {
+  direction?: InputMaybe<SortDirection>;
+  field: RelationOrderField;
+};
+
+export type RelationOrderField =
+  /** The curator's confidence; relations without one last in either direction. */
+  | 'CONFIDENCE'
+  /** The relation's `date`, else `start`, else `end` (as text, so `2012` before `2012-01-15`); undated ones last in either direction. */
+  | 'DATE'
+  /** The default; ties of every other order are broken by id. */
+  | 'ID';
+
 export type RelationType =
   /** A person or party was not allowed to compete in an election at all. */
   | 'BARRED_FROM'
@@ -986,6 +1239,62 @@ export type RelationType =
   /** A party's share of the vote (`voteShare`, percent) in a place or a part of an election. */
   | 'WON_VOTES_IN';
 
+/** Relations of one type, counted. */
+export type RelationTypeCount = {
+  __typename?: 'RelationTypeCount';
+  count: Scalars['Int']['output'];
+  type: RelationType;
+};
+
+/**
+ * Which relations: every field given must hold (AND); `AND`, `OR` and `NOT` combine
+ * nested filters. Ids merged into another entity are read as that survivor. At most 4
+ * levels deep and 50 conditions in all.
+ */
+export type RelationWhere = {
+  AND?: InputMaybe<Array<RelationWhere>>;
+  NOT?: InputMaybe<RelationWhere>;
+  OR?: InputMaybe<Array<RelationWhere>>;
+  /** Relations added by this API key name, `seed:<file>` or `import:<file>`. */
+  addedBy?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Relations in force on some day of `asOf`: begun by then (`start`, or `date` for an act,
+   * which stays in force from its date on) and not ended before it (`end`). Undated
+   * relations only with `includeUndated`.
+   */
+  asOf?: InputMaybe<Scalars['PartialDate']['input']>;
+  basis?: InputMaybe<Array<Basis>>;
+  /** Relations of basis CLAIMED made by this entity. */
+  claimedBy?: InputMaybe<Scalars['ID']['input']>;
+  /**
+   * Relations whose own dates overlap the range: a `date` spans its days, `start`..`end`
+   * the days between (a missing end is open). Undated relations only with `includeUndated`.
+   */
+  date?: InputMaybe<DateRange>;
+  /** An entity at either end. */
+  either?: InputMaybe<Scalars['ID']['input']>;
+  /** Entity at the relation's start (an id). */
+  from?: InputMaybe<Scalars['ID']['input']>;
+  /** Kinds of the entity at the start. */
+  fromKinds?: InputMaybe<Array<EntityKind>>;
+  /** Only at the top level: also return retracted relations. */
+  includeRetracted?: InputMaybe<Scalars['Boolean']['input']>;
+  /** With `date` or `asOf`: also keep relations that have no date, start or end. */
+  includeUndated?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Relations whose curator's `confidence` is at least this (0..1); a relation without one is left out. */
+  minConfidence?: InputMaybe<Scalars['Float']['input']>;
+  preliminary?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Relations of basis REPORTED relayed from this outlet. */
+  reportedBy?: InputMaybe<Scalars['ID']['input']>;
+  /** Relations citing this source document. */
+  source?: InputMaybe<Scalars['ID']['input']>;
+  /** Entity at the relation's end. */
+  to?: InputMaybe<Scalars['ID']['input']>;
+  /** Kinds of the entity at the end. */
+  toKinds?: InputMaybe<Array<EntityKind>>;
+  types?: InputMaybe<Array<RelationType>>;
+};
+
 export type Retraction = {
   __typename?: 'Retraction';
   /** When, as an ISO 8601 timestamp. */
@@ -999,7 +1308,9 @@ export type Role =
   /** May also merge entities and retract anyone's relations. */
   | 'ADMIN'
   /** May add and correct data, and retract relations they added. */
-  | 'CURATOR';
+  | 'CURATOR'
+  /** May read, rate-limited by the key at the higher keyed budget; no writes. */
+  | 'READER';
 
 export type SearchHit = {
   __typename?: 'SearchHit';
@@ -1015,6 +1326,10 @@ export type Sentence = {
   number: Scalars['Int']['output'];
   text: Scalars['String']['output'];
 };
+
+export type SortDirection =
+  | 'ASC'
+  | 'DESC';
 
 /** A document the graph's facts come from. */
 export type SourceDocument = {
@@ -1077,6 +1392,18 @@ export type Subgraph = {
   __typename?: 'Subgraph';
   edges: Array<Relation>;
   nodes: Array<Entity>;
+  /** With `first`: where this page of the first ring ends; null when the neighborhood was not paged. */
+  pageInfo?: Maybe<PageInfo>;
+};
+
+/**
+ * Matches text ignoring case and accents (`Nazarbaev` does not match `Nazarbayev`; use
+ * `search` for spelling variants). Each given test must hold; 1..200 characters each.
+ */
+export type TextFilter = {
+  contains?: InputMaybe<Scalars['String']['input']>;
+  equals?: InputMaybe<Scalars['String']['input']>;
+  startsWith?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1155,23 +1482,28 @@ export type ResolversTypes = {
   Basis: Basis;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Change: ResolverTypeWrapper<ChangeRecord>;
-  ChangeConnection: ResolverTypeWrapper<Omit<ChangeConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ChangeEdge']>, nodes: Array<ResolversTypes['Change']> }>;
+  ChangeConnection: ResolverTypeWrapper<ChangeConnectionModel>;
   ChangeEdge: ResolverTypeWrapper<Omit<ChangeEdge, 'node'> & { node: ResolversTypes['Change'] }>;
   ChangeOperation: ChangeOperation;
   Citation: ResolverTypeWrapper<CitationRecord>;
   CitationInput: CitationInput;
   Claim: ResolverTypeWrapper<ClaimRecord>;
-  ClaimConnection: ResolverTypeWrapper<Omit<ClaimConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ClaimEdge']>, nodes: Array<ResolversTypes['Claim']> }>;
+  ClaimConnection: ResolverTypeWrapper<ClaimConnectionModel>;
   ClaimEdge: ResolverTypeWrapper<Omit<ClaimEdge, 'node'> & { node: ResolversTypes['Claim'] }>;
   ClaimInput: ClaimInput;
   ClaimRole: ClaimRole;
+  DateRange: DateRange;
   Direction: Direction;
   Entity: ResolverTypeWrapper<EntityRecord>;
-  EntityConnection: ResolverTypeWrapper<Omit<EntityConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['EntityEdge']>, nodes: Array<ResolversTypes['Entity']> }>;
+  EntityConnection: ResolverTypeWrapper<EntityConnectionModel>;
   EntityDegree: ResolverTypeWrapper<Omit<EntityDegree, 'entity'> & { entity: ResolversTypes['Entity'] }>;
   EntityEdge: ResolverTypeWrapper<Omit<EntityEdge, 'node'> & { node: ResolversTypes['Entity'] }>;
   EntityInput: EntityInput;
   EntityKind: EntityKind;
+  EntityKindCount: ResolverTypeWrapper<EntityKindCount>;
+  EntityOrder: EntityOrder;
+  EntityOrderField: EntityOrderField;
+  EntityWhere: EntityWhere;
   Event: ResolverTypeWrapper<EntityRecord>;
   EventStatus: EventStatus;
   EventType: EventType;
@@ -1179,6 +1511,7 @@ export type ResolversTypes = {
   FieldQualifierInput: FieldQualifierInput;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   GraphSize: ResolverTypeWrapper<GraphSize>;
+  HasRelation: HasRelation;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   InferredDate: ResolverTypeWrapper<InferredDateRecord>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -1187,6 +1520,7 @@ export type ResolversTypes = {
   Network: ResolverTypeWrapper<Omit<Network, 'edges' | 'inferredDates' | 'nodes'> & { edges: Array<ResolversTypes['Relation']>, inferredDates: Array<ResolversTypes['InferredDate']>, nodes: Array<ResolversTypes['NetworkNode']> }>;
   NetworkNode: ResolverTypeWrapper<Omit<NetworkNode, 'entity'> & { entity: ResolversTypes['Entity'] }>;
   NodeMetrics: ResolverTypeWrapper<NodeMetrics>;
+  NumberRange: NumberRange;
   Organization: ResolverTypeWrapper<EntityRecord>;
   OrganizationCategory: OrganizationCategory;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -1199,43 +1533,54 @@ export type ResolversTypes = {
   PlaceType: PlaceType;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Relation: ResolverTypeWrapper<RelationRecord>;
-  RelationConnection: ResolverTypeWrapper<Omit<RelationConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['RelationEdge']>, nodes: Array<ResolversTypes['Relation']> }>;
+  RelationConnection: ResolverTypeWrapper<RelationConnectionModel>;
   RelationEdge: ResolverTypeWrapper<Omit<RelationEdge, 'node'> & { node: ResolversTypes['Relation'] }>;
   RelationInput: RelationInput;
+  RelationOrder: RelationOrder;
+  RelationOrderField: RelationOrderField;
   RelationType: RelationType;
+  RelationTypeCount: ResolverTypeWrapper<RelationTypeCount>;
+  RelationWhere: RelationWhere;
   Retraction: ResolverTypeWrapper<Retraction>;
   Role: Role;
   SearchHit: ResolverTypeWrapper<Omit<SearchHit, 'entity'> & { entity: ResolversTypes['Entity'] }>;
   Sentence: ResolverTypeWrapper<Sentence>;
+  SortDirection: SortDirection;
   SourceDocument: ResolverTypeWrapper<SourceRecord>;
   SourceInput: SourceInput;
   Stance: Stance;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subgraph: ResolverTypeWrapper<Omit<Subgraph, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['Relation']>, nodes: Array<ResolversTypes['Entity']> }>;
+  TextFilter: TextFilter;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   Change: ChangeRecord;
-  ChangeConnection: Omit<ChangeConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ChangeEdge']>, nodes: Array<ResolversParentTypes['Change']> };
+  ChangeConnection: ChangeConnectionModel;
   ChangeEdge: Omit<ChangeEdge, 'node'> & { node: ResolversParentTypes['Change'] };
   Citation: CitationRecord;
   CitationInput: CitationInput;
   Claim: ClaimRecord;
-  ClaimConnection: Omit<ClaimConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ClaimEdge']>, nodes: Array<ResolversParentTypes['Claim']> };
+  ClaimConnection: ClaimConnectionModel;
   ClaimEdge: Omit<ClaimEdge, 'node'> & { node: ResolversParentTypes['Claim'] };
   ClaimInput: ClaimInput;
+  DateRange: DateRange;
   Entity: EntityRecord;
-  EntityConnection: Omit<EntityConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['EntityEdge']>, nodes: Array<ResolversParentTypes['Entity']> };
+  EntityConnection: EntityConnectionModel;
   EntityDegree: Omit<EntityDegree, 'entity'> & { entity: ResolversParentTypes['Entity'] };
   EntityEdge: Omit<EntityEdge, 'node'> & { node: ResolversParentTypes['Entity'] };
   EntityInput: EntityInput;
+  EntityKindCount: EntityKindCount;
+  EntityOrder: EntityOrder;
+  EntityWhere: EntityWhere;
   Event: EntityRecord;
   FieldQualifier: QualifierRecord;
   FieldQualifierInput: FieldQualifierInput;
   Float: Scalars['Float']['output'];
   GraphSize: GraphSize;
+  HasRelation: HasRelation;
   ID: Scalars['ID']['output'];
   InferredDate: InferredDateRecord;
   Int: Scalars['Int']['output'];
@@ -1244,6 +1589,7 @@ export type ResolversParentTypes = {
   Network: Omit<Network, 'edges' | 'inferredDates' | 'nodes'> & { edges: Array<ResolversParentTypes['Relation']>, inferredDates: Array<ResolversParentTypes['InferredDate']>, nodes: Array<ResolversParentTypes['NetworkNode']> };
   NetworkNode: Omit<NetworkNode, 'entity'> & { entity: ResolversParentTypes['Entity'] };
   NodeMetrics: NodeMetrics;
+  NumberRange: NumberRange;
   Organization: EntityRecord;
   PageInfo: PageInfo;
   Paragraph: Paragraph;
@@ -1254,9 +1600,12 @@ export type ResolversParentTypes = {
   Place: EntityRecord;
   Query: Record<PropertyKey, never>;
   Relation: RelationRecord;
-  RelationConnection: Omit<RelationConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['RelationEdge']>, nodes: Array<ResolversParentTypes['Relation']> };
+  RelationConnection: RelationConnectionModel;
   RelationEdge: Omit<RelationEdge, 'node'> & { node: ResolversParentTypes['Relation'] };
   RelationInput: RelationInput;
+  RelationOrder: RelationOrder;
+  RelationTypeCount: RelationTypeCount;
+  RelationWhere: RelationWhere;
   Retraction: Retraction;
   SearchHit: Omit<SearchHit, 'entity'> & { entity: ResolversParentTypes['Entity'] };
   Sentence: Sentence;
@@ -1264,6 +1613,7 @@ export type ResolversParentTypes = {
   SourceInput: SourceInput;
   String: Scalars['String']['output'];
   Subgraph: Omit<Subgraph, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['Relation']>, nodes: Array<ResolversParentTypes['Entity']> };
+  TextFilter: TextFilter;
 };
 
 export type AnnotationDirectiveArgs = { };
@@ -1291,6 +1641,12 @@ export type EntityDirectiveArgs = {
 };
 
 export type EntityDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = EntityDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type FilterFieldsOfDirectiveArgs = {
+  type: Scalars['String']['input'];
+};
+
+export type FilterFieldsOfDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = FilterFieldsOfDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type InputFieldsOfDirectiveArgs = {
   type: Scalars['String']['input'];
@@ -1357,6 +1713,7 @@ export type ChangeConnectionResolvers<ContextType = RequestContext, ParentType e
   edges?: Resolver<Array<ResolversTypes['ChangeEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Change']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type ChangeEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ChangeEdge'] = ResolversParentTypes['ChangeEdge']> = {
@@ -1391,6 +1748,7 @@ export type ClaimConnectionResolvers<ContextType = RequestContext, ParentType ex
   edges?: Resolver<Array<ResolversTypes['ClaimEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type ClaimEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ClaimEdge'] = ResolversParentTypes['ClaimEdge']> = {
@@ -1406,6 +1764,7 @@ export type EntityConnectionResolvers<ContextType = RequestContext, ParentType e
   edges?: Resolver<Array<ResolversTypes['EntityEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Entity']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type EntityDegreeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['EntityDegree'] = ResolversParentTypes['EntityDegree']> = {
@@ -1418,10 +1777,16 @@ export type EntityEdgeResolvers<ContextType = RequestContext, ParentType extends
   node?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
 };
 
+export type EntityKindCountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['EntityKindCount'] = ResolversParentTypes['EntityKindCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
+};
+
 export type EventResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event']> = {
   aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, RequireFields<EventClaimsArgs, 'role'>>;
   date?: Resolver<Maybe<ResolversTypes['PartialDate']>, ParentType, ContextType>;
+  degree?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<EventDegreeArgs, 'direction'>>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventType?: Resolver<Maybe<ResolversTypes['EventType']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1431,6 +1796,7 @@ export type EventResolvers<ContextType = RequestContext, ParentType extends Reso
   partiesRunning?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   qualifiers?: Resolver<Array<ResolversTypes['FieldQualifier']>, ParentType, ContextType>;
   relations?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType, RequireFields<EventRelationsArgs, 'direction' | 'includeRetracted'>>;
+  relationsConnection?: Resolver<ResolversTypes['RelationConnection'], ParentType, ContextType, RequireFields<EventRelationsConnectionArgs, 'first'>>;
   sources?: Resolver<Array<ResolversTypes['Citation']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['EventStatus'], ParentType, ContextType>;
   threshold?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -1498,6 +1864,7 @@ export type OrganizationResolvers<ContextType = RequestContext, ParentType exten
   aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   category?: Resolver<Maybe<ResolversTypes['OrganizationCategory']>, ParentType, ContextType>;
   claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, RequireFields<OrganizationClaimsArgs, 'role'>>;
+  degree?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<OrganizationDegreeArgs, 'direction'>>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
@@ -1505,6 +1872,7 @@ export type OrganizationResolvers<ContextType = RequestContext, ParentType exten
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   qualifiers?: Resolver<Array<ResolversTypes['FieldQualifier']>, ParentType, ContextType>;
   relations?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType, RequireFields<OrganizationRelationsArgs, 'direction' | 'includeRetracted'>>;
+  relationsConnection?: Resolver<ResolversTypes['RelationConnection'], ParentType, ContextType, RequireFields<OrganizationRelationsConnectionArgs, 'first'>>;
   sources?: Resolver<Array<ResolversTypes['Citation']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -1527,6 +1895,7 @@ export type PartyResolvers<ContextType = RequestContext, ParentType extends Reso
   abbreviation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, RequireFields<PartyClaimsArgs, 'role'>>;
+  degree?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<PartyDegreeArgs, 'direction'>>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
@@ -1535,6 +1904,7 @@ export type PartyResolvers<ContextType = RequestContext, ParentType extends Reso
   orientation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   qualifiers?: Resolver<Array<ResolversTypes['FieldQualifier']>, ParentType, ContextType>;
   relations?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType, RequireFields<PartyRelationsArgs, 'direction' | 'includeRetracted'>>;
+  relationsConnection?: Resolver<ResolversTypes['RelationConnection'], ParentType, ContextType, RequireFields<PartyRelationsConnectionArgs, 'first'>>;
   sources?: Resolver<Array<ResolversTypes['Citation']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -1548,6 +1918,7 @@ export type PathResolvers<ContextType = RequestContext, ParentType extends Resol
 export type PersonResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person']> = {
   aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, RequireFields<PersonClaimsArgs, 'role'>>;
+  degree?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<PersonDegreeArgs, 'direction'>>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
@@ -1555,6 +1926,7 @@ export type PersonResolvers<ContextType = RequestContext, ParentType extends Res
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   qualifiers?: Resolver<Array<ResolversTypes['FieldQualifier']>, ParentType, ContextType>;
   relations?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType, RequireFields<PersonRelationsArgs, 'direction' | 'includeRetracted'>>;
+  relationsConnection?: Resolver<ResolversTypes['RelationConnection'], ParentType, ContextType, RequireFields<PersonRelationsConnectionArgs, 'first'>>;
   sources?: Resolver<Array<ResolversTypes['Citation']>, ParentType, ContextType>;
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1563,6 +1935,7 @@ export type PersonResolvers<ContextType = RequestContext, ParentType extends Res
 export type PlaceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Place'] = ResolversParentTypes['Place']> = {
   aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, RequireFields<PlaceClaimsArgs, 'role'>>;
+  degree?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<PlaceDegreeArgs, 'direction'>>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['EntityKind'], ParentType, ContextType>;
@@ -1571,6 +1944,7 @@ export type PlaceResolvers<ContextType = RequestContext, ParentType extends Reso
   placeType?: Resolver<Maybe<ResolversTypes['PlaceType']>, ParentType, ContextType>;
   qualifiers?: Resolver<Array<ResolversTypes['FieldQualifier']>, ParentType, ContextType>;
   relations?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType, RequireFields<PlaceRelationsArgs, 'direction' | 'includeRetracted'>>;
+  relationsConnection?: Resolver<ResolversTypes['RelationConnection'], ParentType, ContextType, RequireFields<PlaceRelationsConnectionArgs, 'first'>>;
   sources?: Resolver<Array<ResolversTypes['Citation']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -1581,12 +1955,14 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   claims?: Resolver<ResolversTypes['ClaimConnection'], ParentType, ContextType, RequireFields<QueryClaimsArgs, 'first'>>;
   entities?: Resolver<ResolversTypes['EntityConnection'], ParentType, ContextType, RequireFields<QueryEntitiesArgs, 'first'>>;
   entity?: Resolver<Maybe<ResolversTypes['Entity']>, ParentType, ContextType, RequireFields<QueryEntityArgs, 'id'>>;
+  entityCounts?: Resolver<Array<ResolversTypes['EntityKindCount']>, ParentType, ContextType, Partial<QueryEntityCountsArgs>>;
   graphSize?: Resolver<ResolversTypes['GraphSize'], ParentType, ContextType>;
   mostConnected?: Resolver<Array<ResolversTypes['EntityDegree']>, ParentType, ContextType, RequireFields<QueryMostConnectedArgs, 'first'>>;
-  neighborhood?: Resolver<ResolversTypes['Subgraph'], ParentType, ContextType, RequireFields<QueryNeighborhoodArgs, 'depth' | 'id'>>;
-  network?: Resolver<ResolversTypes['Network'], ParentType, ContextType, RequireFields<QueryNetworkArgs, 'depth' | 'inferDates'>>;
-  paths?: Resolver<Array<ResolversTypes['Path']>, ParentType, ContextType, RequireFields<QueryPathsArgs, 'first' | 'from' | 'maxLength' | 'to'>>;
-  relations?: Resolver<ResolversTypes['RelationConnection'], ParentType, ContextType, RequireFields<QueryRelationsArgs, 'first' | 'includeRetracted'>>;
+  neighborhood?: Resolver<ResolversTypes['Subgraph'], ParentType, ContextType, RequireFields<QueryNeighborhoodArgs, 'depth' | 'id' | 'includeUndated'>>;
+  network?: Resolver<ResolversTypes['Network'], ParentType, ContextType, RequireFields<QueryNetworkArgs, 'depth' | 'includeUndated' | 'inferDates'>>;
+  paths?: Resolver<Array<ResolversTypes['Path']>, ParentType, ContextType, RequireFields<QueryPathsArgs, 'first' | 'from' | 'includeUndated' | 'maxLength' | 'to'>>;
+  relationCounts?: Resolver<Array<ResolversTypes['RelationTypeCount']>, ParentType, ContextType, Partial<QueryRelationCountsArgs>>;
+  relations?: Resolver<ResolversTypes['RelationConnection'], ParentType, ContextType, RequireFields<QueryRelationsArgs, 'first' | 'includeRetracted' | 'includeUndated'>>;
   search?: Resolver<Array<ResolversTypes['SearchHit']>, ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'text'>>;
   source?: Resolver<Maybe<ResolversTypes['SourceDocument']>, ParentType, ContextType, RequireFields<QuerySourceArgs, 'id'>>;
   sources?: Resolver<Array<ResolversTypes['SourceDocument']>, ParentType, ContextType>;
@@ -1619,11 +1995,17 @@ export type RelationConnectionResolvers<ContextType = RequestContext, ParentType
   edges?: Resolver<Array<ResolversTypes['RelationEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type RelationEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RelationEdge'] = ResolversParentTypes['RelationEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Relation'], ParentType, ContextType>;
+};
+
+export type RelationTypeCountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RelationTypeCount'] = ResolversParentTypes['RelationTypeCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['RelationType'], ParentType, ContextType>;
 };
 
 export type RetractionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Retraction'] = ResolversParentTypes['Retraction']> = {
@@ -1658,6 +2040,7 @@ export type SourceDocumentResolvers<ContextType = RequestContext, ParentType ext
 export type SubgraphResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Subgraph'] = ResolversParentTypes['Subgraph']> = {
   edges?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Entity']>, ParentType, ContextType>;
+  pageInfo?: Resolver<Maybe<ResolversTypes['PageInfo']>, ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = RequestContext> = {
@@ -1672,6 +2055,7 @@ export type Resolvers<ContextType = RequestContext> = {
   EntityConnection?: EntityConnectionResolvers<ContextType>;
   EntityDegree?: EntityDegreeResolvers<ContextType>;
   EntityEdge?: EntityEdgeResolvers<ContextType>;
+  EntityKindCount?: EntityKindCountResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
   FieldQualifier?: FieldQualifierResolvers<ContextType>;
   GraphSize?: GraphSizeResolvers<ContextType>;
@@ -1693,6 +2077,7 @@ export type Resolvers<ContextType = RequestContext> = {
   Relation?: RelationResolvers<ContextType>;
   RelationConnection?: RelationConnectionResolvers<ContextType>;
   RelationEdge?: RelationEdgeResolvers<ContextType>;
+  RelationTypeCount?: RelationTypeCountResolvers<ContextType>;
   Retraction?: RetractionResolvers<ContextType>;
   SearchHit?: SearchHitResolvers<ContextType>;
   Sentence?: SentenceResolvers<ContextType>;
@@ -1706,6 +2091,7 @@ export type DirectiveResolvers<ContextType = RequestContext> = {
   count?: CountDirectiveResolver<any, any, ContextType>;
   default?: DefaultDirectiveResolver<any, any, ContextType>;
   entity?: EntityDirectiveResolver<any, any, ContextType>;
+  filterFieldsOf?: FilterFieldsOfDirectiveResolver<any, any, ContextType>;
   inputFieldsOf?: InputFieldsOfDirectiveResolver<any, any, ContextType>;
   joins?: JoinsDirectiveResolver<any, any, ContextType>;
   length?: LengthDirectiveResolver<any, any, ContextType>;

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { hasRole, type Role } from '../../auth/api-keys.js';
+import { hasRole, ROLE_RANK as RANK, type Role } from '../../auth/api-keys.js';
 import type { RequestContext } from '../context.js';
 import { forbidden, unauthenticated } from '../errors.js';
 
@@ -9,8 +9,6 @@ import { forbidden, unauthenticated } from '../errors.js';
  * without the role writes nothing. A key that is sent but unknown is refused on every
  * operation: a client with a broken key should hear about it, not be served silently.
  */
-
-const RANK: Record<Role, number> = { CURATOR: 1, ADMIN: 2 };
 
 /** The highest role any field selected by `operation` (fragments followed) requires. */
 export function roleRequired(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): Role | null {

@@ -42,6 +42,15 @@ export type EntityKind =
   | 'PERSON'
   | 'PLACE';
 
+export type EntityOrderField =
+  /** An event's `date` (as text); entities without one last in either direction. */
+  | 'DATE'
+  /** Number of relations (not retracted), optionally of `types` only. Counted over the whole graph: see the README. */
+  | 'DEGREE'
+  | 'ID'
+  /** Name, ignoring case. */
+  | 'NAME';
+
 /** Whether an event took place. */
 export type EventStatus =
   | 'CANCELLED'
@@ -67,6 +76,14 @@ export type PlaceType =
   | 'CITY'
   | 'COUNTRY'
   | 'REGION';
+
+export type RelationOrderField =
+  /** The curator's confidence; relations without one last in either direction. */
+  | 'CONFIDENCE'
+  /** The relation's `date`, else `start`, else `end` (as text, so `2012` before `2012-01-15`); undated ones last in either direction. */
+  | 'DATE'
+  /** The default; ties of every other order are broken by id. */
+  | 'ID';
 
 export type RelationType =
   /** A person or party was not allowed to compete in an election at all. */
@@ -114,7 +131,13 @@ export type Role =
   /** May also merge entities and retract anyone's relations. */
   | 'ADMIN'
   /** May add and correct data, and retract relations they added. */
-  | 'CURATOR';
+  | 'CURATOR'
+  /** May read, rate-limited by the key at the higher keyed budget; no writes. */
+  | 'READER';
+
+export type SortDirection =
+  | 'ASC'
+  | 'DESC';
 
 /** How a claim's speaker stands towards what the claim is about. */
 export type Stance =

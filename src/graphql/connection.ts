@@ -1,0 +1,40 @@
+import type { ChangeRecord, ClaimRecord, EntityRecord, RelationRecord } from '../store/graph-store.js';
+
+/**
+ * A page of a list as the resolvers build it. `count` is called only when a query asks
+ * for `totalCount`, so a page that does not costs no counting statement.
+ */
+export interface ConnectionModel<T> {
+  edges: { cursor: string; node: T }[];
+  nodes: T[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  count: () => Promise<number>;
+}
+
+export type EntityConnectionModel = ConnectionModel<EntityRecord>;
+export type RelationConnectionModel = ConnectionModel<RelationRecord>;
+export type ClaimConnectionModel = ConnectionModel<ClaimRecord>;
+export type ChangeConnectionModel = ConnectionModel<ChangeRecord>;
+
+/**
+ * A page of `items` (the query asked for one more than `limit`, to tell whether another
+ * page follows), each with its cursor, and how to count all of them.
+ */
+export function connection<T>(items: readonly T[], limit: number, cursorOf: (item: T) => string, count: () => Promise<number>): ConnectionModel<T> {
+  const nodes = items.slice(0, limit);
+  const last = nodes[nodes.length - 1];
+  return {
+    edges: nodes.map((node) => ({ cursor: cursorOf(node), node })),
+    nodes,
+    pageInfo: { hasNextPage: items.length > limit, endCursor: last === undefined ? null : cursorOf(last) },
+    count,
+  };
+}
+
+/** The `totalCount` resolver of every connection type. */
+export const totalCountResolvers = {
+  EntityConnection: { totalCount: (c: EntityConnectionModel) => c.count() },
+  RelationConnection: { totalCount: (c: RelationConnectionModel) => c.count() },
+  ClaimConnection: { totalCount: (c: ClaimConnectionModel) => c.count() },
+  ChangeConnection: { totalCount: (c: ChangeConnectionModel) => c.count() },
+};
