@@ -59,7 +59,7 @@ export class UnknownEntityError extends DomainError {
 export function fileName(sel: Selection, extension: string): string {
   let base = 'political-actors';
   if (sel.id) base += `-${sel.id.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 80)}-depth${sel.depth ?? 1}`;
-  if ((sel.kinds && sel.kinds.length > 0) || (sel.types && sel.types.length > 0) || sel.from || sel.to || sel.inferDates) base += '-filtered';
+  if ((sel.kinds && sel.kinds.length > 0) || (sel.types && sel.types.length > 0) || sel.from || sel.to || sel.inferDates || sel.asOf) base += '-filtered';
   return `${base}.${extension}`;
 }
 

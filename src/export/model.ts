@@ -2,7 +2,7 @@ import type { NetworkMetrics, NodeMetrics } from '../network/metrics.js';
 import type { MeasuredNetwork } from '../network/network-cache.js';
 import type { InferredDateRecord, Selection } from '../network/selection.js';
 import type { AttributeSpec, Ontology } from '../ontology/ontology.js';
-import { partialDateBounds } from '../ontology/partial-date.js';
+import { inForceAt, overlapsRange } from '../ontology/relation-time.js';
 import type { AttributeValue, CitationRecord, ClaimRecord, EntityRecord, RelationRecord } from '../store/graph-store.js';
 
 /**
@@ -142,6 +142,7 @@ export function describeSelection(sel: Selection): string {
   if (sel.types && sel.types.length > 0) parts.push(`relation types ${sel.types.join(', ')}`);
   if (sel.from || sel.to) parts.push(`dated ${sel.from ? `from ${sel.from}` : ''}${sel.from && sel.to ? ' ' : ''}${sel.to ? `to ${sel.to}` : ''}`);
   if (sel.inferDates) parts.push('undated relations dated by an event they join (dateInferred)');
+  if (sel.asOf) parts.push(`in force on ${sel.asOf}${sel.includeUndated ? ', undated relations included' : ''}`);
   return parts.join('; ');
 }
 
@@ -185,18 +186,17 @@ const CLAIM_COLUMNS: readonly AttributeSpec[] = [
  * The claims a selection's file carries, as discourse-network tools draw them: one edge
  * from the speaker to each entity the claim is about, both in the selection. Only when
  * the selection names no relation types (a claim is none of them); with dates, only
- * claims dated within them.
+ * claims dated within them; with `asOf`, only claims made by then (a claim is an act, in
+ * force from its date on, judged by the relations' rule), undated ones with `includeUndated`.
  */
 export function claimsInSelection(claims: readonly ClaimRecord[], nodeIds: ReadonlySet<string>, selection: Selection): ClaimRecord[] {
   if (selection.types && selection.types.length > 0) return [];
-  const lo = selection.from ? partialDateBounds(selection.from)[0] : null;
-  const hi = selection.to ? partialDateBounds(selection.to)[1] : null;
+  const dated = Boolean(selection.from || selection.to);
+  const asOf = selection.asOf ?? null;
   return claims.filter((c) => {
     if (!nodeIds.has(c.speaker) || !c.about.some((a) => nodeIds.has(a))) return false;
-    if (lo === null && hi === null) return true;
-    if (c.date === null) return false;
-    const [start, end] = partialDateBounds(c.date);
-    return (hi === null || start <= hi) && (lo === null || end >= lo);
+    const dates = { date: c.date };
+    return (!dated || overlapsRange(dates, selection.from, selection.to)) && (asOf === null || inForceAt(dates, asOf, selection.includeUndated ?? false));
   });
 }
 

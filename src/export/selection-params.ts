@@ -7,10 +7,12 @@ import { DomainError, ErrorCode } from '../errors/domain-error.js';
  * A `Selection` from text parameters, the same for the HTTP route's query string and the
  * CLI's options: `id`, `depth` (1..3), `kinds` and `types` (comma-separated enum names),
  * `from` and `to` (partial dates), `inferDates` (`true` or `false`: date an undated relation
- * by an event it joins, marking it `dateInferred`). Each problem names its parameter.
+ * by an event it joins, marking it `dateInferred`), `asOf` (a partial date: relations in
+ * force on it) and `includeUndated` (`true` or `false`: with `asOf`, keep undated relations
+ * too). Each problem names its parameter.
  */
 
-export const SELECTION_PARAMS = ['id', 'depth', 'kinds', 'types', 'from', 'to', 'inferDates'] as const;
+export const SELECTION_PARAMS = ['id', 'depth', 'kinds', 'types', 'from', 'to', 'inferDates', 'asOf', 'includeUndated'] as const;
 export type SelectionParam = (typeof SELECTION_PARAMS)[number];
 
 export class SelectionParamError extends DomainError {
@@ -41,9 +43,15 @@ function names(param: 'kinds' | 'types', text: string, allowed: readonly string[
   return out;
 }
 
-function date(param: 'from' | 'to', text: string): string {
+function date(param: 'from' | 'to' | 'asOf', text: string): string {
   if (isPartialDate(text)) return text;
   throw new SelectionParamError(param, `${param} must be ${PARTIAL_DATE_FORMAT}, got ${JSON.stringify(String(text).slice(0, 40))}`);
+}
+
+function flag(param: 'inferDates' | 'includeUndated', value: string): boolean {
+  const text = value.trim().toLowerCase();
+  if (text !== 'true' && text !== 'false') throw new SelectionParamError(param, `${param} must be true or false, got ${JSON.stringify(value.slice(0, 20))}`);
+  return text === 'true';
 }
 
 /** `values` maps each parameter to its text; absent (or undefined) ones are not set. */
@@ -77,10 +85,11 @@ export function parseSelection(values: Partial<Record<SelectionParam, string>>, 
     );
   if (values.from !== undefined) sel.from = date('from', values.from);
   if (values.to !== undefined) sel.to = date('to', values.to);
-  if (values.inferDates !== undefined) {
-    const text = values.inferDates.trim().toLowerCase();
-    if (text !== 'true' && text !== 'false') throw new SelectionParamError('inferDates', `inferDates must be true or false, got ${JSON.stringify(values.inferDates.slice(0, 20))}`);
-    if (text === 'true') sel.inferDates = true;
+  if (values.inferDates !== undefined && flag('inferDates', values.inferDates)) sel.inferDates = true;
+  if (values.asOf !== undefined) sel.asOf = date('asOf', values.asOf);
+  if (values.includeUndated !== undefined && flag('includeUndated', values.includeUndated)) {
+    if (sel.asOf === undefined) throw new SelectionParamError('includeUndated', 'includeUndated keeps undated relations beside those in force on asOf: give asOf too');
+    sel.includeUndated = true;
   }
   if (sel.from && sel.to && partialDateBounds(sel.from)[0] > partialDateBounds(sel.to)[1]) {
     throw new SelectionParamError('from', `from (${sel.from}) must not be after to (${sel.to})`);

@@ -1,6 +1,6 @@
 import { splitText } from '../ontology/source-text.js';
 import type { Ontology } from '../ontology/ontology.js';
-import type { ClaimRecord, ClaimRole, EntityRecord, RelationRecord } from '../store/graph-store.js';
+import type { ClaimRecord, ClaimRole, EntityRecord, InForce, RelationRecord } from '../store/graph-store.js';
 import { AnswerTooLargeError } from '../store/errors.js';
 import type { RequestContext } from './context.js';
 import { connection, totalCountResolvers } from './connection.js';
@@ -90,6 +90,21 @@ async function measured(ctx: RequestContext, sel: Selection): Promise<MeasuredNe
   return network;
 }
 
+/** `asOf` and `includeUndated` as a store read takes them (the PartialDate scalar checked `asOf`); null without `asOf`. */
+function inForceArgs(asOf: string | null | undefined, includeUndated: boolean | null | undefined): InForce | null {
+  return asOf ? { asOf, includeUndated: includeUndated ?? false } : null;
+}
+
+/** `neighborhood(first, after)`: a page of the first ring, which only depth 1 has; null without `first`. */
+function firstRingPage(depth: number, first: number | null | undefined, after: string | null | undefined): { after: string | null; limit: number } | null {
+  if (first === null || first === undefined) {
+    if (after) throw badInput('after continues a page of the first ring: give first too', 'after');
+    return null;
+  }
+  if (depth !== 1) throw badInput(`first pages the first ring only: ask with depth 1, or leave first out for depth ${depth}`, 'first');
+  return { after: decodeCursor('relation', after), limit: inRange('first', first, argLimit('Query.neighborhood.first')) };
+}
+
 /** `Entity.qualifiers`: none on a record that carries none (an entity stored before qualifiers existed). */
 const qualifiersField = (parent: EntityRecord) => parent.qualifiers ?? [];
 
@@ -159,13 +174,15 @@ export function createResolvers(ontology: Ontology): Resolvers {
         return page('relation', ctx.loaders.primeRelationEnds(result), limit);
       },
 
-      neighborhood: async (_root, { id, depth, types }, ctx) => {
+      neighborhood: async (_root, { id, depth, types, asOf, includeUndated, first, after }, ctx) => {
         const query = {
           id: checkId('id', id),
           depth: inRange('depth', depth ?? 1, argLimit('Query.neighborhood.depth')),
           types: types ?? null,
           maxEntities: LIMITS.neighborhoodEntities,
           maxRelations: LIMITS.neighborhoodRelations,
+          inForce: inForceArgs(asOf, includeUndated),
+          page: firstRingPage(depth ?? 1, first, after),
         };
         const read = () => ctx.store.neighborhood(query);
         let result;
@@ -182,7 +199,9 @@ export function createResolvers(ontology: Ontology): Resolvers {
           throw err;
         }
         ctx.loaders.primeEntities(result.nodes.filter((n) => !n.mergedInto));
-        return result;
+        if (!query.page) return { ...result, pageInfo: null };
+        const last = result.edges[result.edges.length - 1];
+        return { ...result, pageInfo: { hasNextPage: result.hasNextPage ?? false, endCursor: last ? encodeCursor('relation', last.id) : null } };
       },
 
       paths: async (_root, args, ctx) => {
@@ -192,6 +211,7 @@ export function createResolvers(ontology: Ontology): Resolvers {
           maxLength: inRange('maxLength', args.maxLength ?? 4, argLimit('Query.paths.maxLength')),
           types: args.types ?? null,
           limit: inRange('first', args.first ?? 10, argLimit('Query.paths.first')),
+          inForce: inForceArgs(args.asOf, args.includeUndated),
         };
         const paths = await ctx.budget.expensive({ kind: 'paths', maxLength: query.maxLength }, () => ctx.store.shortestPaths(query));
         for (const p of paths) ctx.loaders.primeEntities(p.nodes);
@@ -204,7 +224,17 @@ export function createResolvers(ontology: Ontology): Resolvers {
           throw badInput(`from (${args.from}) is later than to (${args.to})`, 'from');
         }
         const id = args.id ? checkId('id', args.id) : null;
-        const sel = { id, depth, kinds: args.kinds ?? null, types: args.types ?? null, from: args.from ?? null, to: args.to ?? null, inferDates: args.inferDates ?? false };
+        const sel = {
+          id,
+          depth,
+          kinds: args.kinds ?? null,
+          types: args.types ?? null,
+          from: args.from ?? null,
+          to: args.to ?? null,
+          inferDates: args.inferDates ?? false,
+          asOf: args.asOf ?? null,
+          includeUndated: args.includeUndated ?? false,
+        };
         const network = await measured(ctx, sel);
         ctx.loaders.primeEntities(network.nodes);
         return {

@@ -1,4 +1,5 @@
 import { partialDateBounds } from '../ontology/partial-date.js';
+import { inForceAt, isUndated, overlapsRange, type RelationDates } from '../ontology/relation-time.js';
 import type { EntityRecord, GraphReads, RelationRecord } from '../store/graph-store.js';
 import { AnswerTooLargeError } from '../store/errors.js';
 import { filterInSlices, Slicer, sortInSlices } from '../budget/yielding.js';
@@ -19,6 +20,10 @@ export interface Selection {
   to?: string | null;
   /** Date an undated relation by an event it joins, and say so (`inferredDates`). Off by default: a relation has only its own dates. */
   inferDates?: boolean | null;
+  /** A partial date: only relations in force on it (`inForceAt`; by the inferred date with `inferDates`). */
+  asOf?: string | null;
+  /** With `asOf`: keep undated relations too (those `inferDates` dated are dated). */
+  includeUndated?: boolean | null;
 }
 
 /** A relation's date taken from an event it joins (`InferredDate`): the event's id. */
@@ -72,23 +77,13 @@ export function checkMeasurable(network: SelectedNetwork): void {
   }
 }
 
-/** The span of days a relation is about by its own dates: its `date`, or `start`..`end`; null when it has none. */
-function ownSpan(r: RelationRecord): [string, string] | null {
-  const date = r.attributes.date;
-  if (typeof date === 'string') return partialDateBounds(date);
-  const start = typeof r.attributes.start === 'string' ? partialDateBounds(r.attributes.start)[0] : null;
-  const end = typeof r.attributes.end === 'string' ? partialDateBounds(r.attributes.end)[1] : null;
-  if (start !== null || end !== null) return [start ?? '0000-01-01', end ?? '9999-12-31'];
-  return null;
-}
-
 /**
  * For `inferDates`: the date of a dated event an undated relation joins, its `to` end
  * first (a party contesting an election acts at the election's date); null when the
  * relation has dates of its own or joins no dated event.
  */
 function inferredDate(r: RelationRecord, dateOf: (id: string) => string | null): InferredDateRecord | null {
-  if (ownSpan(r) !== null) return null;
+  if (!isUndated(r.attributes)) return null;
   for (const event of [r.to, r.from]) {
     const date = dateOf(event);
     if (date !== null) return { relation: r.id, date, event };
@@ -139,8 +134,7 @@ export async function narrowSelection(base: SelectedNetwork, sel: Selection, sig
   const slicer = () => new Slicer(signal);
   const types = sel.types && sel.types.length > 0 ? sel.types : null;
   const dated = sel.from || sel.to;
-  const lo = sel.from ? partialDateBounds(sel.from)[0] : '0000-01-01';
-  const hi = sel.to ? partialDateBounds(sel.to)[1] : '9999-12-31';
+  const asOf = sel.asOf ?? null;
   const kinds = sel.kinds && sel.kinds.length > 0 ? new Set(sel.kinds) : null;
 
   const eventDates = new Map<string, string>();
@@ -151,17 +145,22 @@ export async function narrowSelection(base: SelectedNetwork, sel: Selection, sig
   const kept = new Set<string>();
   for (const n of nodes) kept.add(n.id);
   const kinded = await filterInSlices(base.edges, (r) => kept.has(r.from) && kept.has(r.to), slicer());
-  const inRange = dated
-    ? await filterInSlices(
-        kinded,
-        (r) => {
-          const guess = sel.inferDates ? inferredDate(r, dateOf) : null;
-          const span = guess ? partialDateBounds(guess.date) : ownSpan(r);
-          return span !== null && span[0] <= hi && span[1] >= lo;
-        },
-        slicer(),
-      )
-    : kinded;
+  // A relation is judged by its own dates, or with `inferDates` an undated one by its event's.
+  const datesOf = (r: RelationRecord): RelationDates => {
+    const guess = sel.inferDates ? inferredDate(r, dateOf) : null;
+    return guess ? { date: guess.date } : r.attributes;
+  };
+  const inRange =
+    dated || asOf
+      ? await filterInSlices(
+          kinded,
+          (r) => {
+            const dates = datesOf(r);
+            return (!dated || overlapsRange(dates, sel.from, sel.to)) && (asOf === null || inForceAt(dates, asOf, sel.includeUndated ?? false));
+          },
+          slicer(),
+        )
+      : kinded;
   const edges = await sortInSlices(inRange, byId, slicer());
   if (sel.inferDates) {
     for (const r of edges) {
@@ -170,7 +169,7 @@ export async function narrowSelection(base: SelectedNetwork, sel: Selection, sig
     }
   }
   // Narrowed by relations, the network is the entities they join (and the centre, if any).
-  if (types || dated) {
+  if (types || dated || asOf) {
     const joined = new Set<string>();
     for (const r of edges) {
       joined.add(r.from);
@@ -198,5 +197,16 @@ export function selectionKey(sel: Selection): string {
   // Dates as the days they span, so `2012` and `2012-01-01` as `from` are one selection.
   const from = sel.from ? partialDateBounds(sel.from)[0] : null;
   const to = sel.to ? partialDateBounds(sel.to)[1] : null;
-  return JSON.stringify([sel.id ?? null, sel.id ? (sel.depth ?? 1) : null, list(sel.kinds), list(sel.types), from, to, ...(sel.inferDates ? ['inferDates'] : [])]);
+  // `asOf` likewise as its days; `includeUndated` counts only with it.
+  const asOf = sel.asOf ? partialDateBounds(sel.asOf).join('..') : null;
+  return JSON.stringify([
+    sel.id ?? null,
+    sel.id ? (sel.depth ?? 1) : null,
+    list(sel.kinds),
+    list(sel.types),
+    from,
+    to,
+    ...(sel.inferDates ? ['inferDates'] : []),
+    ...(asOf ? [`asOf ${asOf}`, ...(sel.includeUndated ? ['includeUndated'] : [])] : []),
+  ]);
 }

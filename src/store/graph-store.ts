@@ -125,6 +125,17 @@ export interface SubgraphResult {
   edges: RelationRecord[];
   /** The entity the subgraph was read around: the survivor for a merged id; null if none. */
   start: EntityRecord | null;
+  /** For a page of the first ring (`page`): whether relations follow the page's last. */
+  hasNextPage?: boolean;
+}
+
+/**
+ * Follow only relations in force on some day of `asOf` (a partial date), undated ones
+ * only with `includeUndated`: the rule of src/ontology/relation-time.ts `inForceAt`.
+ */
+export interface InForce {
+  asOf: string;
+  includeUndated: boolean;
 }
 
 export interface PathResult {
@@ -236,8 +247,20 @@ export interface GraphReads {
    * read around (null: no such entity). Throws AnswerTooLargeError when it would hold more
    * than `maxEntities` or `maxRelations`.
    */
-  neighborhood(q: { id: string; depth: number; types: readonly string[] | null; maxEntities: number; maxRelations: number }): Promise<SubgraphResult>;
-  shortestPaths(q: { from: string; to: string; maxLength: number; types: readonly string[] | null; limit: number }): Promise<PathResult[]>;
+  neighborhood(q: {
+    id: string;
+    depth: number;
+    types: readonly string[] | null;
+    maxEntities: number;
+    maxRelations: number;
+    inForce?: InForce | null;
+    /**
+     * A page of the first ring instead (depth 1): the start's relations in id order after
+     * the relation id `after`, at most `limit`, and the entities they join.
+     */
+    page?: { after: string | null; limit: number } | null;
+  }): Promise<SubgraphResult>;
+  shortestPaths(q: { from: string; to: string; maxLength: number; types: readonly string[] | null; limit: number; inForce?: InForce | null }): Promise<PathResult[]>;
   /** One count each in the database: no relation or entity is read out. */
   graphSize(): Promise<GraphSizeRecord>;
   /** The entities with the most relations, most first, ties by id; degrees counted by the database. */

@@ -8,7 +8,7 @@ import { loadOntology } from '../../ontology/ontology.js';
 import { StoreOpenError } from '../../store/errors.js';
 import type { CliContext } from '../io.js';
 
-export const EXPORT_USAGE = `usage: main.ts export --format ${FORMATS.map((f) => f.name).join('|')} [--out FILE] [--id ID [--depth 1..3]] [--kinds KIND,...] [--types TYPE,...] [--from DATE] [--to DATE] [--infer-dates]`;
+export const EXPORT_USAGE = `usage: main.ts export --format ${FORMATS.map((f) => f.name).join('|')} [--out FILE] [--id ID [--depth 1..3]] [--kinds KIND,...] [--types TYPE,...] [--from DATE] [--to DATE] [--infer-dates] [--as-of DATE [--include-undated]]`;
 
 interface ExportArgs {
   format: string;
@@ -16,27 +16,34 @@ interface ExportArgs {
   selection: Partial<Record<SelectionParam, string>>;
 }
 
-const OPTIONS = ['format', 'out', ...SELECTION_PARAMS.filter((p) => p !== 'inferDates')] as const;
+/** Flags with no value, each setting its selection parameter to `true`. */
+const FLAGS: Readonly<Record<string, SelectionParam>> = { '--infer-dates': 'inferDates', '--include-undated': 'includeUndated' };
+/** Options whose name on the command line is not the parameter's. */
+const RENAMED: Readonly<Record<string, SelectionParam>> = { 'as-of': 'asOf' };
+const OPTIONS = ['format', 'out', ...SELECTION_PARAMS.filter((p) => !Object.values(FLAGS).includes(p) && !Object.values(RENAMED).includes(p)), ...Object.keys(RENAMED)];
 
 function parseArgs(args: readonly string[]): ExportArgs {
   const values = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    // A flag with no value: date an undated relation by an event it joins (`inferDates=true`).
-    if (arg === '--infer-dates') {
-      if (values.has('inferDates')) throw new ExportArgsError('--infer-dates is given twice');
-      values.set('inferDates', 'true');
+    // A flag with no value: `--infer-dates` dates an undated relation by an event it joins
+    // (`inferDates=true`); `--include-undated` keeps undated relations beside `--as-of`.
+    const flag = FLAGS[arg];
+    if (flag) {
+      if (values.has(flag)) throw new ExportArgsError(`${arg} is given twice`);
+      values.set(flag, 'true');
       continue;
     }
-    const m = /^--([a-z]+)(?:=(.*))?$/s.exec(arg);
-    if (!m || !(OPTIONS as readonly string[]).includes(m[1]!)) throw new ExportArgsError(`unknown argument ${JSON.stringify(arg)}; ${EXPORT_USAGE}`);
-    const name = m[1]!;
+    const m = /^--([a-z]+(?:-[a-z]+)*)(?:=(.*))?$/s.exec(arg);
+    if (!m || !OPTIONS.includes(m[1]!)) throw new ExportArgsError(`unknown argument ${JSON.stringify(arg)}; ${EXPORT_USAGE}`);
+    const option = m[1]!;
+    const name = RENAMED[option] ?? option;
     let value = m[2];
     if (value === undefined) {
       value = args[++i];
-      if (value === undefined || value.startsWith('--')) throw new ExportArgsError(`--${name} needs a value; ${EXPORT_USAGE}`);
+      if (value === undefined || value.startsWith('--')) throw new ExportArgsError(`--${option} needs a value; ${EXPORT_USAGE}`);
     }
-    if (values.has(name)) throw new ExportArgsError(`--${name} is given twice`);
+    if (values.has(name)) throw new ExportArgsError(`--${option} is given twice`);
     values.set(name, value);
   }
   const format = values.get('format');

@@ -27,14 +27,16 @@ export interface Dialect {
   /**
    * The pattern between `(s)` and `(m:Entity)`, and a WHERE condition if needed, that
    * reach every entity within `depth` hops once, over relations that are not retracted,
-   * following only `types` (checked ontology names) if given.
+   * following only `types` (checked ontology names) if given, and only relations that
+   * meet `condition` if given; `params` are the statement parameters the fragments use.
    */
-  reach(depth: number, types: readonly string[] | null): { pattern: string; where: string | null };
+  reach(depth: number, types: readonly string[] | null, condition: RelationCondition | null): { pattern: string; where: string | null; params: Record<string, unknown> };
   /**
    * Clauses binding `p` to every shortest path from `a` (id $from) to `b` (id $to) over
-   * relations that are not retracted.
+   * relations that are not retracted (and meet `condition` if given), with the parameters
+   * the clauses use besides `$from` and `$to`.
    */
-  allShortestPaths(maxLength: number, types: readonly string[] | null): string;
+  allShortestPaths(maxLength: number, types: readonly string[] | null, condition: RelationCondition | null): { clauses: string; params: Record<string, unknown> };
   /** Converts a string parameter to a stored value of `type` (parameters travel as strings). */
   cast(type: ValueType, expr: string): string;
   /**
@@ -73,6 +75,14 @@ export interface Dialect {
   readonly searchSource: { clause: string; v: string; params(text: string): Record<string, unknown> };
   readonly decode: Decoder;
 }
+
+/**
+ * A condition on one relationship of a variable-length pattern, written for the variable
+ * `v` the dialect binds it to, with its parameters (such as `inForceAtCondition` of
+ * reads/relation-time.ts). Its parameter values are days (`YYYY-MM-DD`): a dialect that
+ * cannot pass parameters into the pattern writes them in as checked literals.
+ */
+export type RelationCondition = (v: string) => { where: string; params: Record<string, unknown> };
 
 /** Turns a driver's values into domain records; nothing driver-specific leaves it. */
 export interface Decoder {

@@ -1,5 +1,5 @@
 import type { Ontology, ValueType } from '../../ontology/ontology.js';
-import type { Dialect } from '../cypher/dialect.js';
+import type { Dialect, RelationCondition } from '../cypher/dialect.js';
 import { prop } from '../cypher/statements.js';
 import { ladybugDecoder } from './values.js';
 
@@ -74,15 +74,41 @@ export function tableSpecs(ontology: Ontology): TableSpec[] {
  * a set of types is one statement text whatever its order (the executor's cache of
  * prepared statements is keyed by text, and bounded).
  */
-const relFilter = (types: readonly string[] | null) =>
-  ` (r, n | WHERE r.retractedAt IS NULL${
-    types
-      ? ` AND r.type IN [${[...types]
-          .sort()
-          .map((t) => `'${t}'`)
-          .join(', ')}]`
-      : ''
-  })`;
+const typeFilter = (types: readonly string[] | null) =>
+  types
+    ? ` AND r.type IN [${[...types]
+        .sort()
+        .map((t) => `'${t}'`)
+        .join(', ')}]`
+    : '';
+
+/** A day, the only value a relation condition's parameters hold (see `RelationCondition`). */
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A relation condition with its parameters written in as literals, for the same reason as
+ * the types: the predicate cannot read parameters. Only days (digits and dashes, checked
+ * here) are written in, so no value can change the statement's meaning; each asOf date
+ * makes its own statement text, which the executor's bounded cache of prepared statements
+ * holds like any other.
+ */
+function literalCondition(condition: RelationCondition | null): string {
+  if (!condition) return '';
+  const { where, params } = condition('r');
+  // Longest names first, so no name is replaced inside a longer one.
+  const names = Object.keys(params).sort((a, b) => b.length - a.length);
+  let text = where;
+  for (const name of names) {
+    const value = params[name];
+    if (typeof value !== 'string' || !DAY.test(value)) throw new Error(`relation condition parameter ${name} is not a day: ${JSON.stringify(value)}`);
+    text = text.split(`$${name}`).join(`'${value}'`);
+  }
+  if (text.includes('$')) throw new Error(`relation condition has a parameter without a value: ${text}`);
+  return ` AND ${text}`;
+}
+
+const relFilter = (types: readonly string[] | null, condition: RelationCondition | null) =>
+  ` (r, n | WHERE r.retractedAt IS NULL${typeFilter(types)}${literalCondition(condition)})`;
 
 export const ladybugDialect: Dialect = {
   name: 'embedded',
@@ -93,8 +119,11 @@ export const ladybugDialect: Dialect = {
   relType: (v) => `${v}.type`,
   pathRels: (p) => `rels(${p})`,
   // SHORTEST reaches each entity once, so the cost follows the answer's size.
-  reach: (depth, types) => ({ pattern: `-[:Relation* SHORTEST 1..${depth}${relFilter(types)}]-`, where: null }),
-  allShortestPaths: (maxLength, types) => `MATCH p = (a:Entity {id: $from})-[:Relation* ALL SHORTEST 1..${maxLength}${relFilter(types)}]-(b:Entity {id: $to})`,
+  reach: (depth, types, condition) => ({ pattern: `-[:Relation* SHORTEST 1..${depth}${relFilter(types, condition)}]-`, where: null, params: {} }),
+  allShortestPaths: (maxLength, types, condition) => ({
+    clauses: `MATCH p = (a:Entity {id: $from})-[:Relation* ALL SHORTEST 1..${maxLength}${relFilter(types, condition)}]-(b:Entity {id: $to})`,
+    params: {},
+  }),
   cast: (type, expr) => (CASTS[type] ? `CAST(${expr} AS ${CASTS[type]})` : expr),
   // LadybugDB tests a long list row by row: 41 s for a hub's 100,000 entities in a graph of
   // a million relations, against about 3 s for one pass over every relation's ends.

@@ -1,5 +1,5 @@
 import type { Ontology, ValueType } from '../../ontology/ontology.js';
-import type { Dialect } from '../cypher/dialect.js';
+import type { Dialect, RelationCondition } from '../cypher/dialect.js';
 import { prop } from '../cypher/statements.js';
 import { fold, skeleton } from '../search/normalize.js';
 import { neo4jDecoder } from './values.js';
@@ -63,6 +63,13 @@ export function luceneQuery(text: string): string {
  */
 const entityPair = (from: string, to: string) => `MATCH (a:Entity {id: ${from}}) CALL (*) { MATCH (b:Entity {id: ${to}}) RETURN b }`;
 
+/** What every relationship `x` along a path must meet: not retracted, and `condition` if given. */
+function alongPath(condition: RelationCondition | null): { where: string; params: Record<string, unknown> } {
+  if (!condition) return { where: 'x.retractedAt IS NULL', params: {} };
+  const { where, params } = condition('x');
+  return { where: `x.retractedAt IS NULL AND ${where}`, params };
+}
+
 export const neo4jDialect: Dialect = {
   name: 'neo4j',
   schema,
@@ -70,10 +77,18 @@ export const neo4jDialect: Dialect = {
   relType: (v) => `type(${v})`,
   pathRels: (p) => `relationships(${p})`,
   // With DISTINCT endpoints Neo4j prunes the expansion to a breadth-first search.
-  reach: (depth, types) => ({ pattern: `-[rs${typeUnion(types)}*1..${depth}]-`, where: 'all(x IN rs WHERE x.retractedAt IS NULL)' }),
+  reach: (depth, types, condition) => {
+    const { where, params } = alongPath(condition);
+    return { pattern: `-[rs${typeUnion(types)}*1..${depth}]-`, where: `all(x IN rs WHERE ${where})`, params };
+  },
   // A predicate on all relationships of the path is applied during the shortest-path search.
-  allShortestPaths: (maxLength, types) =>
-    `${entityPair('$from', '$to')} MATCH p = allShortestPaths((a)-[${typeUnion(types)}*1..${maxLength}]-(b)) ` + 'WHERE all(x IN relationships(p) WHERE x.retractedAt IS NULL)',
+  allShortestPaths: (maxLength, types, condition) => {
+    const { where, params } = alongPath(condition);
+    return {
+      clauses: `${entityPair('$from', '$to')} MATCH p = allShortestPaths((a)-[${typeUnion(types)}*1..${maxLength}]-(b)) WHERE all(x IN relationships(p) WHERE ${where})`,
+      params,
+    };
+  },
   cast: (type, expr) => (CASTS[type] ? `${CASTS[type]}(${expr})` : expr),
   // Neo4j plans IN over a list parameter as a set lookup, however long.
   idListMax: Number.POSITIVE_INFINITY,

@@ -1,5 +1,7 @@
 import { partialDateBounds } from '../../../ontology/partial-date.js';
 import { rangeDays } from '../../../ontology/relation-time.js';
+import type { InForce } from '../../graph-store.js';
+import type { RelationCondition } from '../dialect.js';
 
 /**
  * The rules of src/ontology/relation-time.ts as conditions on relationship `v`, for
@@ -37,4 +39,10 @@ export function inForceAtCondition(v: string, prefix: string, asOf: string, incl
   const [lo, hi] = partialDateBounds(asOf);
   const cond = `${beganBy(`coalesce(${v}.start, ${v}.date)`, `${prefix}Hi`)} AND ${endsOnOrAfter(`${v}.end`, `${prefix}Lo`)}`;
   return { where: withUndated(v, cond, includeUndated), params: { [`${prefix}Lo`]: lo, [`${prefix}Hi`]: hi } };
+}
+
+/** `inForceAtCondition` for whichever relationship variable a pattern binds; null without `asOf`. */
+export function inForceRelation(inForce: InForce | null | undefined, prefix = 'asOf'): RelationCondition | null {
+  if (!inForce) return null;
+  return (v) => inForceAtCondition(v, prefix, inForce.asOf, inForce.includeUndated);
 }

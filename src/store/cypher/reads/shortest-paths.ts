@@ -1,7 +1,8 @@
-import type { PathResult } from '../../graph-store.js';
+import type { InForce, PathResult } from '../../graph-store.js';
 import { checkedTypes } from '../dialect.js';
 import { decodeEntity, getEntities, survivorIds } from './entities.js';
 import { boundedInt, query, readRows, type BuildContext, type Query, type ReadContext } from './query.js';
+import { inForceRelation } from './relation-time.js';
 
 /** One path: its nodes, and its relationships in the dialect's path form. */
 export interface PathRow {
@@ -9,10 +10,19 @@ export interface PathRow {
   rs: unknown;
 }
 
-export function shortestPathsStatement(ctx: BuildContext, from: string, to: string, maxLength: number, types: readonly string[] | null, limit: number): Query<PathRow> {
+/** With `inForce`, every relation of a path must be in force on its date. */
+export function shortestPathsStatement(
+  ctx: BuildContext,
+  from: string,
+  to: string,
+  maxLength: number,
+  types: readonly string[] | null,
+  limit: number,
+  inForce: InForce | null = null,
+): Query<PathRow> {
   const d = ctx.dialect;
-  const match = d.allShortestPaths(boundedInt('maxLength', maxLength, 1, 6), types ? checkedTypes(ctx.ontology, types) : null);
-  return query<PathRow>(`${match} RETURN nodes(p) AS ns, ${d.pathRels('p')} AS rs LIMIT $limit`, { from, to, limit }, ['ns', 'rs']);
+  const { clauses, params } = d.allShortestPaths(boundedInt('maxLength', maxLength, 1, 6), types ? checkedTypes(ctx.ontology, types) : null, inForceRelation(inForce));
+  return query<PathRow>(`${clauses} RETURN nodes(p) AS ns, ${d.pathRels('p')} AS rs LIMIT $limit`, { ...params, from, to, limit }, ['ns', 'rs']);
 }
 
 export interface ShortestPathsQuery {
@@ -21,13 +31,14 @@ export interface ShortestPathsQuery {
   maxLength: number;
   types: readonly string[] | null;
   limit: number;
+  inForce?: InForce | null;
 }
 
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
 async function read(ctx: ReadContext, q: ShortestPathsQuery): Promise<PathResult[]> {
   if (q.from === q.to) return (await getEntities(ctx, [q.from])).map((e) => ({ nodes: [e], edges: [] }));
-  const rows = await readRows(ctx.executor, shortestPathsStatement(ctx, q.from, q.to, q.maxLength, q.types, q.limit));
+  const rows = await readRows(ctx.executor, shortestPathsStatement(ctx, q.from, q.to, q.maxLength, q.types, q.limit, q.inForce ?? null));
   const paths = rows.map((row) => {
     const nodes = list(row.ns);
     return { nodes: nodes.map((v) => decodeEntity(ctx, v)), edges: ctx.dialect.decode.pathRelations(ctx.ontology, nodes, list(row.rs)) };
