@@ -42,6 +42,8 @@ const EXPECTED: Record<string, Expectation> = {
   // Big neighbourhoods take one pass over every relation's ends instead of an id list.
   relationEnds: 'scan allowed',
   relationsWithEndIds: 'index',
+  // A page of one entity's relations: expanded from the entity, sorted by relation id.
+  firstRing: 'index',
   shortestPaths: 'index',
   // Sizes and degrees for the network view: one count over every entity or relation by design.
   countEntities: 'scan allowed',

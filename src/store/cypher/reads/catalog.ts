@@ -11,7 +11,7 @@ import { graphVersionStatement } from './graph-version.js';
 import { listRelationsStatement } from './list-relations.js';
 import { loadedFingerprintStatement } from './loaded-fingerprint.js';
 import { mostConnectedStatement } from './most-connected.js';
-import { reachStatement, relationEndsStatement, relationsAmongStatement, relationsWithEndIdsStatement } from './neighborhood.js';
+import { firstRingStatement, reachStatement, relationEndsStatement, relationsAmongStatement, relationsWithEndIdsStatement } from './neighborhood.js';
 import type { BuildContext } from './query.js';
 import { getRelationStatement, relationOwnersStatement, relationsOfStatement } from './relations-of.js';
 import { relationsCitingStatement } from './relations-citing.js';
@@ -41,6 +41,7 @@ export const READ_STATEMENTS = {
   relationsAmong: relationsAmongStatement,
   relationEnds: relationEndsStatement,
   relationsWithEndIds: relationsWithEndIdsStatement,
+  firstRing: firstRingStatement,
   shortestPaths: shortestPathsStatement,
   countEntities: countEntitiesStatement,
   countRelations: countRelationsStatement,
@@ -104,13 +105,24 @@ export function readStatementCatalog(ctx: BuildContext): CatalogEntry[] {
     add('reach', `depth ${depth}`, reachStatement(ctx, 'a', depth, null, 10));
     add('reach', `depth ${depth} (types)`, reachStatement(ctx, 'a', depth, someTypes, 10));
   }
+  // `asOf` as a partial date, and with undated relations: each shape of the time condition.
+  const asOf = { asOf: '2012-01', includeUndated: false };
+  const asOfUndated = { asOf: '2012-01-10', includeUndated: true };
+  add('reach', 'depth 1 (asOf)', reachStatement(ctx, 'a', 1, null, 10, asOf));
+  add('reach', 'depth 2 (types, asOf, undated)', reachStatement(ctx, 'a', 2, someTypes, 10, asOfUndated));
   add('relationsAmong', '', relationsAmongStatement(ctx, ['a', 'b'], someTypes, 10));
+  add('relationsAmong', '(asOf)', relationsAmongStatement(ctx, ['a', 'b'], someTypes, 10, asOf));
   add('relationEnds', '', relationEndsStatement(ctx, someTypes));
+  add('relationEnds', '(asOf, undated)', relationEndsStatement(ctx, someTypes, asOfUndated));
   add('relationsWithEndIds', '', relationsWithEndIdsStatement(ctx, ['a', 'b']));
+  add('firstRing', '', firstRingStatement(ctx, 'a', null, null, 11));
+  add('firstRing', '(types, after, asOf, undated)', firstRingStatement(ctx, 'a', someTypes, 'r', 11, asOfUndated));
   for (let maxLength = 1; maxLength <= 6; maxLength += 1) {
     add('shortestPaths', `maxLength ${maxLength}`, shortestPathsStatement(ctx, 'a', 'b', maxLength, null, 10));
     add('shortestPaths', `maxLength ${maxLength} (types)`, shortestPathsStatement(ctx, 'a', 'b', maxLength, someTypes, 10));
   }
+  add('shortestPaths', 'maxLength 4 (asOf)', shortestPathsStatement(ctx, 'a', 'b', 4, null, 10, asOf));
+  add('shortestPaths', 'maxLength 4 (types, asOf, undated)', shortestPathsStatement(ctx, 'a', 'b', 4, someTypes, 10, asOfUndated));
   add('countEntities', '', countEntitiesStatement());
   add('countRelations', '', countRelationsStatement(ctx));
   add('mostConnected', '', mostConnectedStatement(ctx, null, 10));
