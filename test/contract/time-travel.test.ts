@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import type { EntityRecord, RelationRecord } from '../../src/store/graph-store.js';
 import { describeOnEveryBackend } from '../support/contract.js';
-import { KEYS } from '../support/server.js';
+import { KEYS, type GraphqlResponse } from '../support/server.js';
 
 /**
  * `asOf` on `neighborhood`, `paths`, `network` and the exports: only relations in force on
@@ -240,10 +240,10 @@ describeOnEveryBackend('time travel (asOf) and a hub paged', (t) => {
     let after: string | null = null;
     const sizes: number[] = [];
     for (let page = 0; page < 3; page += 1) {
-      const res = await t.gql<{ neighborhood: Subgraph }>(PAGE, { id: HUB, first: 10, after });
+      const res: GraphqlResponse<{ neighborhood: Subgraph }> = await t.gql<{ neighborhood: Subgraph }>(PAGE, { id: HUB, first: 10, after });
       expect(res.body.errors).toBeUndefined();
       expect(res.body.extensions?.dbRoundTrips).toBe(1);
-      const sub = res.body.data!.neighborhood;
+      const sub: Subgraph = res.body.data!.neighborhood;
       sizes.push(sub.edges.length);
       // Ordered by id within the page, and the nodes are the centre and the entities its edges join.
       expect(sub.edges.map((e) => e.id)).toEqual([...sub.edges.map((e) => e.id)].sort());
@@ -290,7 +290,11 @@ describeOnEveryBackend('time travel (asOf) and a hub paged', (t) => {
     expect((await t.data<{ neighborhood: Subgraph }>(PAGE, { id: HUB, first: 2 })).neighborhood.edges.map((e) => e.id)).toEqual([hubId(0), 'hub-rel-00a']);
 
     // A party merged into the hub pages the hub's ring.
-    await t.data('mutation ($input: EntityInput!) { upsertEntity(input: $input) { id } }', { input: { id: 'hub-party-dup', kind: 'PARTY', name: 'Hub Party (dup)', sources: [CITATION] } }, { key: KEYS.admin });
+    await t.data(
+      'mutation ($input: EntityInput!) { upsertEntity(input: $input) { id } }',
+      { input: { id: 'hub-party-dup', kind: 'PARTY', name: 'Hub Party (dup)', sources: [CITATION] } },
+      { key: KEYS.admin },
+    );
     await t.data('mutation { mergeEntities(survivor: "hub-party", duplicate: "hub-party-dup") { id } }', {}, { key: KEYS.admin });
     const merged = await t.gql<{ neighborhood: Subgraph }>(PAGE, { id: 'hub-party-dup', first: 2 });
     expect(merged.body.errors).toBeUndefined();
