@@ -936,8 +936,9 @@ export type Query = {
    * relations dated within `from`..`to` (partial dates). A relation is dated by its own
    * `date` or `start`..`end` only; with `inferDates: true`, an undated relation takes the
    * date of an event it joins (its `to` end first), and is listed in `inferredDates`.
-   * Relations with no date are left out when a date is given. With `types` or dates, the
-   * nodes are the entities those relations join. At most 100,000 relations.
+   * Relations with no date are left out when a date is given. With `asOf`, only relations in
+   * force on it (the neighborhood is drawn first, then narrowed, as by dates). With `types`,
+   * dates or `asOf`, the nodes are the entities those relations join. At most 100,000 relations.
    */
   network: Network;
   /**
