@@ -182,6 +182,10 @@ describe('command-line arguments, checked in-process before anything is opened',
       [['--format', 'gexf', '--kinds', 'PARTY,NOPE'], /kinds: unknown kind "NOPE"/],
       [['--format', 'gexf', '--colour', 'red'], /unknown argument "--colour"; usage: main.ts export --format/],
       [['--format', 'gexf', '--format', 'd3'], /--format is given twice/],
+      [['--format', 'gexf', '--as-of', '2012-13'], /asOf must be /],
+      [['--format', 'gexf', '--as-of'], /--as-of needs a value/],
+      [['--format', 'gexf', '--include-undated'], /includeUndated .*give asOf too/],
+      [['--format', 'gexf', '--as-of', '2012', '--include-undated', '--include-undated'], /--include-undated is given twice/],
     ] as const;
     for (const [args, message] of cases) {
       const run = await runInProcess({ DATA_DIR: dataDir }, ['export', ...args]);
@@ -234,4 +238,22 @@ describe('the server command (neo4j)', () => {
     run.stop();
     expect(await run.exit).toBe(0);
   });
+});
+
+describe('the export command as of a date', () => {
+  it('exports the graph as of a date with --as-of, undated relations with --include-undated', async () => {
+    // The embedded database in its own DATA_DIR, seeded on first use.
+    const env = { DATA_DIR: mkdtempSync(join(tmpdir(), 'pag-cli-asof-')), NEO4J_URI: '' };
+    const links = async (...args: string[]) => {
+      const run = await runInProcess(env, ['export', '--format', 'd3', ...args]);
+      expect(run.exit, run.lines.join('\n')).toBe(0);
+      return (JSON.parse(run.stdout.slice(run.stdout.indexOf('{'))) as { links: Array<{ id: string; type: string }> }).links;
+    };
+    const before = await links('--as-of', '2012-01-10', '--include-undated');
+    expect(before.some((l) => l.type === 'WON_SEATS_IN')).toBe(false);
+    expect(before.map((l) => l.id)).toContain('rel-abilov-disqualified');
+    // Without undated relations, nothing of the seed was in force before the election.
+    expect((await links('--as-of=2012-01-10')).filter((l) => l.type !== 'CLAIM')).toEqual([]);
+    expect((await links('--as-of', '2012')).filter((l) => l.type === 'WON_SEATS_IN')).toHaveLength(3);
+  }, 60_000);
 });
