@@ -61,6 +61,21 @@ describeOnEveryBackend('database round trips per request', (t) => {
     expect(none.body.extensions?.dbRoundTrips).toBe(2);
   });
 
+  it('answers as of a date in as many round trips, and a page of a first ring in one', async () => {
+    const asOf = 'asOf: "2012", includeUndated: true';
+    const n = await t.gql(`{ neighborhood(id: "nur-otan", depth: 2, ${asOf}) { nodes { name } edges { type from { name } to { name } } } }`);
+    expect(n.body.extensions?.dbRoundTrips).toBe(2);
+    const p = await t.gql(`{ paths(from: "bolat-abilov", to: "nursultan-nazarbayev", ${asOf}) { nodes { name } edges { from { name } } } }`);
+    expect((p.body.data as { paths: unknown[] }).paths.length).toBeGreaterThan(0);
+    expect(p.body.extensions?.dbRoundTrips).toBe(1);
+    const ring = await t.gql(
+      `{ neighborhood(id: "election-2012-01-15-mazhilis", first: 5, ${asOf}) { nodes { name } edges { from { name } to { name } } pageInfo { endCursor } } }`,
+    );
+    expect(ring.body.extensions?.dbRoundTrips).toBe(1);
+    const net = await t.gql(`{ network(id: "nur-otan", depth: 2, asOf: "2012-01-10", includeUndated: true) { nodes { entity { name } } edges { from { name } } } }`);
+    expect(net.body.extensions?.dbRoundTrips).toBeLessThanOrEqual(3);
+  });
+
   it('counts each request on its own when requests run at the same time', async () => {
     const paths = '{ paths(from: "bolat-abilov", to: "nursultan-nazarbayev") { nodes { name } } }';
     const fanOut = '{ entities(first: 50) { nodes { id relations { type from { name } to { name } } } } }';
