@@ -26,14 +26,21 @@ export interface Guards {
   maxDirectives: number;
   /** Estimated work of a query, where list fields multiply what they select by `first` (or 10). */
   maxCost: number;
-  /** Requests per client address per minute; 0 turns rate limiting off. */
+  /** Requests per client address per minute, for requests without a valid API key; 0 turns it off. */
   rateLimitPerMinute: number;
   /**
-   * Estimated cost per client (address, or API key) per minute: each request is charged its
-   * `maxCost` estimate, and each expensive computation it starts a weight for that work
+   * Requests per API key per minute; null means KEY_BUDGET_FACTOR times `rateLimitPerMinute`
+   * (see `clientBudgets`); 0 turns it off for keyed requests.
+   */
+  keyRateLimitPerMinute: number | null;
+  /**
+   * Estimated cost per client address per minute: each request is charged its `maxCost`
+   * estimate, and each expensive computation it starts a weight for that work
    * (src/budget/cost-budget.ts); 0 turns cost charging off.
    */
   costPerMinute: number;
+  /** The same per API key; null means KEY_BUDGET_FACTOR times `costPerMinute`; 0 turns it off for keyed requests. */
+  keyCostPerMinute: number | null;
   /** The longest any request runs; its work is stopped there (HTTP 503 DEADLINE_EXCEEDED). */
   requestTimeoutSeconds: number;
   /** Expensive operations (deep neighborhoods, paths, network measures, exports) running at once, server-wide. */
@@ -50,7 +57,9 @@ export const DEFAULT_GUARDS: Guards = {
   maxDirectives: 20,
   maxCost: 50_000,
   rateLimitPerMinute: 300,
+  keyRateLimitPerMinute: null,
   costPerMinute: 200_000,
+  keyCostPerMinute: null,
   requestTimeoutSeconds: 30,
   expensiveConcurrency: 2,
   expensiveQueue: 4,
@@ -64,14 +73,40 @@ const GUARD_VARIABLES: Record<keyof Guards, string> = {
   maxDirectives: 'MAX_DIRECTIVES',
   maxCost: 'MAX_QUERY_COST',
   rateLimitPerMinute: 'RATE_LIMIT_PER_MINUTE',
+  keyRateLimitPerMinute: 'KEY_RATE_LIMIT_PER_MINUTE',
   costPerMinute: 'COST_BUDGET_PER_MINUTE',
+  keyCostPerMinute: 'KEY_COST_BUDGET_PER_MINUTE',
   requestTimeoutSeconds: 'REQUEST_TIMEOUT_SECONDS',
   expensiveConcurrency: 'EXPENSIVE_CONCURRENCY',
   expensiveQueue: 'EXPENSIVE_QUEUE',
 };
 
 /** Guards for which 0 is allowed (it turns the guard off, or allows no waiting). */
-const ZERO_ALLOWED = new Set<keyof Guards>(['rateLimitPerMinute', 'costPerMinute', 'expensiveQueue']);
+const ZERO_ALLOWED = new Set<keyof Guards>(['rateLimitPerMinute', 'keyRateLimitPerMinute', 'costPerMinute', 'keyCostPerMinute', 'expensiveQueue']);
+
+/**
+ * Scripts are not attackers: a request with a valid API key is counted by its key, at this
+ * many times the budgets of a client address unless KEY_RATE_LIMIT_PER_MINUTE or
+ * KEY_COST_BUDGET_PER_MINUTE say otherwise. Keys are handed out by whoever runs the server,
+ * so a key's owner is known; an address is anyone.
+ */
+export const KEY_BUDGET_FACTOR = 10;
+
+/** The budgets of a client address and of an API key, per minute; 0 is no limit. */
+export interface ClientBudgets {
+  address: { requests: number; cost: number };
+  key: { requests: number; cost: number };
+}
+
+export function clientBudgets(g: Pick<Guards, 'rateLimitPerMinute' | 'keyRateLimitPerMinute' | 'costPerMinute' | 'keyCostPerMinute'>): ClientBudgets {
+  return {
+    address: { requests: g.rateLimitPerMinute, cost: g.costPerMinute },
+    key: {
+      requests: g.keyRateLimitPerMinute ?? KEY_BUDGET_FACTOR * g.rateLimitPerMinute,
+      cost: g.keyCostPerMinute ?? KEY_BUDGET_FACTOR * g.costPerMinute,
+    },
+  };
+}
 
 export interface Config {
   port: number;
@@ -79,7 +114,7 @@ export interface Config {
   dataDir: string;
   seedsDir: string;
   production: boolean;
-  /** Keys that may write (`API_KEYS`); empty means the graph is read-only. */
+  /** API keys (`API_KEYS`): readers, curators and admins; with no curator or admin key the graph is read-only. */
   apiKeys: readonly ApiKey[];
   /** Browser origins allowed to call the API from other sites (`CORS_ORIGINS`). */
   corsOrigins: readonly string[];

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { authenticate } from './auth/api-keys.js';
+import type { Authentication } from './auth/api-keys.js';
 import { DEFAULT_GATE } from './budget/expensive-gate.js';
 import { ServerBudget, UNBUDGETED, type RequestBudget } from './budget/request-budget.js';
-import { DEFAULT_GUARDS, type Config } from './config.js';
+import { clientBudgets, DEFAULT_GUARDS, type Config } from './config.js';
 import { DomainError, ErrorCode } from './errors/domain-error.js';
 import { createApollo } from './graphql/apollo.js';
 import { createContext } from './graphql/context.js';
@@ -52,9 +52,12 @@ export async function startServer({ config, store, ontology, log = console.error
   const guards = { ...DEFAULT_GUARDS, ...config.guards };
   const apiKeys = config.apiKeys ?? [];
   const trustProxy = config.trustProxy ?? false;
-  // Time, cost and concurrency: what each request may spend (src/budget/).
+  // Requests, time, cost and concurrency: what each request may spend (src/budget/), by
+  // client address or, at higher budgets, by API key.
+  const perMinute = clientBudgets(guards);
   const budget = new ServerBudget({
-    costPerMinute: guards.costPerMinute,
+    costPerMinute: perMinute.address.cost,
+    keyCostPerMinute: perMinute.key.cost,
     requestTimeoutMs: guards.requestTimeoutSeconds * 1000,
     gate: { ...DEFAULT_GATE, concurrency: guards.expensiveConcurrency, queue: guards.expensiveQueue },
   });
@@ -74,24 +77,25 @@ export async function startServer({ config, store, ontology, log = console.error
     return { scoped, roundTrips };
   };
   const networks = new NetworkCache({ measureTimeoutMs: Math.min(MEASURE_TIMEOUT_MS, guards.requestTimeoutSeconds * 1000) });
-  // The budget the route's hook gave each GraphQL request, for its context.
-  const budgets = new WeakMap<IncomingMessage, RequestBudget>();
+  // The budget and the caller the route's hooks found for each GraphQL request, for its context.
+  const given = new WeakMap<IncomingMessage, { budget: RequestBudget; auth: Authentication }>();
   const graphql = graphqlRoute({
     apollo,
     context: async (req) => {
-      const requestBudget = budgets.get(req) ?? UNBUDGETED;
+      const { budget: requestBudget, auth } = given.get(req) ?? { budget: UNBUDGETED, auth: { kind: 'anonymous' } };
       const { scoped, roundTrips } = requestStore(req, requestBudget);
-      return createContext(scoped, ontology, authenticate(apiKeys, req.headers.authorization), networks, roundTrips, requestBudget);
+      return createContext(scoped, ontology, auth, networks, roundTrips, requestBudget);
     },
   });
   const routes = appRoutes({
     production: config.production,
     corsOrigins: config.corsOrigins ?? [],
-    rateLimit: createRateLimit(guards.rateLimitPerMinute, trustProxy),
-    budget: { budget, apiKeys, trustProxy },
+    clients: { apiKeys, trustProxy },
+    rateLimit: createRateLimit({ address: perMinute.address.requests, key: perMinute.key.requests }),
+    budget,
     maxBodyBytes: guards.maxBodyBytes,
-    graphql: (req, res, url, body, requestBudget) => {
-      budgets.set(req, requestBudget);
+    graphql: (req, res, url, body, requestBudget, auth) => {
+      given.set(req, { budget: requestBudget, auth });
       return graphql(req, res, url, body);
     },
     exports: exportRoute({ ontology, networks }),

@@ -205,8 +205,8 @@ describe('the cache of measured networks', () => {
   it('stops a measurement at its request deadline: the thread is terminated and the failure is not remembered', async () => {
     const { store } = fakeStore(slowNetwork);
     const cache = new NetworkCache();
-    const server = new ServerBudget({ costPerMinute: 0, requestTimeoutMs: 300, gate: { concurrency: 2, queue: 2, maxWaitMs: 1_000 } });
-    const budget: RequestBudget = server.forRequest('address:test');
+    const server = new ServerBudget({ costPerMinute: 0, keyCostPerMinute: 0, requestTimeoutMs: 300, gate: { concurrency: 2, queue: 2, maxWaitMs: 1_000 } });
+    const budget: RequestBudget = server.forRequest({ kind: 'address', address: 'test' });
     const started = performance.now();
     const stopped = await cache.get(store, { id: 'p00000', depth: 2 }, 'v1', budget).catch((err: unknown) => err);
     expect(stopped).toBeInstanceOf(DeadlineExceededError);
@@ -216,7 +216,7 @@ describe('the cache of measured networks', () => {
     expect(measuringThreads()).toBe(0);
     expect(server.gate.stats().running).toBe(0);
     // Not the selection's fault: asked again with time to spare, it is computed again.
-    const again = cache.get(store, { id: 'p00000', depth: 2 }, 'v1', server.forRequest('address:test'));
+    const again = cache.get(store, { id: 'p00000', depth: 2 }, 'v1', server.forRequest({ kind: 'address', address: 'test' }));
     expect(cache.computations).toBe(2);
     await again.catch(() => undefined);
   });

@@ -178,7 +178,7 @@ describe('settings', () => {
   });
 
   it.each([
-    ['reader:some-key-0123456789', /unknown role; roles are curator and admin/],
+    ['editor:some-key-0123456789', /unknown role; roles are reader, curator and admin/],
     ['curator:short', /16 to 512 characters/],
     ['curator:a:b:c', /must be role:key or role:name:key/],
     ['curator:same-key-0123456789,admin:same-key-0123456789', /repeats a key/],

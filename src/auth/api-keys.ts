@@ -1,8 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 /**
- * API keys for writes, from `API_KEYS`: comma-separated `role:key` or `role:name:key`.
- * Only a hash of each key is kept in memory, and a presented key is compared with every
+ * API keys, from `API_KEYS`: comma-separated `role:key` or `role:name:key`. Every key may
+ * read, and is rate-limited by its name at the keys' higher budget (src/http/client.ts);
+ * `reader` keys only read, `curator` keys also write, `admin` keys also merge. Only a hash of each key is kept in memory, and a presented key is compared with every
  * stored hash in constant time, so neither timing nor a heap dump gives a key away.
  */
 
@@ -40,6 +41,13 @@ export function hasRole(viewer: Viewer, needed: Role): boolean {
   return ROLE_RANK[viewer.role] >= ROLE_RANK[needed];
 }
 
+/** The roles that have `needed`, lowest first, in the words of `API_KEYS` (`curator`, `admin`). */
+export function rolesWith(needed: Role): string[] {
+  return [...ROLES.values()].filter((r) => ROLE_RANK[r] >= ROLE_RANK[needed]).map((r) => r.toLowerCase());
+}
+
+const spoken = (words: readonly string[]) => (words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)!}`);
+
 /** Parses `API_KEYS`; `fail` makes the error the caller reports (the key itself is never in it). */
 export function parseApiKeys(text: string, fail: (message: string) => Error): ApiKey[] {
   const keys: ApiKey[] = [];
@@ -52,7 +60,7 @@ export function parseApiKeys(text: string, fail: (message: string) => Error): Ap
     const parts = entry.split(':');
     if (parts.length < 2 || parts.length > 3) throw fail(`${where} must be role:key or role:name:key`);
     const role = ROLES.get(parts[0]!.toLowerCase());
-    if (!role) throw fail(`${where} has an unknown role; roles are ${[...ROLES.keys()].join(' and ')}`);
+    if (!role) throw fail(`${where} has an unknown role; roles are ${spoken([...ROLES.keys()])}`);
     const key = parts[parts.length - 1]!;
     if (key.length < MIN_KEY_LENGTH || key.length > MAX_KEY_LENGTH || /\s/.test(key)) {
       throw fail(`${where}: keys must be ${MIN_KEY_LENGTH} to ${MAX_KEY_LENGTH} characters without spaces`);

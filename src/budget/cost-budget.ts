@@ -6,8 +6,8 @@ import { CostBudgetExceededError } from './errors.js';
  * a request is charged the estimated size of its answer (the same estimate as the
  * MAX_QUERY_COST guard), and each expensive computation it starts adds a weight for that
  * work (`expensiveWeight`). Answers served from the cache of computed networks, and
- * errors remembered for a selection, cost no weight. Anonymous clients are told apart by
- * address, clients with an API key by the key's name.
+ * errors remembered for a selection, cost no weight. One budget holds either client
+ * addresses or API keys (`BudgetHolder`); the server keeps one of each.
  */
 export class CostBudget {
   private readonly limiter: RateLimiterMemory | null;
@@ -41,6 +41,12 @@ export class CostBudget {
     await this.limiter.reward(client, Math.ceil(points)).catch(() => undefined);
   }
 }
+
+/**
+ * Whom a request's budgets (requests and cost a minute) are charged to: a valid API key by
+ * its name, anything else (no key, or a key that is not valid) by the client's address.
+ */
+export type BudgetHolder = { kind: 'key'; name: string } | { kind: 'address'; address: string };
 
 /** Expensive work, as the budget weighs it. */
 export type ExpensiveWork =

@@ -1,4 +1,4 @@
-import { CostBudget, describeWork, expensiveWeight, type ExpensiveWork } from './cost-budget.js';
+import { CostBudget, describeWork, expensiveWeight, type BudgetHolder, type ExpensiveWork } from './cost-budget.js';
 import { Deadline, untilAborted } from './deadline.js';
 import { ServerBusyError } from './errors.js';
 import { DEFAULT_GATE, ExpensiveGate, type GateOptions } from './expensive-gate.js';
@@ -31,8 +31,10 @@ export const UNBUDGETED: RequestBudget = {
 };
 
 export interface BudgetOptions {
-  /** Cost points per client a minute; 0 turns cost charging off. */
+  /** Cost points per client address a minute; 0 turns cost charging off. */
   costPerMinute: number;
+  /** Cost points per API key a minute (src/config.ts `clientBudgets`); 0 turns cost charging off for keyed requests. */
+  keyCostPerMinute: number;
   requestTimeoutMs: number;
   gate: GateOptions;
 }
@@ -40,17 +42,21 @@ export interface BudgetOptions {
 /** The server's shared budgets; `forRequest` makes each request's view of them. */
 export class ServerBudget {
   readonly gate: ExpensiveGate;
-  readonly costs: CostBudget;
+  private readonly addressCosts: CostBudget;
+  private readonly keyCosts: CostBudget;
 
-  constructor(readonly options: BudgetOptions = { costPerMinute: 0, requestTimeoutMs: 30_000, gate: DEFAULT_GATE }) {
+  constructor(readonly options: BudgetOptions = { costPerMinute: 0, keyCostPerMinute: 0, requestTimeoutMs: 30_000, gate: DEFAULT_GATE }) {
     this.gate = new ExpensiveGate(options.gate);
-    this.costs = new CostBudget(options.costPerMinute);
+    this.addressCosts = new CostBudget(options.costPerMinute);
+    this.keyCosts = new CostBudget(options.keyCostPerMinute);
   }
 
-  /** `client` names whom the cost is charged to: `address:<ip>` or `key:<name>`. */
-  forRequest(client: string, what = 'the request'): RequestBudget {
+  /** `holder` is whom the cost is charged to: an API key, at the keys' budget, or a client address. */
+  forRequest(holder: BudgetHolder, what = 'the request'): RequestBudget {
     const deadline = new Deadline(this.options.requestTimeoutMs, what);
-    const { gate, costs } = this;
+    const { gate } = this;
+    const costs = holder.kind === 'key' ? this.keyCosts : this.addressCosts;
+    const client = holder.kind === 'key' ? holder.name : holder.address;
     return {
       deadline,
       chargeCost: (points) => costs.charge(client, points, 'this query'),

@@ -1,11 +1,10 @@
-import type { IncomingMessage } from 'node:http';
-import { authenticate, type ApiKey } from '../auth/api-keys.js';
 import type { ServerBudget } from '../budget/request-budget.js';
+import { budgetHolder, identifyClient, type Client, type ClientOptions } from './client.js';
 import { handleCors } from './cors.js';
 import { sendDomainError } from './error-response.js';
-import { clientAddress, type RateLimit } from './rate-limit.js';
+import type { RateLimit } from './rate-limit.js';
 import { readBody } from './read-body.js';
-import type { Hook } from './router.js';
+import type { Hook, RouteContext } from './router.js';
 
 /** The cross-cutting concerns of HTTP routes, each a hook a route lists (src/http/routes.ts). */
 
@@ -14,28 +13,32 @@ export function cors(origins: readonly string[]): Hook {
   return ({ req, res }) => !handleCors(req, res, origins);
 }
 
-/** One request of the client's per-minute allowance; a 429 with Retry-After when it is spent. */
-export function rateLimit(limit: RateLimit): Hook {
-  return ({ req, res }) => limit.admit(req, res);
+/** Works out who sent the request (API key, address) for the hooks after it and the handler. */
+export function identify(options: ClientOptions): Hook {
+  return (ctx) => {
+    ctx.client = identifyClient(ctx.req, options);
+    return true;
+  };
 }
 
-export interface BudgetHookOptions {
-  budget: ServerBudget;
-  apiKeys: readonly ApiKey[];
-  trustProxy: boolean;
+/** The request's client; a route that reads it lists the identify hook first. */
+export function clientOf(ctx: RouteContext): Client {
+  if (!ctx.client) throw new Error('the route reads its client without the identify hook before');
+  return ctx.client;
+}
+
+/** One request of the client's per-minute allowance; a 429 with Retry-After when it is spent. */
+export function rateLimit(limit: RateLimit): Hook {
+  return (ctx) => limit.admit(budgetHolder(clientOf(ctx)), ctx.res);
 }
 
 /**
  * Gives the request its budget (time, cost, concurrency), charged to its API key's name
  * or else its address. Its work stops at its deadline, or as soon as the client hangs up.
  */
-export function requestBudget({ budget, apiKeys, trustProxy }: BudgetHookOptions, what: string): Hook {
-  const clientOf = (req: IncomingMessage) => {
-    const auth = authenticate(apiKeys, req.headers.authorization);
-    return auth.kind === 'key' ? `key:${auth.viewer.name}` : `address:${clientAddress(req, trustProxy)}`;
-  };
+export function requestBudget(budget: ServerBudget, what: string): Hook {
   return (ctx) => {
-    const given = budget.forRequest(clientOf(ctx.req), what);
+    const given = budget.forRequest(budgetHolder(clientOf(ctx)), what);
     ctx.res.once('close', () => {
       if (!ctx.res.writableFinished) given.deadline?.abandon();
       given.dispose();

@@ -1,16 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { BudgetHolder } from '../budget/cost-budget.js';
 import { sendRequestError } from './respond.js';
 
 /**
  * Per-client request budget over a sliding minute, kept in this process's memory.
- * Clients are told by address; behind a reverse proxy set TRUST_PROXY so the address
- * comes from X-Forwarded-For, or every client shares the proxy's budget. Only the last
- * entry is used: the proxy appends it, while anything before it the client may have sent.
+ * Requests with a valid API key are counted by the key, at the keys' budget; all others by
+ * address. Behind a reverse proxy set TRUST_PROXY so the address comes from
+ * X-Forwarded-For, or every client shares the proxy's budget. Only the last entry is used:
+ * the proxy appends it, while anything before it the client may have sent.
  */
 export interface RateLimit {
-  /** Spends one request of the client's budget; answers 429 and returns false when it is spent. */
-  admit(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  /** Spends one request of the holder's budget; answers 429 and returns false when it is spent. */
+  admit(holder: BudgetHolder, res: ServerResponse): Promise<boolean>;
 }
 
 export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
@@ -20,21 +22,39 @@ export function clientAddress(req: IncomingMessage, trustProxy: boolean): string
   return last || req.socket.remoteAddress || 'unknown';
 }
 
-export function createRateLimit(perMinute: number, trustProxy: boolean): RateLimit {
-  if (perMinute === 0) return { admit: async () => true };
-  const limiter = new RateLimiterMemory({ points: perMinute, duration: 60 });
+/** Requests a minute for a client address and for an API key; 0 is no limit. */
+export interface RequestLimits {
+  address: number;
+  key: number;
+}
+
+const limiter = (perMinute: number) => (perMinute > 0 ? new RateLimiterMemory({ points: perMinute, duration: 60 }) : null);
+
+export function createRateLimit(limits: RequestLimits): RateLimit {
+  const byAddress = limiter(limits.address);
+  const byKey = limiter(limits.key);
+  // An anonymous client that runs out is told that a key would take it further, when it would.
+  const keyHint =
+    limits.key === 0 || limits.key > limits.address
+      ? `; scripts send an API key (Authorization: Bearer <key>), which ${limits.key === 0 ? 'has no limit' : `has ${limits.key} a minute`}`
+      : '';
   return {
-    async admit(req, res) {
+    async admit(holder, res) {
+      const [limit, perMinute, id, whose] =
+        holder.kind === 'key' ? [byKey, limits.key, holder.name, `for the key ${holder.name}`] : [byAddress, limits.address, holder.address, 'for a client address'];
+      if (!limit) return true;
+      res.setHeader('ratelimit-limit', String(perMinute));
       try {
-        const state = await limiter.consume(clientAddress(req, trustProxy));
-        res.setHeader('ratelimit-limit', String(perMinute));
+        const state = await limit.consume(id);
         res.setHeader('ratelimit-remaining', String(state.remainingPoints));
         return true;
       } catch (err) {
         if (!(err instanceof RateLimiterRes)) throw err;
         const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
+        res.setHeader('ratelimit-remaining', '0');
         res.setHeader('retry-after', String(seconds));
-        sendRequestError(res, 429, `too many requests: the limit is ${perMinute} per minute; retry after ${seconds} s`, 'RATE_LIMITED');
+        const hint = holder.kind === 'address' ? keyHint : '';
+        sendRequestError(res, 429, `too many requests: the limit is ${perMinute} per minute ${whose}; retry after ${seconds} s${hint}`, 'RATE_LIMITED');
         return false;
       }
     },

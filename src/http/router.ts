@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestBudget } from '../budget/request-budget.js';
+import type { Client } from './client.js';
 
 /**
  * A route table in the manner of fastify: each route says which requests are its own and
@@ -11,6 +12,8 @@ export interface RouteContext {
   req: IncomingMessage;
   res: ServerResponse;
   url: URL;
+  /** Who sent the request, once the identify hook has worked it out. */
+  client?: Client;
   /** The request's budget, once the budget hook has given it one. */
   budget?: RequestBudget;
   /** The request's body, once the body-limit hook has read it ('' for other methods than POST). */

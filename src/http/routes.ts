@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { UNBUDGETED, type RequestBudget } from '../budget/request-budget.js';
+import type { Authentication } from '../auth/api-keys.js';
+import { UNBUDGETED, type RequestBudget, type ServerBudget } from '../budget/request-budget.js';
 import { EXAMPLE_QUERY } from '../graphql/example-query.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { ASSET_PREFIX, EXPLORER_SECURITY_HEADERS, serveExplorerAsset, serveExplorerPage, wantsExplorer } from './explorer-route.js';
-import { bodyLimit, cors, rateLimit, requestBudget, securityHeaders, type BudgetHookOptions } from './hooks.js';
+import type { ClientOptions } from './client.js';
+import { bodyLimit, clientOf, cors, identify, rateLimit, requestBudget, securityHeaders } from './hooks.js';
 import { NETWORK_VIEW_ASSET_PREFIX, NETWORK_VIEW_PATH, NETWORK_VIEW_SECURITY_HEADERS } from './network-view-route.js';
 import type { RateLimit } from './rate-limit.js';
 import { sendJson, sendRequestError } from './respond.js';
@@ -14,9 +16,9 @@ import type { Route, RouteContext } from './router.js';
  *
  *   route                 match                         hooks
  *   explorer page         /graphql, a browser's GET     cors, security headers       (not in production)
- *   graphql               /graphql                      cors, rate limit, budget, body limit, nosniff
+ *   graphql               /graphql                      cors, identify, rate limit, budget, body limit, nosniff
  *   explorer assets       /explorer/assets/*                                         (not in production)
- *   export                /export/*                     rate limit, budget
+ *   export                /export/*                     identify, rate limit, budget
  *   network view page     /explore, GET or HEAD         security headers
  *   network view assets   /explore/assets/*
  *   health                /health
@@ -27,10 +29,12 @@ import type { Route, RouteContext } from './router.js';
 export interface AppRouteOptions {
   production: boolean;
   corsOrigins: readonly string[];
+  /** How a request's client is told: its API key, its address. */
+  clients: ClientOptions;
   rateLimit: RateLimit;
-  budget: BudgetHookOptions;
+  budget: ServerBudget;
   maxBodyBytes: number;
-  graphql: (req: IncomingMessage, res: ServerResponse, url: URL, body: string, budget: RequestBudget) => Promise<void>;
+  graphql: (req: IncomingMessage, res: ServerResponse, url: URL, body: string, budget: RequestBudget, auth: Authentication) => Promise<void>;
   exports: (req: IncomingMessage, res: ServerResponse, url: URL, store: GraphStore, budget: RequestBudget) => Promise<boolean>;
   networkView: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
   /** The request's own view of the store: it counts round trips and stops at the request's deadline. */
@@ -48,6 +52,7 @@ const readOnly = (ctx: RouteContext) => ctx.req.method === 'GET' || ctx.req.meth
 
 export function appRoutes(o: AppRouteOptions): Route[] {
   const explorer = !o.production;
+  const who = identify(o.clients);
   const limit = rateLimit(o.rateLimit);
   return [
     {
@@ -59,8 +64,8 @@ export function appRoutes(o: AppRouteOptions): Route[] {
     {
       name: 'graphql',
       match: path('/graphql'),
-      hooks: [cors(o.corsOrigins), limit, requestBudget(o.budget, 'the request'), bodyLimit(o.maxBodyBytes), securityHeaders(NOSNIFF)],
-      handle: ({ req, res, url, body = '', budget = UNBUDGETED }) => o.graphql(req, res, url, body, budget),
+      hooks: [cors(o.corsOrigins), who, limit, requestBudget(o.budget, 'the request'), bodyLimit(o.maxBodyBytes), securityHeaders(NOSNIFF)],
+      handle: (ctx) => o.graphql(ctx.req, ctx.res, ctx.url, ctx.body ?? '', ctx.budget ?? UNBUDGETED, clientOf(ctx).auth),
     },
     {
       name: 'explorer assets',
@@ -70,7 +75,7 @@ export function appRoutes(o: AppRouteOptions): Route[] {
     {
       name: 'export',
       match: prefix('/export/'),
-      hooks: [limit, requestBudget(o.budget, 'the export')],
+      hooks: [who, limit, requestBudget(o.budget, 'the export')],
       handle: ({ req, res, url, budget = UNBUDGETED }) => o.exports(req, res, url, o.storeFor(req, budget), budget),
     },
     {

@@ -1,3 +1,4 @@
+import { hasRole } from '../../auth/api-keys.js';
 import { openStore, seed } from '../../app.js';
 import { loadConfig } from '../../config.js';
 import type { SeedOutcome } from '../../writes/sources/seed-folder.js';
@@ -55,6 +56,9 @@ async function seedThen({ io, env }: CliContext, serve: boolean): Promise<void> 
   process.on('SIGTERM', () => void stop('SIGTERM'));
   // Printed only once the handlers are in place: whoever waits for this line may stop us at once.
   const where = config.neo4j ? `NEO4J_URI=${config.neo4j.uri}` : `data: ${config.dataDir}`;
-  const writes = config.apiKeys.length > 0 ? `writes with ${config.apiKeys.length} API key${config.apiKeys.length === 1 ? '' : 's'}` : 'read-only: no API_KEYS';
+  // Reader keys read at the keys' budgets but do not write.
+  const writers = config.apiKeys.filter((key) => hasRole(key, 'CURATOR')).length;
+  const writes =
+    writers > 0 ? `writes with ${writers} API key${writers === 1 ? '' : 's'}` : config.apiKeys.length > 0 ? 'read-only: only reader keys in API_KEYS' : 'read-only: no API_KEYS';
   io.out(`GraphQL API and explorer on ${server.url}/graphql, network view on ${server.url}/explore (backend: ${store.backend}, ${where}; ${writes})`);
 }

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { hasRole, ROLE_RANK as RANK, type Role } from '../../auth/api-keys.js';
+import { hasRole, ROLE_RANK as RANK, rolesWith, type Role } from '../../auth/api-keys.js';
 import type { RequestContext } from '../context.js';
 import { forbidden, unauthenticated } from '../errors.js';
 
@@ -66,7 +66,13 @@ export function requireRolePlugin(): ApolloServerPlugin<RequestContext> {
           if (!needed) return;
           const role = needed.toLowerCase();
           if (auth.kind === 'anonymous') throw unauthenticated(`this operation needs an API key with the ${role} role; send Authorization: Bearer <key>`);
-          if (!hasRole(auth.viewer, needed)) throw forbidden(`this operation needs the ${role} role; the key ${auth.viewer.name} has the ${auth.viewer.role.toLowerCase()} role`);
+          if (!hasRole(auth.viewer, needed)) {
+            const { name, role: has } = auth.viewer;
+            const readOnly = has === 'READER' ? ', which may only read' : '';
+            throw forbidden(
+              `this operation needs the ${role} role; the key ${name} has the ${has.toLowerCase()} role${readOnly}. Send a key with the ${rolesWith(needed).join(' or ')} role`,
+            );
+          }
         },
       };
     },
