@@ -68,6 +68,7 @@ export const neo4jDialect: Dialect = {
   schema,
   rel: (v) => v,
   relType: (v) => `type(${v})`,
+  listHead: (list, n) => `${list}[0..${n}]`,
   pathRels: (p) => `relationships(${p})`,
   // With DISTINCT endpoints Neo4j prunes the expansion to a breadth-first search.
   reach: (depth, types) => ({ pattern: `-[rs${typeUnion(types)}*1..${depth}]-`, where: 'all(x IN rs WHERE x.retractedAt IS NULL)' }),
