@@ -17,7 +17,7 @@ export function relationCountsStatement(ctx: BuildContext, where: RelationFilter
   const w = compileRelationWhere(ctx, where);
   const ends = readsEnds(where) ? ['(a:Entity)', '(b:Entity)'] : ['()', '()'];
   return query<TypeCountRow>(
-    `MATCH ${ends[0]}-[${ctx.dialect.rel('r')}]->${ends[1]} WHERE r.retractedAt IS NULL AND ${w.where} ` +
+    `MATCH ${ends[0]}-[${ctx.dialect.rel('r')}]->${ends[1]} WHERE r.retractedAt IS NULL${w.where === 'true' ? '' : ` AND ${w.where}`} ` +
       `WITH ${ctx.dialect.relType('r')} AS type, count(r) AS n RETURN type, n ORDER BY n DESC, type ASC`,
     w.params,
     ['type', 'n'],

@@ -57,8 +57,8 @@ interface Compiled {
 function conditions(ctx: BuildContext, q: Pick<RelationPageQuery, 'where' | 'includeRetracted' | 'orderBy' | 'after'>, v: string): Compiled {
   const w = compileRelationWhere(ctx, q.where, { a: 'a', r: v, b: 'b' });
   const keyset = keysetCondition(relationSortKeys(q.orderBy, v), `${v}.id`, q.after, 'k');
-  const parts = [w.where, ...(q.includeRetracted ? [] : [`${v}.retractedAt IS NULL`]), ...(keyset.where ? [keyset.where] : [])];
-  return { where: parts.join(' AND '), params: { ...w.params, ...keyset.params } };
+  const parts = [...(w.where === 'true' ? [] : [w.where]), ...(q.includeRetracted ? [] : [`${v}.retractedAt IS NULL`]), ...(keyset.where ? [keyset.where] : [])];
+  return { where: parts.length === 0 ? 'true' : parts.join(' AND '), params: { ...w.params, ...keyset.params } };
 }
 
 const projectKeys = (orderBy: readonly RelationSort[], v: string) => relationSortKeys(orderBy, v).map((k, i) => `, ${k.expr} AS k${i}`).join('');
