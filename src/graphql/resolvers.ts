@@ -117,7 +117,13 @@ const relationsConnectionField = async (
 function entityTypeResolvers(ontology: Ontology) {
   const out: Record<string, Record<string, unknown>> = {};
   for (const type of ontology.entityTypes) {
-    const fields: Record<string, unknown> = { relations: relationsField, relationsConnection: relationsConnectionField, metrics: metricsField, qualifiers: qualifiersField, claims: claimsField };
+    const fields: Record<string, unknown> = {
+      relations: relationsField,
+      relationsConnection: relationsConnectionField,
+      metrics: metricsField,
+      qualifiers: qualifiersField,
+      claims: claimsField,
+    };
     for (const attr of type.attributes) fields[attr.name] = (parent: EntityRecord) => parent.attributes[attr.name] ?? null;
     out[type.typeName] = fields;
   }

@@ -33,7 +33,8 @@ interface Page {
 const FIELDS = 'id type date start end confidence';
 
 describeOnEveryBackend('relation filters, orders and counts', (t) => {
-  const list = async (args: string): Promise<Rel[]> => (await t.data<Page>(`{ relations(${args}, first: 100) { nodes { ${FIELDS} } pageInfo { hasNextPage endCursor } } }`)).relations.nodes;
+  const list = async (args: string): Promise<Rel[]> =>
+    (await t.data<Page>(`{ relations(${args}, first: 100) { nodes { ${FIELDS} } pageInfo { hasNextPage endCursor } } }`)).relations.nodes;
   const ids = async (args: string) => (await list(args)).map((r) => r.id);
   const refusedAt = async (query: string, argument: string) => {
     const res = await t.gql(query);
@@ -111,7 +112,12 @@ describeOnEveryBackend('relation filters, orders and counts', (t) => {
     it('the old arguments still work, together with where', async () => {
       expect(await ids(`types: [LEADS], from: "${NAZARBAYEV}"`)).toEqual(['rel-nazarbayev-leads-kazakhstan', 'rel-nazarbayev-leads-nur-otan']);
       expect(await ids(`types: [LEADS], where: { basis: [INFERRED] }`)).toEqual(['rel-nazarbayev-leads-nur-otan']);
-      expect(await ids('basis: [REPORTED], preliminary: true')).toEqual(['rel-ak-zhol-won-seats', 'rel-knpk-won-seats', 'rel-nur-otan-seats-new-mazhilis', 'rel-nur-otan-won-seats']);
+      expect(await ids('basis: [REPORTED], preliminary: true')).toEqual([
+        'rel-ak-zhol-won-seats',
+        'rel-knpk-won-seats',
+        'rel-nur-otan-seats-new-mazhilis',
+        'rel-nur-otan-won-seats',
+      ]);
     });
   });
 
@@ -150,7 +156,10 @@ describeOnEveryBackend('relation filters, orders and counts', (t) => {
       const out: string[] = [];
       let after: string | null = null;
       for (let i = 0; i < 60; i += 1) {
-        const res: Page = await t.data<Page>(`query($after: String) { relations(${extra} orderBy: ${orderBy}, first: 2, after: $after) { nodes { ${FIELDS} } pageInfo { hasNextPage endCursor } } }`, { after });
+        const res: Page = await t.data<Page>(
+          `query($after: String) { relations(${extra} orderBy: ${orderBy}, first: 2, after: $after) { nodes { ${FIELDS} } pageInfo { hasNextPage endCursor } } }`,
+          { after },
+        );
         out.push(...res.relations.nodes.map((r) => r.id));
         if (!res.relations.pageInfo.hasNextPage) return out;
         after = res.relations.pageInfo.endCursor;
@@ -158,7 +167,13 @@ describeOnEveryBackend('relation filters, orders and counts', (t) => {
       throw new Error('paging did not end');
     };
 
-    for (const orderBy of ['[]', '[{ field: ID, direction: DESC }]', '[{ field: DATE, direction: DESC }]', '[{ field: DATE }]', '[{ field: CONFIDENCE, direction: DESC }, { field: DATE }]']) {
+    for (const orderBy of [
+      '[]',
+      '[{ field: ID, direction: DESC }]',
+      '[{ field: DATE, direction: DESC }]',
+      '[{ field: DATE }]',
+      '[{ field: CONFIDENCE, direction: DESC }, { field: DATE }]',
+    ]) {
       it(`pages of 2 in ${orderBy} add up to the whole list`, async () => {
         expect(await pageAll(orderBy)).toEqual(await ids(`orderBy: ${orderBy}`));
       });
@@ -200,7 +215,9 @@ describeOnEveryBackend('relation filters, orders and counts', (t) => {
 
   describe('counts', () => {
     it('totalCount counts every page, only when asked', async () => {
-      const res = await t.gql<{ relations: { totalCount: number; nodes: unknown[] } }>('{ relations(where: { types: [TOOK_PLACE_IN, LOCATED_IN] }, first: 2) { totalCount nodes { id } } }');
+      const res = await t.gql<{ relations: { totalCount: number; nodes: unknown[] } }>(
+        '{ relations(where: { types: [TOOK_PLACE_IN, LOCATED_IN] }, first: 2) { totalCount nodes { id } } }',
+      );
       expect(res.body.data?.relations).toMatchObject({ totalCount: 8 });
       expect(res.body.data?.relations.nodes).toHaveLength(2);
       expect(res.body.extensions?.dbRoundTrips).toBe(2);
@@ -250,7 +267,9 @@ describeOnEveryBackend('relation filters, orders and counts', (t) => {
   describe('Entity.relationsConnection', () => {
     it("pages a hub's relations, each parent's in one statement for all", async () => {
       const q = `{ entities(kinds: [PARTY], first: 50) { nodes { id relationsConnection(first: 2, orderBy: [{ field: DATE, direction: DESC }]) { totalCount nodes { id from { id } to { id } } pageInfo { hasNextPage } } } } }`;
-      const res = await t.gql<{ entities: { nodes: Array<{ id: string; relationsConnection: { totalCount: number; nodes: Array<{ id: string; from: { id: string }; to: { id: string } }> } }> } }>(q);
+      const res = await t.gql<{
+        entities: { nodes: Array<{ id: string; relationsConnection: { totalCount: number; nodes: Array<{ id: string; from: { id: string }; to: { id: string } }> } }> };
+      }>(q);
       expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
       expect(res.body.extensions?.dbRoundTrips).toBe(3);
       const nurOtan = res.body.data!.entities.nodes.find((n) => n.id === 'nur-otan')!;
@@ -395,7 +414,10 @@ describeOnEveryBackend('relation filters, orders and counts', (t) => {
       let after: string | null = null;
       let added = false;
       for (;;) {
-        const res: Page = await t.data<Page>(`query($after: String) { relations(orderBy: ${orderBy}, first: 2, after: $after) { nodes { ${FIELDS} } pageInfo { hasNextPage endCursor } } }`, { after });
+        const res: Page = await t.data<Page>(
+          `query($after: String) { relations(orderBy: ${orderBy}, first: 2, after: $after) { nodes { ${FIELDS} } pageInfo { hasNextPage endCursor } } }`,
+          { after },
+        );
         seen.push(...res.relations.nodes.map((r) => r.id));
         if (!added && seen.length >= 10) {
           // Newer than anything: it sorts before the pages already read.

@@ -63,8 +63,14 @@ describeOnEveryBackend('database round trips per request', (t) => {
 
   it('filtered, ordered and counted relations: one statement for the page, one for totalCount, one for citations', async () => {
     const shapes: Array<[string, number]> = [
-      ['{ relations(where: { types: [SUPPORTS, LEADS], either: "nursultan-nazarbayev" }, orderBy: [{ field: DATE, direction: DESC }]) { totalCount nodes { from { name } to { name } } } }', 2],
-      ['{ relations(where: { OR: [{ minConfidence: 0.5 }, { basis: [REPORTED], NOT: { preliminary: true } }] }, orderBy: [{ field: CONFIDENCE, direction: DESC }]) { nodes { id from { name } } } }', 1],
+      [
+        '{ relations(where: { types: [SUPPORTS, LEADS], either: "nursultan-nazarbayev" }, orderBy: [{ field: DATE, direction: DESC }]) { totalCount nodes { from { name } to { name } } } }',
+        2,
+      ],
+      [
+        '{ relations(where: { OR: [{ minConfidence: 0.5 }, { basis: [REPORTED], NOT: { preliminary: true } }] }, orderBy: [{ field: CONFIDENCE, direction: DESC }]) { nodes { id from { name } } } }',
+        1,
+      ],
       ['{ relations(where: { source: "asia-plus-2012-01-17-kazakhstan-election" }, first: 100) { nodes { sources { quote source { id } } } } }', 2],
       ['{ relations(from: "nursultan-nazarbayev", to: "nur-otan", where: { asOf: "2012", includeUndated: true }) { totalCount nodes { id } } }', 2],
       ['{ relationCounts(where: { fromKinds: [PARTY] }) { type count } }', 1],

@@ -131,7 +131,12 @@ export function readStatementCatalog(ctx: BuildContext): CatalogEntry[] {
   const page = (where: RelationFilter | null, keyed: boolean): RelationPageQuery => ({
     where,
     includeRetracted: false,
-    orderBy: keyed ? [{ field: 'DATE', direction: 'DESC' }, { field: 'CONFIDENCE', direction: 'ASC' }] : [],
+    orderBy: keyed
+      ? [
+          { field: 'DATE', direction: 'DESC' },
+          { field: 'CONFIDENCE', direction: 'ASC' },
+        ]
+      : [],
     after: keyed ? { keys: ['2012', 2], id: 'r' } : null,
     limit: 21,
   });

@@ -25,7 +25,12 @@ export interface ListRelationsQuery {
  */
 export function listRelationsStatement(ctx: BuildContext, q: ListRelationsQuery): Query<RelationRow> {
   const d = ctx.dialect;
-  const on = (v: string) => [`${d.relType(v)} IN $types`, `${v}.id > $after`, ...(q.includeRetracted ? [] : [`${v}.retractedAt IS NULL`]), ...presentationConditions(ctx, v, '', q).where];
+  const on = (v: string) => [
+    `${d.relType(v)} IN $types`,
+    `${v}.id > $after`,
+    ...(q.includeRetracted ? [] : [`${v}.retractedAt IS NULL`]),
+    ...presentationConditions(ctx, v, '', q).where,
+  ];
   const params: Record<string, unknown> = { types: typesOrAll(ctx, q.types), after: q.after ?? '', limit: q.limit, ...presentationConditions(ctx, 'r', '', q).params };
   const page = (cypher: string, extra: Record<string, unknown> = {}) => query<RelationRow>(cypher, { ...params, ...extra }, RELATION_COLUMNS);
   if (q.from === null && q.to === null) {

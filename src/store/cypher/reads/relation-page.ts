@@ -61,7 +61,10 @@ function conditions(ctx: BuildContext, q: Pick<RelationPageQuery, 'where' | 'inc
   return { where: parts.length === 0 ? 'true' : parts.join(' AND '), params: { ...w.params, ...keyset.params } };
 }
 
-const projectKeys = (orderBy: readonly RelationSort[], v: string) => relationSortKeys(orderBy, v).map((k, i) => `, ${k.expr} AS k${i}`).join('');
+const projectKeys = (orderBy: readonly RelationSort[], v: string) =>
+  relationSortKeys(orderBy, v)
+    .map((k, i) => `, ${k.expr} AS k${i}`)
+    .join('');
 
 /**
  * For each entity of the list parameter `$ids`, its relations matching `cond` (on `a`,
@@ -168,7 +171,12 @@ function toPage(ctx: BuildContext, q: RelationPageQuery, rows: readonly Relation
  * (a merged-away id keeps no relations, so it can only empty the answer), the ids are
  * looked up only after an empty answer; otherwise first. One more statement either way.
  */
-export async function withLiveIds<T>(ctx: ReadContext, where: RelationFilter | null, read: (w: RelationFilter | null) => Promise<T>, empty: (t: T) => boolean): Promise<{ result: T; where: RelationFilter | null }> {
+export async function withLiveIds<T>(
+  ctx: ReadContext,
+  where: RelationFilter | null,
+  read: (w: RelationFilter | null) => Promise<T>,
+  empty: (t: T) => boolean,
+): Promise<{ result: T; where: RelationFilter | null }> {
   const named = namedIds(where);
   if (named.ids.length === 0) return { result: await read(where), where };
   let first: T | undefined;
