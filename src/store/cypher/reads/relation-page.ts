@@ -3,7 +3,7 @@ import { decodeEntity, survivorIds } from './entities.js';
 import { keysetCondition, orderByClause, type SortKey } from './keyset.js';
 import { RELATION_COLUMNS, type RelationRow } from './relation-rows.js';
 import { endOf } from './relation-time.js';
-import { compileRelationWhere, namedIds, readsEnds, required, withSurvivors } from './relation-where.js';
+import { compileRelationWhere, namedIds, readsEnds, required, withoutRequiredEither, withSurvivors } from './relation-where.js';
 import { query, readRows, type BuildContext, type Query, type ReadContext } from './query.js';
 
 /**
@@ -11,9 +11,10 @@ import { query, readRows, type BuildContext, type Query, type ReadContext } from
  * keyset cursors; their counts. Each page is one statement whose shape follows what the
  * filter requires of every relation:
  *
- * - an entity at either end (`either`, or the parents of `Entity.relationsConnection`):
- *   the relations out of and into each such entity, found from the entity (an id lookup),
- *   each side ordered and cut to the page per entity in the database, merged here;
+ * - an entity at either end (`either`): the relations out of it and into it, found from
+ *   the entity (an id lookup), each side ordered and cut to the page in the database,
+ *   merged here; for several entities (the parents of `Entity.relationsConnection`), each
+ *   side grouped per entity, ordered and cut to the page per entity;
  * - with relationship property indexes (Neo4j) and both ends known, the engine expands
  *   from the end with fewer relations;
  * - without them (LadybugDB) and no end known, the ids and sort keys are sorted apart and
@@ -102,7 +103,17 @@ export function relationPageStatement(ctx: BuildContext, q: RelationPageQuery): 
   const keys = keyNames(q.orderBy.length);
   const columns = [...RELATION_COLUMNS, ...keys];
   const returned = `RETURN a, r, b${projectKeys(q.orderBy, 'r')} ${namedOrder(q.orderBy, 'r.id')} LIMIT $limit`;
-  if (either !== null && (from === null || to === null)) return relationPagesOfStatement(ctx, { ...q, ids: [either] });
+  if (either !== null && (from === null || to === null)) {
+    // One entity: each side ordered and cut in the database (LadybugDB sorts whole rows
+    // carried through a grouping slowly, so the grouped shape is for several entities only).
+    const cond = conditions(ctx, { ...q, where: withoutRequiredEither(q.where, either) }, 'r');
+    const side = (pattern: string, extra: string) => `MATCH ${pattern} WHERE ${extra}${cond.where} ${returned}`;
+    return query<RelationKeyRow>(
+      `${side(`(a:Entity {id: $anchor})-[${d.rel('r')}]->(b:Entity)`, '')} UNION ALL ${side(`(a:Entity)-[${d.rel('r')}]->(b:Entity {id: $anchor})`, 'a.id <> $anchor AND ')}`,
+      { ...cond.params, anchor: either, limit: q.limit },
+      columns,
+    );
+  }
   if (d.relationIndexes && from !== null && to !== null) {
     const cond = conditions(ctx, q, 'r');
     return query<RelationKeyRow>(
@@ -237,7 +248,7 @@ export function countRelationsOfStatement(ctx: BuildContext, q: { ids: readonly 
 /** How many relations match; from the entity when one at either end is required. */
 export function countRelationsStatement(ctx: BuildContext, q: { where: RelationFilter | null; includeRetracted: boolean }): Query<CountRow> {
   const either = required(q.where, 'either');
-  if (either !== null) return countRelationsOfStatement(ctx, { ...q, ids: [either] });
+  if (either !== null) return countRelationsOfStatement(ctx, { ...q, where: withoutRequiredEither(q.where, either), ids: [either] });
   const cond = conditions(ctx, { ...q, orderBy: [], after: null }, 'r');
   const ends = readsEnds(q.where) ? ['(a:Entity)', '(b:Entity)'] : ['()', '()'];
   return query<CountRow>(`MATCH ${ends[0]}-[${ctx.dialect.rel('r')}]->${ends[1]} WHERE ${cond.where} RETURN count(r) AS n`, cond.params, ['n']);

@@ -166,3 +166,15 @@ export function withSurvivors(w: RelationFilter | null, survivors: ReadonlyMap<s
   if (w.NOT) out.NOT = withSurvivors(w.NOT, survivors);
   return out;
 }
+
+/**
+ * The filter without `either: id` where it is required (the root and its `AND`
+ * conjuncts): for a statement that already starts at that entity, where the repeated
+ * condition on both ends made LadybugDB plan a wider join.
+ */
+export function withoutRequiredEither(w: RelationFilter | null, id: string): RelationFilter | null {
+  if (w === null) return null;
+  const out: RelationFilter = { ...w, either: w.either === id ? null : w.either };
+  if (w.AND) out.AND = w.AND.map((c) => withoutRequiredEither(c, id)!);
+  return out;
+}
