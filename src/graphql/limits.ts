@@ -24,6 +24,11 @@ export const LIMITS = {
   sinceLength: manifest.length('Query.changes.since').max,
   idLength: manifest.idLength,
   cursorLength: sameLength('after'),
+  /** Filters (`where`): levels of AND/OR/NOT nesting, conditions in all, items per list; entries of `orderBy`. Stated in the SDL's descriptions. */
+  whereDepth: 4,
+  whereConditions: 50,
+  whereListItems: 100,
+  orderByEntries: 3,
 } as const;
 
 /** `@limit` of an argument, by coordinate (`Query.entities.first`). */

@@ -1,5 +1,17 @@
 import DataLoader from 'dataloader';
-import type { ClaimRecord, ClaimRole, Direction, EntityRecord, GraphReads, RelationRecord, RelationsResult, SourceRecord } from '../store/graph-store.js';
+import type {
+  ClaimRecord,
+  ClaimRole,
+  Direction,
+  EntityRecord,
+  GraphReads,
+  RelationFilter,
+  RelationPage,
+  RelationPageQuery,
+  RelationRecord,
+  RelationsResult,
+  SourceRecord,
+} from '../store/graph-store.js';
 
 /**
  * Per-request batching: however many entities a query touches, their relations,
@@ -28,6 +40,10 @@ export interface Loaders {
   sourceClaims: DataLoader<string, ClaimRecord[]>;
   /** One relation by id, retracted or not (a claim's `asserts`). */
   relation: DataLoader<string, RelationRecord | null>;
+  /** A page of an entity's relations (`Entity.relationsConnection`): one statement per distinct query, for every entity. */
+  relationPages: DataLoader<RelationPagesKey, RelationPage, string>;
+  /** How many of an entity's relations match a filter (its `totalCount`): one statement per distinct filter. */
+  relationCountsOf: DataLoader<RelationCountsKey, number, string>;
   /** Drops everything cached, after a write made it stale. */
   clearAll(): void;
 }
@@ -37,6 +53,20 @@ export interface RelationsKey {
   types: readonly string[] | null;
   direction: Direction;
   includeRetracted: boolean;
+}
+
+export type RelationPagesKey = RelationPageQuery & { id: string };
+export type RelationCountsKey = { id: string; where: RelationFilter | null; includeRetracted: boolean };
+
+/** What parents share one statement: the same query but for the entity. */
+const pageQueryKey = ({ where, includeRetracted, orderBy, after, limit }: RelationPagesKey) => JSON.stringify([where, includeRetracted, orderBy, after, limit]);
+const countQueryKey = ({ where, includeRetracted }: RelationCountsKey) => JSON.stringify([where, includeRetracted]);
+
+/** Keys grouped by the query they share, in first-seen order. */
+function groupBy<K>(keys: readonly K[], by: (k: K) => string): Map<string, K[]> {
+  const groups = new Map<string, K[]>();
+  for (const k of keys) groups.set(by(k), [...(groups.get(by(k)) ?? []), k]);
+  return groups;
 }
 
 const filterKey = (k: Omit<RelationsKey, 'id'>) => `${k.direction}|${k.includeRetracted ? 'all' : 'active'}|${k.types ? [...new Set(k.types)].sort().join(',') : '*'}`;
@@ -49,7 +79,7 @@ type ClaimReads = Pick<GraphReads, 'getClaims' | 'claimsOf' | 'claimsAsserting' 
 
 const byId = (a: ClaimRecord, b: ClaimRecord) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-export function createLoaders(store: Pick<GraphReads, 'getEntities' | 'getSources' | 'relationsOf'> & ClaimReads): Loaders {
+export function createLoaders(store: Pick<GraphReads, 'getEntities' | 'getSources' | 'relationsOf' | 'relationPagesOf' | 'countRelationsOf'> & ClaimReads): Loaders {
   const held = new Map<string, EntityRecord>();
   const entity = new DataLoader<string, EntityRecord | null>(async (ids) => {
     // An id merged into another entity resolves to the survivor.
@@ -100,6 +130,38 @@ export function createLoaders(store: Pick<GraphReads, 'getEntities' | 'getSource
       return keys.map((k) => answers.get(`${filterKey(k)}|${k.id}`) ?? []);
     },
     { cacheKeyFn: (k) => `${filterKey(k)}|${k.id}` },
+  );
+
+  const relationPages = new DataLoader<RelationPagesKey, RelationPage, string>(
+    async (keys) => {
+      const answers = new Map<string, RelationPage>();
+      await Promise.all(
+        [...groupBy(keys, pageQueryKey).entries()].map(async ([g, group]) => {
+          const { where, includeRetracted, orderBy, after, limit } = group[0]!;
+          const pages = await store.relationPagesOf({ ids: [...new Set(group.map((k) => k.id))], where, includeRetracted, orderBy, after, limit });
+          for (const [id, page] of pages) {
+            primeEntities(page.entities);
+            answers.set(`${g}|${id}`, page);
+          }
+        }),
+      );
+      return keys.map((k) => answers.get(`${pageQueryKey(k)}|${k.id}`) ?? new Error(`no page for ${k.id}`));
+    },
+    { cacheKeyFn: (k) => `${pageQueryKey(k)}|${k.id}` },
+  );
+  const relationCountsOf = new DataLoader<RelationCountsKey, number, string>(
+    async (keys) => {
+      const answers = new Map<string, number>();
+      await Promise.all(
+        [...groupBy(keys, countQueryKey).entries()].map(async ([g, group]) => {
+          const { where, includeRetracted } = group[0]!;
+          const counts = await store.countRelationsOf({ ids: [...new Set(group.map((k) => k.id))], where, includeRetracted });
+          for (const [id, n] of counts) answers.set(`${g}|${id}`, n);
+        }),
+      );
+      return keys.map((k) => answers.get(`${countQueryKey(k)}|${k.id}`) ?? 0);
+    },
+    { cacheKeyFn: (k) => `${countQueryKey(k)}|${k.id}` },
   );
 
   const claim = new DataLoader<string, ClaimRecord | null>(async (ids) => {
@@ -159,6 +221,8 @@ export function createLoaders(store: Pick<GraphReads, 'getEntities' | 'getSource
     entity.clearAll();
     source.clearAll();
     relations.clearAll();
+    relationPages.clearAll();
+    relationCountsOf.clearAll();
   };
   return {
     entity,
@@ -173,6 +237,8 @@ export function createLoaders(store: Pick<GraphReads, 'getEntities' | 'getSource
     disputedBy,
     sourceClaims,
     relation,
+    relationPages,
+    relationCountsOf,
     clearAll,
   };
 }

@@ -5,7 +5,7 @@ import { AnswerTooLargeError } from '../store/errors.js';
 import type { RequestContext } from './context.js';
 import { connection, totalCountResolvers } from './connection.js';
 import { decodeCursor, encodeCursor, type CursorScope } from './cursor.js';
-import type { EntityResolvers, Resolvers } from './generated/types.js';
+import type { EntityResolvers, RelationOrder, RelationWhere, Resolvers } from './generated/types.js';
 import { partialDateBounds } from '../ontology/partial-date.js';
 import { badInput } from './errors.js';
 import { argLength, argLimit, checkId, checkText, inRange, LIMITS } from './limits.js';
@@ -14,6 +14,7 @@ import type { MeasuredNetwork } from '../network/network-cache.js';
 import { selectionKey, type Selection } from '../network/selection.js';
 import { mutationResolvers } from './mutations.js';
 import { JsonScalar, PartialDate } from './scalars.js';
+import { allOf, checkRelationWhere, relationOrdering } from './relation-args.js';
 
 /**
  * Thin resolvers: check arguments against the limits, call one store operation, and
@@ -108,11 +109,36 @@ function firstRingPage(depth: number, first: number | null | undefined, after: s
 /** `Entity.qualifiers`: none on a record that carries none (an entity stored before qualifiers existed). */
 const qualifiersField = (parent: EntityRecord) => parent.qualifiers ?? [];
 
+/** `Entity.relationsConnection`: a page of the entity's relations; pages of all parents in one statement (loaders). */
+const relationsConnectionField = async (
+  parent: EntityRecord,
+  args: { where?: RelationWhere | null; orderBy?: readonly RelationOrder[] | null; first?: number | null; after?: string | null },
+  ctx: RequestContext,
+) => {
+  const limit = inRange('first', args.first ?? 20, argLimit('Entity.relationsConnection.first'));
+  const where = checkRelationWhere(args.where);
+  const includeRetracted = args.where?.includeRetracted ?? false;
+  const ordering = relationOrdering(args.orderBy);
+  const page = await ctx.loaders.relationPages.load({ id: parent.id, where, includeRetracted, orderBy: ordering.orderBy, after: ordering.after(args.after), limit: limit + 1 });
+  return connection(
+    page.relations,
+    limit,
+    (r) => ordering.cursorOf(r, page.keys.get(r.id)),
+    () => ctx.loaders.relationCountsOf.load({ id: parent.id, where: page.where, includeRetracted }),
+  );
+};
+
 /** Resolvers for each kind's own fields, read from the record's attributes. */
 function entityTypeResolvers(ontology: Ontology) {
   const out: Record<string, Record<string, unknown>> = {};
   for (const type of ontology.entityTypes) {
-    const fields: Record<string, unknown> = { relations: relationsField, metrics: metricsField, qualifiers: qualifiersField, claims: claimsField };
+    const fields: Record<string, unknown> = {
+      relations: relationsField,
+      relationsConnection: relationsConnectionField,
+      metrics: metricsField,
+      qualifiers: qualifiersField,
+      claims: claimsField,
+    };
     for (const attr of type.attributes) fields[attr.name] = (parent: EntityRecord) => parent.attributes[attr.name] ?? null;
     out[type.typeName] = fields;
   }
@@ -160,19 +186,30 @@ export function createResolvers(ontology: Ontology): Resolvers {
 
       relations: async (_root, args, ctx) => {
         const limit = inRange('first', args.first ?? 20, argLimit('Query.relations.first'));
-        const query = {
+        const where = checkRelationWhere(args.where);
+        // The old arguments and `asOf` are filters like the others: all must hold.
+        const where2 = allOf(where, {
           types: args.types ?? null,
           from: args.from ? checkId('from', args.from) : null,
           to: args.to ? checkId('to', args.to) : null,
-          after: decodeCursor('relation', args.after),
-          limit: limit + 1,
-          includeRetracted: args.includeRetracted ?? false,
-          ...(args.basis && args.basis.length > 0 ? { basis: args.basis } : {}),
-          ...(typeof args.preliminary === 'boolean' ? { preliminary: args.preliminary } : {}),
-        };
-        const result = await ctx.store.listRelations(query);
-        return page('relation', ctx.loaders.primeRelationEnds(result), limit);
+          basis: args.basis && args.basis.length > 0 ? args.basis : null,
+          preliminary: typeof args.preliminary === 'boolean' ? args.preliminary : null,
+          asOf: args.asOf ?? null,
+          includeUndated: args.asOf ? (args.includeUndated ?? false) : null,
+        });
+        const includeRetracted = (args.includeRetracted ?? false) || (args.where?.includeRetracted ?? false);
+        const ordering = relationOrdering(args.orderBy);
+        const result = await ctx.store.relationPage({ where: where2, includeRetracted, orderBy: ordering.orderBy, after: ordering.after(args.after), limit: limit + 1 });
+        const items = ctx.loaders.primeRelationEnds(result);
+        return connection(
+          items,
+          limit,
+          (r) => ordering.cursorOf(r, result.keys.get(r.id)),
+          () => ctx.store.countRelations({ where: result.where, includeRetracted }),
+        );
       },
+
+      relationCounts: async (_root, args, ctx) => ctx.store.relationCounts({ where: checkRelationWhere(args.where) }),
 
       neighborhood: async (_root, { id, depth, types, asOf, includeUndated, first, after }, ctx) => {
         const query = {

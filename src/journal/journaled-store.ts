@@ -159,6 +159,11 @@ export class JournaledStore implements GraphStore {
   search: GraphStore['search'] = (q) => this.inner.search(q);
   relationsOf: GraphStore['relationsOf'] = (q) => this.inner.relationsOf(q);
   listRelations: GraphStore['listRelations'] = (q) => this.inner.listRelations(q);
+  relationPage: GraphStore['relationPage'] = (q) => this.inner.relationPage(q);
+  countRelations: GraphStore['countRelations'] = (q) => this.inner.countRelations(q);
+  relationCounts: GraphStore['relationCounts'] = (q) => this.inner.relationCounts(q);
+  relationPagesOf: GraphStore['relationPagesOf'] = (q) => this.inner.relationPagesOf(q);
+  countRelationsOf: GraphStore['countRelationsOf'] = (q) => this.inner.countRelationsOf(q);
   relationOwners: GraphStore['relationOwners'] = (ids) => this.inner.relationOwners(ids);
   getRelation: GraphStore['getRelation'] = (id) => this.inner.getRelation(id);
   neighborhood: GraphStore['neighborhood'] = (q) => this.inner.neighborhood(q);

@@ -148,10 +148,75 @@ export interface SearchResult {
   score: number;
 }
 
-import type { ChangeOperation, Direction } from '../ontology/generated/schema-types.js';
+import type { ChangeOperation, Direction, RelationType } from '../ontology/generated/schema-types.js';
 
 // The SDL's enums, as codegen writes them, not restated.
-export type { ChangeOperation, Direction };
+export type { ChangeOperation, Direction, RelationType };
+
+/**
+ * Which relations (the SDL's `RelationWhere`): every field given must hold; `AND`, `OR`
+ * and `NOT` combine nested filters. Ids are entity ids as given (merged ones are read as
+ * their survivors by the store). Compiled to Cypher in src/store/cypher/reads/relation-where.ts.
+ */
+export interface RelationFilter {
+  types?: readonly string[] | null;
+  from?: string | null;
+  to?: string | null;
+  either?: string | null;
+  fromKinds?: readonly string[] | null;
+  toKinds?: readonly string[] | null;
+  date?: { from?: string | null; to?: string | null } | null;
+  asOf?: string | null;
+  includeUndated?: boolean | null;
+  basis?: readonly string[] | null;
+  preliminary?: boolean | null;
+  claimedBy?: string | null;
+  reportedBy?: string | null;
+  minConfidence?: number | null;
+  source?: string | null;
+  addedBy?: string | null;
+  AND?: readonly RelationFilter[] | null;
+  OR?: readonly RelationFilter[] | null;
+  NOT?: RelationFilter | null;
+}
+
+/** One entry of a relation order (the SDL's `RelationOrder`). */
+export interface RelationSort {
+  field: 'ID' | 'DATE' | 'CONFIDENCE';
+  direction: 'ASC' | 'DESC';
+}
+
+/** A sort key's value as a cursor carries it. */
+export type SortKeyValue = string | number;
+
+/** Where a page starts: after the relation with these sort key values and id. */
+export interface RelationPosition {
+  keys: readonly SortKeyValue[];
+  id: string;
+}
+
+export interface RelationPageQuery {
+  where: RelationFilter | null;
+  includeRetracted: boolean;
+  /** Keys in order; ties broken by id ascending. Empty: by id. */
+  orderBy: readonly RelationSort[];
+  after: RelationPosition | null;
+  limit: number;
+}
+
+/** A page of relations with their ends, in order. */
+export interface RelationPage extends RelationsResult {
+  /** Each relation's sort key values in `orderBy` order (what a cursor after it carries). */
+  keys: ReadonlyMap<string, readonly SortKeyValue[]>;
+  /** The filter as read, merged ids replaced by their survivors: count with this one. */
+  where: RelationFilter | null;
+}
+
+/** Relations of one type, counted. */
+export interface RelationTypeCountRecord {
+  type: RelationType;
+  count: number;
+}
 
 /** Entities (not merged away) and relations (not retracted) in the graph. */
 export interface GraphSizeRecord {
@@ -238,6 +303,19 @@ export interface GraphReads {
     /** Only preliminary relations, or only the others. */
     preliminary?: boolean;
   }): Promise<RelationsResult>;
+  /** A page of relations matching `where`, in `orderBy` order after `after` (keyset). */
+  relationPage(q: RelationPageQuery): Promise<RelationPage>;
+  /** How many relations match `where` (all pages). */
+  countRelations(q: { where: RelationFilter | null; includeRetracted: boolean }): Promise<number>;
+  /** Relations matching `where` (retracted ones left out), counted by type, most first, ties by type. */
+  relationCounts(q: { where: RelationFilter | null }): Promise<RelationTypeCountRecord[]>;
+  /**
+   * For each of `ids` (live entities), a page of its relations (it at either end) that
+   * match `where`: one statement for all of them.
+   */
+  relationPagesOf(q: Omit<RelationPageQuery, 'includeRetracted'> & { ids: readonly string[]; includeRetracted: boolean }): Promise<Map<string, RelationPage>>;
+  /** For each of `ids`, how many of its relations match `where`. */
+  countRelationsOf(q: { ids: readonly string[]; where: RelationFilter | null; includeRetracted: boolean }): Promise<Map<string, number>>;
   /** Who added each of the relations with these ids that exist (null: not recorded). */
   relationOwners(ids: readonly string[]): Promise<Map<string, string | null>>;
   /** One relation by id, retracted or not, with its ends. */

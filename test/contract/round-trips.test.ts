@@ -76,6 +76,28 @@ describeOnEveryBackend('database round trips per request', (t) => {
     expect(net.body.extensions?.dbRoundTrips).toBeLessThanOrEqual(3);
   });
 
+  it('filtered, ordered and counted relations: one statement for the page, one for totalCount, one for citations', async () => {
+    const shapes: Array<[string, number]> = [
+      [
+        '{ relations(where: { types: [SUPPORTS, LEADS], either: "nursultan-nazarbayev" }, orderBy: [{ field: DATE, direction: DESC }]) { totalCount nodes { from { name } to { name } } } }',
+        2,
+      ],
+      [
+        '{ relations(where: { OR: [{ minConfidence: 0.5 }, { basis: [REPORTED], NOT: { preliminary: true } }] }, orderBy: [{ field: CONFIDENCE, direction: DESC }]) { nodes { id from { name } } } }',
+        1,
+      ],
+      ['{ relations(where: { source: "asia-plus-2012-01-17-kazakhstan-election" }, first: 100) { nodes { sources { quote source { id } } } } }', 2],
+      ['{ relations(from: "nursultan-nazarbayev", to: "nur-otan", where: { asOf: "2012", includeUndated: true }) { totalCount nodes { id } } }', 2],
+      ['{ relationCounts(where: { fromKinds: [PARTY] }) { type count } }', 1],
+      ['{ entities(first: 50) { nodes { relationsConnection(first: 3, orderBy: [{ field: DATE, direction: DESC }]) { totalCount nodes { from { name } to { name } } } } } }', 3],
+    ];
+    for (const [query, trips] of shapes) {
+      const res = await t.gql(query);
+      expect(res.body.errors, query).toBeUndefined();
+      expect(res.body.extensions?.dbRoundTrips, query).toBe(trips);
+    }
+  });
+
   it('counts each request on its own when requests run at the same time', async () => {
     const paths = '{ paths(from: "bolat-abilov", to: "nursultan-nazarbayev") { nodes { name } } }';
     const fanOut = '{ entities(first: 50) { nodes { id relations { type from { name } to { name } } } } }';

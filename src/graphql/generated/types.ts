@@ -1250,7 +1250,11 @@ export type RelationTypeCount = {
 /**
  * Which relations: every field given must hold (AND); `AND`, `OR` and `NOT` combine
  * nested filters. Ids merged into another entity are read as that survivor. At most 4
- * levels deep and 50 conditions in all.
+ * levels deep and 50 conditions in all, each list at most 100 items; a refusal names the
+ * field (`where.OR[1].minConfidence`). `source` looks into every relation's citations and
+ * `minConfidence`, `date`, `asOf` and the other fields on the relation itself are read
+ * from each relation the rest leaves: with no entity named (`from`, `to`, `either`) their
+ * cost grows with the whole graph.
  */
 export type RelationWhere = {
   AND?: InputMaybe<Array<RelationWhere>>;

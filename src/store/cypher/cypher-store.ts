@@ -69,6 +69,11 @@ export class CypherGraphStore implements GraphStore {
   relationOwners: GraphReads['relationOwners'] = (ids) => this.reads.relationOwners(ids);
   getRelation: GraphReads['getRelation'] = (id) => this.reads.getRelation(id);
   listRelations: GraphReads['listRelations'] = (q) => this.reads.listRelations(q);
+  relationPage: GraphReads['relationPage'] = (q) => this.reads.relationPage(q);
+  countRelations: GraphReads['countRelations'] = (q) => this.reads.countRelations(q);
+  relationCounts: GraphReads['relationCounts'] = (q) => this.reads.relationCounts(q);
+  relationPagesOf: GraphReads['relationPagesOf'] = (q) => this.reads.relationPagesOf(q);
+  countRelationsOf: GraphReads['countRelationsOf'] = (q) => this.reads.countRelationsOf(q);
   neighborhood: GraphReads['neighborhood'] = (q) => this.reads.neighborhood(q);
   shortestPaths: GraphReads['shortestPaths'] = (q) => this.reads.shortestPaths(q);
   getSources: GraphReads['getSources'] = (ids) => this.reads.getSources(ids);

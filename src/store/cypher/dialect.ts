@@ -22,6 +22,8 @@ export interface Dialect {
   indexedRel(v: string, types: readonly string[]): string;
   /** An expression for the RelationType of relationship `v`. */
   relType(v: string): string;
+  /** An expression for the first `n` (an expression) items of the list `list`. */
+  listHead(list: string, n: string): string;
   /** An expression for the list of relationships of path `p`. */
   pathRels(p: string): string;
   /**

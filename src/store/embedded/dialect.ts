@@ -117,6 +117,8 @@ export const ladybugDialect: Dialect = {
   // One relationship table, whose id lookups need no type.
   indexedRel: (v) => `${v}:Relation`,
   relType: (v) => `${v}.type`,
+  // list_slice counts from 1, both ends inclusive.
+  listHead: (list, n) => `list_slice(${list}, 1, ${n})`,
   pathRels: (p) => `rels(${p})`,
   // SHORTEST reaches each entity once, so the cost follows the answer's size.
   reach: (depth, types, condition) => ({ pattern: `-[:Relation* SHORTEST 1..${depth}${relFilter(types, condition)}]-`, where: null, params: {} }),

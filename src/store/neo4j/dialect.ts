@@ -75,6 +75,7 @@ export const neo4jDialect: Dialect = {
   schema,
   rel: (v) => v,
   relType: (v) => `type(${v})`,
+  listHead: (list, n) => `${list}[0..${n}]`,
   pathRels: (p) => `relationships(${p})`,
   // With DISTINCT endpoints Neo4j prunes the expansion to a breadth-first search.
   reach: (depth, types, condition) => {

@@ -9,6 +9,9 @@ import { getEntitiesStatement, listEntitiesStatement } from './entities.js';
 import { countEntitiesStatement, countRelationsStatement } from './graph-size.js';
 import { graphVersionStatement } from './graph-version.js';
 import { listRelationsStatement } from './list-relations.js';
+import { relationCountsStatement } from './relation-counts.js';
+import { countRelationsOfStatement, countRelationsStatement as countMatchingRelationsStatement, relationPageStatement, relationPagesOfStatement } from './relation-page.js';
+import type { RelationFilter, RelationPageQuery } from '../../graph-store.js';
 import { loadedFingerprintStatement } from './loaded-fingerprint.js';
 import { mostConnectedStatement } from './most-connected.js';
 import { firstRingStatement, reachStatement, relationEndsStatement, relationsAmongStatement, relationsWithEndIdsStatement } from './neighborhood.js';
@@ -35,6 +38,11 @@ export const READ_STATEMENTS = {
   searchCandidates: searchCandidatesStatement,
   relationsOf: relationsOfStatement,
   listRelations: listRelationsStatement,
+  relationPage: relationPageStatement,
+  relationPagesOf: relationPagesOfStatement,
+  countMatchingRelations: countMatchingRelationsStatement,
+  countRelationsOf: countRelationsOfStatement,
+  relationCounts: relationCountsStatement,
   getRelation: getRelationStatement,
   relationOwners: relationOwnersStatement,
   reach: reachStatement,
@@ -98,6 +106,51 @@ export function readStatementCatalog(ctx: BuildContext): CatalogEntry[] {
     'from=any to=any (basis, preliminary)',
     listRelationsStatement(ctx, { types: null, from: null, to: null, after: null, limit: 21, basis: ['REPORTED'], preliminary: true }),
   );
+  // Each shape of a filtered page: none, an entity at either end, both ends, one end; ordered by id and by keys after a cursor.
+  const every: RelationFilter = {
+    types: someTypes,
+    fromKinds: [ctx.ontology.kinds[0]!],
+    toKinds: [ctx.ontology.kinds[1]!],
+    date: { from: '2012', to: '2012-01' },
+    asOf: '2012-01-15',
+    includeUndated: true,
+    basis: ['REPORTED'],
+    preliminary: true,
+    claimedBy: 'c',
+    reportedBy: 'o',
+    minConfidence: 0.5,
+    source: 's',
+    addedBy: 'k',
+  };
+  const shapes: Array<[string, RelationFilter | null]> = [
+    ['none', null],
+    ['either', { either: 'a', types: someTypes }],
+    ['from+to', { from: 'a', to: 'b' }],
+    ['from', { from: 'a', OR: [{ basis: ['CLAIMED'] }, { NOT: { minConfidence: 0.5 } }] }],
+    ['every field', every],
+  ];
+  const page = (where: RelationFilter | null, keyed: boolean): RelationPageQuery => ({
+    where,
+    includeRetracted: false,
+    orderBy: keyed
+      ? [
+          { field: 'DATE', direction: 'DESC' },
+          { field: 'CONFIDENCE', direction: 'ASC' },
+        ]
+      : [],
+    after: keyed ? { keys: ['2012', 2], id: 'r' } : null,
+    limit: 21,
+  });
+  for (const [shape, where] of shapes) {
+    add('relationPage', `where=${shape}`, relationPageStatement(ctx, page(where, false)));
+    add('relationPage', `where=${shape} (DATE DESC, CONFIDENCE, after)`, relationPageStatement(ctx, page(where, true)));
+    add('countMatchingRelations', `where=${shape}`, countMatchingRelationsStatement(ctx, { where, includeRetracted: false }));
+  }
+  add('relationPagesOf', '', relationPagesOfStatement(ctx, { ...page(null, false), ids: ['a', 'b'] }));
+  add('relationPagesOf', '(where, DATE DESC, CONFIDENCE, after)', relationPagesOfStatement(ctx, { ...page({ types: someTypes }, true), ids: ['a', 'b'] }));
+  add('countRelationsOf', '', countRelationsOfStatement(ctx, { ids: ['a', 'b'], where: { types: someTypes }, includeRetracted: false }));
+  add('relationCounts', '', relationCountsStatement(ctx, null));
+  add('relationCounts', '(either)', relationCountsStatement(ctx, { either: 'a' }));
   add('getRelation', '', getRelationStatement(ctx, 'r'));
   add('relationOwners', '', relationOwnersStatement(ctx, ['r']));
   add('graphVersion', '', graphVersionStatement());

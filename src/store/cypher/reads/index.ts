@@ -10,6 +10,8 @@ import { getEntities, listEntities } from './entities.js';
 import { graphSize } from './graph-size.js';
 import { graphVersion } from './graph-version.js';
 import { listRelations } from './list-relations.js';
+import { relationCounts } from './relation-counts.js';
+import { countRelations, countRelationsOf, relationPage, relationPagesOf } from './relation-page.js';
 import { mostConnected } from './most-connected.js';
 import { neighborhood } from './neighborhood.js';
 import type { ReadContext } from './query.js';
@@ -27,6 +29,11 @@ export function cypherReads(ctx: ReadContext): GraphReads {
     search: (q) => search(ctx, q),
     relationsOf: (q) => relationsOf(ctx, q),
     listRelations: (q) => listRelations(ctx, q),
+    relationPage: (q) => relationPage(ctx, q),
+    countRelations: (q) => countRelations(ctx, q),
+    relationCounts: (q) => relationCounts(ctx, q),
+    relationPagesOf: (q) => relationPagesOf(ctx, q),
+    countRelationsOf: (q) => countRelationsOf(ctx, q),
     relationOwners: (ids) => relationOwners(ctx, ids),
     getRelation: (id) => getRelation(ctx, id),
     neighborhood: (q) => neighborhood(ctx, q),

@@ -1,5 +1,6 @@
 import type { RelationsResult } from '../../graph-store.js';
 import { survivorIds } from './entities.js';
+import { presentationConditions } from './relation-where.js';
 import { decodeRelations, RELATION_COLUMNS, type RelationRow } from './relation-rows.js';
 import { query, readRows, typesOrAll, type BuildContext, type Query, type ReadContext } from './query.js';
 
@@ -15,24 +16,6 @@ export interface ListRelationsQuery {
   preliminary?: boolean;
 }
 
-/** The filters on how the source presents a relation, as conditions on `v` with their parameters. */
-function presentation(ctx: BuildContext, q: ListRelationsQuery, v: string): { where: string[]; params: Record<string, unknown> } {
-  const where: string[] = [];
-  const params: Record<string, unknown> = {};
-  const defaultOf = (name: string) => ctx.ontology.relationAttributes.find((a) => a.name === name)?.default;
-  if (q.basis && q.basis.length > 0) {
-    where.push(`coalesce(${v}.basis, $basisDefault) IN $basis`);
-    params.basis = [...q.basis];
-    params.basisDefault = defaultOf('basis') ?? null;
-  }
-  if (q.preliminary !== undefined) {
-    where.push(`coalesce(${v}.preliminary, $preliminaryDefault) = $preliminary`);
-    params.preliminary = q.preliminary;
-    params.preliminaryDefault = defaultOf('preliminary') ?? false;
-  }
-  return { where, params };
-}
-
 /**
  * A page of relations by id. Without relationship property indexes (LadybugDB), sorting
  * whole rows with both ends costs far more than sorting the ids and fetching the page's
@@ -42,8 +25,13 @@ function presentation(ctx: BuildContext, q: ListRelationsQuery, v: string): { wh
  */
 export function listRelationsStatement(ctx: BuildContext, q: ListRelationsQuery): Query<RelationRow> {
   const d = ctx.dialect;
-  const on = (v: string) => [`${d.relType(v)} IN $types`, `${v}.id > $after`, ...(q.includeRetracted ? [] : [`${v}.retractedAt IS NULL`]), ...presentation(ctx, q, v).where];
-  const params: Record<string, unknown> = { types: typesOrAll(ctx, q.types), after: q.after ?? '', limit: q.limit, ...presentation(ctx, q, 'r').params };
+  const on = (v: string) => [
+    `${d.relType(v)} IN $types`,
+    `${v}.id > $after`,
+    ...(q.includeRetracted ? [] : [`${v}.retractedAt IS NULL`]),
+    ...presentationConditions(ctx, v, '', q).where,
+  ];
+  const params: Record<string, unknown> = { types: typesOrAll(ctx, q.types), after: q.after ?? '', limit: q.limit, ...presentationConditions(ctx, 'r', '', q).params };
   const page = (cypher: string, extra: Record<string, unknown> = {}) => query<RelationRow>(cypher, { ...params, ...extra }, RELATION_COLUMNS);
   if (q.from === null && q.to === null) {
     return page(

@@ -16,9 +16,9 @@ export interface TimeCondition {
   params: Record<string, unknown>;
 }
 
-/** `end` is a keyword to LadybugDB's parser: backticked, as src/store/cypher/statements.ts `prop` does. */
-const end = (v: string) => `${v}.\`end\``;
-const undated = (v: string) => `(${v}.date IS NULL AND ${v}.start IS NULL AND ${end(v)} IS NULL)`;
+/** `end` is a keyword (CASE … END) to LadybugDB's parser: the property is read quoted. */
+export const endOf = (v: string) => `${v}.\`end\``;
+const undated = (v: string) => `(${v}.date IS NULL AND ${v}.start IS NULL AND ${endOf(v)} IS NULL)`;
 const dated = (v: string) => `NOT ${undated(v)}`;
 /** First day of `expr` (a stored partial date, or null: open) is on or before the day `$p`. */
 const beganBy = (expr: string, p: string) => `(${expr} IS NULL OR ${expr} <= $${p})`;
@@ -32,14 +32,14 @@ function withUndated(v: string, cond: string, includeUndated: boolean): string {
 /** `v`'s own dates overlap `from`..`to`; `prefix` names the parameters so several may share a statement. */
 export function overlapsRangeCondition(v: string, prefix: string, from: string | null | undefined, to: string | null | undefined, includeUndated = false): TimeCondition {
   const [lo, hi] = rangeDays(from, to);
-  const cond = `${beganBy(`coalesce(${v}.date, ${v}.start)`, `${prefix}Hi`)} AND ${endsOnOrAfter(`coalesce(${v}.date, ${end(v)})`, `${prefix}Lo`)}`;
+  const cond = `${beganBy(`coalesce(${v}.date, ${v}.start)`, `${prefix}Hi`)} AND ${endsOnOrAfter(`coalesce(${v}.date, ${endOf(v)})`, `${prefix}Lo`)}`;
   return { where: withUndated(v, cond, includeUndated), params: { [`${prefix}Lo`]: lo, [`${prefix}Hi`]: hi } };
 }
 
 /** `v` was in force on some day of `asOf`. */
 export function inForceAtCondition(v: string, prefix: string, asOf: string, includeUndated = false): TimeCondition {
   const [lo, hi] = partialDateBounds(asOf);
-  const cond = `${beganBy(`coalesce(${v}.start, ${v}.date)`, `${prefix}Hi`)} AND ${endsOnOrAfter(end(v), `${prefix}Lo`)}`;
+  const cond = `${beganBy(`coalesce(${v}.start, ${v}.date)`, `${prefix}Hi`)} AND ${endsOnOrAfter(endOf(v), `${prefix}Lo`)}`;
   return { where: withUndated(v, cond, includeUndated), params: { [`${prefix}Lo`]: lo, [`${prefix}Hi`]: hi } };
 }
 
