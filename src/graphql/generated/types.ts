@@ -349,11 +349,33 @@ export type EntityWhere = {
   AND?: InputMaybe<Array<EntityWhere>>;
   NOT?: InputMaybe<EntityWhere>;
   OR?: InputMaybe<Array<EntityWhere>>;
+  /** Entities whose `abbreviation` matches (ignoring case); only PARTY, ORGANIZATION entities have it. */
+  abbreviation?: InputMaybe<TextFilter>;
+  /** Entities whose `category` is one of these; only ORGANIZATION entities have it. */
+  category?: InputMaybe<Array<OrganizationCategory>>;
+  /** Entities whose `date` overlaps this range; only EVENT entities have it. */
+  date?: InputMaybe<DateRange>;
+  /** Entities whose `eventType` is one of these; only EVENT entities have it. */
+  eventType?: InputMaybe<Array<EventType>>;
   hasRelation?: InputMaybe<HasRelation>;
   ids?: InputMaybe<Array<Scalars['ID']['input']>>;
   kinds?: InputMaybe<Array<EntityKind>>;
   /** The name or any alias. */
   name?: InputMaybe<TextFilter>;
+  /** Entities whose `orientation` matches (ignoring case); only PARTY entities have it. */
+  orientation?: InputMaybe<TextFilter>;
+  /** Entities whose `partiesRunning` is within this range; only EVENT entities have it. */
+  partiesRunning?: InputMaybe<NumberRange>;
+  /** Entities whose `placeType` is one of these; only PLACE entities have it. */
+  placeType?: InputMaybe<Array<PlaceType>>;
+  /** Entities whose `status` is one of these; only EVENT entities have it. */
+  status?: InputMaybe<Array<EventStatus>>;
+  /** Entities whose `threshold` is within this range; only EVENT entities have it. */
+  threshold?: InputMaybe<NumberRange>;
+  /** Entities whose `title` matches (ignoring case); only PERSON entities have it. */
+  title?: InputMaybe<TextFilter>;
+  /** Entities whose `turnout` is within this range; only EVENT entities have it. */
+  turnout?: InputMaybe<NumberRange>;
 };
 
 export type Event = Entity & {
