@@ -28,6 +28,8 @@ export interface Loaders {
   sourceClaims: DataLoader<string, ClaimRecord[]>;
   /** One relation by id, retracted or not (a claim's `asserts`). */
   relation: DataLoader<string, RelationRecord | null>;
+  /** `Entity.degree`: one statement per distinct (types, direction) however many entities ask. */
+  degree: DataLoader<DegreeKey, number, string>;
   /** Drops everything cached, after a write made it stale. */
   clearAll(): void;
 }
@@ -39,6 +41,14 @@ export interface RelationsKey {
   includeRetracted: boolean;
 }
 
+export interface DegreeKey {
+  id: string;
+  types: readonly string[] | null;
+  direction: Direction;
+}
+
+const degreeGroup = (k: DegreeKey) => `${k.direction}|${k.types ? [...new Set(k.types)].sort().join(',') : '*'}`;
+
 const filterKey = (k: Omit<RelationsKey, 'id'>) => `${k.direction}|${k.includeRetracted ? 'all' : 'active'}|${k.types ? [...new Set(k.types)].sort().join(',') : '*'}`;
 
 function byRelationOrder(a: RelationRecord, b: RelationRecord): number {
@@ -49,7 +59,7 @@ type ClaimReads = Pick<GraphReads, 'getClaims' | 'claimsOf' | 'claimsAsserting' 
 
 const byId = (a: ClaimRecord, b: ClaimRecord) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-export function createLoaders(store: Pick<GraphReads, 'getEntities' | 'getSources' | 'relationsOf'> & ClaimReads): Loaders {
+export function createLoaders(store: Pick<GraphReads, 'getEntities' | 'getSources' | 'relationsOf' | 'entityDegrees'> & ClaimReads): Loaders {
   const held = new Map<string, EntityRecord>();
   const entity = new DataLoader<string, EntityRecord | null>(async (ids) => {
     // An id merged into another entity resolves to the survivor.
@@ -148,6 +158,23 @@ export function createLoaders(store: Pick<GraphReads, 'getEntities' | 'getSource
     ),
   );
 
+  const degree = new DataLoader<DegreeKey, number, string>(
+    async (keys) => {
+      const groups = new Map<string, DegreeKey[]>();
+      for (const k of keys) groups.set(degreeGroup(k), [...(groups.get(degreeGroup(k)) ?? []), k]);
+      const answers = new Map<string, number>();
+      await Promise.all(
+        [...groups.entries()].map(async ([g, group]) => {
+          const first = group[0]!;
+          const found = await store.entityDegrees({ ids: [...new Set(group.map((k) => k.id))], types: first.types, direction: first.direction });
+          for (const k of group) answers.set(`${g}|${k.id}`, found.get(k.id) ?? 0);
+        }),
+      );
+      return keys.map((k) => answers.get(`${degreeGroup(k)}|${k.id}`) ?? 0);
+    },
+    { cacheKeyFn: (k) => `${degreeGroup(k)}|${k.id}` },
+  );
+
   const clearAll = () => {
     claim.clearAll();
     entityClaims.clearAll();
@@ -159,6 +186,7 @@ export function createLoaders(store: Pick<GraphReads, 'getEntities' | 'getSource
     entity.clearAll();
     source.clearAll();
     relations.clearAll();
+    degree.clearAll();
   };
   return {
     entity,
@@ -173,6 +201,7 @@ export function createLoaders(store: Pick<GraphReads, 'getEntities' | 'getSource
     disputedBy,
     sourceClaims,
     relation,
+    degree,
     clearAll,
   };
 }

@@ -1,10 +1,11 @@
 import { splitText } from '../ontology/source-text.js';
 import type { Ontology } from '../ontology/ontology.js';
-import type { ClaimRecord, ClaimRole, EntityRecord, RelationRecord } from '../store/graph-store.js';
+import type { ClaimRecord, ClaimRole, EntityFilter, EntityOrderKey, EntityRecord, RelationRecord } from '../store/graph-store.js';
 import { AnswerTooLargeError } from '../store/errors.js';
 import type { RequestContext } from './context.js';
 import { connection, totalCountResolvers } from './connection.js';
-import { decodeCursor, encodeCursor, type CursorScope } from './cursor.js';
+import { decodeCursor, decodeOrderedCursor, encodeCursor, encodeOrderedCursor, type CursorScope } from './cursor.js';
+import { entityOrderText, parseEntityOrder, parseEntityWhere } from './entity-where-limits.js';
 import type { EntityResolvers, Resolvers } from './generated/types.js';
 import { partialDateBounds } from '../ontology/partial-date.js';
 import { badInput } from './errors.js';
@@ -61,6 +62,19 @@ async function loadClaim(ctx: RequestContext, id: string): Promise<ClaimRecord> 
   return claim;
 }
 
+/** `Entity.degree`: batched per request, so N entities cost one statement. */
+const degreeField = (parent: EntityRecord, args: { types?: readonly string[] | null; direction?: 'OUT' | 'IN' | 'BOTH' | null }, ctx: RequestContext) =>
+  ctx.loaders.degree.load({ id: parent.id, types: args.types ?? null, direction: args.direction ?? 'BOTH' });
+
+/** The `entities` argument `kinds` joined to `where`: both must hold. */
+function withKinds(kinds: readonly string[] | null | undefined, where: EntityFilter | null): EntityFilter | null {
+  if (!kinds) return where;
+  return { kinds, ...(where ? { and: [where] } : {}) };
+}
+
+/** The default order (by id) keeps the plain id cursors `entities` always had. */
+const isIdOrder = (order: readonly EntityOrderKey[]) => order.length === 0 || (order.length === 1 && order[0]!.field === 'ID' && order[0]!.direction === 'ASC');
+
 /** An entity outside the selection: no relations in it, and no community. */
 const NO_METRICS: NodeMetrics = { inDegree: 0, outDegree: 0, degree: 0, betweenness: 0, pageRank: 0, community: null };
 
@@ -97,7 +111,7 @@ const qualifiersField = (parent: EntityRecord) => parent.qualifiers ?? [];
 function entityTypeResolvers(ontology: Ontology) {
   const out: Record<string, Record<string, unknown>> = {};
   for (const type of ontology.entityTypes) {
-    const fields: Record<string, unknown> = { relations: relationsField, metrics: metricsField, qualifiers: qualifiersField, claims: claimsField };
+    const fields: Record<string, unknown> = { relations: relationsField, metrics: metricsField, qualifiers: qualifiersField, claims: claimsField, degree: degreeField };
     for (const attr of type.attributes) fields[attr.name] = (parent: EntityRecord) => parent.attributes[attr.name] ?? null;
     out[type.typeName] = fields;
   }
@@ -129,12 +143,30 @@ export function createResolvers(ontology: Ontology): Resolvers {
     Query: {
       entity: (_root, { id }, ctx) => ctx.loaders.entity.load(checkId('id', id)),
 
-      entities: async (_root, { kinds, first, after }, ctx) => {
+      entities: async (_root, { kinds, where, orderBy, first, after }, ctx) => {
         const limit = inRange('first', first ?? 20, argLimit('Query.entities.first'));
-        const items = await ctx.store.listEntities({ kinds: kinds ?? null, after: decodeCursor('entity', after), limit: limit + 1 });
+        const filter = withKinds(kinds, parseEntityWhere(ontology, where));
+        const parsed = parseEntityOrder(orderBy);
+        const order = isIdOrder(parsed) ? [] : parsed;
+        const orderText = entityOrderText(order);
+        const position =
+          order.length === 0
+            ? ((id) => (id === null ? null : { keys: [], id }))(decodeCursor('entity', after))
+            : decodeOrderedCursor('entity', orderText, order.length, after);
+        const found = await ctx.store.findEntities({ where: filter, order, after: position, limit: limit + 1 });
+        const keysOf = new Map(found.map((f) => [f.entity.id, f.keys]));
+        const items = found.map((f) => f.entity);
         ctx.loaders.primeEntities(items);
-        return page('entity', items, limit);
+        // A DEGREE order counted each entity's degree already: `degree` with the same types costs no statement.
+        order.forEach((k, i) => {
+          if (k.field !== 'DEGREE') return;
+          for (const f of found) ctx.loaders.degree.prime({ id: f.entity.id, types: k.types, direction: 'BOTH' }, Number(f.keys[i]));
+        });
+        const cursorOf = (e: EntityRecord) => (order.length === 0 ? encodeCursor('entity', e.id) : encodeOrderedCursor('entity', orderText, keysOf.get(e.id) ?? [], e.id));
+        return connection(items, limit, cursorOf, () => ctx.store.countEntities(filter));
       },
+
+      entityCounts: (_root, { where }, ctx) => ctx.store.entityCounts(parseEntityWhere(ontology, where)),
 
       search: async (_root, { text, kinds, first }, ctx) => {
         const limit = inRange('first', first ?? 10, argLimit('Query.search.first'));
@@ -228,14 +260,16 @@ export function createResolvers(ontology: Ontology): Resolvers {
 
       claims: async (_root, args, ctx) => {
         const limit = inRange('first', args.first ?? 20, argLimit('Query.claims.first'));
+        const speaker = args.speaker ? checkId('speaker', args.speaker) : null;
+        const about = args.about ? checkId('about', args.about) : null;
         const items = await ctx.store.listClaims({
-          speaker: args.speaker ? checkId('speaker', args.speaker) : null,
-          about: args.about ? checkId('about', args.about) : null,
+          speaker,
+          about,
           after: decodeCursor('claim', args.after),
           limit: limit + 1,
         });
         for (const c of items) ctx.loaders.claim.prime(c.id, c);
-        return page('claim', items, limit);
+        return page('claim', items, limit, () => ctx.store.countClaims({ speaker, about }));
       },
 
       source: (_root, { id }, ctx) => ctx.loaders.source.load(checkId('id', id)),
@@ -243,13 +277,10 @@ export function createResolvers(ontology: Ontology): Resolvers {
 
       changes: async (_root, args, ctx) => {
         const limit = inRange('first', args.first ?? 50, argLimit('Query.changes.first'));
-        const items = await ctx.store.changes({
-          since: args.since ? checkSince(args.since) : null,
-          entity: args.entity ? checkId('entity', args.entity) : null,
-          after: decodeCursor('change', args.after),
-          limit: limit + 1,
-        });
-        return page('change', items, limit);
+        const since = args.since ? checkSince(args.since) : null;
+        const entity = args.entity ? checkId('entity', args.entity) : null;
+        const items = await ctx.store.changes({ since, entity, after: decodeCursor('change', args.after), limit: limit + 1 });
+        return page('change', items, limit, () => ctx.store.countChanges({ since, entity }));
       },
     },
 
