@@ -1,3 +1,4 @@
+import { attributeFiltersOf } from '../ontology/filters.js';
 import { partialDateBounds } from '../ontology/partial-date.js';
 import type { Ontology } from '../ontology/ontology.js';
 import type { AttributeCondition, EntityFilter, EntityOrderKey, TextMatch } from '../store/graph-store.js';
@@ -95,7 +96,7 @@ class Parser {
     // The attribute fields are added to EntityWhere at schema load; read them by name.
     const fields: Input = input;
     const out: Record<string, AttributeCondition> = {};
-    for (const spec of this.ontology.entityAttributeFilters) {
+    for (const spec of attributeFiltersOf(this.ontology)) {
       const name = spec.attribute.name;
       const value = fields[name];
       if (value === null || value === undefined) continue;
@@ -144,7 +145,8 @@ export function parseEntityOrder(orderBy: readonly EntityOrder[] | null | undefi
   if (keys.length > WHERE_LIMITS.orderKeys) throw badInput(`orderBy has ${keys.length} keys; at most ${WHERE_LIMITS.orderKeys} are allowed`, 'orderBy');
   return keys.map((k, i) => {
     const types = k.types ?? null;
-    if (types && types.length > WHERE_LIMITS.listItems) throw badInput(`orderBy[${i}].types has ${types.length} items; at most ${WHERE_LIMITS.listItems} are allowed`, `orderBy[${i}].types`);
+    if (types && types.length > WHERE_LIMITS.listItems)
+      throw badInput(`orderBy[${i}].types has ${types.length} items; at most ${WHERE_LIMITS.listItems} are allowed`, `orderBy[${i}].types`);
     if (types && k.field !== 'DEGREE') throw badInput(`orderBy[${i}].types applies to the DEGREE order only`, `orderBy[${i}].types`);
     return { field: k.field, direction: k.direction ?? 'ASC', types: types ? [...new Set(types)].sort() : null };
   });

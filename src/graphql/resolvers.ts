@@ -150,9 +150,7 @@ export function createResolvers(ontology: Ontology): Resolvers {
         const order = isIdOrder(parsed) ? [] : parsed;
         const orderText = entityOrderText(order);
         const position =
-          order.length === 0
-            ? ((id) => (id === null ? null : { keys: [], id }))(decodeCursor('entity', after))
-            : decodeOrderedCursor('entity', orderText, order.length, after);
+          order.length === 0 ? ((id) => (id === null ? null : { keys: [], id }))(decodeCursor('entity', after)) : decodeOrderedCursor('entity', orderText, order.length, after);
         const found = await ctx.store.findEntities({ where: filter, order, after: position, limit: limit + 1 });
         const keysOf = new Map(found.map((f) => [f.entity.id, f.keys]));
         const items = found.map((f) => f.entity);
@@ -262,14 +260,11 @@ export function createResolvers(ontology: Ontology): Resolvers {
         const limit = inRange('first', args.first ?? 20, argLimit('Query.claims.first'));
         const speaker = args.speaker ? checkId('speaker', args.speaker) : null;
         const about = args.about ? checkId('about', args.about) : null;
-        const items = await ctx.store.listClaims({
-          speaker,
-          about,
-          after: decodeCursor('claim', args.after),
-          limit: limit + 1,
-        });
+        // One query object for the page and its count, so the store looks merged ids up once for both.
+        const q = { speaker, about, after: decodeCursor('claim', args.after), limit: limit + 1 };
+        const items = await ctx.store.listClaims(q);
         for (const c of items) ctx.loaders.claim.prime(c.id, c);
-        return page('claim', items, limit, () => ctx.store.countClaims({ speaker, about }));
+        return page('claim', items, limit, () => ctx.store.countClaims(q));
       },
 
       source: (_root, { id }, ctx) => ctx.loaders.source.load(checkId('id', id)),

@@ -1,5 +1,5 @@
 import { isInputObjectType, Kind, parseType, print, valueFromASTUntyped, type GraphQLSchema, type InputObjectTypeExtensionNode, type InputValueDefinitionNode } from 'graphql';
-import type { AttributeSpec, EntityTypeSpec } from './ontology.js';
+import type { AttributeSpec, EntityTypeSpec, Ontology } from './ontology.js';
 
 /**
  * Filter inputs whose fields follow the ontology. An input marked
@@ -50,6 +50,18 @@ export function entityAttributeFilters(entityTypes: readonly EntityTypeSpec[], e
     const kinds = entityTypes.filter((t) => t.attributes.some((a) => a.name === attribute.name)).map((t) => t.kind);
     return [{ attribute, ...f, kinds }];
   });
+}
+
+const ofOntology = new WeakMap<Ontology, readonly AttributeFilterSpec[]>();
+
+/** The attribute filters of an ontology's `EntityWhere`, worked out once per ontology. */
+export function attributeFiltersOf(ontology: Ontology): readonly AttributeFilterSpec[] {
+  let filters = ofOntology.get(ontology);
+  if (!filters) {
+    filters = entityAttributeFilters(ontology.entityTypes, ontology.entityAttributes);
+    ofOntology.set(ontology, filters);
+  }
+  return filters;
 }
 
 function describe(f: AttributeFilterSpec): string {

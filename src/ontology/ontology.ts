@@ -16,7 +16,7 @@ import {
   type GraphQLField,
   type GraphQLSchema,
 } from 'graphql';
-import { entityAttributeFilters, filterExtensions, type AttributeFilterSpec } from './filters.js';
+import { entityAttributeFilters, filterExtensions } from './filters.js';
 import { inputExtensions } from './inputs.js';
 import { readLimits, type LimitsManifest } from './limits.js';
 import { readSdl } from './sdl.js';
@@ -100,8 +100,6 @@ export interface Ontology {
   claimRefs: readonly string[];
   /** Argument, length and count limits declared in the SDL. */
   limits: LimitsManifest;
-  /** The filters `EntityWhere` has for the kind-specific attributes (src/ontology/filters.ts). */
-  entityAttributeFilters: readonly AttributeFilterSpec[];
   /** Fields every entity has, handled structurally: the `Entity` interface's fields that are stored (no arguments, not `@computed`). */
   commonEntityFields: readonly string[];
   /** Fields every relation has, handled structurally: the non-null fields of `Relation` (id, type, ends, citations). */
@@ -338,9 +336,8 @@ export function ontologyFromSdl(sdl: string): Ontology {
   const byName = new Map(relationTypes.map((r) => [r.name, r]));
   const typeNames = new Map(entityTypes.map((t) => [t.kind, t.typeName]));
   const entityAttributeList = [...entityAttributes.values()];
-  const attributeFilters = entityAttributeFilters(entityTypes, entityAttributeList);
   return {
-    sdl: `${sdl}\n${inputExtensions(schema, { entityAttributes: entityAttributeList })}${filterExtensions(schema, attributeFilters)}`,
+    sdl: `${sdl}\n${inputExtensions(schema, { entityAttributes: entityAttributeList })}${filterExtensions(schema, entityAttributeFilters(entityTypes, entityAttributeList))}`,
     kinds,
     entityTypes,
     entityAttributes: entityAttributeList,
@@ -353,7 +350,6 @@ export function ontologyFromSdl(sdl: string): Ontology {
     claimFields,
     claimRefs,
     limits,
-    entityAttributeFilters: attributeFilters,
     commonEntityFields,
     relationStructuralFields,
     citationFields,

@@ -165,7 +165,7 @@ export interface EntityFilter {
   /** Name or any alias, each test already folded (src/store/search/normalize.ts `fold`). */
   name?: TextMatch;
   hasRelation?: { types: readonly string[] | null; direction: Direction };
-  /** Kind-specific attributes, by name (see `ontology.entityAttributeFilters`). */
+  /** Kind-specific attributes, by name (see `attributeFiltersOf` in src/ontology/filters.ts). */
   attributes?: Readonly<Record<string, AttributeCondition>>;
   and?: readonly EntityFilter[];
   or?: readonly EntityFilter[];
@@ -181,11 +181,7 @@ export interface TextMatch {
 
 /** One attribute filter, by the attribute's value type. */
 export type AttributeCondition =
-  | { in: readonly string[] }
-  | { text: TextMatch }
-  | { dates: { from: string | null; to: string | null } }
-  | { range: { min: number | null; max: number | null } }
-  | { is: boolean };
+  { in: readonly string[] } | { text: TextMatch } | { dates: { from: string | null; to: string | null } } | { range: { min: number | null; max: number | null } } | { is: boolean };
 
 /** One key of an entity order; ties of the whole order are broken by id. */
 export interface EntityOrderKey {
@@ -305,14 +301,19 @@ export interface GraphReads {
    * A page of entities matching `where` (merged-away ones left out) in `order` (then by
    * id), after the keyset position `after`, at most `limit`, each with its key values.
    */
-  findEntities(q: { where: EntityFilter | null; order: readonly EntityOrderKey[]; after: { keys: ReadonlyArray<string | number>; id: string } | null; limit: number }): Promise<OrderedEntity[]>;
+  findEntities(q: {
+    where: EntityFilter | null;
+    order: readonly EntityOrderKey[];
+    after: { keys: ReadonlyArray<string | number>; id: string } | null;
+    limit: number;
+  }): Promise<OrderedEntity[]>;
   /** How many entities match `where` (merged-away ones left out). */
   countEntities(where: EntityFilter | null): Promise<number>;
   /** Entities matching `where`, counted by kind, most first, then by kind; kinds with none left out. */
   entityCounts(where: EntityFilter | null): Promise<KindCount[]>;
   /** The number of relations (not retracted) of each of `ids`, of `types` if given, in `direction`. */
   entityDegrees(q: { ids: readonly string[]; types: readonly string[] | null; direction: Direction }): Promise<Map<string, number>>;
-  /** How many claims `listClaims` would list over all pages. */
+  /** How many claims `listClaims` would list over all pages (given the page's own query object, merged ids are looked up once for both). */
   countClaims(q: { speaker: string | null; about: string | null }): Promise<number>;
   /** How many entries `changes` would list over all pages. */
   countChanges(q: { since: string | null; entity: string | null }): Promise<number>;

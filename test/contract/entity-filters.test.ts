@@ -40,7 +40,13 @@ const PARTIES_BY_DEGREE = [
 ];
 
 const LEADERS = ['bolat-abilov', 'joao-soares', 'miklos-haraszti', 'nursultan-nazarbayev', 'osce'];
-const LED = ['kazakhstan', 'national-social-democratic-party', 'nur-otan', 'osce-election-observation-mission-kazakhstan-2012', 'osce-pa-short-term-observer-mission-kazakhstan-2012'];
+const LED = [
+  'kazakhstan',
+  'national-social-democratic-party',
+  'nur-otan',
+  'osce-election-observation-mission-kazakhstan-2012',
+  'osce-pa-short-term-observer-mission-kazakhstan-2012',
+];
 
 describeOnEveryBackend('entity filters, orders and counts', (t) => {
   const ids = async (where: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
@@ -131,9 +137,7 @@ describeOnEveryBackend('entity filters, orders and counts', (t) => {
   describe('orders', () => {
     /** The seed's entities as the client would sort them itself. */
     async function everything(): Promise<Array<Node & { degree: number }>> {
-      const page = await t.data<{ entities: { nodes: Array<Node & { degree: number }> } }>(
-        '{ entities(first: 100) { nodes { id name kind degree ... on Event { date } } } }',
-      );
+      const page = await t.data<{ entities: { nodes: Array<Node & { degree: number }> } }>('{ entities(first: 100) { nodes { id name kind degree ... on Event { date } } } }');
       return page.entities.nodes;
     }
     const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -152,8 +156,18 @@ describeOnEveryBackend('entity filters, orders and counts', (t) => {
         'DEGREE:ASC': [...all].sort((a, b) => a.degree - b.degree || byId(a, b)).map((n) => n.id),
         'DEGREE:DESC': [...all].sort((a, b) => b.degree - a.degree || byId(a, b)).map((n) => n.id),
       };
-      expect(expected['DATE:ASC']!.slice(0, 4)).toEqual(['zhanaozen-protests-2011-12', 'election-2012-01-15-mazhilis', 'osce-statement-2012-01-16', 'almaty-opposition-rally-2012-01-17']);
-      expect(expected['DATE:DESC']!.slice(0, 4)).toEqual(['almaty-opposition-rally-2012-01-17', 'osce-statement-2012-01-16', 'election-2012-01-15-mazhilis', 'zhanaozen-protests-2011-12']);
+      expect(expected['DATE:ASC']!.slice(0, 4)).toEqual([
+        'zhanaozen-protests-2011-12',
+        'election-2012-01-15-mazhilis',
+        'osce-statement-2012-01-16',
+        'almaty-opposition-rally-2012-01-17',
+      ]);
+      expect(expected['DATE:DESC']!.slice(0, 4)).toEqual([
+        'almaty-opposition-rally-2012-01-17',
+        'osce-statement-2012-01-16',
+        'election-2012-01-15-mazhilis',
+        'zhanaozen-protests-2011-12',
+      ]);
       for (const [order, want] of Object.entries(expected)) {
         const [field, direction] = order.split(':');
         const got = (await t.data<Page>(PAGE, { orderBy: [{ field, direction }], first: 100 })).entities.nodes.map((n) => n.id);
@@ -167,7 +181,15 @@ describeOnEveryBackend('entity filters, orders and counts', (t) => {
       const got = await ids({ kinds: ['PERSON'] }, { orderBy: [{ field: 'DEGREE', direction: 'DESC', types: ['LEADS'] }] });
       // Nazarbayev leads two (Kazakhstan, Nur Otan); the others one each, then by id.
       expect(got).toEqual(['nursultan-nazarbayev', 'bolat-abilov', 'joao-soares', 'miklos-haraszti']);
-      const twoKeys = await ids({ kinds: ['PARTY'] }, { orderBy: [{ field: 'DEGREE', direction: 'ASC' }, { field: 'NAME', direction: 'DESC' }] });
+      const twoKeys = await ids(
+        { kinds: ['PARTY'] },
+        {
+          orderBy: [
+            { field: 'DEGREE', direction: 'ASC' },
+            { field: 'NAME', direction: 'DESC' },
+          ],
+        },
+      );
       expect(twoKeys).toEqual([
         'barred-opposition-party-3',
         'barred-opposition-party-2',
@@ -233,12 +255,14 @@ describeOnEveryBackend('entity filters, orders and counts', (t) => {
         { kind: 'PERSON', count: 4 },
       ]);
       const leading = await t.data<{ entityCounts: Array<{ kind: string; count: number }> }>('{ entityCounts(where: {hasRelation: {types: [LEADS]}}) { kind count } }');
-      expect(leading.entityCounts).toEqual([
-        { kind: 'ORGANIZATION', count: 3 },
-        { kind: 'PERSON', count: 4 },
-        { kind: 'PARTY', count: 2 },
-        { kind: 'PLACE', count: 1 },
-      ].sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind)));
+      expect(leading.entityCounts).toEqual(
+        [
+          { kind: 'ORGANIZATION', count: 3 },
+          { kind: 'PERSON', count: 4 },
+          { kind: 'PARTY', count: 2 },
+          { kind: 'PLACE', count: 1 },
+        ].sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind)),
+      );
     });
 
     it('totalCount on entities, claims and changes, with the same filters as the list, one statement more', async () => {

@@ -13,11 +13,10 @@ export interface DegreeByIdRow {
  */
 export function entityDegreesStatement(ctx: BuildContext, ids: readonly string[], types: readonly string[] | null, direction: Direction): Query<DegreeByIdRow> {
   const { pattern, where } = relationPattern(ctx, 'e', 'r', types, direction);
-  return query<DegreeByIdRow>(
-    `UNWIND $ids AS i MATCH (e:Entity {id: i}) RETURN e.id AS id, COUNT { MATCH ${pattern} WHERE ${where} } AS degree`,
-    { ids: [...new Set(ids)] },
-    ['id', 'degree'],
-  );
+  return query<DegreeByIdRow>(`UNWIND $ids AS i MATCH (e:Entity {id: i}) RETURN e.id AS id, COUNT { MATCH ${pattern} WHERE ${where} } AS degree`, { ids: [...new Set(ids)] }, [
+    'id',
+    'degree',
+  ]);
 }
 
 export async function entityDegrees(ctx: ReadContext, q: { ids: readonly string[]; types: readonly string[] | null; direction: Direction }): Promise<Map<string, number>> {

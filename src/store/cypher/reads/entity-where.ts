@@ -1,3 +1,4 @@
+import { attributeFiltersOf } from '../../../ontology/filters.js';
 import { rangeDays } from '../../../ontology/relation-time.js';
 import type { AttributeCondition, Direction, EntityFilter, TextMatch } from '../../graph-store.js';
 import { checkedTypes } from '../dialect.js';
@@ -120,7 +121,7 @@ class Compiler {
   }
 
   private attribute(name: string, cond: AttributeCondition): string {
-    const spec = this.ctx.ontology.entityAttributeFilters.find((f) => f.attribute.name === name);
+    const spec = attributeFiltersOf(this.ctx.ontology).find((f) => f.attribute.name === name);
     if (!spec) throw new Error(`no filter for entity attribute ${JSON.stringify(name)}`);
     const stored = `${this.v}.${prop(name)}`;
     // A row stored before a field with a default existed reads as the default.
@@ -167,10 +168,24 @@ function withIds(f: EntityFilter, live: ReadonlyMap<string, string>): EntityFilt
   };
 }
 
+/**
+ * Filters already read with survivors, by identity: a request's page and its `totalCount`
+ * get the same filter object, so the ids are looked up once for both. Each request parses
+ * its own filter, so nothing is kept past it.
+ */
+const resolved = new WeakMap<EntityFilter, Promise<EntityFilter>>();
+
 /** `filter` with each id merged into another entity read as its survivor: one statement, only when the filter names ids. */
 export async function withSurvivorIds(ctx: ReadContext, filter: EntityFilter | null): Promise<EntityFilter | null> {
   if (filter === null) return null;
   const ids = idsIn(filter, new Set());
   if (ids.size === 0) return filter;
-  return withIds(filter, await survivorIds(ctx, [...ids]));
+  let found = resolved.get(filter);
+  if (!found) {
+    found = survivorIds(ctx, [...ids]).then((live) => withIds(filter, live));
+    resolved.set(filter, found);
+    // A failed lookup is not kept: a retry looks again.
+    found.catch(() => resolved.delete(filter));
+  }
+  return found;
 }

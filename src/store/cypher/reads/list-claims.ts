@@ -51,13 +51,25 @@ export async function listClaims(ctx: ReadContext, q: ListClaimsQuery): Promise<
   return readClaims(ctx, listClaimsStatement({ ...q, ...(await survivors(ctx, q)) }));
 }
 
+type Named = Pick<ListClaimsQuery, 'speaker' | 'about'>;
+
+/** Queries already read with survivors, by identity: a page and its `totalCount` given the same query object look the ids up once. */
+const resolved = new WeakMap<Named, Promise<Named>>();
+
 /** `speaker` and `about` as their survivors: one statement, only when an entity is named. */
-async function survivors(ctx: ReadContext, q: Pick<ListClaimsQuery, 'speaker' | 'about'>): Promise<Pick<ListClaimsQuery, 'speaker' | 'about'>> {
+function survivors(ctx: ReadContext, q: Named): Promise<Named> {
   const named = [q.speaker, q.about].filter((id): id is string => id !== null);
-  if (named.length === 0) return q;
-  const live = await survivorIds(ctx, named);
-  const at = (id: string | null) => (id === null ? null : (live.get(id) ?? id));
-  return { speaker: at(q.speaker), about: at(q.about) };
+  if (named.length === 0) return Promise.resolve(q);
+  let found = resolved.get(q);
+  if (!found) {
+    found = survivorIds(ctx, named).then((live) => {
+      const at = (id: string | null) => (id === null ? null : (live.get(id) ?? id));
+      return { speaker: at(q.speaker), about: at(q.about) };
+    });
+    resolved.set(q, found);
+    found.catch(() => resolved.delete(q));
+  }
+  return found;
 }
 
 /** How many claims `listClaims` lists over all pages. */
