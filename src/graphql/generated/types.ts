@@ -342,8 +342,12 @@ export type EntityOrderField =
  * Which entities: every field given must hold (AND); `AND`, `OR` and `NOT` combine nested
  * filters. Besides the fields below, each kind-specific field of the entity types is a
  * filter, added at schema load (`@filterFieldsOf`): an enum by a list of values, text by
- * a `TextFilter`, a partial date by a `DateRange`, a number by a `NumberRange`. A filter
- * on a field only some kinds have keeps only entities of those kinds.
+ * a `TextFilter`, a partial date by a `DateRange` (the days it spans overlap the range), a
+ * number by a `NumberRange`. A filter on a field only some kinds have keeps only entities
+ * of those kinds (and `NOT` of it keeps the others). Ids merged into another entity are
+ * read as that survivor. At most 4 levels deep, 50 conditions in all, lists of at most 100
+ * items. Name, attribute and `hasRelation` tests have no index: their cost grows with the
+ * entities they are tested on.
  */
 export type EntityWhere = {
   AND?: InputMaybe<Array<EntityWhere>>;
@@ -926,8 +930,8 @@ export type Query = {
   claims: ClaimConnection;
   /**
    * Entities, filtered by `where` (and `kinds`), in the order of `orderBy` (by id when not
-   * given; ties by id). `first` is 1..100; `after` is the `endCursor` of a page of the same
-   * query and order.
+   * given; ties by id; at most 3 keys). `first` is 1..100; `after` is the `endCursor` of a
+   * page of the same query and order.
    */
   entities: EntityConnection;
   /** One entity by id; null if there is none. */
@@ -1421,6 +1425,9 @@ export type Subgraph = {
 /**
  * Matches text ignoring case and accents (`Nazarbaev` does not match `Nazarbayev`; use
  * `search` for spelling variants). Each given test must hold; 1..200 characters each.
+ * A name is compared as `search` folds it: case, accents and punctuation aside (`nur-otan`
+ * equals `Nur Otan`), so a test must hold a letter or digit. Other text fields ignore
+ * case only.
  */
 export type TextFilter = {
   contains?: InputMaybe<Scalars['String']['input']>;
