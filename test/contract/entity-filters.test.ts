@@ -120,6 +120,12 @@ describeOnEveryBackend('entity filters, orders and counts', (t) => {
       expect(await ids({ hasRelation: { types: ['LEADS'] } })).toEqual([...LEADERS, ...LED].sort());
       // Without types: any relation. Every seed entity has one but Dushanbe and the rights advocates, which are only mentioned.
       expect((await ids({ hasRelation: {} })).length).toBe(28);
+      // An empty list of types: no relation is of one.
+      expect(await ids({ hasRelation: { types: [] } })).toEqual([]);
+      const none = await t.data<{ entities: { nodes: Array<{ degree: number }> } }>(
+        '{ entities(first: 3, orderBy: [{field: DEGREE, types: []}]) { nodes { degree(types: []) } } }',
+      );
+      expect(none.entities.nodes.map((n) => n.degree)).toEqual([0, 0, 0]);
     });
 
     it('AND, OR and NOT, NOT keeping exactly what its filter leaves out', async () => {
@@ -131,6 +137,9 @@ describeOnEveryBackend('entity filters, orders and counts', (t) => {
       // Parties without an abbreviation are no match for the filter, so NOT keeps them.
       expect(await ids({ kinds: ['PARTY'], NOT: { abbreviation: { contains: 'p' } } })).toEqual(parties.filter((id) => !withAbbreviation.includes(id)));
       expect((await ids({ NOT: { kinds: ['PERSON'] } })).length).toBe(26);
+      // Empty lists: nothing is in one; AND of nothing holds, OR of nothing does not.
+      for (const empty of [{ ids: [] }, { kinds: [] }, { eventType: [] }, { OR: [] }]) expect(await ids(empty), JSON.stringify(empty)).toEqual([]);
+      expect((await ids({ AND: [] })).length).toBe(30);
     });
   });
 

@@ -53,9 +53,11 @@ export function typeLiterals(ctx: BuildContext, types: readonly string[]): strin
 export function relationPattern(ctx: BuildContext, v: string, r: string, types: readonly string[] | null, direction: Direction): { pattern: string; where: string } {
   const d = ctx.dialect;
   // `indexedRel` names the types in the pattern where the backend types relationships (Neo4j).
-  const rel = types === null ? d.rel(r) : d.indexedRel(r, checkedTypes(ctx.ontology, types));
+  const rel = types === null || types.length === 0 ? d.rel(r) : d.indexedRel(r, checkedTypes(ctx.ontology, types));
   const pattern = direction === 'OUT' ? `(${v})-[${rel}]->()` : direction === 'IN' ? `(${v})<-[${rel}]-()` : `(${v})-[${rel}]-()`;
-  const where = [`${r}.retractedAt IS NULL`, ...(types === null ? [] : [`${d.relType(r)} IN ${typeLiterals(ctx, types)}`])].join(' AND ');
+  // No types at all: no relation can match (an empty list literal has no type in LadybugDB).
+  const ofTypes = types === null ? [] : types.length === 0 ? ['false'] : [`${d.relType(r)} IN ${typeLiterals(ctx, types)}`];
+  const where = [`${r}.retractedAt IS NULL`, ...ofTypes].join(' AND ');
   return { pattern, where };
 }
 
