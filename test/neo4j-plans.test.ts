@@ -96,6 +96,16 @@ const EXPECTED: Record<string, Expectation> = {
   claimsAsserting: 'scan allowed',
   claimsDisputing: 'scan allowed',
   claimsCiting: 'scan allowed',
+  // entities(where, orderBy) pages and counts through the entities of the kinds asked for, or
+  // all: a name, attribute or relation test has no index (see src/store/cypher/reads/entity-where.ts).
+  findEntities: 'scan allowed',
+  countMatchingEntities: 'scan allowed',
+  entityCounts: 'scan allowed',
+  // Entity.degree: each id a key lookup, then its relations.
+  entityDegrees: 'index',
+  // As their pages (changes, listClaims): counted over the log or the claims.
+  countClaims: 'scan allowed',
+  countChanges: 'scan allowed',
 };
 
 /**

@@ -29,6 +29,9 @@ export const LIMITS = {
   whereConditions: 50,
   whereListItems: 100,
   orderByEntries: 3,
+  /** Each text test of a filter (`TextFilter`, `addedBy`), in characters. */
+  filterTextMin: 1,
+  filterTextMax: 200,
 } as const;
 
 /** `@limit` of an argument, by coordinate (`Query.entities.first`). */

@@ -44,6 +44,8 @@ export interface Loaders {
   relationPages: DataLoader<RelationPagesKey, RelationPage, string>;
   /** How many of an entity's relations match a filter (its `totalCount`): one statement per distinct filter. */
   relationCountsOf: DataLoader<RelationCountsKey, number, string>;
+  /** `Entity.degree`: one statement per distinct (types, direction) however many entities ask. */
+  degree: DataLoader<DegreeKey, number, string>;
   /** Drops everything cached, after a write made it stale. */
   clearAll(): void;
 }
@@ -69,6 +71,14 @@ function groupBy<K>(keys: readonly K[], by: (k: K) => string): Map<string, K[]> 
   return groups;
 }
 
+export interface DegreeKey {
+  id: string;
+  types: readonly string[] | null;
+  direction: Direction;
+}
+
+const degreeGroup = (k: DegreeKey) => `${k.direction}|${k.types ? [...new Set(k.types)].sort().join(',') : '*'}`;
+
 const filterKey = (k: Omit<RelationsKey, 'id'>) => `${k.direction}|${k.includeRetracted ? 'all' : 'active'}|${k.types ? [...new Set(k.types)].sort().join(',') : '*'}`;
 
 function byRelationOrder(a: RelationRecord, b: RelationRecord): number {
@@ -79,7 +89,9 @@ type ClaimReads = Pick<GraphReads, 'getClaims' | 'claimsOf' | 'claimsAsserting' 
 
 const byId = (a: ClaimRecord, b: ClaimRecord) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-export function createLoaders(store: Pick<GraphReads, 'getEntities' | 'getSources' | 'relationsOf' | 'relationPagesOf' | 'countRelationsOf'> & ClaimReads): Loaders {
+export function createLoaders(
+  store: Pick<GraphReads, 'getEntities' | 'getSources' | 'relationsOf' | 'relationPagesOf' | 'countRelationsOf' | 'entityDegrees'> & ClaimReads,
+): Loaders {
   const held = new Map<string, EntityRecord>();
   const entity = new DataLoader<string, EntityRecord | null>(async (ids) => {
     // An id merged into another entity resolves to the survivor.
@@ -210,6 +222,23 @@ export function createLoaders(store: Pick<GraphReads, 'getEntities' | 'getSource
     ),
   );
 
+  const degree = new DataLoader<DegreeKey, number, string>(
+    async (keys) => {
+      const groups = new Map<string, DegreeKey[]>();
+      for (const k of keys) groups.set(degreeGroup(k), [...(groups.get(degreeGroup(k)) ?? []), k]);
+      const answers = new Map<string, number>();
+      await Promise.all(
+        [...groups.entries()].map(async ([g, group]) => {
+          const first = group[0]!;
+          const found = await store.entityDegrees({ ids: [...new Set(group.map((k) => k.id))], types: first.types, direction: first.direction });
+          for (const k of group) answers.set(`${g}|${k.id}`, found.get(k.id) ?? 0);
+        }),
+      );
+      return keys.map((k) => answers.get(`${degreeGroup(k)}|${k.id}`) ?? 0);
+    },
+    { cacheKeyFn: (k) => `${degreeGroup(k)}|${k.id}` },
+  );
+
   const clearAll = () => {
     claim.clearAll();
     entityClaims.clearAll();
@@ -223,6 +252,7 @@ export function createLoaders(store: Pick<GraphReads, 'getEntities' | 'getSource
     relations.clearAll();
     relationPages.clearAll();
     relationCountsOf.clearAll();
+    degree.clearAll();
   };
   return {
     entity,
@@ -239,6 +269,7 @@ export function createLoaders(store: Pick<GraphReads, 'getEntities' | 'getSource
     relation,
     relationPages,
     relationCountsOf,
+    degree,
     clearAll,
   };
 }

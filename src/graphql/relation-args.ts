@@ -3,7 +3,7 @@ import type { RelationFilter, RelationPosition, RelationRecord, RelationSort, So
 import { decodeCursor, decodeOrderedCursor, encodeCursor, encodeOrderedCursor } from './cursor.js';
 import { badInput } from './errors.js';
 import type { RelationOrder, RelationWhere } from './generated/types.js';
-import { checkId } from './limits.js';
+import { checkId, LIMITS } from './limits.js';
 import { checkOrderBy, checkWhereLimits } from './where-limits.js';
 
 /**
@@ -20,6 +20,9 @@ export function checkRelationWhere(where: RelationWhere | null | undefined, path
     if (name === 'minConfidence' && (typeof value !== 'number' || value < 0 || value > 1)) throw badInput(`${field} must be between 0 and 1, got ${String(value)}`, field);
     if (name === 'includeRetracted' && depth > 1) throw badInput(`${field} is allowed only at the top level of ${path}`, field);
     if (ID_FIELDS.has(name) && typeof value === 'string') checkId(field, value);
+    if (name === 'addedBy' && typeof value === 'string' && (value.length < LIMITS.filterTextMin || value.length > LIMITS.filterTextMax)) {
+      throw badInput(`${field} must be ${LIMITS.filterTextMin} to ${LIMITS.filterTextMax} characters long, got ${value.length}`, field);
+    }
     if (name === 'date' && typeof value === 'object' && value !== null) {
       const { from, to } = value as { from?: unknown; to?: unknown };
       if (typeof from === 'string' && typeof to === 'string' && partialDateBounds(from)[0] > partialDateBounds(to)[1]) {

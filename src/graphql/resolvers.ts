@@ -1,18 +1,18 @@
 import { splitText } from '../ontology/source-text.js';
 import type { Ontology } from '../ontology/ontology.js';
-import type { ClaimRecord, ClaimRole, EntityRecord, InForce, RelationRecord } from '../store/graph-store.js';
+import type { ClaimRecord, EntityFilter, EntityOrderKey, EntityRecord, InForce, RelationRecord } from '../store/graph-store.js';
 import { AnswerTooLargeError } from '../store/errors.js';
 import type { RequestContext } from './context.js';
 import { connection, totalCountResolvers } from './connection.js';
-import { decodeCursor, encodeCursor, type CursorScope } from './cursor.js';
-import type { EntityResolvers, RelationOrder, RelationWhere, Resolvers } from './generated/types.js';
+import { decodeCursor, decodeOrderedCursor, encodeCursor, encodeOrderedCursor, type CursorScope } from './cursor.js';
+import { entityOrderText, parseEntityOrder, parseEntityWhere } from './entity-where-limits.js';
+import type { EntityResolvers, Resolvers } from './generated/types.js';
 import { partialDateBounds } from '../ontology/partial-date.js';
 import { badInput } from './errors.js';
 import { argLength, argLimit, checkId, checkText, inRange, LIMITS } from './limits.js';
-import type { NodeMetrics } from '../network/metrics.js';
-import type { MeasuredNetwork } from '../network/network-cache.js';
-import { selectionKey, type Selection } from '../network/selection.js';
 import { mutationResolvers } from './mutations.js';
+import { entityTypeResolvers } from './entity-fields.js';
+import { measured, NO_METRICS } from './measured.js';
 import { JsonScalar, PartialDate } from './scalars.js';
 import { allOf, checkRelationWhere, relationOrdering } from './relation-args.js';
 
@@ -32,18 +32,11 @@ function checkSince(since: string): string {
 }
 
 /** A page in id order; `count` counts every item of the query (asked for only with `totalCount`). */
-function page<T extends { id: string }>(scope: CursorScope, items: T[], limit: number, count: () => Promise<number> = notCounted) {
+function page<T extends { id: string }>(scope: CursorScope, items: T[], limit: number, count: () => Promise<number>) {
   return connection(items, limit, (node) => encodeCursor(scope, node.id), count);
 }
 
 // Until each list has its count statement.
-const notCounted = (): Promise<number> => Promise.reject(new Error('totalCount is not available on this list yet'));
-
-const relationsField = (
-  parent: EntityRecord,
-  args: { types?: readonly string[] | null; direction?: 'OUT' | 'IN' | 'BOTH' | null; includeRetracted?: boolean | null },
-  ctx: RequestContext,
-) => ctx.loaders.relations.load({ id: parent.id, types: args.types ?? null, direction: args.direction ?? 'BOTH', includeRetracted: args.includeRetracted ?? false });
 
 async function loadEntity(ctx: RequestContext, id: string): Promise<EntityRecord> {
   const entity = await ctx.loaders.entity.load(id);
@@ -52,9 +45,6 @@ async function loadEntity(ctx: RequestContext, id: string): Promise<EntityRecord
   return entity;
 }
 
-/** An entity's claims: those it made, those about it, or both. */
-const claimsField = (parent: EntityRecord, args: { role?: ClaimRole | null }, ctx: RequestContext) => ctx.loaders.entityClaims.load({ id: parent.id, role: args.role ?? 'ANY' });
-
 async function loadClaim(ctx: RequestContext, id: string): Promise<ClaimRecord> {
   const claim = await ctx.loaders.claim.load(id);
   // A claim's disputes always name stored claims (checked when written).
@@ -62,34 +52,14 @@ async function loadClaim(ctx: RequestContext, id: string): Promise<ClaimRecord> 
   return claim;
 }
 
-/** An entity outside the selection: no relations in it, and no community. */
-const NO_METRICS: NodeMetrics = { inDegree: 0, outDegree: 0, degree: 0, betweenness: 0, pageRank: 0, community: null };
-
-/** An entity's measures in the whole graph (or over some relation types); cached per graph version. */
-const metricsField = async (parent: EntityRecord, args: { types?: readonly string[] | null }, ctx: RequestContext): Promise<NodeMetrics> => {
-  const network = await measured(ctx, { types: args.types ?? null });
-  return network.metrics.byId.get(parent.id) ?? NO_METRICS;
-};
-
-/** Distinct network selections one request may ask for: each can mean a computation over the whole graph. */
-export const MAX_SELECTIONS_PER_REQUEST = 2;
-
-async function measured(ctx: RequestContext, sel: Selection): Promise<MeasuredNetwork> {
-  const key = selectionKey(sel);
-  ctx.networkSelections.add(key);
-  if (ctx.networkSelections.size > MAX_SELECTIONS_PER_REQUEST) {
-    throw badInput(`a request may ask for at most ${MAX_SELECTIONS_PER_REQUEST} different network selections (network arguments, metrics(types:)); send the others separately`);
-  }
-  // A selection too large to measure is a domain error the GraphQL error mapper shows as bad input.
-  const network = await ctx.networks.get(ctx.store, sel, await ctx.graphVersion(), ctx.budget);
-  // Around an id merged into another entity, the request asked for the survivor's network:
-  // it counts once, under the survivor's id, however the request named it.
-  if (sel.id && network.centre && network.centre !== sel.id) {
-    ctx.networkSelections.delete(key);
-    ctx.networkSelections.add(selectionKey({ ...sel, id: network.centre }));
-  }
-  return network;
+/** The `entities` argument `kinds` joined to `where`: both must hold. */
+function withKinds(kinds: readonly string[] | null | undefined, where: EntityFilter | null): EntityFilter | null {
+  if (!kinds) return where;
+  return { kinds, ...(where ? { and: [where] } : {}) };
 }
+
+/** The default order (by id) keeps the plain id cursors `entities` always had. */
+const isIdOrder = (order: readonly EntityOrderKey[]) => order.length === 0 || (order.length === 1 && order[0]!.field === 'ID' && order[0]!.direction === 'ASC');
 
 /** `asOf` and `includeUndated` as a store read takes them (the PartialDate scalar checked `asOf`); null without `asOf`. */
 function inForceArgs(asOf: string | null | undefined, includeUndated: boolean | null | undefined): InForce | null {
@@ -104,45 +74,6 @@ function firstRingPage(depth: number, first: number | null | undefined, after: s
   }
   if (depth !== 1) throw badInput(`first pages the first ring only: ask with depth 1, or leave first out for depth ${depth}`, 'first');
   return { after: decodeCursor('relation', after), limit: inRange('first', first, argLimit('Query.neighborhood.first')) };
-}
-
-/** `Entity.qualifiers`: none on a record that carries none (an entity stored before qualifiers existed). */
-const qualifiersField = (parent: EntityRecord) => parent.qualifiers ?? [];
-
-/** `Entity.relationsConnection`: a page of the entity's relations; pages of all parents in one statement (loaders). */
-const relationsConnectionField = async (
-  parent: EntityRecord,
-  args: { where?: RelationWhere | null; orderBy?: readonly RelationOrder[] | null; first?: number | null; after?: string | null },
-  ctx: RequestContext,
-) => {
-  const limit = inRange('first', args.first ?? 20, argLimit('Entity.relationsConnection.first'));
-  const where = checkRelationWhere(args.where);
-  const includeRetracted = args.where?.includeRetracted ?? false;
-  const ordering = relationOrdering(args.orderBy);
-  const page = await ctx.loaders.relationPages.load({ id: parent.id, where, includeRetracted, orderBy: ordering.orderBy, after: ordering.after(args.after), limit: limit + 1 });
-  return connection(
-    page.relations,
-    limit,
-    (r) => ordering.cursorOf(r, page.keys.get(r.id)),
-    () => ctx.loaders.relationCountsOf.load({ id: parent.id, where: page.where, includeRetracted }),
-  );
-};
-
-/** Resolvers for each kind's own fields, read from the record's attributes. */
-function entityTypeResolvers(ontology: Ontology) {
-  const out: Record<string, Record<string, unknown>> = {};
-  for (const type of ontology.entityTypes) {
-    const fields: Record<string, unknown> = {
-      relations: relationsField,
-      relationsConnection: relationsConnectionField,
-      metrics: metricsField,
-      qualifiers: qualifiersField,
-      claims: claimsField,
-    };
-    for (const attr of type.attributes) fields[attr.name] = (parent: EntityRecord) => parent.attributes[attr.name] ?? null;
-    out[type.typeName] = fields;
-  }
-  return out;
 }
 
 function relationAttributeResolvers(ontology: Ontology) {
@@ -170,12 +101,28 @@ export function createResolvers(ontology: Ontology): Resolvers {
     Query: {
       entity: (_root, { id }, ctx) => ctx.loaders.entity.load(checkId('id', id)),
 
-      entities: async (_root, { kinds, first, after }, ctx) => {
+      entities: async (_root, { kinds, where, orderBy, first, after }, ctx) => {
         const limit = inRange('first', first ?? 20, argLimit('Query.entities.first'));
-        const items = await ctx.store.listEntities({ kinds: kinds ?? null, after: decodeCursor('entity', after), limit: limit + 1 });
+        const filter = withKinds(kinds, parseEntityWhere(ontology, where));
+        const parsed = parseEntityOrder(orderBy);
+        const order = isIdOrder(parsed) ? [] : parsed;
+        const orderText = entityOrderText(order);
+        const position =
+          order.length === 0 ? ((id) => (id === null ? null : { keys: [], id }))(decodeCursor('entity', after)) : decodeOrderedCursor('entity', orderText, order.length, after);
+        const found = await ctx.store.findEntities({ where: filter, order, after: position, limit: limit + 1 });
+        const keysOf = new Map(found.map((f) => [f.entity.id, f.keys]));
+        const items = found.map((f) => f.entity);
         ctx.loaders.primeEntities(items);
-        return page('entity', items, limit);
+        // A DEGREE order counted each entity's degree already: `degree` with the same types costs no statement.
+        order.forEach((k, i) => {
+          if (k.field !== 'DEGREE') return;
+          for (const f of found) ctx.loaders.degree.prime({ id: f.entity.id, types: k.types, direction: 'BOTH' }, Number(f.keys[i]));
+        });
+        const cursorOf = (e: EntityRecord) => (order.length === 0 ? encodeCursor('entity', e.id) : encodeOrderedCursor('entity', orderText, keysOf.get(e.id) ?? [], e.id));
+        return connection(items, limit, cursorOf, () => ctx.store.countEntities(filter));
       },
+
+      entityCounts: (_root, { where }, ctx) => ctx.store.entityCounts(parseEntityWhere(ontology, where)),
 
       search: async (_root, { text, kinds, first }, ctx) => {
         const limit = inRange('first', first ?? 10, argLimit('Query.search.first'));
@@ -295,14 +242,13 @@ export function createResolvers(ontology: Ontology): Resolvers {
 
       claims: async (_root, args, ctx) => {
         const limit = inRange('first', args.first ?? 20, argLimit('Query.claims.first'));
-        const items = await ctx.store.listClaims({
-          speaker: args.speaker ? checkId('speaker', args.speaker) : null,
-          about: args.about ? checkId('about', args.about) : null,
-          after: decodeCursor('claim', args.after),
-          limit: limit + 1,
-        });
+        const speaker = args.speaker ? checkId('speaker', args.speaker) : null;
+        const about = args.about ? checkId('about', args.about) : null;
+        // One query object for the page and its count, so the store looks merged ids up once for both.
+        const q = { speaker, about, after: decodeCursor('claim', args.after), limit: limit + 1 };
+        const items = await ctx.store.listClaims(q);
         for (const c of items) ctx.loaders.claim.prime(c.id, c);
-        return page('claim', items, limit);
+        return page('claim', items, limit, () => ctx.store.countClaims(q));
       },
 
       source: (_root, { id }, ctx) => ctx.loaders.source.load(checkId('id', id)),
@@ -310,13 +256,10 @@ export function createResolvers(ontology: Ontology): Resolvers {
 
       changes: async (_root, args, ctx) => {
         const limit = inRange('first', args.first ?? 50, argLimit('Query.changes.first'));
-        const items = await ctx.store.changes({
-          since: args.since ? checkSince(args.since) : null,
-          entity: args.entity ? checkId('entity', args.entity) : null,
-          after: decodeCursor('change', args.after),
-          limit: limit + 1,
-        });
-        return page('change', items, limit);
+        const since = args.since ? checkSince(args.since) : null;
+        const entity = args.entity ? checkId('entity', args.entity) : null;
+        const items = await ctx.store.changes({ since, entity, after: decodeCursor('change', args.after), limit: limit + 1 });
+        return page('change', items, limit, () => ctx.store.countChanges({ since, entity }));
       },
     },
 

@@ -182,4 +182,10 @@ export class JournaledStore implements GraphStore {
   claimsAsserting: GraphStore['claimsAsserting'] = (ids) => this.inner.claimsAsserting(ids);
   claimsDisputing: GraphStore['claimsDisputing'] = (ids) => this.inner.claimsDisputing(ids);
   claimsCiting: GraphStore['claimsCiting'] = (ids) => this.inner.claimsCiting(ids);
+  findEntities: GraphStore['findEntities'] = (q) => this.inner.findEntities(q);
+  countEntities: GraphStore['countEntities'] = (where) => this.inner.countEntities(where);
+  entityCounts: GraphStore['entityCounts'] = (where) => this.inner.entityCounts(where);
+  entityDegrees: GraphStore['entityDegrees'] = (q) => this.inner.entityDegrees(q);
+  countClaims: GraphStore['countClaims'] = (q) => this.inner.countClaims(q);
+  countChanges: GraphStore['countChanges'] = (q) => this.inner.countChanges(q);
 }

@@ -16,6 +16,7 @@ import {
   type GraphQLField,
   type GraphQLSchema,
 } from 'graphql';
+import { entityAttributeFilters, filterExtensions } from './filters.js';
 import { inputExtensions } from './inputs.js';
 import { readLimits, type LimitsManifest } from './limits.js';
 import { readSdl } from './sdl.js';
@@ -336,7 +337,7 @@ export function ontologyFromSdl(sdl: string): Ontology {
   const typeNames = new Map(entityTypes.map((t) => [t.kind, t.typeName]));
   const entityAttributeList = [...entityAttributes.values()];
   return {
-    sdl: `${sdl}\n${inputExtensions(schema, { entityAttributes: entityAttributeList })}`,
+    sdl: `${sdl}\n${inputExtensions(schema, { entityAttributes: entityAttributeList })}${filterExtensions(schema, entityAttributeFilters(entityTypes, entityAttributeList))}`,
     kinds,
     entityTypes,
     entityAttributes: entityAttributeList,

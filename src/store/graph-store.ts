@@ -148,10 +148,10 @@ export interface SearchResult {
   score: number;
 }
 
-import type { ChangeOperation, Direction, RelationType } from '../ontology/generated/schema-types.js';
+import type { ChangeOperation, Direction, EntityKind, RelationType } from '../ontology/generated/schema-types.js';
 
 // The SDL's enums, as codegen writes them, not restated.
-export type { ChangeOperation, Direction, RelationType };
+export type { ChangeOperation, Direction, EntityKind, RelationType };
 
 /**
  * Which relations (the SDL's `RelationWhere`): every field given must hold; `AND`, `OR`
@@ -228,6 +228,55 @@ export interface GraphSizeRecord {
 export interface EntityDegreeRecord {
   entity: EntityRecord;
   degree: number;
+}
+
+/**
+ * Which entities (`EntityWhere` in the SDL), checked and parsed by the GraphQL layer:
+ * every condition given must hold; `and`, `or` and `not` combine nested filters.
+ */
+export interface EntityFilter {
+  kinds?: readonly string[];
+  /** Ids merged into another entity are read as their survivor by the store. */
+  ids?: readonly string[];
+  /** Name or any alias, each test already folded (src/store/search/normalize.ts `fold`). */
+  name?: TextMatch;
+  hasRelation?: { types: readonly string[] | null; direction: Direction };
+  /** Kind-specific attributes, by name (see `attributeFiltersOf` in src/ontology/filters.ts). */
+  attributes?: Readonly<Record<string, AttributeCondition>>;
+  and?: readonly EntityFilter[];
+  or?: readonly EntityFilter[];
+  not?: EntityFilter;
+}
+
+/** Tests on a text; each given must hold. */
+export interface TextMatch {
+  equals?: string;
+  contains?: string;
+  startsWith?: string;
+}
+
+/** One attribute filter, by the attribute's value type. */
+export type AttributeCondition =
+  { in: readonly string[] } | { text: TextMatch } | { dates: { from: string | null; to: string | null } } | { range: { min: number | null; max: number | null } } | { is: boolean };
+
+/** One key of an entity order; ties of the whole order are broken by id. */
+export interface EntityOrderKey {
+  field: 'ID' | 'NAME' | 'DATE' | 'DEGREE';
+  direction: 'ASC' | 'DESC';
+  /** For DEGREE: only relations of these types. */
+  types: readonly string[] | null;
+}
+
+/** An entity of an ordered page with its sort key values (what a cursor after it names). */
+export interface OrderedEntity {
+  entity: EntityRecord;
+  keys: Array<string | number>;
+}
+
+/** Entities of one kind, counted. */
+export interface KindCount {
+  kind: EntityKind;
+  count: number;
 }
 
 /** One entry of the audit log. */
@@ -349,6 +398,26 @@ export interface GraphReads {
   relationsCiting(sourceId: string): Promise<RelationsResult>;
   /** Changes whenever the graph does: the number of audit entries and the latest one's id. */
   graphVersion(): Promise<string>;
+  /**
+   * A page of entities matching `where` (merged-away ones left out) in `order` (then by
+   * id), after the keyset position `after`, at most `limit`, each with its key values.
+   */
+  findEntities(q: {
+    where: EntityFilter | null;
+    order: readonly EntityOrderKey[];
+    after: { keys: ReadonlyArray<string | number>; id: string } | null;
+    limit: number;
+  }): Promise<OrderedEntity[]>;
+  /** How many entities match `where` (merged-away ones left out). */
+  countEntities(where: EntityFilter | null): Promise<number>;
+  /** Entities matching `where`, counted by kind, most first, then by kind; kinds with none left out. */
+  entityCounts(where: EntityFilter | null): Promise<KindCount[]>;
+  /** The number of relations (not retracted) of each of `ids`, of `types` if given, in `direction`. */
+  entityDegrees(q: { ids: readonly string[]; types: readonly string[] | null; direction: Direction }): Promise<Map<string, number>>;
+  /** How many claims `listClaims` would list over all pages (given the page's own query object, merged ids are looked up once for both). */
+  countClaims(q: { speaker: string | null; about: string | null }): Promise<number>;
+  /** How many entries `changes` would list over all pages. */
+  countChanges(q: { since: string | null; entity: string | null }): Promise<number>;
   /** The audit log, oldest first. */
   changes(q: { since: string | null; entity: string | null; after: string | null; limit: number }): Promise<ChangeRecord[]>;
   /** Claims by id (those that exist). */

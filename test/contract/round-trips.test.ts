@@ -98,6 +98,25 @@ describeOnEveryBackend('database round trips per request', (t) => {
     }
   });
 
+  it('pages entities by any filter and order in one statement, +1 for totalCount, degrees with the page', async () => {
+    const shapes: Array<[string, number]> = [
+      ['{ entities(where: {name: {contains: "osce"}, hasRelation: {types: [LEADS]}}, orderBy: [{field: NAME}]) { nodes { id } } }', 1],
+      ['{ entities(where: {OR: [{date: {from: "2012"}}, {abbreviation: {startsWith: "O"}}]}, orderBy: [{field: DATE, direction: DESC}]) { totalCount nodes { id } } }', 2],
+      ['{ entities(where: {kinds: [PARTY]}, orderBy: [{field: DEGREE, direction: DESC}]) { totalCount nodes { id name degree } } }', 2],
+      ['{ entities(first: 50) { nodes { id degree(direction: OUT) } } }', 2],
+      // Ids are looked up once, for merged ones, for the page and its count.
+      ['{ entities(where: {ids: ["nur-otan", "osce"]}) { totalCount nodes { id } } }', 3],
+      ['{ entityCounts(where: {hasRelation: {direction: IN}}) { kind count } }', 1],
+      ['{ claims(first: 5) { totalCount nodes { id } } changes(first: 5) { totalCount nodes { id } } }', 4],
+      ['{ claims(speaker: "bolat-abilov") { totalCount nodes { id } } }', 3],
+    ];
+    for (const [query, trips] of shapes) {
+      const res = await t.gql(query);
+      expect(res.body.errors, query).toBeUndefined();
+      expect(res.body.extensions?.dbRoundTrips, query).toBe(trips);
+    }
+  });
+
   it('counts each request on its own when requests run at the same time', async () => {
     const paths = '{ paths(from: "bolat-abilov", to: "nursultan-nazarbayev") { nodes { name } } }';
     const fanOut = '{ entities(first: 50) { nodes { id relations { type from { name } to { name } } } } }';

@@ -342,18 +342,44 @@ export type EntityOrderField =
  * Which entities: every field given must hold (AND); `AND`, `OR` and `NOT` combine nested
  * filters. Besides the fields below, each kind-specific field of the entity types is a
  * filter, added at schema load (`@filterFieldsOf`): an enum by a list of values, text by
- * a `TextFilter`, a partial date by a `DateRange`, a number by a `NumberRange`. A filter
- * on a field only some kinds have keeps only entities of those kinds.
+ * a `TextFilter`, a partial date by a `DateRange` (the days it spans overlap the range), a
+ * number by a `NumberRange`. A filter on a field only some kinds have keeps only entities
+ * of those kinds (and `NOT` of it keeps the others). Ids merged into another entity are
+ * read as that survivor. At most 4 levels deep, 50 conditions in all, lists of at most 100
+ * items. Name, attribute and `hasRelation` tests have no index: their cost grows with the
+ * entities they are tested on.
  */
 export type EntityWhere = {
   AND?: InputMaybe<Array<EntityWhere>>;
   NOT?: InputMaybe<EntityWhere>;
   OR?: InputMaybe<Array<EntityWhere>>;
+  /** Entities whose `abbreviation` matches (ignoring case); only PARTY, ORGANIZATION entities have it. */
+  abbreviation?: InputMaybe<TextFilter>;
+  /** Entities whose `category` is one of these; only ORGANIZATION entities have it. */
+  category?: InputMaybe<Array<OrganizationCategory>>;
+  /** Entities whose `date` overlaps this range; only EVENT entities have it. */
+  date?: InputMaybe<DateRange>;
+  /** Entities whose `eventType` is one of these; only EVENT entities have it. */
+  eventType?: InputMaybe<Array<EventType>>;
   hasRelation?: InputMaybe<HasRelation>;
   ids?: InputMaybe<Array<Scalars['ID']['input']>>;
   kinds?: InputMaybe<Array<EntityKind>>;
   /** The name or any alias. */
   name?: InputMaybe<TextFilter>;
+  /** Entities whose `orientation` matches (ignoring case); only PARTY entities have it. */
+  orientation?: InputMaybe<TextFilter>;
+  /** Entities whose `partiesRunning` is within this range; only EVENT entities have it. */
+  partiesRunning?: InputMaybe<NumberRange>;
+  /** Entities whose `placeType` is one of these; only PLACE entities have it. */
+  placeType?: InputMaybe<Array<PlaceType>>;
+  /** Entities whose `status` is one of these; only EVENT entities have it. */
+  status?: InputMaybe<Array<EventStatus>>;
+  /** Entities whose `threshold` is within this range; only EVENT entities have it. */
+  threshold?: InputMaybe<NumberRange>;
+  /** Entities whose `title` matches (ignoring case); only PERSON entities have it. */
+  title?: InputMaybe<TextFilter>;
+  /** Entities whose `turnout` is within this range; only EVENT entities have it. */
+  turnout?: InputMaybe<NumberRange>;
 };
 
 export type Event = Entity & {
@@ -904,8 +930,8 @@ export type Query = {
   claims: ClaimConnection;
   /**
    * Entities, filtered by `where` (and `kinds`), in the order of `orderBy` (by id when not
-   * given; ties by id). `first` is 1..100; `after` is the `endCursor` of a page of the same
-   * query and order.
+   * given; ties by id; at most 3 keys). `first` is 1..100; `after` is the `endCursor` of a
+   * page of the same query and order.
    */
   entities: EntityConnection;
   /** One entity by id; null if there is none. */
@@ -1404,6 +1430,9 @@ export type Subgraph = {
 /**
  * Matches text ignoring case and accents (`Nazarbaev` does not match `Nazarbayev`; use
  * `search` for spelling variants). Each given test must hold; 1..200 characters each.
+ * A name is compared as `search` folds it: case, accents and punctuation aside (`nur-otan`
+ * equals `Nur Otan`), so a test must hold a letter or digit. Other text fields ignore
+ * case only.
  */
 export type TextFilter = {
   contains?: InputMaybe<Scalars['String']['input']>;

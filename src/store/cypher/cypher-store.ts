@@ -89,6 +89,12 @@ export class CypherGraphStore implements GraphStore {
   claimsAsserting: GraphReads['claimsAsserting'] = (ids) => this.reads.claimsAsserting(ids);
   claimsDisputing: GraphReads['claimsDisputing'] = (ids) => this.reads.claimsDisputing(ids);
   claimsCiting: GraphReads['claimsCiting'] = (ids) => this.reads.claimsCiting(ids);
+  findEntities: GraphReads['findEntities'] = (q) => this.reads.findEntities(q);
+  countEntities: GraphReads['countEntities'] = (where) => this.reads.countEntities(where);
+  entityCounts: GraphReads['entityCounts'] = (where) => this.reads.entityCounts(where);
+  entityDegrees: GraphReads['entityDegrees'] = (q) => this.reads.entityDegrees(q);
+  countClaims: GraphReads['countClaims'] = (q) => this.reads.countClaims(q);
+  countChanges: GraphReads['countChanges'] = (q) => this.reads.countChanges(q);
 
   loadedFingerprint(key: string): Promise<string | null> {
     return loadedFingerprint(this.context, key);

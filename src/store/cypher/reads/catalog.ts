@@ -1,11 +1,14 @@
-import { changesStatement } from './changes.js';
+import { attributeFiltersOf } from '../../../ontology/filters.js';
+import { changesStatement, countChangesStatement } from './changes.js';
 import { claimsAssertingStatement } from './claims-asserting.js';
 import { claimsCitingStatement } from './claims-citing.js';
 import { claimsDisputingStatement } from './claims-disputing.js';
 import { claimsOfStatement } from './claims-of.js';
 import { getClaimsStatement } from './claims.js';
-import { listClaimsStatement } from './list-claims.js';
+import { countClaimsStatement, listClaimsStatement } from './list-claims.js';
 import { getEntitiesStatement, listEntitiesStatement } from './entities.js';
+import { entityDegreesStatement } from './entity-degrees.js';
+import { countMatchingEntitiesStatement, entityCountsStatement, findEntitiesStatement } from './find-entities.js';
 import { countEntitiesStatement, countRelationsStatement } from './graph-size.js';
 import { graphVersionStatement } from './graph-version.js';
 import { listRelationsStatement } from './list-relations.js';
@@ -22,6 +25,7 @@ import { searchCandidatesStatement } from './search.js';
 import { shortestPathsStatement } from './shortest-paths.js';
 import { entitiesCitingStatement, getSourcesStatement, listSourcesStatement } from './sources.js';
 import type { Statement } from '../executor.js';
+import type { AttributeCondition, EntityFilter } from '../../graph-store.js';
 
 /** One statement a store can send, named by the operation that builds it and its variant. */
 export interface CatalogEntry {
@@ -67,6 +71,12 @@ export const READ_STATEMENTS = {
   claimsAsserting: claimsAssertingStatement,
   claimsDisputing: claimsDisputingStatement,
   claimsCiting: claimsCitingStatement,
+  findEntities: findEntitiesStatement,
+  countMatchingEntities: countMatchingEntitiesStatement,
+  entityCounts: entityCountsStatement,
+  entityDegrees: entityDegreesStatement,
+  countClaims: countClaimsStatement,
+  countChanges: countChangesStatement,
 } as const;
 
 export type ReadOperation = keyof typeof READ_STATEMENTS;
@@ -195,5 +205,62 @@ export function readStatementCatalog(ctx: BuildContext): CatalogEntry[] {
   add('claimsAsserting', '', claimsAssertingStatement(['r']));
   add('claimsDisputing', '', claimsDisputingStatement(['c']));
   add('claimsCiting', '', claimsCitingStatement(['s']));
+  // entities(where, orderBy): each kind of condition, each order, and the counts.
+  const party = ctx.ontology.kinds.find((k) => k === 'PARTY') ?? ctx.ontology.kinds[0]!;
+  const where: EntityFilter = {
+    kinds: [party],
+    ids: ['a', 'b'],
+    name: { contains: 'nur', startsWith: 'n' },
+    hasRelation: { types: someTypes, direction: 'OUT' },
+    or: [{ not: { hasRelation: { types: null, direction: 'BOTH' } } }, { name: { equals: 'x' } }],
+  };
+  const attributes: Record<string, AttributeCondition> = {};
+  for (const f of attributeFiltersOf(ctx.ontology)) {
+    const byFilter = {
+      in: { in: ['X'] },
+      text: { text: { contains: 'x' } },
+      dateRange: { dates: { from: '2012', to: '2012-01-15' } },
+      numberRange: { range: { min: 1, max: 2 } },
+      boolean: { is: true },
+    };
+    attributes[f.attribute.name] = byFilter[f.filter];
+  }
+  add('findEntities', '', findEntitiesStatement(ctx, { where: null, order: [], after: null, limit: 21 }));
+  add('findEntities', '(where, after)', findEntitiesStatement(ctx, { where, order: [], after: { keys: [], id: 'x' }, limit: 21 }));
+  add('findEntities', '(attributes)', findEntitiesStatement(ctx, { where: { attributes }, order: [], after: null, limit: 21 }));
+  for (const field of ['ID', 'NAME', 'DATE', 'DEGREE'] as const) {
+    for (const direction of ['ASC', 'DESC'] as const) {
+      const key = (v: string | number) => ({ keys: [v], id: 'x' });
+      add('findEntities', `${field} ${direction}`, findEntitiesStatement(ctx, { where: null, order: [{ field, direction, types: null }], after: null, limit: 21 }));
+      add(
+        'findEntities',
+        `${field} ${direction} (after)`,
+        findEntitiesStatement(ctx, { where: { kinds: [party] }, order: [{ field, direction, types: null }], after: key(field === 'DEGREE' ? 3 : 'n'), limit: 21 }),
+      );
+    }
+  }
+  add(
+    'findEntities',
+    'DEGREE DESC (types), NAME ASC',
+    findEntitiesStatement(ctx, {
+      where: null,
+      order: [
+        { field: 'DEGREE', direction: 'DESC', types: someTypes },
+        { field: 'NAME', direction: 'ASC', types: null },
+      ],
+      after: null,
+      limit: 21,
+    }),
+  );
+  add('countMatchingEntities', '', countMatchingEntitiesStatement(ctx, null));
+  add('countMatchingEntities', '(where)', countMatchingEntitiesStatement(ctx, where));
+  add('entityCounts', '', entityCountsStatement(ctx, null));
+  add('entityCounts', '(where)', entityCountsStatement(ctx, where));
+  for (const direction of ['OUT', 'IN', 'BOTH'] as const) add('entityDegrees', direction, entityDegreesStatement(ctx, ['a'], null, direction));
+  add('entityDegrees', 'BOTH (types)', entityDegreesStatement(ctx, ['a'], someTypes, 'BOTH'));
+  add('countClaims', '', countClaimsStatement({ speaker: null, about: null }));
+  add('countClaims', '(speaker, about)', countClaimsStatement({ speaker: 'a', about: 'b' }));
+  add('countChanges', '', countChangesStatement({ since: null, entity: null }));
+  add('countChanges', '(entity)', countChangesStatement({ since: '2026', entity: 'e' }));
   return entries;
 }

@@ -1,12 +1,14 @@
 import type { GraphReads } from '../../graph-store.js';
-import { changes } from './changes.js';
+import { changes, countChanges } from './changes.js';
 import { claimsAsserting } from './claims-asserting.js';
 import { claimsCiting } from './claims-citing.js';
 import { claimsDisputing } from './claims-disputing.js';
 import { claimsOf } from './claims-of.js';
 import { getClaims } from './claims.js';
-import { listClaims } from './list-claims.js';
+import { countClaims, listClaims } from './list-claims.js';
 import { getEntities, listEntities } from './entities.js';
+import { entityDegrees } from './entity-degrees.js';
+import { countEntities, entityCounts, findEntities } from './find-entities.js';
 import { graphSize } from './graph-size.js';
 import { graphVersion } from './graph-version.js';
 import { listRelations } from './list-relations.js';
@@ -51,5 +53,11 @@ export function cypherReads(ctx: ReadContext): GraphReads {
     claimsAsserting: (ids) => claimsAsserting(ctx, ids),
     claimsDisputing: (ids) => claimsDisputing(ctx, ids),
     claimsCiting: (ids) => claimsCiting(ctx, ids),
+    findEntities: (q) => findEntities(ctx, q),
+    countEntities: (where) => countEntities(ctx, where),
+    entityCounts: (where) => entityCounts(ctx, where),
+    entityDegrees: (q) => entityDegrees(ctx, q),
+    countClaims: (q) => countClaims(ctx, q),
+    countChanges: (q) => countChanges(ctx, q),
   };
 }
