@@ -117,6 +117,29 @@ describe('cost charging', () => {
   });
 });
 
+describe('filters and counts over the whole graph', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(undefined, { guards: { costPerMinute: 12_000 } });
+  });
+  afterAll(async () => t.close());
+
+  it('are charged as expensive work, each count once however often it is asked, while reads from one entity stay cheap', async () => {
+    // A page over every relation (2,500) and its count (2,500), the count asked for twice.
+    const page = await t.gql<{ relations: { a: number; b: number } }>('{ relations(where: { basis: [REPORTED] }, first: 1) { a: totalCount b: totalCount } }');
+    expect(page.body.data?.relations).toEqual({ a: 9, b: 9 });
+    const counts = '{ relationCounts { count } }';
+    expect((await t.gql(counts)).status).toBe(200);
+    expect((await t.gql(counts)).status).toBe(200);
+    const refused = await t.gql(counts);
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expect(refused.body.errors?.[0]?.message).toMatch(/counting relations by type costs 2,500/);
+    // Relations read from one entity are not a scan: what is left of the budget pays for them.
+    for (let i = 0; i < 5; i += 1) expect((await t.gql('{ relations(where: { either: "nur-otan" }) { nodes { id } } }')).status).toBe(200);
+  });
+});
+
 describe('sorting in slices', () => {
   it('sorts stably, whatever runs the input has', async () => {
     const items = Array.from({ length: 5_000 }, (_, i) => ({ key: (i * 7919) % 613, i }));

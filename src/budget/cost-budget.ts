@@ -54,7 +54,9 @@ export type ExpensiveWork =
   | { kind: 'paths'; maxLength: number }
   /** A network selection measured: the whole graph, or a neighborhood of `depth`. */
   | { kind: 'network'; depth: number | null }
-  | { kind: 'export' };
+  | { kind: 'export' }
+  /** A filter, order or count that reads every relation or entity it may match (`what` says which). */
+  | { kind: 'scan'; what: string };
 
 /**
  * The weight of expensive work in cost points, on the scale of the answer-size estimate
@@ -71,6 +73,8 @@ export function expensiveWeight(work: ExpensiveWork): number {
       return work.depth === null ? 25_000 : work.depth <= 1 ? 2_500 : work.depth === 2 ? 10_000 : 25_000;
     case 'export':
       return 1_000;
+    case 'scan':
+      return 2_500;
   }
 }
 
@@ -84,5 +88,7 @@ export function describeWork(work: ExpensiveWork): string {
       return work.depth === null ? 'measuring the whole graph' : `measuring a neighborhood of depth ${work.depth}`;
     case 'export':
       return 'an export';
+    case 'scan':
+      return work.what;
   }
 }

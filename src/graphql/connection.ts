@@ -18,16 +18,20 @@ export type ChangeConnectionModel = ConnectionModel<ChangeRecord>;
 
 /**
  * A page of `items` (the query asked for one more than `limit`, to tell whether another
- * page follows), each with its cursor, and how to count all of them.
+ * page follows), each with its cursor, and how to count all of them. The count runs at
+ * most once however often `totalCount` is asked for (aliases), and not at all for a
+ * first page that holds everything: then it is the page's length.
  */
-export function connection<T>(items: readonly T[], limit: number, cursorOf: (item: T) => string, count: () => Promise<number>): ConnectionModel<T> {
+export function connection<T>(items: readonly T[], limit: number, cursorOf: (item: T) => string, count: () => Promise<number>, firstPage = false): ConnectionModel<T> {
   const nodes = items.slice(0, limit);
   const last = nodes[nodes.length - 1];
+  const hasNextPage = items.length > limit;
+  let counted: Promise<number> | undefined;
   return {
     edges: nodes.map((node) => ({ cursor: cursorOf(node), node })),
     nodes,
-    pageInfo: { hasNextPage: items.length > limit, endCursor: last === undefined ? null : cursorOf(last) },
-    count,
+    pageInfo: { hasNextPage, endCursor: last === undefined ? null : cursorOf(last) },
+    count: () => (counted ??= firstPage && !hasNextPage ? Promise.resolve(nodes.length) : count()),
   };
 }
 

@@ -39,12 +39,19 @@ export function decodeCursor(scope: CursorScope, cursor: string | null | undefin
   throw badInput(`after is not a valid ${scope} cursor for this order; pass the endCursor of a previous page of the same query`, 'after');
 }
 
-/** The keys and id of an ordered cursor made under `order` with `keyCount` keys; refused (BAD_USER_INPUT) for any other. */
-export function decodeOrderedCursor(scope: CursorScope, order: string, keyCount: number, cursor: string | null | undefined): { keys: Key[]; id: string } | null {
+/** What each sort key of an order holds: text (names, dates) or a number (confidence, degree). */
+export type KeyType = 'string' | 'number';
+
+/**
+ * The keys and id of an ordered cursor made under `order`, whose keys are of `types`;
+ * refused (BAD_USER_INPUT) for any other order or a key of the wrong type, which a cursor
+ * this server made never has (a hand-made one would otherwise reach the statement).
+ */
+export function decodeOrderedCursor(scope: CursorScope, order: string, types: readonly KeyType[], cursor: string | null | undefined): { keys: Key[]; id: string } | null {
   if (cursor === null || cursor === undefined) return null;
   const value = parse(scope, cursor, scope);
   const [, o, keys, id] = value;
-  const isKey = (k: unknown): k is Key => typeof k === 'string' || (typeof k === 'number' && Number.isFinite(k));
-  if (value.length === 4 && o === order && Array.isArray(keys) && keys.length === keyCount && keys.every(isKey) && typeof id === 'string') return { keys, id };
+  const isKey = (k: unknown, i: number): k is Key => (types[i] === 'string' ? typeof k === 'string' : typeof k === 'number' && Number.isFinite(k));
+  if (value.length === 4 && o === order && Array.isArray(keys) && keys.length === types.length && keys.every(isKey) && typeof id === 'string') return { keys, id };
   throw badInput(`after is not a valid ${scope} cursor for this order; pass the endCursor of a previous page of the same query, with the same orderBy`, 'after');
 }

@@ -7,6 +7,7 @@ import type { RelationOrder, RelationWhere } from './generated/types.js';
 import { argLimit, inRange } from './limits.js';
 import { measured, NO_METRICS } from './measured.js';
 import { checkRelationWhere, relationOrdering } from './relation-args.js';
+import { checkListLength } from './where-limits.js';
 
 /**
  * The fields every entity type has beside its stored ones (relations, their pages and
@@ -25,7 +26,7 @@ const claimsField = (parent: EntityRecord, args: { role?: ClaimRole | null }, ct
 
 /** `Entity.degree`: batched per request, so N entities cost one statement. */
 const degreeField = (parent: EntityRecord, args: { types?: readonly string[] | null; direction?: 'OUT' | 'IN' | 'BOTH' | null }, ctx: RequestContext) =>
-  ctx.loaders.degree.load({ id: parent.id, types: args.types ?? null, direction: args.direction ?? 'BOTH' });
+  ctx.loaders.degree.load({ id: parent.id, types: args.types ? checkListLength('types', args.types) : null, direction: args.direction ?? 'BOTH' });
 
 /** An entity's measures in the whole graph (or over some relation types); cached per graph version. */
 const metricsField = async (parent: EntityRecord, args: { types?: readonly string[] | null }, ctx: RequestContext): Promise<NodeMetrics> => {
@@ -52,6 +53,7 @@ const relationsConnectionField = async (
     limit,
     (r) => ordering.cursorOf(r, page.keys.get(r.id)),
     () => ctx.loaders.relationCountsOf.load({ id: parent.id, where: page.where, includeRetracted }),
+    !args.after,
   );
 };
 

@@ -6,7 +6,7 @@ import { fold } from '../store/search/normalize.js';
 import { badInput } from './errors.js';
 import type { EntityOrder, EntityWhere, TextFilter } from './generated/types.js';
 import { checkId, LIMITS } from './limits.js';
-import { checkOrderBy, checkWhereLimits } from './where-limits.js';
+import { checkListLength, checkOrderBy, checkWhereLimits } from './where-limits.js';
 
 /**
  * `EntityWhere` and `orderBy` of `entities`, checked against the limits every filter is
@@ -56,7 +56,7 @@ class Parser {
       });
     }
     if (input.hasRelation) {
-      const types = input.hasRelation.types ? input.hasRelation.types : null;
+      const types = input.hasRelation.types ? checkListLength(`${path}.hasRelation.types`, input.hasRelation.types) : null;
       f.hasRelation = { types, direction: input.hasRelation.direction ?? 'BOTH' };
     }
     const attributes = this.attributes(input, path);

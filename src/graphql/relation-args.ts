@@ -30,7 +30,17 @@ export function checkRelationWhere(where: RelationWhere | null | undefined, path
       }
     }
   });
+  checkUndatedFlags(where, path);
   return where;
+}
+
+/** `includeUndated` qualifies a `date` or `asOf` beside it; alone it would be silently ignored. */
+function checkUndatedFlags(w: RelationWhere, path: string): void {
+  if (w.includeUndated && !w.date && !w.asOf)
+    throw badInput(`${path}.includeUndated keeps undated relations beside a date or asOf: give one of them too`, `${path}.includeUndated`);
+  w.AND?.forEach((c, i) => checkUndatedFlags(c, `${path}.AND[${i}]`));
+  w.OR?.forEach((c, i) => checkUndatedFlags(c, `${path}.OR[${i}]`));
+  if (w.NOT) checkUndatedFlags(w.NOT, `${path}.NOT`);
 }
 
 /** Every filter that is given, as one (all must hold); null when none is. */
@@ -64,6 +74,12 @@ export function relationOrdering(orderBy: readonly RelationOrder[] | null | unde
   return {
     orderBy: sorts,
     cursorOf: (r, keys) => encodeOrderedCursor('relation', order, keys ?? [], r.id),
-    after: (cursor) => decodeOrderedCursor('relation', order, sorts.length, cursor),
+    after: (cursor) =>
+      decodeOrderedCursor(
+        'relation',
+        order,
+        sorts.map((k) => (k.field === 'CONFIDENCE' ? 'number' : 'string')),
+        cursor,
+      ),
   };
 }

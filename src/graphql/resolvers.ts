@@ -15,6 +15,7 @@ import { entityTypeResolvers } from './entity-fields.js';
 import { measured, NO_METRICS } from './measured.js';
 import { JsonScalar, PartialDate } from './scalars.js';
 import { allOf, checkRelationWhere, relationOrdering } from './relation-args.js';
+import { entityScan, relationScan, scanning } from './scans.js';
 
 /**
  * Thin resolvers: check arguments against the limits, call one store operation, and
@@ -32,8 +33,8 @@ function checkSince(since: string): string {
 }
 
 /** A page in id order; `count` counts every item of the query (asked for only with `totalCount`). */
-function page<T extends { id: string }>(scope: CursorScope, items: T[], limit: number, count: () => Promise<number>) {
-  return connection(items, limit, (node) => encodeCursor(scope, node.id), count);
+function page<T extends { id: string }>(scope: CursorScope, items: T[], limit: number, count: () => Promise<number>, firstPage: boolean) {
+  return connection(items, limit, (node) => encodeCursor(scope, node.id), count, firstPage);
 }
 
 // Until each list has its count statement.
@@ -63,6 +64,8 @@ const isIdOrder = (order: readonly EntityOrderKey[]) => order.length === 0 || (o
 
 /** `asOf` and `includeUndated` as a store read takes them (the PartialDate scalar checked `asOf`); null without `asOf`. */
 function inForceArgs(asOf: string | null | undefined, includeUndated: boolean | null | undefined): InForce | null {
+  // Asked for alone it would be silently ignored: a date decides which relations are undated ones to keep.
+  if (includeUndated && !asOf) throw badInput('includeUndated keeps undated relations beside those in force on asOf: give asOf too', 'includeUndated');
   return asOf ? { asOf, includeUndated: includeUndated ?? false } : null;
 }
 
@@ -108,8 +111,17 @@ export function createResolvers(ontology: Ontology): Resolvers {
         const order = isIdOrder(parsed) ? [] : parsed;
         const orderText = entityOrderText(order);
         const position =
-          order.length === 0 ? ((id) => (id === null ? null : { keys: [], id }))(decodeCursor('entity', after)) : decodeOrderedCursor('entity', orderText, order.length, after);
-        const found = await ctx.store.findEntities({ where: filter, order, after: position, limit: limit + 1 });
+          order.length === 0
+            ? ((id) => (id === null ? null : { keys: [], id }))(decodeCursor('entity', after))
+            : decodeOrderedCursor(
+                'entity',
+                orderText,
+                order.map((k) => (k.field === 'DEGREE' ? 'number' : 'string')),
+                after,
+              );
+        const found = await scanning(ctx, entityScan(filter, order), 'a filter or order over every entity', () =>
+          ctx.store.findEntities({ where: filter, order, after: position, limit: limit + 1 }),
+        );
         const keysOf = new Map(found.map((f) => [f.entity.id, f.keys]));
         const items = found.map((f) => f.entity);
         ctx.loaders.primeEntities(items);
@@ -119,10 +131,14 @@ export function createResolvers(ontology: Ontology): Resolvers {
           for (const f of found) ctx.loaders.degree.prime({ id: f.entity.id, types: k.types, direction: 'BOTH' }, Number(f.keys[i]));
         });
         const cursorOf = (e: EntityRecord) => (order.length === 0 ? encodeCursor('entity', e.id) : encodeOrderedCursor('entity', orderText, keysOf.get(e.id) ?? [], e.id));
-        return connection(items, limit, cursorOf, () => ctx.store.countEntities(filter));
+        const count = () => scanning(ctx, entityScan(filter, [], true), 'counting entities', () => ctx.store.countEntities(filter));
+        return connection(items, limit, cursorOf, count, !after);
       },
 
-      entityCounts: (_root, { where }, ctx) => ctx.store.entityCounts(parseEntityWhere(ontology, where)),
+      entityCounts: (_root, { where }, ctx) => {
+        const filter = parseEntityWhere(ontology, where);
+        return scanning(ctx, true, 'counting entities by kind', () => ctx.store.entityCounts(filter));
+      },
 
       search: async (_root, { text, kinds, first }, ctx) => {
         const limit = inRange('first', first ?? 10, argLimit('Query.search.first'));
@@ -142,21 +158,28 @@ export function createResolvers(ontology: Ontology): Resolvers {
           basis: args.basis && args.basis.length > 0 ? args.basis : null,
           preliminary: typeof args.preliminary === 'boolean' ? args.preliminary : null,
           asOf: args.asOf ?? null,
-          includeUndated: args.asOf ? (args.includeUndated ?? false) : null,
+          includeUndated: inForceArgs(args.asOf, args.includeUndated)?.includeUndated ?? null,
         });
         const includeRetracted = (args.includeRetracted ?? false) || (args.where?.includeRetracted ?? false);
         const ordering = relationOrdering(args.orderBy);
-        const result = await ctx.store.relationPage({ where: where2, includeRetracted, orderBy: ordering.orderBy, after: ordering.after(args.after), limit: limit + 1 });
+        const after = ordering.after(args.after);
+        const result = await scanning(ctx, relationScan(where2, ordering.orderBy), 'a filter or order over every relation', () =>
+          ctx.store.relationPage({ where: where2, includeRetracted, orderBy: ordering.orderBy, after, limit: limit + 1 }),
+        );
         const items = ctx.loaders.primeRelationEnds(result);
         return connection(
           items,
           limit,
           (r) => ordering.cursorOf(r, result.keys.get(r.id)),
-          () => ctx.store.countRelations({ where: result.where, includeRetracted }),
+          () => scanning(ctx, relationScan(result.where, [], true), 'counting relations', () => ctx.store.countRelations({ where: result.where, includeRetracted })),
+          !args.after,
         );
       },
 
-      relationCounts: async (_root, args, ctx) => ctx.store.relationCounts({ where: checkRelationWhere(args.where) }),
+      relationCounts: async (_root, args, ctx) => {
+        const where = checkRelationWhere(args.where);
+        return scanning(ctx, true, 'counting relations by type', () => ctx.store.relationCounts({ where }));
+      },
 
       neighborhood: async (_root, { id, depth, types, asOf, includeUndated, first, after }, ctx) => {
         const query = {
@@ -217,7 +240,7 @@ export function createResolvers(ontology: Ontology): Resolvers {
           to: args.to ?? null,
           inferDates: args.inferDates ?? false,
           asOf: args.asOf ?? null,
-          includeUndated: args.includeUndated ?? false,
+          includeUndated: inForceArgs(args.asOf, args.includeUndated)?.includeUndated ?? false,
         };
         const network = await measured(ctx, sel);
         ctx.loaders.primeEntities(network.nodes);
@@ -248,7 +271,7 @@ export function createResolvers(ontology: Ontology): Resolvers {
         const q = { speaker, about, after: decodeCursor('claim', args.after), limit: limit + 1 };
         const items = await ctx.store.listClaims(q);
         for (const c of items) ctx.loaders.claim.prime(c.id, c);
-        return page('claim', items, limit, () => ctx.store.countClaims(q));
+        return page('claim', items, limit, () => ctx.store.countClaims(q), !args.after);
       },
 
       source: (_root, { id }, ctx) => ctx.loaders.source.load(checkId('id', id)),
@@ -259,7 +282,7 @@ export function createResolvers(ontology: Ontology): Resolvers {
         const since = args.since ? checkSince(args.since) : null;
         const entity = args.entity ? checkId('entity', args.entity) : null;
         const items = await ctx.store.changes({ since, entity, after: decodeCursor('change', args.after), limit: limit + 1 });
-        return page('change', items, limit, () => ctx.store.countChanges({ since, entity }));
+        return page('change', items, limit, () => ctx.store.countChanges({ since, entity }), !args.after);
       },
     },
 

@@ -46,3 +46,9 @@ export function checkOrderBy<T>(orderBy: readonly T[] | null | undefined, path =
   if (list.length > LIMITS.orderByEntries) throw badInput(`${path} has ${list.length} entries; at most ${LIMITS.orderByEntries}`, path);
   return list;
 }
+
+/** A list in a filter or an argument beside one (`hasRelation.types`, `degree(types:)`): at most `LIMITS.whereListItems` items. */
+export function checkListLength<T>(path: string, list: readonly T[]): readonly T[] {
+  if (list.length > LIMITS.whereListItems) throw badInput(`${path} has ${list.length} items; at most ${LIMITS.whereListItems}`, path);
+  return list;
+}

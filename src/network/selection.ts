@@ -1,6 +1,6 @@
 import { partialDateBounds } from '../ontology/partial-date.js';
 import { inForceAt, isUndated, overlapsRange, type RelationDates } from '../ontology/relation-time.js';
-import type { EntityRecord, GraphReads, RelationRecord } from '../store/graph-store.js';
+import type { EntityRecord, GraphReads, InForce, RelationRecord } from '../store/graph-store.js';
 import { AnswerTooLargeError } from '../store/errors.js';
 import { filterInSlices, Slicer, sortInSlices } from '../budget/yielding.js';
 import { DomainError, ErrorCode } from '../errors/domain-error.js';
@@ -100,21 +100,32 @@ async function wholeGraph(store: GraphReads, types: readonly string[] | null): P
   return { nodes, edges, centre: null };
 }
 
-async function neighborhood(store: GraphReads, id: string, depth: number, types: readonly string[] | null): Promise<SelectedNetwork> {
-  const { nodes, edges, start } = await store.neighborhood({ id, depth, types, maxEntities: MAX_NETWORK_ENTITIES, maxRelations: MAX_NETWORK_RELATIONS });
+async function neighborhood(store: GraphReads, id: string, depth: number, types: readonly string[] | null, inForce: InForce | null): Promise<SelectedNetwork> {
+  const { nodes, edges, start } = await store.neighborhood({ id, depth, types, maxEntities: MAX_NETWORK_ENTITIES, maxRelations: MAX_NETWORK_RELATIONS, inForce });
   return { nodes, edges, centre: start?.id ?? null };
 }
 
 /**
+ * A neighborhood as of a date is reached over relations in force then, as
+ * `neighborhood(asOf:)` reaches it: narrowing afterwards would keep entities reached only
+ * over relations not yet (or no longer) in force. With `inferDates` a relation's date is
+ * known only after the read, so that neighborhood is narrowed afterwards instead.
+ */
+function traversedInForce(sel: Selection): InForce | null {
+  return sel.id && sel.asOf && !sel.inferDates ? { asOf: sel.asOf, includeUndated: sel.includeUndated ?? false } : null;
+}
+
+/**
  * What the database is asked for a selection: the neighborhood (or the whole graph) over
- * the relation types. Kinds and dates are applied afterwards (`narrowSelection`), so
- * selections that differ only in them share this read, and its refusal.
+ * the relation types (and, around an entity, `asOf`: `traversedInForce`). Kinds and dates
+ * are applied afterwards (`narrowSelection`), so selections that differ only in them share
+ * this read, and its refusal.
  */
 export async function readBase(store: GraphReads, sel: Selection): Promise<SelectedNetwork> {
   const types = sel.types && sel.types.length > 0 ? sel.types : null;
   let base: SelectedNetwork;
   try {
-    base = sel.id ? await neighborhood(store, sel.id, sel.depth ?? 1, types) : await wholeGraph(store, types);
+    base = sel.id ? await neighborhood(store, sel.id, sel.depth ?? 1, types, traversedInForce(sel)) : await wholeGraph(store, types);
   } catch (err) {
     if (err instanceof AnswerTooLargeError) throw tooLarge();
     throw err;
@@ -188,7 +199,9 @@ export async function selectNetwork(store: GraphReads, sel: Selection, signal?: 
 /** A stable text for what `readBase` reads: selections with the same one share it. */
 export function baseSelectionKey(sel: Selection): string {
   const types = sel.types && sel.types.length > 0 ? [...new Set(sel.types)].sort() : null;
-  return JSON.stringify(['base', sel.id ?? null, sel.id ? (sel.depth ?? 1) : null, types]);
+  const inForce = traversedInForce(sel);
+  const asOf = inForce ? [partialDateBounds(inForce.asOf).join('..'), inForce.includeUndated] : null;
+  return JSON.stringify(['base', sel.id ?? null, sel.id ? (sel.depth ?? 1) : null, types, ...(asOf ? [asOf] : [])]);
 }
 
 /** A stable text for a selection, for caching what is computed from it. */

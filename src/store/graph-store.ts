@@ -327,6 +327,21 @@ export interface GraphBatch {
   claims?: ClaimRecord[];
 }
 
+/** What `neighborhood` reads around an entity. */
+export interface NeighborhoodQuery {
+  id: string;
+  depth: number;
+  types: readonly string[] | null;
+  maxEntities: number;
+  maxRelations: number;
+  inForce?: InForce | null;
+  /**
+   * A page of the first ring instead (depth 1): the start's relations in id order after
+   * the relation id `after`, at most `limit`, and the entities they join.
+   */
+  page?: { after: string | null; limit: number } | null;
+}
+
 /**
  * The read port: every question the API asks of the graph, one operation each
  * (src/store/cypher/reads/). Every read that takes an entity id answers an id merged into
@@ -354,7 +369,10 @@ export interface GraphReads {
   }): Promise<RelationsResult>;
   /** A page of relations matching `where`, in `orderBy` order after `after` (keyset). */
   relationPage(q: RelationPageQuery): Promise<RelationPage>;
-  /** How many relations match `where` (all pages). */
+  /**
+   * How many relations match `where` (all pages): the `where` of a page this store read
+   * (`RelationPage.where`), whose ids are survivors already, so none is looked up again.
+   */
   countRelations(q: { where: RelationFilter | null; includeRetracted: boolean }): Promise<number>;
   /** Relations matching `where` (retracted ones left out), counted by type, most first, ties by type. */
   relationCounts(q: { where: RelationFilter | null }): Promise<RelationTypeCountRecord[]>;
@@ -363,7 +381,7 @@ export interface GraphReads {
    * match `where`: one statement for all of them.
    */
   relationPagesOf(q: Omit<RelationPageQuery, 'includeRetracted'> & { ids: readonly string[]; includeRetracted: boolean }): Promise<Map<string, RelationPage>>;
-  /** For each of `ids`, how many of its relations match `where`. */
+  /** For each of `ids`, how many of its relations match `where`, a page's `where` as for `countRelations`. */
   countRelationsOf(q: { ids: readonly string[]; where: RelationFilter | null; includeRetracted: boolean }): Promise<Map<string, number>>;
   /** Who added each of the relations with these ids that exist (null: not recorded). */
   relationOwners(ids: readonly string[]): Promise<Map<string, string | null>>;
@@ -374,19 +392,7 @@ export interface GraphReads {
    * read around (null: no such entity). Throws AnswerTooLargeError when it would hold more
    * than `maxEntities` or `maxRelations`.
    */
-  neighborhood(q: {
-    id: string;
-    depth: number;
-    types: readonly string[] | null;
-    maxEntities: number;
-    maxRelations: number;
-    inForce?: InForce | null;
-    /**
-     * A page of the first ring instead (depth 1): the start's relations in id order after
-     * the relation id `after`, at most `limit`, and the entities they join.
-     */
-    page?: { after: string | null; limit: number } | null;
-  }): Promise<SubgraphResult>;
+  neighborhood(q: NeighborhoodQuery): Promise<SubgraphResult>;
   shortestPaths(q: { from: string; to: string; maxLength: number; types: readonly string[] | null; limit: number; inForce?: InForce | null }): Promise<PathResult[]>;
   /** One count each in the database: no relation or entity is read out. */
   graphSize(): Promise<GraphSizeRecord>;

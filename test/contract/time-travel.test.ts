@@ -172,6 +172,33 @@ describeOnEveryBackend('time travel (asOf) and a hub paged', (t) => {
     expect(ids((await around({ depth: 2 })).edges)).toEqual(['tt-new-backs-old', 'tt-new-leads', 'tt-old-backs-new', 'tt-old-leads']);
   });
 
+  it('draws a network around an entity as of a date as the neighborhood reaches it: over relations in force then', async () => {
+    for (const depth of [1, 2]) {
+      const vars = { id: PARTY, depth, asOf: '2012-01-10' };
+      const n = await t.gql<{ neighborhood: Subgraph }>(NEIGHBORHOOD, vars);
+      const w = await t.gql<NetworkAnswer>(NETWORK, vars);
+      expect(w.body.errors).toBeUndefined();
+      expect(ids(w.body.data!.network.edges), `depth ${depth}`).toEqual(ids(n.body.data!.neighborhood.edges));
+      expect(w.body.data!.network.nodes.map((x) => x.entity.id).sort(), `depth ${depth}`).toEqual(ids(n.body.data!.neighborhood.nodes));
+    }
+    // At depth 1 the old leader is reached only over a leadership that had ended: neither
+    // he nor his act of support (in force, but between entities not reached) is drawn.
+    const one = await t.data<NetworkAnswer>(NETWORK, { id: PARTY, depth: 1, asOf: '2012-01-10' });
+    expect(ids(one.network.edges)).toEqual(['tt-new-leads']);
+  });
+
+  it('refuses includeUndated without asOf, which would be ignored', async () => {
+    for (const query of [
+      `{ neighborhood(id: "${PARTY}", includeUndated: true) { nodes { id } } }`,
+      `{ paths(from: "${PARTY}", to: "${OLD}", includeUndated: true) { length } }`,
+      '{ network(includeUndated: true) { communities } }',
+    ]) {
+      const res = await t.gql(query);
+      expect(res.body.errors?.[0]?.extensions?.code, query).toBe('BAD_USER_INPUT');
+      expect(res.body.errors?.[0]?.extensions?.argument, query).toBe('includeUndated');
+    }
+  });
+
   it('follows on paths only relations in force on asOf, undated ones with includeUndated', async () => {
     const PATHS = `query ($from: ID!, $to: ID!, $asOf: PartialDate, $undated: Boolean) {
       paths(from: $from, to: $to, asOf: $asOf, includeUndated: $undated) { length edges { id } }

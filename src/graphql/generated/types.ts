@@ -963,7 +963,9 @@ export type Query = {
    * `date` or `start`..`end` only; with `inferDates: true`, an undated relation takes the
    * date of an event it joins (its `to` end first), and is listed in `inferredDates`.
    * Relations with no date are left out when a date is given. With `asOf`, only relations in
-   * force on it (the neighborhood is drawn first, then narrowed, as by dates). With `types`,
+   * force on it; around `id`, only entities reached over such relations, as
+   * `neighborhood(asOf:)` reaches them (with `inferDates`, the neighborhood is drawn first and
+   * then narrowed by the inferred dates). With `types`,
    * dates or `asOf`, the nodes are the entities those relations join. At most 100,000 relations.
    */
   network: Network;

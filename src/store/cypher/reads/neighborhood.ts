@@ -1,6 +1,6 @@
 import { Slicer, sortInSlices } from '../../../budget/yielding.js';
 import { AnswerTooLargeError } from '../../errors.js';
-import type { EntityRecord, InForce, RelationRecord, SubgraphResult } from '../../graph-store.js';
+import type { EntityRecord, InForce, NeighborhoodQuery, RelationRecord, SubgraphResult } from '../../graph-store.js';
 import { checkedTypes } from '../dialect.js';
 import { decodeEntity } from './entities.js';
 import { active, allTypes, boundedInt, query, readRows, typesOrAll, type BuildContext, type Query, type ReadContext } from './query.js';
@@ -115,16 +115,6 @@ export function firstRingStatement(
     { id, types: typesOrAll(ctx, types), ...(after === null ? {} : { after }), limit, ...time.params },
     ['s', 'r', 'm'],
   );
-}
-
-export interface NeighborhoodQuery {
-  id: string;
-  depth: number;
-  types: readonly string[] | null;
-  maxEntities: number;
-  maxRelations: number;
-  inForce?: InForce | null;
-  page?: { after: string | null; limit: number } | null;
 }
 
 /**

@@ -211,20 +211,30 @@ export async function relationPage(ctx: ReadContext, q: RelationPageQuery): Prom
   return result;
 }
 
-/** For each of `ids` (live entities), its page; one statement. */
+/**
+ * For each of `ids` (live entities), its page; one statement, and one more to look up
+ * merged ids in `where` (as `withLiveIds`: only when every page came back empty, if
+ * each id is required).
+ */
 export async function relationPagesOf(ctx: ReadContext, q: RelationPageQuery & { ids: readonly string[] }): Promise<Map<string, RelationPage>> {
-  const pages = new Map<string, RelationPage>();
-  if (q.ids.length === 0) return pages;
-  const named = namedIds(q.where);
-  const where = named.ids.length === 0 ? q.where : withSurvivors(q.where, await survivorIds(ctx, named.ids));
-  const rows = await readRows(ctx.executor, relationPagesOfStatement(ctx, { ...q, where }));
-  const byParent = new Map<string, RelationKeyRow[]>();
-  for (const row of rows) {
-    const pid = String(row.pid);
-    byParent.set(pid, [...(byParent.get(pid) ?? []), row]);
-  }
-  for (const id of q.ids) pages.set(id, toPage(ctx, q, byParent.get(id) ?? [], where));
-  return pages;
+  if (q.ids.length === 0) return new Map();
+  const { result } = await withLiveIds(
+    ctx,
+    q.where,
+    async (where) => {
+      const pages = new Map<string, RelationPage>();
+      const rows = await readRows(ctx.executor, relationPagesOfStatement(ctx, { ...q, where }));
+      const byParent = new Map<string, RelationKeyRow[]>();
+      for (const row of rows) {
+        const pid = String(row.pid);
+        byParent.set(pid, [...(byParent.get(pid) ?? []), row]);
+      }
+      for (const id of q.ids) pages.set(id, toPage(ctx, q, byParent.get(id) ?? [], where));
+      return pages;
+    },
+    (pages) => [...pages.values()].every((p) => p.relations.length === 0),
+  );
+  return result;
 }
 
 /** A count; per entity (`pid`) when counted for several. */
@@ -263,20 +273,13 @@ async function sumCounts(ctx: ReadContext, statement: Query<CountRow>): Promise<
   return sums;
 }
 
+/** `where` is a page's (its ids survivors already, see GraphReads.countRelations): counted as it is. */
 export async function countRelations(ctx: ReadContext, q: { where: RelationFilter | null; includeRetracted: boolean }): Promise<number> {
-  const { result } = await withLiveIds(
-    ctx,
-    q.where,
-    async (where) => [...(await sumCounts(ctx, countRelationsStatement(ctx, { ...q, where }))).values()].reduce((s, n) => s + n, 0),
-    (n) => n === 0,
-  );
-  return result;
+  return [...(await sumCounts(ctx, countRelationsStatement(ctx, q))).values()].reduce((s, n) => s + n, 0);
 }
 
 export async function countRelationsOf(ctx: ReadContext, q: { ids: readonly string[]; where: RelationFilter | null; includeRetracted: boolean }): Promise<Map<string, number>> {
   if (q.ids.length === 0) return new Map();
-  const named = namedIds(q.where);
-  const where = named.ids.length === 0 ? q.where : withSurvivors(q.where, await survivorIds(ctx, named.ids));
-  const sums = await sumCounts(ctx, countRelationsOfStatement(ctx, { ...q, where }));
+  const sums = await sumCounts(ctx, countRelationsOfStatement(ctx, q));
   return new Map(q.ids.map((id) => [id, sums.get(id) ?? 0]));
 }
