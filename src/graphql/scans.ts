@@ -1,4 +1,5 @@
 import type { EntityFilter, EntityOrderKey, RelationFilter, RelationSort } from '../store/graph-store.js';
+import { required } from '../store/relation-filter.js';
 import type { RequestContext } from './context.js';
 
 /**
@@ -9,10 +10,7 @@ import type { RequestContext } from './context.js';
  */
 
 /** Whether a relation filter names an entity every match must have at an end (then the read starts there). */
-function namesEntity(w: RelationFilter | null): boolean {
-  if (w === null) return false;
-  return [w.from, w.to, w.either].some((v) => typeof v === 'string') || (w.AND ?? []).some(namesEntity);
-}
+const namesEntity = (w: RelationFilter | null) => (['from', 'to', 'either'] as const).some((end) => required(w, end) !== null);
 
 function hasCondition(w: RelationFilter | null): boolean {
   return w !== null && Object.values(w).some((v) => v !== null && v !== undefined);

@@ -3,7 +3,8 @@ import { decodeEntity, survivorIds } from './entities.js';
 import { keysetCondition, orderByClause, type SortKey } from './keyset.js';
 import { RELATION_COLUMNS, type RelationRow } from './relation-rows.js';
 import { endOf } from './relation-time.js';
-import { compileRelationWhere, namedIds, readsEnds, required, withoutRequiredEither, withSurvivors } from './relation-where.js';
+import { required } from '../../relation-filter.js';
+import { compileRelationWhere, namedIds, readsEnds, withoutRequiredEither, withSurvivors } from './relation-where.js';
 import { query, readRows, type BuildContext, type Query, type ReadContext } from './query.js';
 
 /**

@@ -105,21 +105,6 @@ export function compileRelationWhere(ctx: BuildContext, w: RelationFilter | null
   return w === null ? { where: 'true', params: {} } : compileNode(ctx, w, vars, prefix);
 }
 
-/** The filter nodes that must all hold: the root and, through `AND`, its conjuncts. */
-export function conjuncts(w: RelationFilter | null): RelationFilter[] {
-  if (w === null) return [];
-  return [w, ...(w.AND ?? []).flatMap((c) => conjuncts(c))];
-}
-
-/** The one value of `field` that every matching relation must have (given at top level), if any. */
-export function required<K extends 'from' | 'to' | 'either'>(w: RelationFilter | null, field: K): string | null {
-  for (const c of conjuncts(w)) {
-    const v = c[field];
-    if (typeof v === 'string') return v;
-  }
-  return null;
-}
-
 /** Whether the filter reads the entities at the ends (not only the relationship). */
 export function readsEnds(w: RelationFilter | null): boolean {
   if (w === null) return false;
