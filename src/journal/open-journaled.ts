@@ -1,5 +1,5 @@
 import type { Ontology } from '../ontology/ontology.js';
-import { quarantineDatabase } from '../store/embedded/executor.js';
+import { quarantineDatabase } from '../store/embedded/quarantine.js';
 import { openEmbeddedStore, StoreOpenError } from '../store/embedded/open.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { writesOf } from './entries.js';

@@ -24,6 +24,8 @@ export interface Dialect {
   relType(v: string): string;
   /** An expression for the first `n` (an expression) items of the list `list`. */
   listHead(list: string, n: string): string;
+  /** A condition: some item `x` of the list `list` passes `test` (a condition on `x`); false for an empty or null list. */
+  anyItem(list: string, x: string, test: string): string;
   /** An expression for the list of relationships of path `p`. */
   pathRels(p: string): string;
   /**

@@ -119,6 +119,9 @@ export const ladybugDialect: Dialect = {
   relType: (v) => `${v}.type`,
   // list_slice counts from 1, both ends inclusive.
   listHead: (list, n) => `list_slice(${list}, 1, ${n})`,
+  // Not any(): LadybugDB 0.19 dies (SIGSEGV) evaluating it over more than about 2,048 list
+  // items in one scan (test/engine/ladybug-faults.test.ts); list_filter holds.
+  anyItem: (list, x, test) => `coalesce(size(list_filter(${list}, ${x} -> ${test})) > 0, false)`,
   pathRels: (p) => `rels(${p})`,
   // SHORTEST reaches each entity once, so the cost follows the answer's size.
   reach: (depth, types, condition) => ({ pattern: `-[:Relation* SHORTEST 1..${depth}${relFilter(types, condition)}]-`, where: null, params: {} }),

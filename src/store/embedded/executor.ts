@@ -1,8 +1,9 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import lbug, { type Connection, type Database, type LbugValue, type PreparedStatement, type QueryResult } from '@ladybugdb/core';
 import type { Executor, Row, Statement } from '../cypher/executor.js';
 import { StoreOpenError, StoreUnavailableError } from '../errors.js';
+import { CHECKPOINT_PENDING, DATABASE_FILE, quarantineWal, whyKeepWal } from './quarantine.js';
 
 // Defined beside the other store errors so the CLI's mapper needs no LadybugDB to know it.
 export { StoreOpenError };
@@ -13,60 +14,20 @@ const LOCKED = /could not set lock/i;
 /** LadybugDB's own words for a write-ahead log it cannot replay (0.17.1 to 0.19.1). */
 const BROKEN_WAL = /corrupted wal|wal file is corrupted/i;
 
-const DATABASE_FILE = 'graph.lbug';
-
-/**
- * Present while a committed write has not been checkpointed (the CHECKPOINT after it
- * failed): its log then holds acknowledged writes and must not be set aside.
- */
-const CHECKPOINT_PENDING = 'checkpoint-pending';
-
-/**
- * Why a log that cannot be replayed must not be set aside automatically, or null when it
- * only holds a write that was never acknowledged.
- */
-function whyKeepWal(dataDir: string, message: string): string | null {
-  if (existsSync(join(dataDir, CHECKPOINT_PENDING))) return 'it holds acknowledged writes that were never checkpointed';
-  // A crash during a checkpoint leaves shadow pages half applied; only a replay can finish them.
-  if (existsSync(join(dataDir, `${DATABASE_FILE}.shadow`)) || /checkpoint record/i.test(message)) return 'a checkpoint was interrupted';
-  return null;
-}
-
-/**
- * Moves a write-ahead log that LadybugDB cannot replay out of the way, into
- * DATA_DIR/quarantine/<time>/ with a copy of the database file as it was, never deleting
- * anything. Returns where they went.
- */
-function quarantineWal(dataDir: string): string {
-  const dir = join(dataDir, 'quarantine', new Date().toISOString().replace(/[:.]/g, '-'));
-  mkdirSync(dir, { recursive: true });
-  copyFileSync(join(dataDir, DATABASE_FILE), join(dir, DATABASE_FILE));
-  renameSync(join(dataDir, `${DATABASE_FILE}.wal`), join(dir, `${DATABASE_FILE}.wal`));
-  return dir;
-}
-
-/**
- * Moves the database's files (file, log, shadow pages, marker) into
- * DATA_DIR/quarantine/<time>/, never deleting them, so a new database can be built in
- * their place. Returns where they went.
- */
-export function quarantineDatabase(dataDir: string): string {
-  const dir = join(dataDir, 'quarantine', new Date().toISOString().replace(/[:.]/g, '-'));
-  mkdirSync(dir, { recursive: true });
-  // Every file of the engine's: 0.19 adds `.wal.checkpoint` and lock files beside the log and
-  // shadow pages, and a new database left beside them tries to finish their checkpoint.
-  for (const name of readdirSync(dataDir)) {
-    if (name.startsWith(DATABASE_FILE) || name === CHECKPOINT_PENDING) renameSync(join(dataDir, name), join(dir, name));
-  }
-  return dir;
-}
-
 /** The longest rows are converted before other requests get a turn of the event loop. */
 const SLICE_MS = 8;
 /** Rows converted between two looks at the clock. */
 const ROWS_PER_CHECK = 32;
 /** Reads running at once, each on a connection of its own. */
 export const READERS = 3;
+/**
+ * How long a checkpoint waits for running reads to finish before it is put off (see
+ * `checkpointAfterWrite`). New reads wait behind it meanwhile, so this bounds what a write
+ * adds to a read's latency.
+ */
+export const CHECKPOINT_WAIT_MS = 250;
+/** How soon a checkpoint that was put off is tried again. */
+const CHECKPOINT_RETRY_MS = 1000;
 /** A statement timeout that never comes (LadybugDB has no way to unset one). */
 const NO_TIMEOUT_MS = 2 ** 31 - 1;
 /** The database's own timeout runs this much past the request's deadline, so the request's error wins. */
@@ -180,11 +141,23 @@ class Session {
  * LadybugDB connection runs its statements one after another, so a long read on a shared
  * connection held up every other read behind it. Writes use another connection, one
  * transaction at a time, so a read never joins a write's transaction.
+ *
+ * A CHECKPOINT never runs beside a read: LadybugDB 0.19 dies (SIGSEGV) when one connection
+ * checkpoints while another reads (test/engine/ladybug-faults.test.ts). So a checkpoint
+ * stops new reads, waits for running ones, and runs alone; the engine's own automatic
+ * checkpoints, which would not wait, are turned off at open.
  */
 export class LadybugExecutor implements Executor {
   private writing: Promise<unknown> = Promise.resolve();
   private readonly idle: Session[];
   private readonly waiting: Array<(session: Session) => void> = [];
+  /** Reads between taking a connection and closing their result. */
+  private running = 0;
+  /** Set while a checkpoint waits or runs: new reads wait for it. */
+  private paused: Promise<void> | null = null;
+  /** Called when `running` drops to 0. */
+  private drained: (() => void) | null = null;
+  private retry: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly db: Database,
@@ -204,7 +177,9 @@ export class LadybugExecutor implements Executor {
    */
   static async open(dataDir: string, log: (line: string) => void = () => undefined): Promise<LadybugExecutor> {
     const init = async () => {
-      const db = new lbug.Database(join(dataDir, DATABASE_FILE));
+      // By position: buffer pool, compression, read-only and size as the engine's defaults,
+      // then automatic checkpoints off (see the class comment).
+      const db = new lbug.Database(join(dataDir, DATABASE_FILE), 0, true, false, 0, false);
       await db.init();
       return db;
     };
@@ -245,13 +220,47 @@ export class LadybugExecutor implements Executor {
   }
 
   async read(statement: Statement): Promise<Row[]> {
-    const session = this.idle.pop() ?? (await new Promise<Session>((resolve) => this.waiting.push(resolve)));
+    while (this.paused) await this.paused;
+    this.running += 1;
     try {
-      return await session.run(statement);
+      const session = this.idle.pop() ?? (await new Promise<Session>((resolve) => this.waiting.push(resolve)));
+      try {
+        return await session.run(statement);
+      } finally {
+        const next = this.waiting.shift();
+        if (next) next(session);
+        else this.idle.push(session);
+      }
     } finally {
-      const next = this.waiting.shift();
-      if (next) next(session);
-      else this.idle.push(session);
+      this.running -= 1;
+      if (this.running === 0) this.drained?.();
+    }
+  }
+
+  /**
+   * Runs `work` with no read running: new reads wait, running ones are given `waitMs` to
+   * finish. Returns false, having run nothing, when they did not.
+   */
+  private async alone(work: () => Promise<void>, waitMs: number): Promise<boolean> {
+    let resume!: () => void;
+    this.paused = new Promise((resolve) => (resume = resolve));
+    try {
+      if (this.running > 0) {
+        const drained = await new Promise<boolean>((resolve) => {
+          const timer = Number.isFinite(waitMs) ? setTimeout(() => resolve(false), waitMs) : null;
+          this.drained = () => {
+            if (timer) clearTimeout(timer);
+            resolve(true);
+          };
+        });
+        this.drained = null;
+        if (!drained) return false;
+      }
+      await work();
+      return true;
+    } finally {
+      this.paused = null;
+      resume();
     }
   }
 
@@ -261,14 +270,43 @@ export class LadybugExecutor implements Executor {
   }
 
   /**
-   * Writes what the log holds into the database file and empties the log. LadybugDB
-   * (0.17.1 to 0.19.1 tried) cannot replay a log record over about 4 KB after a hard kill
-   * (a merge's audit entry passes that at four relations), and refuses to open at all;
-   * an empty log has nothing to replay.
+   * Writes what the log holds into the database file and empties the log, with no read
+   * running (waiting as long as reads take). LadybugDB (0.17.1 to 0.19.1 tried) cannot
+   * replay a log record over about 4 KB after a hard kill (a merge's audit entry passes
+   * that at four relations), and refuses to open at all; an empty log has nothing to replay.
    */
   async checkpoint(): Promise<void> {
+    await this.alone(() => this.checkpointNow(), Number.POSITIVE_INFINITY);
+  }
+
+  private async checkpointNow(): Promise<void> {
     await this.writer.run({ cypher: 'CHECKPOINT', params: {} });
     rmSync(join(this.dataDir, CHECKPOINT_PENDING), { force: true });
+  }
+
+  /**
+   * The checkpoint after a write: if reads still run after CHECKPOINT_WAIT_MS it is put off
+   * (the marker file keeps the log from being set aside meanwhile) and tried again between
+   * writes, so a long read delays neither the write nor the reads queued behind it.
+   */
+  private async checkpointAfterWrite(): Promise<void> {
+    if (await this.alone(() => this.checkpointNow(), CHECKPOINT_WAIT_MS)) return;
+    this.markPending();
+    this.retry ??= setTimeout(() => {
+      this.retry = null;
+      this.writing = this.writing.then(() => this.checkpointAfterWrite()).catch(() => this.markPending());
+    }, CHECKPOINT_RETRY_MS);
+    this.retry.unref();
+  }
+
+  private markPending(): void {
+    try {
+      writeFileSync(join(this.dataDir, CHECKPOINT_PENDING), new Date().toISOString());
+    } catch (err) {
+      this.log(
+        `embedded database: a write committed but neither its checkpoint nor the marker saying so could be written (${err instanceof Error ? err.message : String(err)}); the journal holds it`,
+      );
+    }
   }
 
   write<T>(work: (run: (statement: Statement) => Promise<Row[]>) => Promise<T>): Promise<T> {
@@ -284,21 +322,15 @@ export class LadybugExecutor implements Executor {
         throw err;
       }
       // Before the write is acknowledged, so a log that a crash leaves holds no acknowledged
-      // write. The write is committed either way: if the checkpoint fails (it waits for
-      // long reads, and gives up), it is acknowledged all the same, and a marker file keeps
-      // the log from being set aside until a later checkpoint succeeds.
+      // write. The write is committed either way: if the checkpoint fails or is put off, it
+      // is acknowledged all the same, and a marker file keeps the log from being set aside
+      // until a later checkpoint succeeds.
       // Nothing may throw from here on: the write committed, and a rejection would tell the
       // caller (and the journal, which voids what did not commit) that it did not.
       try {
-        await this.checkpoint();
+        await this.checkpointAfterWrite();
       } catch {
-        try {
-          writeFileSync(join(this.dataDir, CHECKPOINT_PENDING), new Date().toISOString());
-        } catch (err) {
-          this.log(
-            `embedded database: a write committed but neither its checkpoint nor the marker saying so could be written (${err instanceof Error ? err.message : String(err)}); the journal holds it`,
-          );
-        }
+        this.markPending();
       }
       return result;
     });
@@ -307,6 +339,8 @@ export class LadybugExecutor implements Executor {
   }
 
   async close(): Promise<void> {
+    if (this.retry) clearTimeout(this.retry);
+    await this.writing;
     for (const reader of this.readers) reader.close();
     this.writer.close();
     await this.db.close();

@@ -76,6 +76,7 @@ export const neo4jDialect: Dialect = {
   rel: (v) => v,
   relType: (v) => `type(${v})`,
   listHead: (list, n) => `${list}[0..${n}]`,
+  anyItem: (list, x, test) => `coalesce(any(${x} IN ${list} WHERE ${test}), false)`,
   pathRels: (p) => `relationships(${p})`,
   // With DISTINCT endpoints Neo4j prunes the expansion to a breadth-first search.
   reach: (depth, types, condition) => {

@@ -12,7 +12,7 @@ import type { BuildContext, ReadContext } from './query.js';
  * Two LadybugDB 0.19 faults shape the text, both with wrong answers rather than errors:
  * a parameter inside an `EXISTS`/`COUNT` subquery, in a WHERE that also reads a
  * parameter, made it drop the subquery's condition; and a parameter inside a list
- * predicate (`any(k IN list WHERE k CONTAINS $p)`) fails an assertion. So relation types
+ * predicate (`any(k IN list WHERE k CONTAINS $p)`, or `list_filter`) fails an assertion. So relation types
  * go into subqueries as literals (checked ontology names, sorted, as the dialect's
  * recursive patterns take them), and text tests read their parameter as a variable bound
  * before the MATCH (`bind`: `WITH $w0 AS w0`).
@@ -91,7 +91,7 @@ class Compiler {
     const all: string[] = [];
     if (f.kinds) all.push(`${v}.kind IN ${this.param([...f.kinds])}`);
     if (f.ids) all.push(`${v}.id IN ${this.param([...f.ids])}`);
-    if (f.name) all.push(...this.text(f.name, (test) => `coalesce(any(k IN ${v}.searchKeys WHERE ${test('k')}), false)`));
+    if (f.name) all.push(...this.text(f.name, (test) => this.ctx.dialect.anyItem(`${v}.searchKeys`, 'k', test('k'))));
     for (const [name, cond] of Object.entries(f.attributes ?? {})) all.push(this.attribute(name, cond));
     if (f.hasRelation) {
       const r = `hr${this.n++}`;
