@@ -8,6 +8,7 @@ import type { ClientOptions } from './client.js';
 import { bodyLimit, clientOf, cors, identify, rateLimit, requestBudget, securityHeaders } from './hooks.js';
 import { NETWORK_VIEW_ASSET_PREFIX, NETWORK_VIEW_PATH, NETWORK_VIEW_SECURITY_HEADERS } from './network-view-route.js';
 import type { RateLimit } from './rate-limit.js';
+import { STORE_RETRY_AFTER_SECONDS } from './error-response.js';
 import { sendJson, sendRequestError } from './respond.js';
 import type { Route, RouteContext } from './router.js';
 
@@ -40,7 +41,7 @@ export interface AppRouteOptions {
   /** The request's own view of the store: it counts round trips and stops at the request's deadline. */
   storeFor: (req: IncomingMessage, budget: RequestBudget) => GraphStore;
   /** The store as a whole, for the health check. */
-  store: Pick<GraphStore, 'listSources' | 'backend'>;
+  store: Pick<GraphStore, 'listSources' | 'backend' | 'engineStatus'>;
 }
 
 /** Answers carry what clients send; a browser must never read one as another type. */
@@ -93,11 +94,13 @@ export function appRoutes(o: AppRouteOptions): Route[] {
       name: 'health',
       match: path('/health'),
       handle: async ({ res }) => {
+        const engine = o.store.engineStatus();
+        const about = { backend: o.store.backend, ...(engine ? { engine } : {}) };
         try {
           await o.store.listSources();
-          sendJson(res, 200, { status: 'ok', backend: o.store.backend });
+          sendJson(res, 200, { status: 'ok', ...about });
         } catch {
-          sendJson(res, 503, { status: 'unavailable', backend: o.store.backend });
+          sendJson(res, 503, { status: engine?.state === 'restarting' ? 'restarting' : 'unavailable', ...about }, { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) });
         }
       },
     },

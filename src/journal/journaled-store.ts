@@ -15,6 +15,7 @@ import type {
   StampedWrite,
   StatementObserver,
 } from '../store/graph-store.js';
+import { EngineDiedError } from '../store/embedded/engine/process.js';
 import type { WriteEntry } from './entries.js';
 import { loadDataPath, writeAll, type JournalWriter } from './journal-file.js';
 
@@ -49,9 +50,11 @@ export class JournaledStore implements GraphStore {
         },
       });
     } catch (err) {
-      // Journaled, then the commit failed: replay must not bring it back.
+      // Journaled, then the commit failed: replay must not bring it back. Unless the engine
+      // died: then whether it committed is unknown, and the catch-up after its restart
+      // replays it if the database lacks it, so database and journal agree either way.
       const journaled = stamped as Audit | null;
-      if (journaled) await this.journal.append({ op: 'void', changeId: journaled.changeId });
+      if (journaled && !(err instanceof EngineDiedError)) await this.journal.append({ op: 'void', changeId: journaled.changeId });
       throw err;
     }
   }
@@ -173,6 +176,7 @@ export class JournaledStore implements GraphStore {
   relationsCiting: GraphStore['relationsCiting'] = (sourceId) => this.inner.relationsCiting(sourceId);
   loadedFingerprint: GraphStore['loadedFingerprint'] = (key) => this.inner.loadedFingerprint(key);
   graphVersion: GraphStore['graphVersion'] = () => this.inner.graphVersion();
+  engineStatus: GraphStore['engineStatus'] = () => this.inner.engineStatus();
   changes: GraphStore['changes'] = (q) => this.inner.changes(q);
   graphSize: GraphStore['graphSize'] = () => this.inner.graphSize();
   mostConnected: GraphStore['mostConnected'] = (q) => this.inner.mostConnected(q);

@@ -4,6 +4,7 @@
  * crosses this boundary.
  */
 
+import type { EngineStatus } from './cypher/executor.js';
 import type { LoadAudit } from './load-sink.js';
 
 export type AttributeValue = string | number | boolean | readonly string[] | null;
@@ -446,6 +447,8 @@ export interface GraphReads {
  */
 export interface GraphStore extends GraphReads {
   readonly backend: string;
+  /** The engine's state when it can die apart from the server (the embedded one); null otherwise. */
+  engineStatus(): EngineStatus | null;
   /** The fingerprint recorded by the last `load` under `key`, if any. */
   loadedFingerprint(key: string): Promise<string | null>;
   /** The transactional load sink (see LoadSink): batches in one transaction, with fingerprint and IMPORT entry. */

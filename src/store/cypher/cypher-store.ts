@@ -15,7 +15,7 @@ import type {
 } from '../graph-store.js';
 import { observeExecutor } from './observed-executor.js';
 import type { Dialect } from './dialect.js';
-import type { Executor, Row, Statement } from './executor.js';
+import type { EngineStatus, Executor, Row, Statement } from './executor.js';
 import { Statements } from './statements.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { LoadAudit } from '../load-sink.js';
@@ -80,6 +80,7 @@ export class CypherGraphStore implements GraphStore {
   listSources: GraphReads['listSources'] = () => this.reads.listSources();
   relationsCiting: GraphReads['relationsCiting'] = (sourceId) => this.reads.relationsCiting(sourceId);
   graphVersion: GraphReads['graphVersion'] = () => this.reads.graphVersion();
+  engineStatus = (): EngineStatus | null => this.executor.status ?? null;
   changes: GraphReads['changes'] = (q) => this.reads.changes(q);
   graphSize: GraphReads['graphSize'] = () => this.reads.graphSize();
   mostConnected: GraphReads['mostConnected'] = (q) => this.reads.mostConnected(q);

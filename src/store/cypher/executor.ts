@@ -18,8 +18,20 @@ export interface WriteOptions {
   bulk?: boolean;
 }
 
+/** How the database engine fares, for the health check: the embedded engine runs in a process that is restarted when it dies. */
+export interface EngineStatus {
+  state: 'up' | 'restarting' | 'down';
+  /** The engine's process id, while it runs. */
+  pid: number | null;
+  /** Restarts after the engine died, since the server started. */
+  restarts: number;
+  lastCrash: { at: string; why: string } | null;
+}
+
 /** Runs statements on one backend; each statement is one database round trip. */
 export interface Executor {
+  /** Only for an engine that can die apart from the server. */
+  readonly status?: EngineStatus;
   read(statement: Statement): Promise<Row[]>;
   /** Runs `work` in one write transaction: all its statements land, or none. */
   write<T>(work: (run: (statement: Statement) => Promise<Row[]>) => Promise<T>, options?: WriteOptions): Promise<T>;

@@ -20,6 +20,9 @@ export function observeExecutor(executor: Executor, observe: StatementObserver):
     return executor.read(deadline ? { ...statement, deadline } : statement);
   };
   return {
+    get status() {
+      return executor.status;
+    },
     read,
     write: (work, options) => executor.write((inner) => work(run(inner)), options),
     close: () => executor.close(),

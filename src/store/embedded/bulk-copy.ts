@@ -11,7 +11,7 @@ import type { EntityRecord, GraphBatch, GraphStore, RelationsResult, SourceRecor
 import { DanglingRelationError, type LoadAudit, type LoadTarget } from '../load-sink.js';
 import { BulkCopyUnsupported, CsvTable, type Column, type Value } from './csv-table.js';
 import { ladybugDialect } from './dialect.js';
-import type { LadybugExecutor } from './executor.js';
+import type { EmbeddedEngine } from './engine/process.js';
 import { DomainError, ErrorCode } from '../../errors/domain-error.js';
 
 export { BulkCopyUnsupported };
@@ -51,7 +51,7 @@ export class BulkCopyRefused extends DomainError {
 
 export interface BulkTarget {
   store: GraphStore;
-  executor: LadybugExecutor;
+  executor: EmbeddedEngine;
 }
 
 export interface BulkOptions {
@@ -77,7 +77,7 @@ export interface BulkResult<T> {
   };
 }
 
-async function columnsOf(executor: LadybugExecutor, table: string): Promise<Column[]> {
+async function columnsOf(executor: EmbeddedEngine, table: string): Promise<Column[]> {
   return (await executor.ddl(`CALL table_info('${table}') RETURN name, type`)).map((r) => ({ name: String(r.name), type: String(r.type) }));
 }
 

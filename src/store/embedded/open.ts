@@ -3,6 +3,7 @@ import { CypherGraphStore } from '../cypher/cypher-store.js';
 import { prop } from '../cypher/statements.js';
 import type { GraphStore } from '../graph-store.js';
 import { ladybugDialect, tableSpecs } from './dialect.js';
+import { EngineProcess, type EmbeddedEngine } from './engine/process.js';
 import { LadybugExecutor } from './executor.js';
 
 export { StoreOpenError } from './executor.js';
@@ -26,19 +27,36 @@ export async function openEmbeddedStore(options: EmbeddedOptions): Promise<Graph
 export async function openEmbeddedWithExecutor({ dataDir, ontology, log }: EmbeddedOptions): Promise<{ store: GraphStore; executor: LadybugExecutor }> {
   const executor = await LadybugExecutor.open(dataDir, log);
   try {
-    for (const spec of tableSpecs(ontology)) {
-      await executor.ddl(spec.ddl);
-      if (spec.columns.length === 0) continue;
-      // Columns a newer ontology introduced are added in place; existing data stays.
-      const existing = new Set((await executor.ddl(`CALL table_info('${spec.table}') RETURN name`)).map((r) => String(r.name)));
-      for (const [name, type] of spec.columns) {
-        if (!existing.has(name)) await executor.ddl(`ALTER TABLE ${spec.table} ADD ${prop(name)} ${type}`);
-      }
-    }
-    await executor.checkpoint();
+    await prepareSchema(executor, ontology);
   } catch (err) {
     await executor.close();
     throw err;
   }
-  return { store: new CypherGraphStore('embedded', executor, ladybugDialect, ontology), executor };
+  return { store: embeddedStore(executor, ontology), executor };
+}
+
+/** The store over an engine already open (in this process, or in one of its own). */
+export function embeddedStore(engine: EmbeddedEngine, ontology: Ontology): GraphStore {
+  return new CypherGraphStore('embedded', engine, ladybugDialect, ontology);
+}
+
+/**
+ * The engine in a process of its own (src/store/embedded/engine/), so a native fault of it
+ * cannot take the server down; `recover` starts and readies it, at open and after a death.
+ */
+export function isolatedEngine(dataDir: string, log: (line: string) => void, recover: (spawn: () => Promise<void>) => Promise<void>): EngineProcess {
+  return new EngineProcess(dataDir, log, recover);
+}
+
+/** Creates the ontology's tables, and adds columns a newer ontology introduced in place. */
+export async function prepareSchema(executor: EmbeddedEngine, ontology: Ontology): Promise<void> {
+  for (const spec of tableSpecs(ontology)) {
+    await executor.ddl(spec.ddl);
+    if (spec.columns.length === 0) continue;
+    const existing = new Set((await executor.ddl(`CALL table_info('${spec.table}') RETURN name`)).map((r) => String(r.name)));
+    for (const [name, type] of spec.columns) {
+      if (!existing.has(name)) await executor.ddl(`ALTER TABLE ${spec.table} ADD ${prop(name)} ${type}`);
+    }
+  }
+  await executor.checkpoint();
 }

@@ -1,0 +1,222 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { fork, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { EngineStatus, Executor, Row, Statement } from '../../cypher/executor.js';
+import { StoreOpenError, StoreUnavailableError } from '../../errors.js';
+import type { HostReply, HostRequest, WireError } from './protocol.js';
+
+/** What the embedded store needs of its engine, in this process or in one of its own. */
+export interface EmbeddedEngine extends Executor {
+  /** Schema changes, outside any transaction; `checkpoint` after them. */
+  ddl(cypher: string): Promise<Row[]>;
+  checkpoint(): Promise<void>;
+}
+
+/** The engine process died: what was asked of it has no answer, and may or may not have happened. */
+export class EngineDiedError extends StoreUnavailableError {
+  constructor(readonly why: string) {
+    super(`the database engine stopped (${why}) and is being restarted; try again shortly`);
+  }
+}
+
+type HostCall = HostRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+const HOST = fileURLToPath(new URL('./host.ts', import.meta.url));
+/** tsx's loader by its path, so the engine starts whatever the server's working folder. */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/** Restarts within this many ms of one another are spaced out, so a fault at open cannot spin. */
+const RESTART_BACKOFF_MS = [0, 250, 1000, 5000];
+
+function revive(e: WireError): Error {
+  if (e.kind === 'open') return new StoreOpenError(e.message, e.locked ?? false);
+  if (e.kind === 'unavailable') return new StoreUnavailableError(e.message);
+  return new Error(e.message);
+}
+
+/**
+ * LadybugDB in a child process (host.ts), so a native fault of the engine (a SIGSEGV, an
+ * abort) cannot take the HTTP server down. Calls in flight when it dies fail with
+ * EngineDiedError (503 with Retry-After); so do calls made while it restarts. `recover`,
+ * given by whoever opens it, starts the engine (`spawn`) and readies it before anything
+ * else runs on it, at open and after each death: the opener's fallbacks (a database that
+ * cannot be opened), the schema, the journal's catch-up, so every acknowledged write is
+ * back before the first request.
+ */
+export class EngineProcess implements EmbeddedEngine {
+  private child: ChildProcess | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (rows: Row[]) => void; reject: (err: Error) => void }>();
+  private state: EngineStatus['state'] = 'down';
+  private restarts = 0;
+  private lastCrash: EngineStatus['lastCrash'] = null;
+  private closing = false;
+  /** Set inside `recover`: its calls go through while others are refused. */
+  private readonly recovering = new AsyncLocalStorage<true>();
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly log: (line: string) => void,
+    private readonly recover: (spawn: () => Promise<void>) => Promise<void> = (spawn) => spawn(),
+  ) {}
+
+  /** Starts the engine through `recover`; rejects with its error, the engine stopped. */
+  async start(): Promise<void> {
+    try {
+      await this.recovering.run(true, () => this.recover(() => this.spawn()));
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+    this.state = 'up';
+  }
+
+  get status(): EngineStatus {
+    return { state: this.state, pid: this.child?.pid ?? null, restarts: this.restarts, lastCrash: this.lastCrash };
+  }
+
+  private async spawn(): Promise<void> {
+    this.child?.kill('SIGKILL');
+    const child = fork(HOST, [], { execArgv: ['--import', TSX], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = child;
+    child.on('message', (reply: HostReply) => this.receive(reply));
+    // A send to a process that just died fails here and in its callback, before 'exit' comes.
+    child.on('error', () => undefined);
+    child.once('exit', (code, signal) => this.exited(child, code, signal));
+    try {
+      await this.call({ t: 'open', dataDir: this.dataDir });
+    } catch (err) {
+      child.kill('SIGKILL');
+      this.child = null;
+      throw err;
+    }
+  }
+
+  private receive(reply: HostReply): void {
+    if (reply.t === 'log') return this.log(reply.line);
+    const waiter = this.pending.get(reply.id);
+    if (!waiter) return;
+    this.pending.delete(reply.id);
+    if (reply.t === 'ok') waiter.resolve(reply.rows ?? []);
+    else waiter.reject(revive(reply.error));
+  }
+
+  private exited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (child !== this.child) return;
+    this.child = null;
+    const why = signal ? `signal ${signal}` : `exit code ${code}`;
+    for (const waiter of this.pending.values()) waiter.reject(new EngineDiedError(why));
+    this.pending.clear();
+    if (this.closing) return;
+    this.lastCrash = { at: new Date().toISOString(), why };
+    this.log(`embedded database: the engine process died (${why}); requests in flight were answered 503; restarting it and catching up from the journal`);
+    void this.restart();
+  }
+
+  private async restart(): Promise<void> {
+    this.state = 'restarting';
+    for (let attempt = 0; !this.closing; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, RESTART_BACKOFF_MS[Math.min(attempt, RESTART_BACKOFF_MS.length - 1)]));
+      const started = performance.now();
+      try {
+        await this.recovering.run(true, () => this.recover(() => this.spawn()));
+        this.restarts += 1;
+        this.state = 'up';
+        this.log(`embedded database: the engine process is back after ${Math.round(performance.now() - started)} ms (restart ${this.restarts})`);
+        return;
+      } catch (err) {
+        this.child?.kill('SIGKILL');
+        this.child = null;
+        this.log(`embedded database: restarting the engine process failed (${err instanceof Error ? err.message : String(err)}); trying again`);
+      }
+    }
+  }
+
+  private call(req: HostCall): Promise<Row[]> {
+    const child = this.child;
+    if (!child?.connected) return Promise.reject(new EngineDiedError('not running'));
+    const id = this.nextId++;
+    return new Promise<Row[]>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      child.send({ ...req, id } as HostRequest, (err) => {
+        if (!err || !this.pending.delete(id)) return;
+        reject(new EngineDiedError('not running'));
+      });
+    });
+  }
+
+  /** Refuses work from anyone but `recover` while the engine is not up. */
+  private gate(): void {
+    if (this.state !== 'up' && !this.recovering.getStore()) throw new EngineDiedError(this.lastCrash?.why ?? 'restarting');
+  }
+
+  async read(statement: Statement): Promise<Row[]> {
+    this.gate();
+    const { deadline } = statement;
+    if (!deadline) return this.call({ t: 'read', cypher: statement.cypher, params: statement.params, timeoutMs: null });
+    deadline.signal.throwIfAborted();
+    // The engine stops the statement at its own timeout; here the request stops waiting at
+    // its deadline, or when it is stopped earlier, whichever comes first.
+    const answer = this.call({ t: 'read', cypher: statement.cypher, params: statement.params, timeoutMs: Math.max(1, Math.ceil(deadline.remainingMs())) });
+    let onAbort!: () => void;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(deadline.signal.reason as Error);
+      deadline.signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([answer, aborted]);
+    } catch (err) {
+      if (err instanceof StoreUnavailableError && !(err instanceof EngineDiedError) && deadline.remainingMs() <= 0) throw deadline.expired();
+      throw err;
+    } finally {
+      deadline.signal.removeEventListener('abort', onAbort);
+      answer.catch(() => undefined);
+    }
+  }
+
+  ddl(cypher: string): Promise<Row[]> {
+    this.gate();
+    return this.call({ t: 'ddl', cypher });
+  }
+
+  async checkpoint(): Promise<void> {
+    this.gate();
+    await this.call({ t: 'checkpoint' });
+  }
+
+  async write<T>(work: (run: (statement: Statement) => Promise<Row[]>) => Promise<T>): Promise<T> {
+    this.gate();
+    const tx = this.nextId;
+    const done = this.call({ t: 'begin' });
+    const run = (s: Statement) => this.call({ t: 'run', tx, cypher: s.cypher, params: s.params });
+    let result: T;
+    try {
+      result = await work(run);
+    } catch (err) {
+      this.end(tx, false);
+      await done.catch(() => undefined);
+      throw err;
+    }
+    this.end(tx, true);
+    await done;
+    return result;
+  }
+
+  /** Ends transaction `tx`; if the engine died meanwhile, the transaction's `begin` has failed already. */
+  private end(tx: number, commit: boolean): void {
+    if (this.child?.connected) this.child.send({ t: 'end', id: this.nextId++, tx, commit } satisfies HostRequest, () => undefined);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    const child = this.child;
+    if (!child) return;
+    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try {
+      await this.call({ t: 'close' });
+    } finally {
+      child.disconnect();
+      await gone;
+    }
+  }
+}
