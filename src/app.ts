@@ -7,11 +7,12 @@ import { openNeo4jStore } from './store/neo4j/open.js';
 
 /**
  * Opens the backend the configuration selects: Neo4j if NEO4J_URI is set (it keeps its own
- * transaction log), else the embedded database behind its journal.
+ * transaction log), else the embedded database behind its journal; `serving`: for the server.
  */
-export async function openStore(config: Config, ontology: Ontology = loadOntology()): Promise<GraphStore> {
+export async function openStore(config: Config, ontology: Ontology = loadOntology(), { serving = false } = {}): Promise<GraphStore> {
   if (config.neo4j) return openNeo4jStore(config.neo4j, ontology);
-  return openJournaledEmbedded({ dataDir: config.dataDir, ontology, log: (line) => console.error(line) });
+  // A server outlives a fault of the embedded engine by running it in a process of its own.
+  return openJournaledEmbedded({ dataDir: config.dataDir, ontology, log: (line) => console.error(line), engineProcess: serving });
 }
 
 /** Loads the seed files that are new or changed; unchanged ones are skipped. */

@@ -1,5 +1,5 @@
 import type { Ontology } from '../ontology/ontology.js';
-import type { EngineProcess } from '../store/embedded/engine/process.js';
+import { InProcessEngine } from '../store/embedded/engine/in-process.js';
 import { embeddedStore, isolatedEngine, prepareSchema, StoreOpenError } from '../store/embedded/open.js';
 import { quarantineDatabase } from '../store/embedded/quarantine.js';
 import type { GraphStore } from '../store/graph-store.js';
@@ -15,6 +15,8 @@ export interface JournaledOptions {
   log?: (line: string) => void;
   /** Told what a replay at open applied and refused (restore reports it). */
   report?: (outcome: ReplayOutcome) => void;
+  /** The engine in a process of its own, restarted when it dies (the server); else in this one (commands that run once). */
+  engineProcess?: boolean;
 }
 
 const loadData = (dataDir: string) => (changeId: string) => batchesFromFile(loadDataPath(dataDir, `${changeId}.jsonl`));
@@ -30,7 +32,7 @@ function journalOf(dataDir: string): ReturnType<typeof readJournal> {
 
 /**
  * Opens the embedded store behind its journal (DATA_DIR/journal/), its engine in a process
- * of its own (src/store/embedded/engine/). A database that cannot be opened is moved to
+ * of its own (src/store/embedded/engine/) with `engineProcess`. A database that cannot be opened is moved to
  * DATA_DIR/quarantine/ and rebuilt from the journal (seed files and imports included:
  * their loads are journaled with their data); a database that opens but lacks journaled
  * writes (a log set aside at open, an old copy put back) gets them replayed. The same
@@ -38,7 +40,7 @@ function journalOf(dataDir: string): ReturnType<typeof readJournal> {
  * Either way `log` says so in one line. Another process holding the database is not a
  * failure of its files: that error is passed on untouched.
  */
-export async function openJournaledEmbedded({ dataDir, ontology, log = () => undefined, report }: JournaledOptions): Promise<GraphStore> {
+export async function openJournaledEmbedded({ dataDir, ontology, log = () => undefined, report, engineProcess = false }: JournaledOptions): Promise<GraphStore> {
   const journal = journalOf(dataDir);
   const genesis = journal.entries[0];
   const complete = genesis?.op === 'genesis' && genesis.complete;
@@ -46,7 +48,7 @@ export async function openJournaledEmbedded({ dataDir, ontology, log = () => und
   let rebuiltFrom: string | null = null;
   // Set once the server has started: from then on a start is a restart after a death.
   let afterStart: (() => Promise<void>) | null = null;
-  const engine: EngineProcess = isolatedEngine(dataDir, log, async (spawn) => {
+  const recover = async (spawn: () => Promise<void>) => {
     try {
       await spawn();
     } catch (err) {
@@ -57,7 +59,8 @@ export async function openJournaledEmbedded({ dataDir, ontology, log = () => und
     }
     await prepareSchema(engine, ontology);
     await afterStart?.();
-  });
+  };
+  const engine = engineProcess ? isolatedEngine(dataDir, log, recover) : new InProcessEngine(dataDir, log, recover);
   await engine.start();
   const store = embeddedStore(engine, ontology);
   /** Replays beneath the journal what the database lacks of it: those entries are in it already. */

@@ -22,7 +22,7 @@ export async function serveCommand(_args: readonly string[], ctx: CliContext): P
 async function seedThen({ io, env }: CliContext, serve: boolean): Promise<void> {
   const config = loadConfig(env);
   const ontology = loadOntology();
-  const store = await openStore(config, ontology);
+  const store = await openStore(config, ontology, { serving: true });
   try {
     const outcomes = await seed(store, config, ontology);
     io.out(`seeds: ${describeSeeds(outcomes)}`);
