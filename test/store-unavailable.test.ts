@@ -13,7 +13,8 @@ function switchable(store: GraphStore): { store: GraphStore; down: boolean } {
       // The server reads through a per-request view; it must go down with the store.
       if (prop === 'observed') return () => state.store;
       const value = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof value !== 'function' || prop === 'close') return value;
+      // close and engineStatus answer without the database; only its reads and writes go down.
+      if (typeof value !== 'function' || prop === 'close' || prop === 'engineStatus') return value;
       return (...args: unknown[]) => {
         if (state.down) return Promise.reject(new StoreUnavailableError());
         return (value as (...a: unknown[]) => unknown).apply(target, args);
