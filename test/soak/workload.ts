@@ -87,6 +87,8 @@ export async function post(target: Target, tally: Tally, query: string, variable
 }
 
 const cite = (quote: string) => [{ source: SOURCE, paragraph: 1, quote }];
+/** Twelve long citations: a write whose log record is far over 4 KB, which LadybugDB cannot replay after a kill. */
+const longCite = (quote: string) => Array.from({ length: 12 }, (_, i) => ({ source: SOURCE, paragraph: i + 1, quote: `${quote} ${'q'.repeat(300)}` }));
 const pick = <T>(random: () => number, list: readonly T[]): T | undefined => list[Math.floor(random() * list.length)];
 
 /**
@@ -186,7 +188,7 @@ async function writeOnce(target: Target, tally: Tally, ledger: Ledger, random: (
       id,
       type: 'SUPPORTS',
       ...ends,
-      sources: cite(id),
+      sources: random() < 0.3 ? longCite(id) : cite(id),
       ...(random() < 0.6 ? { date: `2012-01-${10 + Math.floor(random() * 19)}` } : {}),
       ...(random() < 0.5 ? { confidence: Math.round(random() * 100) / 100 } : {}),
     };
