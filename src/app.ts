@@ -11,7 +11,7 @@ import { openNeo4jStore } from './store/neo4j/open.js';
  */
 export async function openStore(config: Config, ontology: Ontology = loadOntology()): Promise<GraphStore> {
   if (config.neo4j) return openNeo4jStore(config.neo4j, ontology);
-  return openJournaledEmbedded({ dataDir: config.dataDir, ontology, log: (line) => console.error(line) });
+  return openJournaledEmbedded({ dataDir: config.dataDir, ontology, log: (line) => console.error(line), ...config.storage });
 }
 
 /** Loads the seed files that are new or changed; unchanged ones are skipped. */

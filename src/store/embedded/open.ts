@@ -12,6 +12,8 @@ export interface EmbeddedOptions {
   ontology: Ontology;
   /** Where to say that a broken log was quarantined at open. */
   log?: (line: string) => void;
+  /** Copies DATA_DIR/quarantine/ keeps (QUARANTINE_KEEP). */
+  quarantineKeep?: number;
 }
 
 /** Opens (creating if needed) the embedded database in `dataDir`, with the ontology's schema. */
@@ -23,8 +25,8 @@ export async function openEmbeddedStore(options: EmbeddedOptions): Promise<Graph
  * The same, with the executor under the store, for writers that need LadybugDB's own
  * statements (the bulk `COPY` of src/store/embedded/bulk-copy.ts). Close the store only.
  */
-export async function openEmbeddedWithExecutor({ dataDir, ontology, log }: EmbeddedOptions): Promise<{ store: GraphStore; executor: LadybugExecutor }> {
-  const executor = await LadybugExecutor.open(dataDir, log);
+export async function openEmbeddedWithExecutor({ dataDir, ontology, log, quarantineKeep }: EmbeddedOptions): Promise<{ store: GraphStore; executor: LadybugExecutor }> {
+  const executor = await LadybugExecutor.open(dataDir, log, quarantineKeep);
   try {
     for (const spec of tableSpecs(ontology)) {
       await executor.ddl(spec.ddl);
