@@ -7,7 +7,9 @@ import { isJournalEntry, type JournalEntry } from './entries.js';
  * copied twice repeats a number; `sum` is the first 64 bits of the SHA-256 of the line's
  * text up to `sum` (closed with `}`), so an edited line no longer matches. The sum is
  * taken over the text as written, not a re-serialisation, so no canonical form is needed.
- * Lines written before sequence numbers existed carry neither and are read as they are.
+ * Lines written before sequence numbers existed carry neither and are read as they are,
+ * wherever they are: a version of this program from before them may have appended to a
+ * journal a later one began.
  */
 const SUM = /,"sum":"([0-9a-f]{16})"\}$/;
 
@@ -66,18 +68,13 @@ export function readLines(lines: readonly string[]): ReadLines {
   const seen = new Map<number, string>();
   let expected = 1;
   let highest = 0;
-  let sequenced = false;
   lines.forEach((line, i) => {
     const lineNo = i + 1;
     if (line === '') return;
     const parsed = parse(line);
     if (parsed?.seq != null) highest = Math.max(highest, parsed.seq);
-    if (!parsed || !parsed.intact || (parsed.seq === null && sequenced)) {
-      const why = !parsed
-        ? 'does not read as a journal entry'
-        : parsed.seq === null
-          ? 'has no sequence number or checksum, unlike the lines before it'
-          : 'does not match its checksum';
+    if (!parsed || !parsed.intact) {
+      const why = !parsed ? 'does not read as a journal entry' : 'does not match its checksum';
       problems.push({ lineNo, seq: parsed?.seq ?? null, kind: 'altered', what: `${why}: it was changed after it was written, and is not replayed` });
       // Its number is taken, so the line after it is not reported as a gap too.
       if (parsed?.seq != null && parsed.seq >= expected) expected = parsed.seq + 1;
@@ -88,7 +85,6 @@ export function readLines(lines: readonly string[]): ReadLines {
       entries.push(entry);
       return;
     }
-    sequenced = true;
     const body = JSON.stringify(entry);
     const first = seen.get(seq);
     if (first !== undefined) {
