@@ -103,6 +103,19 @@ describe('the journal', () => {
     expect(existsSync(file)).toBe(false);
   }, 60_000);
 
+  it('does not rebuild a database that cannot be opened from a journal with an edited line: it refuses, naming the line, and moves nothing', async () => {
+    const dataDir = caseDir((lines, dir) => {
+      const at = lineOf(dir, 'p-2') - 1;
+      lines[at] = lines[at]!.replace('Party 2', 'Party 2 (edited)');
+      return lines;
+    });
+    writeFileSync(join(dataDir, 'graph.lbug'), Buffer.alloc(65_536, 0x5a));
+    await expect(open(dataDir)).rejects.toThrow(
+      new RegExp(`cannot be rebuilt from its journal either, .*journal\\.jsonl:${lineOf(dataDir, 'p-2')} \\(sequence \\d+\\) does not match its checksum`),
+    );
+    expect(readdirSync(dataDir)).not.toContain('quarantine');
+  }, 60_000);
+
   it('names a line deleted from the middle (a gap) and replays the rest; backup refuses it', async () => {
     let deleted = 0;
     const dataDir = caseDir((lines, dir) => {
