@@ -2,6 +2,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { parseApiKeys, type ApiKey } from './auth/api-keys.js';
 import { projectRoot } from './paths.js';
 import { DomainError, ErrorCode } from './errors/domain-error.js';
+import { DEFAULT_MIN_FREE_DISK_MB } from './journal/free-space.js';
+import { DEFAULT_QUARANTINE_KEEP } from './store/embedded/quarantine.js';
 
 /** Settings from the environment, validated once at start. */
 export interface Neo4jSettings {
@@ -123,6 +125,25 @@ export interface Config {
   trustProxy: boolean;
   /** Set when NEO4J_URI selects the Neo4j backend; otherwise the embedded database is used. */
   neo4j: Neo4jSettings | null;
+  /** The embedded store's disk: copies DATA_DIR/quarantine/ keeps, and the free space writes need. */
+  storage: StorageSettings;
+}
+
+export interface StorageSettings {
+  /** QUARANTINE_KEEP, at least 1. */
+  quarantineKeep: number;
+  /** MIN_FREE_DISK_MB; 0 turns the check off. */
+  minFreeDiskMb: number;
+}
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) {
+    throw new ConfigError(`${name} must be a whole number of at least ${min}, got ${JSON.stringify(text)}`);
+  }
+  return value;
 }
 
 const NEO4J_SCHEMES = ['neo4j', 'neo4j+s', 'neo4j+ssc', 'bolt', 'bolt+s', 'bolt+ssc'];
@@ -151,12 +172,7 @@ function guards(env: NodeJS.ProcessEnv): Guards {
   for (const [key, name] of Object.entries(GUARD_VARIABLES) as Array<[keyof Guards, string]>) {
     const text = env[name];
     if (text === undefined || text === '') continue;
-    const value = Number(text);
-    const min = ZERO_ALLOWED.has(key) ? 0 : 1;
-    if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) {
-      throw new ConfigError(`${name} must be a whole number of at least ${min}, got ${JSON.stringify(text)}`);
-    }
-    out[key] = value;
+    out[key] = wholeNumber(env, name, 0, ZERO_ALLOWED.has(key) ? 0 : 1);
   }
   return out;
 }
@@ -196,5 +212,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     guards: guards(env),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     neo4j: neo4jSettings(env),
+    storage: {
+      quarantineKeep: wholeNumber(env, 'QUARANTINE_KEEP', DEFAULT_QUARANTINE_KEEP, 1),
+      minFreeDiskMb: wholeNumber(env, 'MIN_FREE_DISK_MB', DEFAULT_MIN_FREE_DISK_MB, 0),
+    },
   };
 }

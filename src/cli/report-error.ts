@@ -18,6 +18,7 @@ const SAID_AS_IS = new Set<ErrorCode>([
   ErrorCode.STORE_OPEN_FAILED,
   ErrorCode.ADDRESS_IN_USE,
   ErrorCode.REFUSED,
+  ErrorCode.INSUFFICIENT_STORAGE,
 ]);
 
 export const EXIT_CODE: Readonly<Record<ErrorCode, number>> = Object.fromEntries(Object.values(ErrorCode).map((code) => [code, EXIT.failed])) as Record<ErrorCode, number>;

@@ -25,6 +25,8 @@ export const ErrorCode = {
   CLIENT_CLOSED_REQUEST: 'CLIENT_CLOSED_REQUEST',
   /** The database does not answer now; it may later. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /** A write refused because DATA_DIR's disk is (nearly) full; reads go on. */
+  INSUFFICIENT_STORAGE: 'INSUFFICIENT_STORAGE',
   /** The environment's settings are wrong (names the variable). */
   CONFIG_INVALID: 'CONFIG_INVALID',
   /** The database cannot be opened or reached at start (names the variable or DATA_DIR). */

@@ -24,6 +24,7 @@ const SETS_STATUS = new Set<ErrorCode>([
   ErrorCode.SERVER_BUSY,
   ErrorCode.DEADLINE_EXCEEDED,
   ErrorCode.SERVICE_UNAVAILABLE,
+  ErrorCode.INSUFFICIENT_STORAGE,
 ]);
 
 /** Codes whose message a client sees; any other domain error is masked as internal. */

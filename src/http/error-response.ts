@@ -21,6 +21,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   // nginx's code for it; nobody reads the answer (the socket is destroyed instead).
   [ErrorCode.CLIENT_CLOSED_REQUEST]: 499,
   [ErrorCode.SERVICE_UNAVAILABLE]: 503,
+  [ErrorCode.INSUFFICIENT_STORAGE]: 507,
   [ErrorCode.CONFIG_INVALID]: 500,
   [ErrorCode.STORE_OPEN_FAILED]: 503,
   [ErrorCode.ADDRESS_IN_USE]: 500,
@@ -31,6 +32,9 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
 
 /** How long a client waits for a database that did not answer. */
 export const STORE_RETRY_AFTER_SECONDS = 5;
+
+/** How long a client waits before writing again to a full disk: someone has to free space first. */
+export const STORAGE_RETRY_AFTER_SECONDS = 60;
 
 /** What clients are told when the database is down: the cause stays in the log. */
 export const STORE_UNAVAILABLE_MESSAGE = 'The database is unavailable; try again shortly';
@@ -43,6 +47,7 @@ export function httpStatusOf(err: DomainError): number {
 export function httpHeadersOf(err: DomainError): Record<string, string> {
   if (err instanceof BudgetError) return { 'retry-after': String(err.retryAfterSeconds) };
   if (err.code === ErrorCode.SERVICE_UNAVAILABLE) return { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) };
+  if (err.code === ErrorCode.INSUFFICIENT_STORAGE) return { 'retry-after': String(STORAGE_RETRY_AFTER_SECONDS) };
   if (err.code === ErrorCode.UNAUTHENTICATED) return { 'www-authenticate': 'Bearer' };
   return {};
 }
@@ -57,6 +62,8 @@ const PUBLIC = new Set<ErrorCode>([
   ErrorCode.RATE_LIMITED,
   ErrorCode.SERVER_BUSY,
   ErrorCode.DEADLINE_EXCEEDED,
+  // What to free, and where: the operator reads it in the client's error.
+  ErrorCode.INSUFFICIENT_STORAGE,
 ]);
 
 export interface ErrorResponseOptions {

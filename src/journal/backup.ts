@@ -3,7 +3,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import type { GraphBatch } from '../store/graph-store.js';
 import { BackupError } from './backup-error.js';
 import { isJournalEntry, type JournalEntry } from './entries.js';
-import { journalDir, journalExists, jsonLines, loadDataPath, readJournal, syncDirectory, writeAll } from './journal-file.js';
+import { describeProblem, journalDir, journalExists, jsonLines, loadDataPath, readJournal, syncDirectory, writeAll } from './journal-file.js';
+import { formatLine } from './journal-lines.js';
 import { batchesFromFile, JournalDataError } from './replay.js';
 
 /**
@@ -24,7 +25,14 @@ type Line = { format: string; version: number; created: string } | { entry: Jour
  */
 export async function writeBackup(dataDir: string, file: string): Promise<{ entries: number; batches: number }> {
   if (!journalExists(dataDir)) throw new BackupError(`DATA_DIR=${dataDir} has no journal (${journalDir(dataDir)}); start the server or seed once to create it`);
-  const { entries } = readJournal(dataDir);
+  const { entries, problems, path } = readJournal(dataDir);
+  // A repeated line is left out and loses nothing; a missing or altered one would make the backup a wrong copy.
+  const damage = problems.filter((p) => p.kind !== 'duplicate');
+  if (damage[0]) {
+    throw new BackupError(
+      `the journal of DATA_DIR=${dataDir} is damaged, so no backup was written: ${describeProblem(path, damage[0])}${damage.length > 1 ? ` (and ${damage.length - 1} more line(s))` : ''}; back up DATA_DIR as files instead, with the server stopped`,
+    );
+  }
   const genesis = entries[0];
   if (genesis?.op !== 'genesis' || !genesis.complete) {
     throw new BackupError(
@@ -108,7 +116,7 @@ export async function unpackBackup(file: string, dataDir: string): Promise<Journ
         if (!isJournalEntry(entry)) throw fail('not a journal entry');
         closeData();
         entries.push(entry);
-        writeAll(journal, `${JSON.stringify(entry)}\n`);
+        writeAll(journal, `${formatLine(entries.length, entry)}\n`);
         if (entry.op === 'load') data = openSync(loadDataPath(dataDir, `${entry.audit.changeId}.jsonl`), 'w');
       } else if ('batch' in line) {
         if (data === null) throw fail('a batch outside a load');

@@ -18,9 +18,10 @@ import {
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { StoreUnavailableError } from '../store/errors.js';
+import { InsufficientStorageError, StoreUnavailableError } from '../store/errors.js';
+import { quarantine, type QuarantinePolicy } from '../store/embedded/quarantine.js';
 import { isJournalEntry, type JournalEntry } from './entries.js';
-import { DomainError, ErrorCode } from '../errors/domain-error.js';
+import { formatLine, readLines, type JournalProblem } from './journal-lines.js';
 
 /**
  * The journal's files in DATA_DIR/journal/: `journal.jsonl`, one entry a line, appended
@@ -30,11 +31,6 @@ import { DomainError, ErrorCode } from '../errors/domain-error.js';
 export const JOURNAL_DIR = 'journal';
 const ENTRIES = 'journal.jsonl';
 const LOADS = 'loads';
-
-/** The journal cannot be read: a line that is not an entry, other than a torn last one. */
-export class JournalError extends DomainError {
-  readonly code = ErrorCode.DATA_DAMAGED;
-}
 
 export function journalDir(dataDir: string): string {
   return join(dataDir, JOURNAL_DIR);
@@ -102,32 +98,34 @@ function completeTail(path: string): string {
   return `${text}\n`;
 }
 
+export interface JournalRead {
+  entries: JournalEntry[];
+  /** The last line was cut off by a crash (see readJournal). */
+  torn: boolean;
+  /** Lines of the middle that are missing, repeated or altered (see journal-lines.ts). */
+  problems: JournalProblem[];
+  nextSeq: number;
+  path: string;
+}
+
 /**
  * The entries in order. A crash while appending can leave a last line without its end:
  * that write was never acknowledged (its line was not yet durable), so it is cut off and
- * `torn` says so. Any other line that does not read is an error: the journal was changed
- * by something else, and guessing would lose or invent writes.
+ * `torn` says so. A line of the middle that is missing, repeated or altered was changed
+ * by something else: it is reported in `problems`, and an altered one is left out, since
+ * guessing would invent writes.
  */
-export function readJournal(dataDir: string): { entries: JournalEntry[]; torn: boolean } {
+export function readJournal(dataDir: string): JournalRead {
   const path = join(journalDir(dataDir), ENTRIES);
-  if (!existsSync(path)) return { entries: [], torn: false };
+  if (!existsSync(path)) return { entries: [], torn: false, problems: [], nextSeq: 1, path };
   const text = completeTail(path);
   const end = text.lastIndexOf('\n') + 1;
-  const entries: JournalEntry[] = [];
-  let lineNo = 0;
-  for (const line of text.slice(0, end).split('\n')) {
-    lineNo += 1;
-    if (line === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new JournalError(`${path}:${lineNo} is not a journal entry (not JSON); the journal was changed by hand or by another program`);
-    }
-    if (!isJournalEntry(value)) throw new JournalError(`${path}:${lineNo} is not a journal entry`);
-    entries.push(value);
-  }
-  return { entries, torn: end < text.length };
+  return { ...readLines(text.slice(0, end).split('\n')), torn: end < text.length, path };
+}
+
+/** One line a problem of the journal is told in, naming the line. */
+export function describeProblem(path: string, p: JournalProblem): string {
+  return `${path}:${p.lineNo}${p.seq === null ? '' : ` (sequence ${p.seq})`} ${p.what}`;
 }
 
 /** Appends entries, each durable before `append` returns. One writer per DATA_DIR (the database's lock). */
@@ -137,10 +135,14 @@ export class JournalWriter {
   private constructor(
     readonly dataDir: string,
     private readonly handle: FileHandle,
+    private nextSeq: number,
   ) {}
 
-  /** Opens for appending, cutting off a torn last line first (see readJournal). */
-  static async open(dataDir: string): Promise<JournalWriter> {
+  /**
+   * Opens for appending, cutting off a torn last line first (see readJournal) and setting
+   * its bytes aside in the quarantine, which says so. `nextSeq` is readJournal's.
+   */
+  static async open(dataDir: string, nextSeq: number, policy: QuarantinePolicy): Promise<JournalWriter> {
     const dir = journalDir(dataDir);
     mkdirSync(join(dir, LOADS), { recursive: true });
     const path = join(dir, ENTRIES);
@@ -149,10 +151,14 @@ export class JournalWriter {
       const text = completeTail(path);
       const end = Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1));
       if (end < statSync(path).size) {
-        // Set aside, never deleted: the bytes of a line a crash cut off.
-        const aside = join(dataDir, 'quarantine', `${new Date().toISOString().replace(/[:.]/g, '-')}-journal-tail`);
-        mkdirSync(dirname(aside), { recursive: true });
-        writeFileSync(aside, Buffer.from(text).subarray(end));
+        // Set aside, not deleted: the bytes of a line a crash cut off.
+        quarantine(
+          dataDir,
+          policy,
+          '-journal-tail',
+          (aside) => writeFileSync(aside, Buffer.from(text).subarray(end)),
+          (aside) => `embedded database: the journal ended in a write cut off by a crash, never acknowledged; it was dropped (its bytes moved to ${aside})`,
+        );
         truncateSync(path, end);
       }
       // Data files of loads a crash interrupted before they committed.
@@ -160,12 +166,12 @@ export class JournalWriter {
     }
     const handle = await open(path, 'a');
     if (created) syncDirectory(dir);
-    return new JournalWriter(dataDir, handle);
+    return new JournalWriter(dataDir, handle, nextSeq);
   }
 
   append(entry: JournalEntry): Promise<void> {
     const next = this.queue.then(async () => {
-      const bytes = Buffer.from(`${JSON.stringify(entry)}\n`);
+      const bytes = Buffer.from(`${formatLine(this.nextSeq, entry)}\n`);
       const start = (await this.handle.stat()).size;
       try {
         // A full disk can take part of a line without an error: written until all of it is.
@@ -174,9 +180,17 @@ export class JournalWriter {
       } catch (err) {
         // The next line must not be glued to a partial one.
         await this.handle.truncate(start).catch(() => undefined);
-        const why = err instanceof Error && 'code' in err && err.code === 'ENOSPC' ? 'the disk is full' : err instanceof Error ? err.message : String(err);
-        throw new StoreUnavailableError(`the write was not made: its journal entry could not be written in DATA_DIR=${this.dataDir} (${why}); free space there and try again`);
+        if (err instanceof Error && 'code' in err && err.code === 'ENOSPC') {
+          throw new InsufficientStorageError(
+            `the write was not made: its journal entry could not be written, the disk of DATA_DIR=${this.dataDir} is full; free space there and try again`,
+          );
+        }
+        throw new StoreUnavailableError(
+          `the write was not made: its journal entry could not be written in DATA_DIR=${this.dataDir} (${err instanceof Error ? err.message : String(err)})`,
+        );
       }
+      // Taken only once the line is durable: a line truncated away leaves no gap.
+      this.nextSeq += 1;
     });
     this.queue = next.catch(() => undefined);
     return next;

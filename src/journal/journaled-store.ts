@@ -17,6 +17,7 @@ import type {
 } from '../store/graph-store.js';
 import { EngineDiedError } from '../store/embedded/engine/process.js';
 import type { WriteEntry } from './entries.js';
+import { refuseWriteWhenFull } from './free-space.js';
 import { loadDataPath, writeAll, type JournalWriter } from './journal-file.js';
 
 type Entry<E> = E extends WriteEntry ? Omit<E, 'audit'> : never;
@@ -25,12 +26,14 @@ type Entry<E> = E extends WriteEntry ? Omit<E, 'audit'> : never;
  * The store with every write journaled: the journal entry is made durable inside the
  * write's transaction, after every check passed and just before it commits, so an
  * acknowledged write is always in the journal, and a journaled write that then fails to
- * commit is marked void. Reads pass through untouched.
+ * commit is marked void. A write is refused before anything of it is written when the
+ * disk is nearly full (MIN_FREE_DISK_MB); reads pass through untouched.
  */
 export class JournaledStore implements GraphStore {
   constructor(
     private readonly inner: GraphStore,
     private readonly journal: JournalWriter,
+    private readonly minFreeDiskMb: number,
   ) {}
 
   get backend(): string {
@@ -38,6 +41,7 @@ export class JournaledStore implements GraphStore {
   }
 
   private async journaled<T>(by: Author, entry: Entry<WriteEntry>, write: (by: StampedWrite) => Promise<T>): Promise<T> {
+    refuseWriteWhenFull(this.journal.dataDir, this.minFreeDiskMb);
     const w: StampedWrite = typeof by === 'string' ? { actor: by } : by;
     let stamped: Audit | null = null;
     try {
@@ -103,6 +107,8 @@ export class JournaledStore implements GraphStore {
     fingerprint: string,
     audit: { actor: Author; summary: unknown; entityIds?: readonly string[] },
   ): Promise<void> {
+    // Before its data file is begun, not only before its transaction (journaled() checks again).
+    refuseWriteWhenFull(this.journal.dataDir, this.minFreeDiskMb);
     const temp = loadDataPath(this.journal.dataDir, `.pending-${randomBytes(6).toString('hex')}.jsonl`);
     const fd = openSync(temp, 'w');
     let closed = false;
@@ -153,7 +159,7 @@ export class JournaledStore implements GraphStore {
   }
 
   observed(observe: StatementObserver): GraphStore {
-    return new JournaledStore(this.inner.observed(observe), this.journal);
+    return new JournaledStore(this.inner.observed(observe), this.journal, this.minFreeDiskMb);
   }
 
   // Reads pass through.

@@ -1,10 +1,11 @@
 import type { Ontology } from '../ontology/ontology.js';
 import { InProcessEngine } from '../store/embedded/engine/in-process.js';
 import { embeddedStore, isolatedEngine, prepareSchema, StoreOpenError } from '../store/embedded/open.js';
-import { quarantineDatabase } from '../store/embedded/quarantine.js';
+import { DEFAULT_QUARANTINE_KEEP, quarantineDatabase, type QuarantinePolicy } from '../store/embedded/quarantine.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { writesOf, type JournalEntry } from './entries.js';
-import { JournalError, JournalWriter, loadDataPath, readJournal } from './journal-file.js';
+import { DEFAULT_MIN_FREE_DISK_MB, formatMb, lowSpace } from './free-space.js';
+import { describeProblem, JournalWriter, loadDataPath, readJournal } from './journal-file.js';
 import { JournaledStore } from './journaled-store.js';
 import { batchesFromFile, missingWrites, replay, type ReplayOutcome } from './replay.js';
 
@@ -17,50 +18,73 @@ export interface JournaledOptions {
   report?: (outcome: ReplayOutcome) => void;
   /** The engine in a process of its own, restarted when it dies (the server); else in this one (commands that run once). */
   engineProcess?: boolean;
+  /** QUARANTINE_KEEP */
+  quarantineKeep?: number;
+  /** MIN_FREE_DISK_MB: under it the store does not start, and refuses writes once started. */
+  minFreeDiskMb?: number;
 }
 
 const loadData = (dataDir: string) => (changeId: string) => batchesFromFile(loadDataPath(dataDir, `${changeId}.jsonl`));
 
-function journalOf(dataDir: string): ReturnType<typeof readJournal> {
-  try {
-    return readJournal(dataDir);
-  } catch (err) {
-    if (err instanceof JournalError) throw new StoreOpenError(`cannot open DATA_DIR=${dataDir}: ${err.message}`, false, dataDir);
-    throw err;
-  }
-}
-
 /**
  * Opens the embedded store behind its journal (DATA_DIR/journal/), its engine in a process
- * of its own (src/store/embedded/engine/) with `engineProcess`. A database that cannot be opened is moved to
- * DATA_DIR/quarantine/ and rebuilt from the journal (seed files and imports included:
- * their loads are journaled with their data); a database that opens but lacks journaled
- * writes (a log set aside at open, an old copy put back) gets them replayed. The same
- * happens each time the engine process dies and is started again, before it serves.
- * Either way `log` says so in one line. Another process holding the database is not a
- * failure of its files: that error is passed on untouched.
+ * of its own (src/store/embedded/engine/) with `engineProcess`. A database that cannot be
+ * opened is moved to DATA_DIR/quarantine/ and rebuilt from the journal (seed files and
+ * imports included: their loads are journaled with their data); a database that opens but
+ * lacks journaled writes (a log set aside at open, an old copy put back) gets them replayed.
+ * The same happens each time the engine process dies and is started again, before it
+ * serves. Either way `log` says so in one line. Another process holding the database is not
+ * a failure of its files: that error is passed on untouched; nor is a full disk, which
+ * refuses the start and moves nothing. Lines of the journal that are missing, repeated or
+ * altered are each named in a line; the database, the primary copy, opens as it is.
  */
-export async function openJournaledEmbedded({ dataDir, ontology, log = () => undefined, report, engineProcess = false }: JournaledOptions): Promise<GraphStore> {
-  const journal = journalOf(dataDir);
+export async function openJournaledEmbedded(options: JournaledOptions): Promise<GraphStore> {
+  const { dataDir, ontology, log = () => undefined, report, engineProcess = false, minFreeDiskMb = DEFAULT_MIN_FREE_DISK_MB } = options;
+  const policy: QuarantinePolicy = { keep: options.quarantineKeep ?? DEFAULT_QUARANTINE_KEEP, log };
+  const full = (failure: string) => {
+    const free = lowSpace(dataDir, minFreeDiskMb);
+    const noSpace = /no space left|ENOSPC/i.test(failure);
+    if (free === null && !noSpace) return null;
+    const left = free === null ? `the disk is full (${failure.split('\n')[0]})` : `only ${formatMb(free)} free, under MIN_FREE_DISK_MB=${minFreeDiskMb}`;
+    return new StoreOpenError(`cannot start on DATA_DIR=${dataDir}: ${left}; free space there and start again (nothing was moved into quarantine)`, false, dataDir);
+  };
+  const refusal = full('');
+  if (refusal) throw refusal;
+  const journal = readJournal(dataDir);
+  for (const p of journal.problems) log(`embedded database: journal line ${describeProblem(journal.path, p)}`);
   const genesis = journal.entries[0];
   const complete = genesis?.op === 'genesis' && genesis.complete;
   let writer: JournalWriter | null = null;
   let rebuiltFrom: string | null = null;
-  // Set once the server has started: from then on a start is a restart after a death.
+  // Set once the store has opened: from then on a start is a restart after a death.
   let afterStart: (() => Promise<void>) | null = null;
   const recover = async (spawn: () => Promise<void>) => {
+    // The schema's first checkpoint is the first write to a full disk, so it is tried with the open.
+    const ready = async () => {
+      await spawn();
+      await prepareSchema(engine, ontology);
+    };
     try {
-      await spawn();
+      await ready();
     } catch (err) {
-      if (!(err instanceof StoreOpenError) || err.locked || !complete) throw err;
-      rebuiltFrom = quarantineDatabase(dataDir);
-      await spawn();
-      log(`embedded database: could not be opened (${err.message}); moved its files to ${rebuiltFrom} and rebuilding it from the journal`);
+      if (err instanceof StoreOpenError && err.locked) throw err;
+      // A full disk is not damage: the files are left where they are. The engine can fail on
+      // one past its own open too (its first checkpoint), with an error of its own.
+      const onFullDisk = full(err instanceof Error ? err.message : String(err));
+      if (onFullDisk) throw onFullDisk;
+      if (!(err instanceof StoreOpenError) || !complete) throw err;
+      const lost = journal.problems.find((p) => p.kind !== 'duplicate');
+      if (lost) throw new StoreOpenError(`${err.message}; it cannot be rebuilt from its journal either, ${describeProblem(journal.path, lost)}`, false, dataDir);
+      rebuiltFrom = quarantineDatabase(
+        dataDir,
+        policy,
+        (where) => `embedded database: could not be opened (${err.message}); moved its files to ${where} and rebuilding it from the journal`,
+      );
+      await ready();
     }
-    await prepareSchema(engine, ontology);
     await afterStart?.();
   };
-  const engine = engineProcess ? isolatedEngine(dataDir, log, recover) : new InProcessEngine(dataDir, log, recover);
+  const engine = engineProcess ? isolatedEngine(dataDir, policy.keep, log, recover) : new InProcessEngine(dataDir, policy.keep, log, recover);
   await engine.start();
   const store = embeddedStore(engine, ontology);
   /** Replays beneath the journal what the database lacks of it: those entries are in it already. */
@@ -79,17 +103,17 @@ export async function openJournaledEmbedded({ dataDir, ontology, log = () => und
     report?.(outcome);
   };
   try {
-    writer = await JournalWriter.open(dataDir);
+    writer = await JournalWriter.open(dataDir, journal.nextSeq, policy);
     if (journal.torn) log('embedded database: the journal ended in a write cut off by a crash, never acknowledged; it was dropped');
-    if (!genesis) {
+    if (!genesis && journal.problems.length === 0) {
       // A database that held data before its journal began cannot be rebuilt from it alone.
       const empty = (await store.graphVersion()).startsWith('0:');
       await writer.append({ op: 'genesis', at: new Date().toISOString(), complete: empty });
       if (!empty) log(`embedded database: its journal begins now; writes made before it are only in the database (back up DATA_DIR=${dataDir} as files)`);
     }
     await catchUp(journal.entries);
-    afterStart = () => catchUp(journalOf(dataDir).entries);
-    return new JournaledStore(store, writer);
+    afterStart = () => catchUp(readJournal(dataDir).entries);
+    return new JournaledStore(store, writer, minFreeDiskMb);
   } catch (err) {
     await writer?.close();
     await store.close();

@@ -32,7 +32,7 @@ export async function restoreBackup(file: string, config: Config, ontology: Onto
     const entries = await unpackBackup(file, dataDir);
     let outcome: ReplayOutcome = { applied: 0, refused: [] };
     try {
-      const store = await openJournaledEmbedded({ dataDir, ontology, log: () => undefined, report: (o) => (outcome = o) });
+      const store = await openJournaledEmbedded({ dataDir, ontology, log: () => undefined, report: (o) => (outcome = o), ...config.storage });
       await store.close();
       if (outcome.refused.length > 0) throw refusedError(outcome);
     } catch (err) {

@@ -8,6 +8,11 @@ export class StoreUnavailableError extends DomainError {
   }
 }
 
+/** A write refused before anything of it was written: DATA_DIR's disk is (nearly) full. */
+export class InsufficientStorageError extends DomainError {
+  readonly code = ErrorCode.INSUFFICIENT_STORAGE;
+}
+
 /**
  * The database cannot be opened at start, with a message a person can act on. Adapters
  * read their driver's words and say here what they meant (`locked`), so nothing above

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import lbug, { type Connection, type Database, type LbugValue, type PreparedStatement, type QueryResult } from '@ladybugdb/core';
 import type { Executor, Row, Statement } from '../cypher/executor.js';
 import { StoreOpenError, StoreUnavailableError } from '../errors.js';
-import { CHECKPOINT_PENDING, DATABASE_FILE, quarantineWal, whyKeepWal } from './quarantine.js';
+import { CHECKPOINT_PENDING, DATABASE_FILE, DEFAULT_QUARANTINE_KEEP, quarantineWal, whyKeepWal } from './quarantine.js';
 
 // Defined beside the other store errors so the CLI's mapper needs no LadybugDB to know it.
 export { StoreOpenError };
@@ -175,7 +175,7 @@ export class LadybugExecutor implements Executor {
    * acknowledged: it is quarantined, `log` says so in one line, and the database opens
    * as of its last acknowledged write.
    */
-  static async open(dataDir: string, log: (line: string) => void = () => undefined): Promise<LadybugExecutor> {
+  static async open(dataDir: string, log: (line: string) => void = () => undefined, quarantineKeep = DEFAULT_QUARANTINE_KEEP): Promise<LadybugExecutor> {
     const init = async () => {
       // By position: buffer pool, compression, read-only and size as the engine's defaults,
       // then automatic checkpoints off (see the class comment).
@@ -194,9 +194,11 @@ export class LadybugExecutor implements Executor {
         if (keep) {
           throw new Error(`${err.message.split('\n')[0]}; the write-ahead log was left in place because ${keep} (back up DATA_DIR before trying anything)`, { cause: err });
         }
-        const where = quarantineWal(dataDir);
-        log(
-          `embedded database: its write-ahead log could not be replayed (${err.message.split('\n')[0]}); moved it to ${where} and opened the database as of its last acknowledged write`,
+        quarantineWal(
+          dataDir,
+          { keep: quarantineKeep, log },
+          (where) =>
+            `embedded database: its write-ahead log could not be replayed (${err.message.split('\n')[0]}); moved it to ${where} and opened the database as of its last acknowledged write`,
         );
         db = await init();
       }

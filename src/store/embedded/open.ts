@@ -13,6 +13,8 @@ export interface EmbeddedOptions {
   ontology: Ontology;
   /** Where to say that a broken log was quarantined at open. */
   log?: (line: string) => void;
+  /** Copies DATA_DIR/quarantine/ keeps (QUARANTINE_KEEP). */
+  quarantineKeep?: number;
 }
 
 /** Opens (creating if needed) the embedded database in `dataDir`, with the ontology's schema. */
@@ -24,8 +26,8 @@ export async function openEmbeddedStore(options: EmbeddedOptions): Promise<Graph
  * The same, with the executor under the store, for writers that need LadybugDB's own
  * statements (the bulk `COPY` of src/store/embedded/bulk-copy.ts). Close the store only.
  */
-export async function openEmbeddedWithExecutor({ dataDir, ontology, log }: EmbeddedOptions): Promise<{ store: GraphStore; executor: LadybugExecutor }> {
-  const executor = await LadybugExecutor.open(dataDir, log);
+export async function openEmbeddedWithExecutor({ dataDir, ontology, log, quarantineKeep }: EmbeddedOptions): Promise<{ store: GraphStore; executor: LadybugExecutor }> {
+  const executor = await LadybugExecutor.open(dataDir, log, quarantineKeep);
   try {
     await prepareSchema(executor, ontology);
   } catch (err) {
@@ -44,8 +46,13 @@ export function embeddedStore(engine: EmbeddedEngine, ontology: Ontology): Graph
  * The engine in a process of its own (src/store/embedded/engine/), so a native fault of it
  * cannot take the server down; `recover` starts and readies it, at open and after a death.
  */
-export function isolatedEngine(dataDir: string, log: (line: string) => void, recover: (spawn: () => Promise<void>) => Promise<void>): EngineProcess {
-  return new EngineProcess(dataDir, log, recover);
+export function isolatedEngine(
+  dataDir: string,
+  quarantineKeep: number,
+  log: (line: string) => void,
+  recover: (spawn: () => Promise<void>) => Promise<void>,
+): EngineProcess {
+  return new EngineProcess(dataDir, quarantineKeep, log, recover);
 }
 
 /** Creates the ontology's tables, and adds columns a newer ontology introduced in place. */

@@ -12,6 +12,7 @@ export class InProcessEngine implements EmbeddedEngine {
 
   constructor(
     private readonly dataDir: string,
+    private readonly quarantineKeep: number,
     private readonly log: (line: string) => void,
     private readonly recover: (spawn: () => Promise<void>) => Promise<void>,
   ) {}
@@ -20,7 +21,7 @@ export class InProcessEngine implements EmbeddedEngine {
     try {
       await this.recover(async () => {
         await this.executor?.close();
-        this.executor = await LadybugExecutor.open(this.dataDir, this.log);
+        this.executor = await LadybugExecutor.open(this.dataDir, this.log, this.quarantineKeep);
       });
     } catch (err) {
       await this.close();

@@ -56,6 +56,8 @@ export class EngineProcess implements EmbeddedEngine {
 
   constructor(
     private readonly dataDir: string,
+    /** QUARANTINE_KEEP, for a log the engine sets aside at open. */
+    private readonly quarantineKeep: number,
     private readonly log: (line: string) => void,
     private readonly recover: (spawn: () => Promise<void>) => Promise<void> = (spawn) => spawn(),
   ) {}
@@ -84,7 +86,7 @@ export class EngineProcess implements EmbeddedEngine {
     child.on('error', () => undefined);
     child.once('exit', (code, signal) => this.exited(child, code, signal));
     try {
-      await this.call({ t: 'open', dataDir: this.dataDir });
+      await this.call({ t: 'open', dataDir: this.dataDir, quarantineKeep: this.quarantineKeep });
     } catch (err) {
       child.kill('SIGKILL');
       this.child = null;
