@@ -46,12 +46,7 @@ export function embeddedStore(engine: EmbeddedEngine, ontology: Ontology): Graph
  * The engine in a process of its own (src/store/embedded/engine/), so a native fault of it
  * cannot take the server down; `recover` starts and readies it, at open and after a death.
  */
-export function isolatedEngine(
-  dataDir: string,
-  quarantineKeep: number,
-  log: (line: string) => void,
-  recover: (spawn: () => Promise<void>) => Promise<void>,
-): EngineProcess {
+export function isolatedEngine(dataDir: string, quarantineKeep: number, log: (line: string) => void, recover: (spawn: () => Promise<void>) => Promise<void>): EngineProcess {
   return new EngineProcess(dataDir, quarantineKeep, log, recover);
 }
 
