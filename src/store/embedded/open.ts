@@ -3,7 +3,7 @@ import { CypherGraphStore } from '../cypher/cypher-store.js';
 import { prop } from '../cypher/statements.js';
 import type { GraphStore } from '../graph-store.js';
 import { ladybugDialect, tableSpecs } from './dialect.js';
-import { LadybugExecutor } from './executor.js';
+import { LadybugExecutor, type ExecutorOptions } from './executor.js';
 
 export { StoreOpenError } from './executor.js';
 
@@ -12,6 +12,8 @@ export interface EmbeddedOptions {
   ontology: Ontology;
   /** Where to say that a broken log was quarantined at open. */
   log?: (line: string) => void;
+  /** See ExecutorOptions: for a rebuild from the journal only. */
+  executor?: ExecutorOptions;
 }
 
 /** Opens (creating if needed) the embedded database in `dataDir`, with the ontology's schema. */
@@ -23,8 +25,8 @@ export async function openEmbeddedStore(options: EmbeddedOptions): Promise<Graph
  * The same, with the executor under the store, for writers that need LadybugDB's own
  * statements (the bulk `COPY` of src/store/embedded/bulk-copy.ts). Close the store only.
  */
-export async function openEmbeddedWithExecutor({ dataDir, ontology, log }: EmbeddedOptions): Promise<{ store: GraphStore; executor: LadybugExecutor }> {
-  const executor = await LadybugExecutor.open(dataDir, log);
+export async function openEmbeddedWithExecutor({ dataDir, ontology, log, executor: options }: EmbeddedOptions): Promise<{ store: GraphStore; executor: LadybugExecutor }> {
+  const executor = await LadybugExecutor.open(dataDir, log, options);
   try {
     for (const spec of tableSpecs(ontology)) {
       await executor.ddl(spec.ddl);
