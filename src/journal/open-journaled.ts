@@ -1,11 +1,14 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Ontology } from '../ontology/ontology.js';
-import { quarantineDatabase } from '../store/embedded/quarantine.js';
+import { DATABASE_FILE, quarantineDatabase } from '../store/embedded/quarantine.js';
 import { openEmbeddedStore, StoreOpenError } from '../store/embedded/open.js';
 import type { GraphStore } from '../store/graph-store.js';
-import { writesOf } from './entries.js';
-import { JournalError, JournalWriter, loadDataPath, readJournal } from './journal-file.js';
+import { writesOf, type JournalEntry } from './entries.js';
+import { JournalError, JournalWriter, readJournal } from './journal-file.js';
 import { JournaledStore } from './journaled-store.js';
-import { batchesFromFile, missingWrites, replay, type ReplayOutcome } from './replay.js';
+import { describeRebuild, journalLoadData, moveIntoPlace, rebuildFromJournal, type Rebuilt } from './rebuild.js';
+import { missingWrites, replay, type ReplayOutcome } from './replay.js';
 
 export interface JournaledOptions {
   dataDir: string;
@@ -16,7 +19,13 @@ export interface JournaledOptions {
   report?: (outcome: ReplayOutcome) => void;
 }
 
-const loadData = (dataDir: string) => (changeId: string) => batchesFromFile(loadDataPath(dataDir, `${changeId}.jsonl`));
+/** Builds the database from the journal beside DATA_DIR's (src/journal/rebuild.ts) and moves it into place. */
+async function rebuildInPlace(dataDir: string, ontology: Ontology, entries: readonly JournalEntry[], log: (line: string) => void): Promise<Rebuilt> {
+  const rebuilt = await rebuildFromJournal({ dataDir, ontology, entries, log });
+  moveIntoPlace(rebuilt.dir, dataDir);
+  rmSync(rebuilt.dir, { recursive: true, force: true });
+  return rebuilt;
+}
 
 /**
  * Opens the embedded store behind its journal (DATA_DIR/journal/). A database that cannot
@@ -37,14 +46,17 @@ export async function openJournaledEmbedded({ dataDir, ontology, log = () => und
   const genesis = journal.entries[0];
   const complete = genesis?.op === 'genesis' && genesis.complete;
   let store: GraphStore;
-  let rebuiltFrom: string | null = null;
+  let rebuilt: Rebuilt | null = null;
   try {
+    // No database beside a journal with writes (a restore, a deleted file): built in one go, not write by write.
+    if (complete && !existsSync(join(dataDir, DATABASE_FILE)) && writesOf(journal.entries).length > 0) rebuilt = await rebuildInPlace(dataDir, ontology, journal.entries, log);
     store = await openEmbeddedStore({ dataDir, ontology, log });
   } catch (err) {
     if (!(err instanceof StoreOpenError) || err.locked || !complete) throw err;
-    rebuiltFrom = quarantineDatabase(dataDir);
+    const aside = quarantineDatabase(dataDir);
+    log(`embedded database: could not be opened (${err.message}); moved its files to ${aside} and rebuilding it from the journal`);
+    rebuilt = await rebuildInPlace(dataDir, ontology, journal.entries, log);
     store = await openEmbeddedStore({ dataDir, ontology, log });
-    log(`embedded database: could not be opened (${err.message}); moved its files to ${rebuiltFrom} and rebuilding it from the journal`);
   }
   let writer: JournalWriter | null = null;
   try {
@@ -57,17 +69,18 @@ export async function openJournaledEmbedded({ dataDir, ontology, log = () => und
       if (!empty) log(`embedded database: its journal begins now; writes made before it are only in the database (back up DATA_DIR=${dataDir} as files)`);
     }
     const journaled = new JournaledStore(store, writer);
-    const missing = await missingWrites(store, writesOf(journal.entries));
-    if (missing.length > 0) {
-      // Replayed beneath the journal: these entries are in it already.
-      const outcome = await replay(store, missing, loadData(dataDir));
+    // Replayed beneath the journal: these entries are in it already.
+    const missing = rebuilt ? [] : await missingWrites(store, writesOf(journal.entries));
+    const outcome = rebuilt?.outcome ?? (missing.length > 0 ? await replay(store, missing, journalLoadData(dataDir)) : null);
+    if (outcome) {
       // A refused write is voided, so it is neither retried at every start nor applied later, out of order.
       for (const r of outcome.refused) await writer.append({ op: 'void', changeId: r.changeId });
       const refused =
         outcome.refused.length > 0
           ? `; ${outcome.refused.length} journaled write(s) refused and marked void (${outcome.refused.map((r) => `${r.changeId}: ${r.reason}`).join('; ')})`
           : '';
-      log(`embedded database: ${rebuiltFrom ? 'rebuilt' : 'caught up'} from the journal, ${outcome.applied} write(s) replayed${refused}`);
+      const what = rebuilt ? `rebuilt from the journal, ${describeRebuild(rebuilt)}` : `caught up from the journal, ${outcome.applied} write(s) replayed`;
+      log(`embedded database: ${what}${refused}`);
       report?.(outcome);
     }
     return journaled;
