@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Ontology } from '../ontology/ontology.js';
 import { DATABASE_FILE, quarantineDatabase } from '../store/embedded/quarantine.js';
@@ -22,6 +22,8 @@ export interface JournaledOptions {
 /** Builds the database from the journal beside DATA_DIR's (src/journal/rebuild.ts) and moves it into place. */
 async function rebuildInPlace(dataDir: string, ontology: Ontology, entries: readonly JournalEntry[], log: (line: string) => void): Promise<Rebuilt> {
   const rebuilt = await rebuildFromJournal({ dataDir, ontology, entries, log });
+  // A log or shadow pages left without their database would be replayed onto the new one.
+  if (readdirSync(dataDir).some((name) => name.startsWith(DATABASE_FILE))) log(`embedded database: moved files left without their database to ${quarantineDatabase(dataDir)}`);
   moveIntoPlace(rebuilt.dir, dataDir);
   rmSync(rebuilt.dir, { recursive: true, force: true });
   return rebuilt;
