@@ -29,7 +29,7 @@ describe('the quarantine', () => {
       // A log whose record cannot be read, as a kill in the middle of a large write leaves it.
       writeFileSync(join(dataDir, 'graph.lbug.wal'), Buffer.alloc(8_192, 0xab));
       const lines: string[] = [];
-      await (await openEmbeddedStore({ dataDir, ontology, log: (l) => lines.push(l), quarantineKeep: 2 })).close();
+      await (await openEmbeddedStore({ dataDir, ontology, log: (l) => lines.push(l), executor: { quarantineKeep: 2 } })).close();
       said.push(lines);
       made.push(
         readdirSync(root)

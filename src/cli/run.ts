@@ -13,6 +13,8 @@ export const USAGE = `usage:
   npm run import -- FILE...          import seed-format YAML/JSON files and CSV edge lists (all or none)
   npm run backup -- FILE             write the graph's whole history (the journal) to FILE; safe while serving
   npm run restore -- FILE            rebuild the graph from a backup into an empty DATA_DIR (or an empty Neo4j)
+  npm run verify [-- --repair]       compare the embedded database with its journal's graph (server stopped);
+                                     --repair replaces it with that graph
   npm run export -- --format F [--out FILE] [--id ID --depth N --kinds K,... --types T,... --from D --to D]
                                      write the graph or a selection as gexf, graphml, cytoscape, graphology or d3
 Settings come from the environment (PORT, DATA_DIR, NEO4J_URI, API_KEYS, ...): see README, "Configuration".`;
@@ -32,6 +34,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   export: { args: { min: 0, max: Infinity }, run: async () => (await import('./commands/export.js')).exportCommand },
   backup: { args: { min: 1, max: 1 }, run: async () => (await import('./commands/backup.js')).backupCommand },
   restore: { args: { min: 1, max: 1 }, run: async () => (await import('./commands/restore.js')).restoreCommand },
+  verify: { args: { min: 0, max: 1 }, run: async () => (await import('./commands/verify.js')).verifyCommand },
 };
 
 const HELP = ['--help', '-h', 'help'];

@@ -1,13 +1,16 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Ontology } from '../ontology/ontology.js';
 import { InProcessEngine } from '../store/embedded/engine/in-process.js';
 import { embeddedStore, isolatedEngine, prepareSchema, StoreOpenError } from '../store/embedded/open.js';
-import { DEFAULT_QUARANTINE_KEEP, quarantineDatabase, type QuarantinePolicy } from '../store/embedded/quarantine.js';
+import { DATABASE_FILE, DEFAULT_QUARANTINE_KEEP, quarantineDatabase, type QuarantinePolicy } from '../store/embedded/quarantine.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { writesOf, type JournalEntry } from './entries.js';
 import { DEFAULT_MIN_FREE_DISK_MB, formatMb, lowSpace } from './free-space.js';
-import { describeProblem, JournalWriter, loadDataPath, readJournal } from './journal-file.js';
+import { describeProblem, JournalWriter, readJournal, type JournalRead } from './journal-file.js';
 import { JournaledStore } from './journaled-store.js';
-import { batchesFromFile, missingWrites, replay, type ReplayOutcome } from './replay.js';
+import { describeRebuild, journalLoadData, moveIntoPlace, rebuildFromJournal, type Rebuilt } from './rebuild.js';
+import { missingWrites, replay, type ReplayOutcome } from './replay.js';
 
 export interface JournaledOptions {
   dataDir: string;
@@ -24,7 +27,17 @@ export interface JournaledOptions {
   minFreeDiskMb?: number;
 }
 
-const loadData = (dataDir: string) => (changeId: string) => batchesFromFile(loadDataPath(dataDir, `${changeId}.jsonl`));
+/** Builds the database from the journal beside DATA_DIR's (src/journal/rebuild.ts) and moves it into place. */
+async function rebuildInPlace(dataDir: string, ontology: Ontology, entries: readonly JournalEntry[], policy: QuarantinePolicy): Promise<Rebuilt> {
+  const rebuilt = await rebuildFromJournal({ dataDir, ontology, entries, log: policy.log });
+  // A log or shadow pages left without their database would be replayed onto the new one.
+  if (readdirSync(dataDir).some((name) => name.startsWith(DATABASE_FILE))) {
+    quarantineDatabase(dataDir, policy, (where) => `embedded database: moved files left without their database to ${where}`);
+  }
+  moveIntoPlace(rebuilt.dir, dataDir);
+  rmSync(rebuilt.dir, { recursive: true, force: true });
+  return rebuilt;
+}
 
 /**
  * Opens the embedded store behind its journal (DATA_DIR/journal/), its engine in a process
@@ -55,16 +68,20 @@ export async function openJournaledEmbedded(options: JournaledOptions): Promise<
   const genesis = journal.entries[0];
   const complete = genesis?.op === 'genesis' && genesis.complete;
   let writer: JournalWriter | null = null;
-  let rebuiltFrom: string | null = null;
+  /** A rebuild the next catchUp reports (its replay is done). */
+  let rebuilt: Rebuilt | null = null;
   // Set once the store has opened: from then on a start is a restart after a death.
   let afterStart: (() => Promise<void>) | null = null;
   const recover = async (spawn: () => Promise<void>) => {
+    const now: JournalRead = afterStart ? readJournal(dataDir) : journal;
     // The schema's first checkpoint is the first write to a full disk, so it is tried with the open.
     const ready = async () => {
       await spawn();
       await prepareSchema(engine, ontology);
     };
     try {
+      // No database beside a journal with writes (a restore, a deleted file): built in one go, not write by write.
+      if (complete && !existsSync(join(dataDir, DATABASE_FILE)) && writesOf(now.entries).length > 0) rebuilt = await rebuildInPlace(dataDir, ontology, now.entries, policy);
       await ready();
     } catch (err) {
       if (err instanceof StoreOpenError && err.locked) throw err;
@@ -73,13 +90,10 @@ export async function openJournaledEmbedded(options: JournaledOptions): Promise<
       const onFullDisk = full(err instanceof Error ? err.message : String(err));
       if (onFullDisk) throw onFullDisk;
       if (!(err instanceof StoreOpenError) || !complete) throw err;
-      const lost = journal.problems.find((p) => p.kind !== 'duplicate');
-      if (lost) throw new StoreOpenError(`${err.message}; it cannot be rebuilt from its journal either, ${describeProblem(journal.path, lost)}`, false, dataDir);
-      rebuiltFrom = quarantineDatabase(
-        dataDir,
-        policy,
-        (where) => `embedded database: could not be opened (${err.message}); moved its files to ${where} and rebuilding it from the journal`,
-      );
+      const lost = now.problems.find((p) => p.kind !== 'duplicate');
+      if (lost) throw new StoreOpenError(`${err.message}; it cannot be rebuilt from its journal either, ${describeProblem(now.path, lost)}`, false, dataDir);
+      quarantineDatabase(dataDir, policy, (where) => `embedded database: could not be opened (${err.message}); moved its files to ${where} and rebuilding it from the journal`);
+      rebuilt = await rebuildInPlace(dataDir, ontology, now.entries, policy);
       await ready();
     }
     await afterStart?.();
@@ -87,19 +101,24 @@ export async function openJournaledEmbedded(options: JournaledOptions): Promise<
   const engine = engineProcess ? isolatedEngine(dataDir, policy.keep, log, recover) : new InProcessEngine(dataDir, policy.keep, log, recover);
   await engine.start();
   const store = embeddedStore(engine, ontology);
-  /** Replays beneath the journal what the database lacks of it: those entries are in it already. */
+  /** Replays beneath the journal what the database lacks of it (those entries are in it already), or reports the rebuild that did. */
   const catchUp = async (entries: JournalEntry[]) => {
-    const missing = await missingWrites(store, writesOf(entries));
-    if (missing.length === 0) return;
-    const outcome = await replay(store, missing, loadData(dataDir));
+    const done = rebuilt;
+    rebuilt = null;
+    let outcome: ReplayOutcome | null = done?.outcome ?? null;
+    if (!done) {
+      const missing = await missingWrites(store, writesOf(entries));
+      if (missing.length > 0) outcome = await replay(store, missing, journalLoadData(dataDir));
+    }
+    if (!outcome) return;
     // A refused write is voided, so it is neither retried at every start nor applied later, out of order.
     for (const r of outcome.refused) await writer?.append({ op: 'void', changeId: r.changeId });
     const refused =
       outcome.refused.length > 0
         ? `; ${outcome.refused.length} journaled write(s) refused and marked void (${outcome.refused.map((r) => `${r.changeId}: ${r.reason}`).join('; ')})`
         : '';
-    log(`embedded database: ${rebuiltFrom ? 'rebuilt' : 'caught up'} from the journal, ${outcome.applied} write(s) replayed${refused}`);
-    rebuiltFrom = null;
+    const what = done ? `rebuilt from the journal, ${describeRebuild(done)}` : `caught up from the journal, ${outcome.applied} write(s) replayed`;
+    log(`embedded database: ${what}${refused}`);
     report?.(outcome);
   };
   try {

@@ -4,7 +4,7 @@ import { prop } from '../cypher/statements.js';
 import type { GraphStore } from '../graph-store.js';
 import { ladybugDialect, tableSpecs } from './dialect.js';
 import { EngineProcess, type EmbeddedEngine } from './engine/process.js';
-import { LadybugExecutor } from './executor.js';
+import { LadybugExecutor, type ExecutorOptions } from './executor.js';
 
 export { StoreOpenError } from './executor.js';
 
@@ -13,8 +13,8 @@ export interface EmbeddedOptions {
   ontology: Ontology;
   /** Where to say that a broken log was quarantined at open. */
   log?: (line: string) => void;
-  /** Copies DATA_DIR/quarantine/ keeps (QUARANTINE_KEEP). */
-  quarantineKeep?: number;
+  /** See ExecutorOptions. */
+  executor?: ExecutorOptions;
 }
 
 /** Opens (creating if needed) the embedded database in `dataDir`, with the ontology's schema. */
@@ -26,8 +26,8 @@ export async function openEmbeddedStore(options: EmbeddedOptions): Promise<Graph
  * The same, with the executor under the store, for writers that need LadybugDB's own
  * statements (the bulk `COPY` of src/store/embedded/bulk-copy.ts). Close the store only.
  */
-export async function openEmbeddedWithExecutor({ dataDir, ontology, log, quarantineKeep }: EmbeddedOptions): Promise<{ store: GraphStore; executor: LadybugExecutor }> {
-  const executor = await LadybugExecutor.open(dataDir, log, quarantineKeep);
+export async function openEmbeddedWithExecutor({ dataDir, ontology, log, executor: options }: EmbeddedOptions): Promise<{ store: GraphStore; executor: LadybugExecutor }> {
+  const executor = await LadybugExecutor.open(dataDir, log, options);
   try {
     await prepareSchema(executor, ontology);
   } catch (err) {

@@ -21,7 +21,7 @@ export class InProcessEngine implements EmbeddedEngine {
     try {
       await this.recover(async () => {
         await this.executor?.close();
-        this.executor = await LadybugExecutor.open(this.dataDir, this.log, this.quarantineKeep);
+        this.executor = await LadybugExecutor.open(this.dataDir, this.log, { quarantineKeep: this.quarantineKeep });
       });
     } catch (err) {
       await this.close();

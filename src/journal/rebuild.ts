@@ -1,0 +1,76 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Ontology } from '../ontology/ontology.js';
+import { openEmbeddedWithExecutor } from '../store/embedded/open.js';
+import { DATABASE_FILE } from '../store/embedded/quarantine.js';
+import type { GraphBatch } from '../store/graph-store.js';
+import { writesOf, type JournalEntry } from './entries.js';
+import { loadDataPath } from './journal-file.js';
+import { batchesFromFile, missingWrites, replay, type ReplayOutcome } from './replay.js';
+import { usableSnapshot, type Snapshot } from './snapshots.js';
+
+/**
+ * The one way a database is built from the journal: in a directory of its own, from the
+ * newest usable snapshot (or empty), replaying the journal's writes the snapshot lacks with
+ * no checkpoint per write, and one checkpoint at the end. Used when the database cannot be
+ * opened (src/journal/open-journaled.ts) and to verify it (src/journal/verify.ts).
+ */
+
+export const journalLoadData =
+  (dataDir: string) =>
+  (changeId: string): AsyncIterable<GraphBatch> =>
+    batchesFromFile(loadDataPath(dataDir, `${changeId}.jsonl`));
+
+export interface Rebuilt {
+  /** The directory holding the rebuilt database's files. */
+  dir: string;
+  /** Journal entries it covers. */
+  entries: number;
+  outcome: ReplayOutcome;
+  /** The snapshot it started from (its entry count), or null when built from empty. */
+  fromSnapshot: number | null;
+  ms: number;
+}
+
+/** A new directory for a rebuild, inside DATA_DIR so its files can be renamed into place. */
+export function newBuildDir(dataDir: string): string {
+  mkdirSync(dataDir, { recursive: true });
+  return mkdtempSync(join(dataDir, '.rebuild-'));
+}
+
+export async function rebuildFromJournal(options: { dataDir: string; ontology: Ontology; entries: readonly JournalEntry[]; log: (line: string) => void }): Promise<Rebuilt> {
+  const { dataDir, ontology, entries, log } = options;
+  const started = performance.now();
+  const dir = newBuildDir(dataDir);
+  let outcome: ReplayOutcome;
+  let snapshot: Snapshot | null;
+  try {
+    snapshot = await usableSnapshot(dataDir, entries, log);
+    if (snapshot) copyFileSync(join(snapshot.dir, DATABASE_FILE), join(dir, DATABASE_FILE));
+    const { store, executor } = await openEmbeddedWithExecutor({ dataDir: dir, ontology, log, executor: { deferCheckpoints: true } });
+    try {
+      // A snapshot holds a prefix of the journal's writes: only those after it are missing.
+      const missing = await missingWrites(store, writesOf(entries));
+      outcome = await replay(store, missing, journalLoadData(dataDir));
+      await executor.checkpoint();
+    } finally {
+      await store.close();
+    }
+  } catch (err) {
+    // Half a build is worth nothing: the journal is still there to build from.
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return { dir, entries: entries.length, outcome, fromSnapshot: snapshot?.manifest.entries ?? null, ms: Math.round(performance.now() - started) };
+}
+
+/** Moves the database's files from a rebuild's directory into `dataDir` (whose own were moved away). */
+export function moveIntoPlace(buildDir: string, dataDir: string): void {
+  for (const name of readdirSync(buildDir)) if (name.startsWith(DATABASE_FILE)) renameSync(join(buildDir, name), join(dataDir, name));
+}
+
+/** One log line: what a rebuild replayed and from where. */
+export function describeRebuild(r: Rebuilt): string {
+  const from = r.fromSnapshot === null ? 'from an empty database' : `from the snapshot of ${r.fromSnapshot} journal entries`;
+  return `${r.outcome.applied} write(s) replayed ${from} in ${r.ms} ms`;
+}
