@@ -12,7 +12,14 @@ import { openNeo4jStore } from './store/neo4j/open.js';
 export async function openStore(config: Config, ontology: Ontology = loadOntology(), { serving = false } = {}): Promise<GraphStore> {
   if (config.neo4j) return openNeo4jStore(config.neo4j, ontology);
   // A server outlives a fault of the embedded engine by running it in a process of its own.
-  return openJournaledEmbedded({ dataDir: config.dataDir, ontology, log: (line) => console.error(line), ...config.storage, engineProcess: serving });
+  return openJournaledEmbedded({
+    dataDir: config.dataDir,
+    ontology,
+    log: (line) => console.error(line),
+    quarantineKeep: config.storage.quarantineKeep,
+    minFreeDiskMb: config.storage.minFreeDiskMb,
+    engineProcess: serving,
+  });
 }
 
 /** Loads the seed files that are new or changed; unchanged ones are skipped. */

@@ -134,6 +134,8 @@ export interface StorageSettings {
   quarantineKeep: number;
   /** MIN_FREE_DISK_MB; 0 turns the check off. */
   minFreeDiskMb: number;
+  /** VERIFY_AT_START (on unless 0 or false): a server checks the database against its journal beside serving. */
+  verifyAtStart: boolean;
 }
 
 function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
@@ -144,6 +146,13 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min
     throw new ConfigError(`${name} must be a whole number of at least ${min}, got ${JSON.stringify(text)}`);
   }
   return value;
+}
+
+function onUnlessOff(env: NodeJS.ProcessEnv, name: string): boolean {
+  const text = (env[name] ?? '').trim().toLowerCase();
+  if (['', '1', 'true', 'on'].includes(text)) return true;
+  if (['0', 'false', 'off'].includes(text)) return false;
+  throw new ConfigError(`${name} must be 1 or 0 (on or off), got ${JSON.stringify(env[name])}`);
 }
 
 const NEO4J_SCHEMES = ['neo4j', 'neo4j+s', 'neo4j+ssc', 'bolt', 'bolt+s', 'bolt+ssc'];
@@ -215,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     storage: {
       quarantineKeep: wholeNumber(env, 'QUARANTINE_KEEP', DEFAULT_QUARANTINE_KEEP, 1),
       minFreeDiskMb: wholeNumber(env, 'MIN_FREE_DISK_MB', DEFAULT_MIN_FREE_DISK_MB, 0),
+      verifyAtStart: onUnlessOff(env, 'VERIFY_AT_START'),
     },
   };
 }

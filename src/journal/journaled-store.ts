@@ -14,6 +14,7 @@ import type {
   SourceRecord,
   StampedWrite,
   StatementObserver,
+  VerifyOutcome,
 } from '../store/graph-store.js';
 import { EngineDiedError } from '../store/embedded/engine/process.js';
 import type { WriteEntry } from './entries.js';
@@ -34,7 +35,13 @@ export class JournaledStore implements GraphStore {
     private readonly inner: GraphStore,
     private readonly journal: JournalWriter,
     private readonly minFreeDiskMb: number,
+    /** The check of the database against this journal (src/journal/verify-at-start.ts). */
+    private readonly verifier: (() => Promise<VerifyOutcome>) | null = null,
   ) {}
+
+  verifyData(): Promise<VerifyOutcome> | null {
+    return this.verifier?.() ?? null;
+  }
 
   get backend(): string {
     return this.inner.backend;
@@ -159,7 +166,7 @@ export class JournaledStore implements GraphStore {
   }
 
   observed(observe: StatementObserver): GraphStore {
-    return new JournaledStore(this.inner.observed(observe), this.journal, this.minFreeDiskMb);
+    return new JournaledStore(this.inner.observed(observe), this.journal, this.minFreeDiskMb, this.verifier);
   }
 
   // Reads pass through.

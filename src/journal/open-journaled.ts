@@ -9,6 +9,7 @@ import { writesOf, type JournalEntry } from './entries.js';
 import { DEFAULT_MIN_FREE_DISK_MB, formatMb, lowSpace } from './free-space.js';
 import { describeProblem, JournalWriter, readJournal, type JournalRead } from './journal-file.js';
 import { JournaledStore } from './journaled-store.js';
+import { verifyAtStart } from './verify-at-start.js';
 import { describeRebuild, journalLoadData, moveIntoPlace, rebuildFromJournal, type Rebuilt } from './rebuild.js';
 import { missingWrites, replay, type ReplayOutcome } from './replay.js';
 
@@ -132,7 +133,7 @@ export async function openJournaledEmbedded(options: JournaledOptions): Promise<
     }
     await catchUp(journal.entries);
     afterStart = () => catchUp(readJournal(dataDir).entries);
-    return new JournaledStore(store, writer, minFreeDiskMb);
+    return new JournaledStore(store, writer, minFreeDiskMb, () => verifyAtStart(dataDir, ontology, engine, policy));
   } catch (err) {
     await writer?.close();
     await store.close();

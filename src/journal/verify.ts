@@ -150,13 +150,21 @@ export function discardRebuilt(result: VerifyResult): void {
 /**
  * Replaces the database with the journal's graph: its files go to DATA_DIR/quarantine/
  * (never deleted) and the rebuilt ones take their place; the rebuild is kept as a snapshot.
- * Needs the database closed (no server). Returns where the old files went.
+ * Needs the database closed (no server), and no write made since the check. Returns where
+ * the old files went.
  */
 export async function repairDatabase(dataDir: string, result: VerifyResult, policy: QuarantinePolicy): Promise<string> {
   if (result.concurrentWrites > 0)
     throw new DatabaseDisagrees(`not repaired: ${result.concurrentWrites} write(s) were made while it was verified; stop the server and verify again`);
-  const { entries } = readJournal(dataDir);
-  if (result.refused.length === 0) await takeSnapshot(dataDir, join(result.rebuiltDir, DATABASE_FILE), entries, result.entries);
+  return putRebuildInPlace(dataDir, result, policy);
+}
+
+/**
+ * The files of the repair, with the database closed. Writes journaled after the check are
+ * not in the rebuild: whoever opens it next catches them up from the journal.
+ */
+export async function putRebuildInPlace(dataDir: string, result: VerifyResult, policy: QuarantinePolicy): Promise<string> {
+  if (result.refused.length === 0) await takeSnapshot(dataDir, join(result.rebuiltDir, DATABASE_FILE), readJournal(dataDir).entries, result.entries);
   const why = result.unreadable ?? `${result.disagreements.length} record(s) disagree with the journal`;
   const aside = quarantineDatabase(dataDir, policy, (where) => `embedded database: replaced by its rebuild from the journal (${why}); its files were moved to ${where}`);
   moveIntoPlace(result.rebuiltDir, dataDir);

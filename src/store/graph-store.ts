@@ -441,6 +441,9 @@ export interface GraphReads {
   claimsCiting(sourceIds: readonly string[]): Promise<ClaimRecord[]>;
 }
 
+/** What verifyData found: the graph as its record says, or repaired to it. */
+export type VerifyOutcome = 'clean' | 'repaired';
+
 /**
  * Everything a backend offers: the read port, the writes and the load bookkeeping
  * (fingerprints of loaded files), for composition; consumers take the narrowest port.
@@ -449,6 +452,12 @@ export interface GraphStore extends GraphReads {
   readonly backend: string;
   /** The engine's state when it can die apart from the server (the embedded one); null otherwise. */
   engineStatus(): EngineStatus | null;
+  /**
+   * Checks the stored graph against the backend's own record of its writes (the embedded
+   * journal), putting the record's graph in place of what disagrees; null where there is no
+   * such record (Neo4j keeps its own transaction log).
+   */
+  verifyData(): Promise<VerifyOutcome> | null;
   /** The fingerprint recorded by the last `load` under `key`, if any. */
   loadedFingerprint(key: string): Promise<string | null>;
   /** The transactional load sink (see LoadSink): batches in one transaction, with fingerprint and IMPORT entry. */

@@ -52,6 +52,12 @@ async function seedThen({ io, env }: CliContext, serve: boolean): Promise<void> 
     await store.close();
     process.exit(0);
   };
+  if (config.storage.verifyAtStart) {
+    // Beside serving, after the seeds: a check at a million relations takes minutes. Its findings are logged where they happen.
+    store.verifyData()?.catch((err: unknown) => {
+      if (!stopping) io.err(`embedded database: the check against the journal stopped (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
+    });
+  }
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   // Printed only once the handlers are in place: whoever waits for this line may stop us at once.

@@ -41,6 +41,11 @@ import { CypherWriteTransaction } from './write-transaction.js';
  * backend's `Executor`.
  */
 export class CypherGraphStore implements GraphStore {
+  /** A journal, where there is one, sits above this store (src/journal/journaled-store.ts). */
+  verifyData(): null {
+    return null;
+  }
+
   private readonly reads: GraphReads;
   private readonly context: ReadContext;
 

@@ -1,14 +1,18 @@
 import type { Row, Statement } from '../../cypher/executor.js';
+import { StoreUnavailableError } from '../../errors.js';
 import { LadybugExecutor } from '../executor.js';
-import type { EmbeddedEngine } from './process.js';
+import type { RestartableEngine } from './process.js';
 
 /**
  * LadybugDB in this process, started through the same `recover` as EngineProcess, for
  * commands that run once and exit (export, import, restore): a fault ends the command,
  * which says so, and a process of its own would only add its start to theirs.
  */
-export class InProcessEngine implements EmbeddedEngine {
+export class InProcessEngine implements RestartableEngine {
   private executor: LadybugExecutor | null = null;
+  /** Why the engine is stopped for a while (replaceFiles), if it is. */
+  private stoppedFor: string | null = null;
+  private closed = false;
 
   constructor(
     private readonly dataDir: string,
@@ -29,7 +33,23 @@ export class InProcessEngine implements EmbeddedEngine {
     }
   }
 
+  async replaceFiles(why: string, work: () => Promise<void>): Promise<void> {
+    if (this.closed) return;
+    // Commands that run once do not verify while they run: nobody waits at a gate here.
+    this.stoppedFor = why;
+    try {
+      const executor = this.executor;
+      this.executor = null;
+      await executor?.close();
+      await work();
+    } finally {
+      this.stoppedFor = null;
+    }
+    await this.start();
+  }
+
   private get open(): LadybugExecutor {
+    if (this.stoppedFor !== null) throw new StoreUnavailableError(`the embedded database is stopped to ${this.stoppedFor}; try again shortly`);
     if (!this.executor) throw new Error('the embedded engine is not open');
     return this.executor;
   }
@@ -51,6 +71,7 @@ export class InProcessEngine implements EmbeddedEngine {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const executor = this.executor;
     this.executor = null;
     await executor?.close();

@@ -13,6 +13,16 @@ export interface EmbeddedEngine extends Executor {
   checkpoint(): Promise<void>;
 }
 
+/** An engine started through an opener's `recover` (this one, InProcessEngine), which can therefore be started again. */
+export interface RestartableEngine extends EmbeddedEngine {
+  /**
+   * Stops the engine, lets `work` change its files (a repair puts the journal's graph in
+   * place), and starts it again through the opener's `recover`. Calls meanwhile are refused
+   * as during a restart (503 with Retry-After). Does nothing once the engine is closing.
+   */
+  replaceFiles(why: string, work: () => Promise<void>): Promise<void>;
+}
+
 /** The engine process died: what was asked of it has no answer, and may or may not have happened. */
 export class EngineDiedError extends StoreUnavailableError {
   constructor(readonly why: string) {
@@ -43,7 +53,7 @@ function revive(e: WireError): Error {
  * cannot be opened), the schema, the journal's catch-up, so every acknowledged write is
  * back before the first request.
  */
-export class EngineProcess implements EmbeddedEngine {
+export class EngineProcess implements RestartableEngine {
   private child: ChildProcess | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (rows: Row[]) => void; reject: (err: Error) => void }>();
@@ -113,6 +123,30 @@ export class EngineProcess implements EmbeddedEngine {
     this.lastCrash = { at: new Date().toISOString(), why };
     this.log(`embedded database: the engine process died (${why}); requests in flight were answered 503; restarting it and catching up from the journal`);
     void this.restart();
+  }
+
+  async replaceFiles(why: string, work: () => Promise<void>): Promise<void> {
+    if (this.closing) return;
+    this.state = 'restarting';
+    const child = this.child;
+    this.child = null;
+    if (child) {
+      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      // Its files are about to be set aside: nothing of its own is worth waiting for.
+      child.kill('SIGKILL');
+      await gone;
+    }
+    for (const waiter of this.pending.values()) waiter.reject(new EngineDiedError(why));
+    this.pending.clear();
+    try {
+      await work();
+      await this.recovering.run(true, () => this.recover(() => this.spawn()));
+      this.restarts += 1;
+      this.state = 'up';
+    } catch (err) {
+      this.log(`embedded database: starting the engine again after it was stopped to ${why} failed (${err instanceof Error ? err.message : String(err)}); trying again`);
+      await this.restart();
+    }
   }
 
   private async restart(): Promise<void> {
