@@ -10,6 +10,7 @@ import { startBareApollo } from './harness/bare-apollo.js';
 import { startBareServer } from './harness/bare-server.js';
 import { statementCapture } from './harness/capture.js';
 import { Client } from './harness/client.js';
+import { containmentCost } from './harness/containment.js';
 import { defaultEntities, generate } from './generate.js';
 import { failures, loadTest, type LoadReport } from './harness/load-test.js';
 import { measureQuery, type QueryMeasure } from './harness/measure.js';
@@ -22,7 +23,8 @@ import { mib } from './harness/stats.js';
  * generated graph in a fresh database, through the real server, each measured (a) as a
  * whole HTTP request and (b) as the Cypher that request sent, replayed on the same
  * executor; then a mixed-read load test and the framework's own cost, both with
- * autocannon. Markdown on stdout (progress on stderr); the last line is the worst ratio.
+ * autocannon; on the embedded backend, the same queries with the engine in a process of its
+ * own (as `npm start` runs it) beside it in the server. Markdown on stdout (progress on stderr); the last line is the worst ratio.
  *
  *   --backend B            embedded (default: LadybugDB, bulk-loaded by validation and COPY) or
  *                          neo4j: the server NEO4J_URI names (NEO4J_USER, NEO4J_PASSWORD,
@@ -176,6 +178,17 @@ try {
       await bareApollo.close();
     }
 
+    const containment = backend.dataDir
+      ? await containmentCost({
+          dataDir: backend.dataDir,
+          ontology,
+          inProcessUrl: server.url,
+          queries: answered,
+          iterations: measureOpts.iterations,
+          budgetMs: measureOpts.budgetMs / 2,
+          progress,
+        })
+      : [];
     const engineMemory = backend.engineMemory();
     const failed = loads.filter(([, , r]) => failures(r) > 0);
     const ours = loads[1]![2].requestsPerSecond;
@@ -203,6 +216,7 @@ try {
         (engineMemory ? ` (this process; ${engineMemory})` : ''),
       `server log lines: ${logs.length}${logs.length > 0 ? ` (first: ${logs[0]})` : ''}; total ${seconds(runStarted)} s`,
       '',
+      ...(containment.length > 0 ? [...containment, ''] : []),
       worstLine(measures),
     );
     if (failed.length > 0) process.exitCode = 1;

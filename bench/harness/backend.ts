@@ -25,6 +25,8 @@ export interface BenchBackend {
   store: GraphStore;
   /** The executor under `store`: captured statements are replayed on this very one. */
   executor: Executor;
+  /** The embedded database's folder (containment.ts copies it); null for Neo4j. */
+  dataDir: string | null;
   /** The engine's own memory when it runs in another process, for the memory line. */
   engineMemory(): string | null;
   close(): Promise<void>;
@@ -58,6 +60,7 @@ async function embedded(dir: string, ontology: Ontology, graph: GraphToLoad, pro
     loaded: `bulk-loaded (validated, then COPY) in ${loadSeconds} s`,
     store,
     executor,
+    dataDir,
     engineMemory: () => null,
     close: () => store.close(),
   };
@@ -158,6 +161,7 @@ async function neo4jBackend(dir: string, ontology: Ontology, graph: GraphToLoad,
         `${raw.seconds.toFixed(1)} s, ${perSecond(raw.relations, raw.seconds)}; ratio ours/raw (rate) ${(raw.seconds / ours).toFixed(2)}`,
       store: served.store,
       executor: served.executor,
+      dataDir: null,
       engineMemory: () => {
         if (!server) return 'Neo4j runs at NEO4J_URI, its memory is not counted here';
         const peak = peakRssMib(jvm);

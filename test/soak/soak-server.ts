@@ -19,8 +19,10 @@ const RECOVERY_LINES: Array<[name: string, pattern: RegExp]> = [
   ['rebuilt', /rebuilt from the journal/],
   ['caught up', /caught up from the journal/],
   ['quarantine', /quarantine/],
-  // Once the engine runs in a child process of its own (under way elsewhere), its restarts.
-  ['engine restarts', /^embedded database: the engine process/],
+  ['engine process died', /^embedded database: the engine process died/],
+  ['checks at start: clean', /the check at start found it/],
+  ['checks at start: repaired', /the check at start repaired it/],
+  ['checks at start: again (writes beside)', /may be theirs; checking again/],
 ];
 
 export class SoakServer {

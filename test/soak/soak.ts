@@ -84,7 +84,8 @@ async function fillDisk(holdMs: number): Promise<void> {
 
 let neo4j: Neo4jProcess | null = null;
 const fullDiskWhyNot: string | null = backend === 'embedded' ? mountTmpfs() : 'embedded backend only';
-let env: Record<string, string> = { API_KEYS: SOAK_API_KEYS, COST_BUDGET_PER_MINUTE: '0' };
+// The check at start on, as a user's server runs: it is what finds the flipped bytes.
+let env: Record<string, string> = { API_KEYS: SOAK_API_KEYS, COST_BUDGET_PER_MINUTE: '0', VERIFY_AT_START: '1' };
 if (backend === 'neo4j') {
   neo4j = await startNeo4j();
   env = { ...env, NEO4J_URI: neo4j.uri, NEO4J_USER: neo4j.user, NEO4J_PASSWORD: neo4j.password };
