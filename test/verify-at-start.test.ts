@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,10 +71,15 @@ describe('the check of the database against its journal at start', () => {
     await stop(server);
   }, 120_000);
 
-  it('finds an intact database clean, beside serving', async () => {
+  it('finds an intact database clean, beside serving; removes what a check cut short left', async () => {
     const dataDir = newDir();
     cpSync(base, dataDir, { recursive: true });
+    // What a kill in the middle of a check leaves: its rebuild's directory.
+    mkdirSync(join(dataDir, '.rebuild-cut-short'));
+    writeFileSync(join(dataDir, '.rebuild-cut-short', 'graph.lbug'), Buffer.alloc(1 << 20));
     const server = await start(dataDir, true);
+    expect(existsSync(join(dataDir, '.rebuild-cut-short'))).toBe(false);
+    expect(server.output.join('\n')).toMatch(/removed 1 unfinished rebuild\(s\).*\.rebuild-cut-short/);
     expect(await until(() => server.output.some((l) => l.includes('verified against the journal')), 60_000), server.output.join('\n')).toBe(true);
     expect(server.output.find((l) => l.includes('verified against the journal'))).toMatch(/: 0 record\(s\) disagree/);
     expect(server.output.join('\n')).not.toMatch(/replaced by its rebuild/);

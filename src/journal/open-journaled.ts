@@ -10,7 +10,7 @@ import { DEFAULT_MIN_FREE_DISK_MB, formatMb, lowSpace } from './free-space.js';
 import { describeProblem, JournalWriter, readJournal, type JournalRead } from './journal-file.js';
 import { JournaledStore } from './journaled-store.js';
 import { verifyAtStart } from './verify-at-start.js';
-import { describeRebuild, journalLoadData, moveIntoPlace, rebuildFromJournal, type Rebuilt } from './rebuild.js';
+import { describeRebuild, discardUnfinishedBuilds, journalLoadData, moveIntoPlace, rebuildFromJournal, type Rebuilt } from './rebuild.js';
 import { missingWrites, replay, type ReplayOutcome } from './replay.js';
 
 export interface JournaledOptions {
@@ -101,6 +101,7 @@ export async function openJournaledEmbedded(options: JournaledOptions): Promise<
   };
   const engine = engineProcess ? isolatedEngine(dataDir, policy.keep, log, recover) : new InProcessEngine(dataDir, policy.keep, log, recover);
   await engine.start();
+  discardUnfinishedBuilds(dataDir, log);
   const store = embeddedStore(engine, ontology);
   /** Replays beneath the journal what the database lacks of it (those entries are in it already), or reports the rebuild that did. */
   const catchUp = async (entries: JournalEntry[]) => {

@@ -38,6 +38,18 @@ export function newBuildDir(dataDir: string): string {
   return mkdtempSync(join(dataDir, '.rebuild-'));
 }
 
+/**
+ * Removes the rebuild directories a process stopped mid-check left behind (a kill during the
+ * check at start leaves one each time). Only for the holder of the database's lock, so no
+ * rebuild of another process is running. Returns what it removed.
+ */
+export function discardUnfinishedBuilds(dataDir: string, log: (line: string) => void): string[] {
+  const left = readdirSync(dataDir).filter((name) => name.startsWith('.rebuild-'));
+  for (const name of left) rmSync(join(dataDir, name), { recursive: true, force: true });
+  if (left.length > 0) log(`embedded database: removed ${left.length} unfinished rebuild(s) a stop in the middle of a check left (${left.join(', ')})`);
+  return left;
+}
+
 export async function rebuildFromJournal(options: { dataDir: string; ontology: Ontology; entries: readonly JournalEntry[]; log: (line: string) => void }): Promise<Rebuilt> {
   const { dataDir, ontology, entries, log } = options;
   const started = performance.now();
