@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '../../src/network/seeded-random.js';
 import { loadOntology } from '../../src/ontology/ontology.js';
-import { openEmbeddedStore } from '../../src/store/embedded/open.js';
+import { openEmbeddedStore, StoreOpenError } from '../../src/store/embedded/open.js';
 import type { GraphStore } from '../../src/store/graph-store.js';
 import { openNeo4jStore } from '../../src/store/neo4j/open.js';
 import { startNeo4j, type Neo4jProcess } from '../neo4j-server/start.js';
@@ -155,6 +155,18 @@ if (server.target.url) {
   engineRestarts = health?.engine?.restarts ?? null;
 }
 
+/** The database once the last engine process let go of it: one of a server killed exits a moment after it. */
+async function openWhenFree(): Promise<GraphStore> {
+  for (let tries = 0; ; tries += 1) {
+    try {
+      return await openEmbeddedStore({ dataDir, ontology: loadOntology() });
+    } catch (err) {
+      if (!(err instanceof StoreOpenError && err.locked) || tries >= 50) throw err;
+      await sleep(200);
+    }
+  }
+}
+
 let store: GraphStore | null = null;
 try {
   if (backend === 'neo4j') {
@@ -164,7 +176,7 @@ try {
   const exit = await server.stop();
   if (exit && (exit.code !== 0 || exit.signal)) failures.push(`a clean stop exited ${JSON.stringify(exit)}`);
   if (backend === 'embedded') {
-    store = await openEmbeddedStore({ dataDir, ontology: loadOntology() });
+    store = await openWhenFree();
     failures.push(...(await checkLedger(store, ledger)));
   }
 } finally {

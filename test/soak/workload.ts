@@ -259,8 +259,15 @@ async function writeOnce(target: Target, tally: Tally, ledger: Ledger, random: (
 }
 
 /** Writes until `stop()`; waits while the server is down. Returns acknowledged writes by kind. */
-export async function writer(target: Target, tally: Tally, ledger: Ledger, random: () => number, stop: () => boolean): Promise<Map<WriteKind, number>> {
-  const acked = new Map<WriteKind, number>();
+/** Writes until `stop`; counts what was acknowledged, kind by kind, in `acked` (shared by writers who want a running total). */
+export async function writer(
+  target: Target,
+  tally: Tally,
+  ledger: Ledger,
+  random: () => number,
+  stop: () => boolean,
+  acked = new Map<WriteKind, number>(),
+): Promise<Map<WriteKind, number>> {
   const plan = writePlan(random);
   while (!stop()) {
     // Down (killed by the soak, or restarting): nothing is sent, so nothing is in doubt.

@@ -37,6 +37,8 @@ const HOST = fileURLToPath(new URL('./host.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 /** Restarts within this many ms of one another are spaced out, so a fault at open cannot spin. */
 const RESTART_BACKOFF_MS = [0, 250, 1000, 5000];
+/** How long a start waits for a lock that the engine process of a server just killed still holds. */
+const LOCK_WAIT_MS = 5_000;
 
 function revive(e: WireError): Error {
   if (e.kind === 'open') return new StoreOpenError(e.message, e.locked ?? false);
@@ -87,7 +89,26 @@ export class EngineProcess implements RestartableEngine {
     return { state: this.state, pid: this.child?.pid ?? null, restarts: this.restarts, lastCrash: this.lastCrash };
   }
 
+  /**
+   * Starts the engine process and opens the database in it. The database can be locked for
+   * a moment by the engine process of a server just killed (it exits once it notices its
+   * parent is gone): that is waited for, up to LOCK_WAIT_MS.
+   */
   private async spawn(): Promise<void> {
+    const until = performance.now() + LOCK_WAIT_MS;
+    for (let said = false; ; said = true) {
+      try {
+        return await this.spawnOnce();
+      } catch (err) {
+        if (!(err instanceof StoreOpenError && err.locked) || performance.now() > until || this.closing) throw err;
+        if (!said) this.log(`embedded database: DATA_DIR=${this.dataDir} is locked; waiting up to ${LOCK_WAIT_MS / 1000} s for another engine process (a server just stopped?) to let go of it`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+
+  private async spawnOnce(): Promise<void> {
+    if (this.closing) throw new EngineDiedError('the store is closing');
     this.child?.kill('SIGKILL');
     const child = fork(HOST, [], { execArgv: ['--import', TSX], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child = child;
@@ -156,6 +177,11 @@ export class EngineProcess implements RestartableEngine {
       const started = performance.now();
       try {
         await this.recovering.run(true, () => this.recover(() => this.spawn()));
+        // Closed while it restarted: the new process is not wanted.
+        if (this.closing) {
+          this.child?.kill('SIGKILL');
+          return;
+        }
         this.restarts += 1;
         this.state = 'up';
         this.log(`embedded database: the engine process is back after ${Math.round(performance.now() - started)} ms (restart ${this.restarts})`);
