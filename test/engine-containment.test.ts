@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadOntology } from '../src/ontology/ontology.js';
+import { openEmbeddedStore } from '../src/store/embedded/open.js';
 import { killProcess, startServerProcess, type ServerProcess } from './support/server-process.js';
 
 /**
@@ -94,4 +96,25 @@ describe('a native crash of the embedded engine', () => {
     expect((found.body.data!.entities as { nodes: Array<{ id: string }> }).nodes.map((n) => n.id).sort()).toEqual([...acked].sort());
     expect((await upsert('contain-after')).status).toBe(200);
   }, 60_000);
+
+  it('goes with its server: after a kill -9 of the server in the middle of writes, the engine process is gone within seconds and the database can be opened', async () => {
+    const { body } = await health();
+    const enginePid = body.engine.pid!;
+    const writes = Array.from({ length: 8 }, (_, i) => upsert(`contain-last-${i}`).catch(() => null));
+    await killProcess(server.child);
+    await Promise.all(writes);
+    const gone = () => {
+      try {
+        process.kill(enginePid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    const until = Date.now() + 5_000;
+    while (!gone() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(gone(), `engine process ${enginePid} still running 5 s after its server was killed`).toBe(true);
+    const store = await openEmbeddedStore({ dataDir: dir, ontology: loadOntology() });
+    await store.close();
+  }, 30_000);
 });

@@ -111,8 +111,16 @@ process.on('message', (req: HostRequest) => {
     (err: unknown) => send({ t: 'error', id: req.id, error: wire(err) }),
   );
 });
-// The server went away: so does the engine, closing nothing it might still be writing.
-process.on('disconnect', () => process.exit(0));
+// The server went away: so does the engine, at once and closing nothing, as a crash would
+// (the journal has every acknowledged write). A clean exit runs LadybugDB's destructors,
+// which were seen to hang for minutes mid-write, holding the database's lock.
+const vanish = () => process.kill(process.pid, 'SIGKILL');
+process.on('disconnect', vanish);
+// A parent killed with SIGKILL is noticed by the channel closing; this is in case it is not.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) vanish();
+}, 1000).unref();
 // A Ctrl-C or SIGTERM reaches the whole process group: the server shuts down and closes
 // the engine itself, so the engine waits to be told.
 process.on('SIGINT', () => undefined);
