@@ -100,7 +100,10 @@ describe('a native crash of the embedded engine', () => {
   it('goes with its server: after a kill -9 of the server in the middle of writes, the engine process is gone within seconds and the database can be opened', async () => {
     const { body } = await health();
     const enginePid = body.engine.pid!;
-    const writes = Array.from({ length: 8 }, (_, i) => upsert(`contain-last-${i}`).catch(() => null));
+    const writes = Array.from({ length: 16 }, (_, i) =>
+      (i % 2 === 0 ? upsert(`contain-last-${i}`) : gql('{ relations(first: 50) { nodes { id from { name } } } } ')).catch(() => null),
+    );
+    await new Promise((r) => setTimeout(r, 30));
     await killProcess(server.child);
     await Promise.all(writes);
     const gone = () => {

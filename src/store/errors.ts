@@ -8,6 +8,18 @@ export class StoreUnavailableError extends DomainError {
   }
 }
 
+/**
+ * A stored record that cannot be decoded: the database file was changed behind the engine's
+ * back (a bad disk, a stray write). Not the request's fault, and not lasting: the check
+ * against the journal at start (src/journal/verify-at-start.ts) puts the journal's copy back,
+ * so it is a 503 with Retry-After, never a 500 with a parser's words.
+ */
+export class StoredRecordUnreadable extends StoreUnavailableError {
+  constructor(what: string) {
+    super(`a stored ${what} could not be read: the database file is damaged, and is repaired from its journal when the server next checks it; try again later`);
+  }
+}
+
 /** A write refused before anything of it was written: DATA_DIR's disk is (nearly) full. */
 export class InsufficientStorageError extends DomainError {
   readonly code = ErrorCode.INSUFFICIENT_STORAGE;

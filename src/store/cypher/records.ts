@@ -1,5 +1,6 @@
 import type { AttributeSpec, Ontology } from '../../ontology/ontology.js';
 import type { AttributeValue, ChangeRecord, CitationRecord, EntityRecord, QualifierRecord, RelationRecord, SourceRecord } from '../graph-store.js';
+import { StoredRecordUnreadable } from '../errors.js';
 
 /**
  * Property maps to domain records, the same for every backend once its decoder has
@@ -31,12 +32,21 @@ export function attributeReader(toNumber: (value: unknown) => number) {
 
 type Reader = ReturnType<typeof attributeReader>;
 
-function qualifiers(json: unknown): QualifierRecord[] {
-  return typeof json === 'string' && json ? (JSON.parse(json) as QualifierRecord[]) : [];
+/** A JSON column as stored; text that does not parse is damage (StoredRecordUnreadable), not a fault of ours. */
+export function storedJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new StoredRecordUnreadable(what);
+  }
 }
 
-function citations(json: unknown): CitationRecord[] {
-  return typeof json === 'string' && json ? (JSON.parse(json) as CitationRecord[]) : [];
+function qualifiers(json: unknown): QualifierRecord[] {
+  return typeof json === 'string' && json ? (storedJson(json, "relation's qualifiers") as QualifierRecord[]) : [];
+}
+
+export function citations(json: unknown): CitationRecord[] {
+  return typeof json === 'string' && json ? (storedJson(json, 'list of citations') as CitationRecord[]) : [];
 }
 
 /**
@@ -75,7 +85,7 @@ export function relationFromProps(ontology: Ontology, rel: Props, type: string, 
 }
 
 export function changeFromProps(c: Props): ChangeRecord {
-  const json = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : null);
+  const json = (v: unknown): unknown => (typeof v === 'string' ? storedJson(v, 'audit entry') : null);
   return {
     id: String(c.id),
     at: String(c.at),

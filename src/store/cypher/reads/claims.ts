@@ -1,4 +1,5 @@
-import type { CitationRecord, ClaimRecord } from '../../graph-store.js';
+import type { ClaimRecord } from '../../graph-store.js';
+import { citations } from '../records.js';
 import { query, readRows, type BuildContext, type Query, type ReadContext } from './query.js';
 
 /** A row holding one claim node. */
@@ -24,7 +25,7 @@ export function decodeClaim(ctx: BuildContext, value: unknown): ClaimRecord {
     stance: text(c.stance),
     asserts: ids(c.asserts),
     disputes: ids(c.disputes),
-    sources: typeof c.sources === 'string' && c.sources ? (JSON.parse(c.sources) as CitationRecord[]) : [],
+    sources: citations(c.sources),
     addedBy: text(c.addedBy),
   };
 }

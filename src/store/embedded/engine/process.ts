@@ -101,7 +101,10 @@ export class EngineProcess implements RestartableEngine {
         return await this.spawnOnce();
       } catch (err) {
         if (!(err instanceof StoreOpenError && err.locked) || performance.now() > until || this.closing) throw err;
-        if (!said) this.log(`embedded database: DATA_DIR=${this.dataDir} is locked; waiting up to ${LOCK_WAIT_MS / 1000} s for another engine process (a server just stopped?) to let go of it`);
+        if (!said)
+          this.log(
+            `embedded database: DATA_DIR=${this.dataDir} is locked; waiting up to ${LOCK_WAIT_MS / 1000} s for another engine process (a server just stopped?) to let go of it`,
+          );
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }
