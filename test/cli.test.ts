@@ -25,7 +25,8 @@ afterAll(() => {
 function startCli(env: Record<string, string>, args: string[] = ['serve']): Run {
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts'), ...args], {
     cwd: projectRoot,
-    env: { ...process.env, ...env },
+    // NODE_ENV as a user's shell has it, not vitest's "test", which turns some of Apollo's behaviour off.
+    env: { ...process.env, NODE_ENV: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   started.push(child);

@@ -102,7 +102,7 @@ describe('the check of the database against its journal at start', () => {
       const server = await start(dataDir, true);
       const acked: string[] = [];
       const checked = () => server.output.some((l) => l.includes('verified against the journal'));
-      // Writes beside the check: some land while it builds the journal's graph.
+      // Writes beside the check: they go on while it builds the journal's graph, and wait while it reads the live one.
       for (let i = 0; !checked() && i < 100; i += 1) {
         const id = `written-during-check-${i}`;
         if ((await upsert(server, id, `Party ${i}`)).status === 200) acked.push(id);
@@ -117,7 +117,7 @@ describe('the check of the database against its journal at start', () => {
         continue;
       }
       repaired += 1;
-      // The last check had no write beside it: the changed name is all that disagrees.
+      // The live database was read at one position of the journal: the changed name is all that disagrees.
       expect(verdicts.at(-1), server.output.join('\n')).toMatch(/: 1 record\(s\) disagree/);
       expect(await until(async () => (await answer()).status === 200, 30_000)).toBe(true);
       expect((await answer()).body.data).toEqual({ entity: { name: NAME } });

@@ -38,6 +38,9 @@ export function createApollo({ ontology, guards, production, log }: ApolloOption
     hideSchemaDetailsFromClientErrors: production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // The server stops on SIGINT and SIGTERM itself (src/cli/commands/serve.ts). Apollo's own
+    // handlers, on outside tests, made that stop wait for ever on apollo.stop().
+    stopOnTerminationSignals: false,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     formatError: maskErrors(log),

@@ -20,6 +20,7 @@ import { EngineDiedError } from '../store/embedded/engine/process.js';
 import type { WriteEntry } from './entries.js';
 import { refuseWriteWhenFull } from './free-space.js';
 import { loadDataPath, writeAll, type JournalWriter } from './journal-file.js';
+import type { WriteHold } from './write-hold.js';
 
 type Entry<E> = E extends WriteEntry ? Omit<E, 'audit'> : never;
 
@@ -34,21 +35,29 @@ export class JournaledStore implements GraphStore {
   constructor(
     private readonly inner: GraphStore,
     private readonly journal: JournalWriter,
-    private readonly minFreeDiskMb: number,
-    /** The check of the database against this journal (src/journal/verify-at-start.ts). */
-    private readonly verifier: (() => Promise<VerifyOutcome>) | null = null,
+    private readonly options: {
+      minFreeDiskMb: number;
+      /** The check of the database against this journal (src/journal/verify-at-start.ts). */
+      verify: (() => Promise<VerifyOutcome>) | null;
+      /** Shared with that check, which holds writes back while it reads the database. */
+      hold: WriteHold;
+    },
   ) {}
 
   verifyData(): Promise<VerifyOutcome> | null {
-    return this.verifier?.() ?? null;
+    return this.options.verify?.() ?? null;
   }
 
   get backend(): string {
     return this.inner.backend;
   }
 
-  private async journaled<T>(by: Author, entry: Entry<WriteEntry>, write: (by: StampedWrite) => Promise<T>): Promise<T> {
-    refuseWriteWhenFull(this.journal.dataDir, this.minFreeDiskMb);
+  private journaled<T>(by: Author, entry: Entry<WriteEntry>, write: (by: StampedWrite) => Promise<T>): Promise<T> {
+    return this.options.hold.write(() => this.journaledNow(by, entry, write));
+  }
+
+  private async journaledNow<T>(by: Author, entry: Entry<WriteEntry>, write: (by: StampedWrite) => Promise<T>): Promise<T> {
+    refuseWriteWhenFull(this.journal.dataDir, this.options.minFreeDiskMb);
     const w: StampedWrite = typeof by === 'string' ? { actor: by } : by;
     let stamped: Audit | null = null;
     try {
@@ -115,7 +124,7 @@ export class JournaledStore implements GraphStore {
     audit: { actor: Author; summary: unknown; entityIds?: readonly string[] },
   ): Promise<void> {
     // Before its data file is begun, not only before its transaction (journaled() checks again).
-    refuseWriteWhenFull(this.journal.dataDir, this.minFreeDiskMb);
+    refuseWriteWhenFull(this.journal.dataDir, this.options.minFreeDiskMb);
     const temp = loadDataPath(this.journal.dataDir, `.pending-${randomBytes(6).toString('hex')}.jsonl`);
     const fd = openSync(temp, 'w');
     let closed = false;
@@ -166,7 +175,7 @@ export class JournaledStore implements GraphStore {
   }
 
   observed(observe: StatementObserver): GraphStore {
-    return new JournaledStore(this.inner.observed(observe), this.journal, this.minFreeDiskMb, this.verifier);
+    return new JournaledStore(this.inner.observed(observe), this.journal, this.options);
   }
 
   // Reads pass through.

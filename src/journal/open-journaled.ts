@@ -10,6 +10,7 @@ import { DEFAULT_MIN_FREE_DISK_MB, formatMb, lowSpace } from './free-space.js';
 import { describeProblem, JournalWriter, readJournal, type JournalRead } from './journal-file.js';
 import { JournaledStore } from './journaled-store.js';
 import { verifyAtStart } from './verify-at-start.js';
+import { WriteHold } from './write-hold.js';
 import { describeRebuild, discardUnfinishedBuilds, journalLoadData, moveIntoPlace, rebuildFromJournal, type Rebuilt } from './rebuild.js';
 import { missingWrites, replay, type ReplayOutcome } from './replay.js';
 
@@ -134,7 +135,8 @@ export async function openJournaledEmbedded(options: JournaledOptions): Promise<
     }
     await catchUp(journal.entries);
     afterStart = () => catchUp(readJournal(dataDir).entries);
-    return new JournaledStore(store, writer, minFreeDiskMb, () => verifyAtStart(dataDir, ontology, engine, policy));
+    const hold = new WriteHold();
+    return new JournaledStore(store, writer, { minFreeDiskMb, hold, verify: () => verifyAtStart({ dataDir, ontology, engine, policy, hold }) });
   } catch (err) {
     await writer?.close();
     await store.close();

@@ -59,21 +59,30 @@ export async function rebuildFromJournal(options: { dataDir: string; ontology: O
   try {
     snapshot = await usableSnapshot(dataDir, entries, log);
     if (snapshot) copyFileSync(join(snapshot.dir, DATABASE_FILE), join(dir, DATABASE_FILE));
-    const { store, executor } = await openEmbeddedWithExecutor({ dataDir: dir, ontology, log, executor: { deferCheckpoints: true } });
-    try {
-      // A snapshot holds a prefix of the journal's writes: only those after it are missing.
-      const missing = await missingWrites(store, writesOf(entries));
-      outcome = await replay(store, missing, journalLoadData(dataDir));
-      await executor.checkpoint();
-    } finally {
-      await store.close();
-    }
+    outcome = await replayInto(dir, dataDir, ontology, entries, log);
   } catch (err) {
     // Half a build is worth nothing: the journal is still there to build from.
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
   return { dir, entries: entries.length, outcome, fromSnapshot: snapshot?.manifest.entries ?? null, ms: Math.round(performance.now() - started) };
+}
+
+/**
+ * Replays into the database in `dir` the writes of `entries` it lacks (data files read from
+ * `dataDir`'s journal), with one checkpoint at the end. A database built from a prefix of
+ * the journal (a snapshot, a rebuild begun earlier) so catches up to `entries`.
+ */
+export async function replayInto(dir: string, dataDir: string, ontology: Ontology, entries: readonly JournalEntry[], log: (line: string) => void): Promise<ReplayOutcome> {
+  const { store, executor } = await openEmbeddedWithExecutor({ dataDir: dir, ontology, log, executor: { deferCheckpoints: true } });
+  try {
+    const missing = await missingWrites(store, writesOf(entries));
+    const outcome = await replay(store, missing, journalLoadData(dataDir));
+    await executor.checkpoint();
+    return outcome;
+  } finally {
+    await store.close();
+  }
 }
 
 /** Moves the database's files from a rebuild's directory into `dataDir` (whose own were moved away). */

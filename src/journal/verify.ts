@@ -7,7 +7,7 @@ import { openEmbeddedWithExecutor, StoreOpenError } from '../store/embedded/open
 import { DATABASE_FILE, quarantineDatabase, type QuarantinePolicy } from '../store/embedded/quarantine.js';
 import { writesOf } from './entries.js';
 import { describeProblem, readJournal } from './journal-file.js';
-import { describeRebuild, moveIntoPlace, rebuildFromJournal } from './rebuild.js';
+import { describeRebuild, moveIntoPlace, rebuildFromJournal, replayInto } from './rebuild.js';
 import { takeSnapshot } from './snapshots.js';
 
 /**
@@ -35,6 +35,13 @@ export interface VerifyOptions {
    * fails with StoreOpenError (`locked`) while a server runs.
    */
   live?: TableReader;
+  /**
+   * Runs its work with the live database's writes held back (a serving server's WriteHold):
+   * the live tables and the journal's position are read under it, so they match, and the
+   * journal's graph is caught up to that position. Without it, writes made meanwhile are
+   * counted in `concurrentWrites`.
+   */
+  hold?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 export interface VerifyResult {
@@ -108,17 +115,23 @@ export async function verifyDatabase(options: VerifyOptions): Promise<VerifyResu
   const rebuilt = await rebuildFromJournal({ dataDir, ontology, entries, log });
   try {
     const compareStarted = performance.now();
-    const live = await dumpLive(options);
+    const hold = options.hold ?? (<T>(work: () => Promise<T>) => work());
+    const read = await hold(async () => ({ live: await dumpLive(options), at: readJournal(dataDir).entries }));
+    const { live, at } = read;
+    // Writes journaled while the rebuild ran: the live database holds them, so the rebuild must too.
+    const caughtUp = writesOf(at).length > writesOf(entries).length ? await replayInto(rebuilt.dir, dataDir, ontology, at, log) : null;
     const expected = await dumpDir(rebuilt.dir, ontology);
     const unreadable = typeof live === 'string' ? live : null;
     const disagreements = typeof live === 'string' ? [] : compareDigests(live, expected);
     const compareMs = Math.round(performance.now() - compareStarted);
-    const concurrentWrites = writesOf(readJournal(dataDir).entries).length - writesOf(entries).length;
-    const clean = unreadable === null && disagreements.length === 0 && rebuilt.outcome.refused.length === 0 && concurrentWrites === 0;
+    const concurrentWrites = options.hold ? 0 : writesOf(readJournal(dataDir).entries).length - writesOf(at).length;
+    const refused = [...rebuilt.outcome.refused, ...(caughtUp?.refused ?? [])];
+    const clean = unreadable === null && disagreements.length === 0 && refused.length === 0 && concurrentWrites === 0;
     // Only a rebuild that the database matched, and that refused nothing, is kept to start from.
-    if (clean) await takeSnapshot(dataDir, join(rebuilt.dir, DATABASE_FILE), entries, entries.length);
+    if (clean) await takeSnapshot(dataDir, join(rebuilt.dir, DATABASE_FILE), at, at.length);
+    const more = caughtUp ? `, then ${caughtUp.applied} made meanwhile` : '';
     log(
-      `embedded database: verified against the journal (${entries.length} entries; ${describeRebuild(rebuilt)}; compared in ${compareMs} ms): ${
+      `embedded database: verified against the journal (${at.length} entries; ${describeRebuild(rebuilt)}${more}; compared in ${compareMs} ms): ${
         unreadable !== null ? `unreadable (${unreadable})` : `${disagreements.length} record(s) disagree`
       }`,
     );
@@ -126,10 +139,10 @@ export async function verifyDatabase(options: VerifyOptions): Promise<VerifyResu
       disagreements,
       unreadable,
       records: countRecords(expected),
-      entries: entries.length,
-      replayed: rebuilt.outcome.applied,
+      entries: at.length,
+      replayed: rebuilt.outcome.applied + (caughtUp?.applied ?? 0),
       fromSnapshot: rebuilt.fromSnapshot,
-      refused: rebuilt.outcome.refused,
+      refused,
       concurrentWrites,
       rebuiltDir: rebuilt.dir,
       rebuildMs: rebuilt.ms,

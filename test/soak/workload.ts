@@ -70,7 +70,8 @@ export async function post(target: Target, tally: Tally, query: string, variable
   }
   const retryAfter = res.headers.get('retry-after');
   tally.count(retryAfter && res.status >= 400 ? `${res.status} (Retry-After)` : String(res.status));
-  if ((res.status === 503 || res.status === 429) && retryAfter) return { kind: 'busy' };
+  // 507: a write refused for a full disk, which the soak makes on purpose.
+  if ((res.status === 503 || res.status === 429 || res.status === 507) && retryAfter) return { kind: 'busy' };
   if (res.status === 200) {
     const body = JSON.parse(text) as { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: { code?: string } }> };
     const error = body.errors?.[0];
@@ -81,7 +82,7 @@ export async function post(target: Target, tally: Tally, query: string, variable
     if (code !== 'BAD_USER_INPUT') tally.problems.push(`a 200 with error ${code}: ${error.message}`);
     return { kind: 'refused', code, message: error.message };
   }
-  if (res.status >= 500) tally.problems.push(`HTTP ${res.status} without Retry-After: ${text.slice(0, 300)}`);
+  if (res.status >= 500) tally.problems.push(`HTTP ${res.status}${retryAfter ? '' : ' without Retry-After'}: ${text.slice(0, 300)}`);
   else tally.problems.push(`HTTP ${res.status}: ${text.slice(0, 300)}`);
   return { kind: 'failed', status: res.status, body: text };
 }

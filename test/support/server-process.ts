@@ -14,14 +14,15 @@ export interface ServerProcess {
 }
 
 /**
- * Resolves once the server prints its URL; rejects if it exits before. The check against
- * the journal at start is off unless `env` turns it on: it runs beside serving, and tests
- * that time requests would time it too (test/verify-at-start.test.ts has it on).
+ * Resolves once the server prints its URL; rejects if it exits before. NODE_ENV is a
+ * user's (unset), not vitest's "test", under which Apollo leaves signals alone. The check
+ * against the journal at start is off unless `env` turns it on: it runs beside serving, and
+ * tests that time requests would time it too (test/verify-at-start.test.ts has it on).
  */
 export function startServerProcess(dataDir: string, env: Record<string, string>, args: string[] = ['serve']): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts'), ...args], {
     cwd: projectRoot,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', RATE_LIMIT_PER_MINUTE: '0', NEO4J_URI: '', VERIFY_AT_START: '0', ...env },
+    env: { ...process.env, NODE_ENV: '', DATA_DIR: dataDir, PORT: '0', RATE_LIMIT_PER_MINUTE: '0', NEO4J_URI: '', VERIFY_AT_START: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

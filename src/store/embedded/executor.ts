@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import lbug, { type Connection, type Database, type LbugValue, type PreparedStatement, type QueryResult } from '@ladybugdb/core';
 import type { Executor, Row, Statement } from '../cypher/executor.js';
-import { StoreOpenError, StoreUnavailableError } from '../errors.js';
+import { InsufficientStorageError, StoreOpenError, StoreUnavailableError } from '../errors.js';
 import { CHECKPOINT_PENDING, DATABASE_FILE, DEFAULT_QUARANTINE_KEEP, quarantineWal, whyKeepWal } from './quarantine.js';
 
 // Defined beside the other store errors so the CLI's mapper needs no LadybugDB to know it.
@@ -28,6 +28,8 @@ export const READERS = 3;
 export const CHECKPOINT_WAIT_MS = 250;
 /** How soon a checkpoint that was put off is tried again. */
 const CHECKPOINT_RETRY_MS = 1000;
+/** How the engine words a write that met a full disk. */
+const NO_SPACE = /No space left on device|ENOSPC/i;
 /** A statement timeout that never comes (LadybugDB has no way to unset one). */
 const NO_TIMEOUT_MS = 2 ** 31 - 1;
 /** The database's own timeout runs this much past the request's deadline, so the request's error wins. */
@@ -334,6 +336,12 @@ export class LadybugExecutor implements Executor {
         await run({ cypher: 'COMMIT', params: {} });
       } catch (err) {
         await run({ cypher: 'ROLLBACK', params: {} }).catch(() => undefined);
+        // The disk filled after the free-space check let the write in: a refusal all the same.
+        if (err instanceof Error && NO_SPACE.test(err.message)) {
+          throw new InsufficientStorageError(
+            `the write was not made: the disk under DATA_DIR=${this.dataDir} is full (${err.message.split('\n')[0]}); free space there and try again`,
+          );
+        }
         throw err;
       }
       if (this.options.deferCheckpoints) return result;

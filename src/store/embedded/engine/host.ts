@@ -1,5 +1,5 @@
 import type { Row, Statement } from '../../cypher/executor.js';
-import { StoreOpenError, StoreUnavailableError } from '../../errors.js';
+import { InsufficientStorageError, StoreOpenError, StoreUnavailableError } from '../../errors.js';
 import { LadybugExecutor } from '../executor.js';
 import type { HostReply, HostRequest, WireError } from './protocol.js';
 
@@ -15,6 +15,7 @@ function wire(err: unknown): WireError {
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof StoreOpenError) return { kind: 'open', message, locked: err.locked };
   if (err instanceof StoreUnavailableError) return { kind: 'unavailable', message };
+  if (err instanceof InsufficientStorageError) return { kind: 'storage', message };
   return { kind: 'other', message };
 }
 

@@ -3,7 +3,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EngineStatus, Executor, Row, Statement } from '../../cypher/executor.js';
-import { StoreOpenError, StoreUnavailableError } from '../../errors.js';
+import { InsufficientStorageError, StoreOpenError, StoreUnavailableError } from '../../errors.js';
 import type { HostReply, HostRequest, WireError } from './protocol.js';
 
 /** What the embedded store needs of its engine, in this process or in one of its own. */
@@ -39,10 +39,13 @@ const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const RESTART_BACKOFF_MS = [0, 250, 1000, 5000];
 /** How long a start waits for a lock that the engine process of a server just killed still holds. */
 const LOCK_WAIT_MS = 5_000;
+/** How long a close waits for the engine to close its database before it is killed. */
+const CLOSE_WAIT_MS = 10_000;
 
 function revive(e: WireError): Error {
   if (e.kind === 'open') return new StoreOpenError(e.message, e.locked ?? false);
   if (e.kind === 'unavailable') return new StoreUnavailableError(e.message);
+  if (e.kind === 'storage') return new InsufficientStorageError(e.message);
   return new Error(e.message);
 }
 
@@ -277,11 +280,14 @@ export class EngineProcess implements RestartableEngine {
     const child = this.child;
     if (!child) return;
     const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // A close that does not come back in time ends as a crash would: the journal has every acknowledged write.
+    const late = setTimeout(() => child.kill('SIGKILL'), CLOSE_WAIT_MS);
     try {
-      await this.call({ t: 'close' });
+      await Promise.race([this.call({ t: 'close' }), gone]);
     } finally {
-      child.disconnect();
+      if (child.connected) child.disconnect();
       await gone;
+      clearTimeout(late);
     }
   }
 }

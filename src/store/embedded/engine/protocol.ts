@@ -18,7 +18,7 @@ export type HostRequest =
 
 /** An error as it crosses the process boundary: which of the store's errors, and its words. */
 export interface WireError {
-  kind: 'open' | 'unavailable' | 'other';
+  kind: 'open' | 'unavailable' | 'storage' | 'other';
   message: string;
   locked?: boolean;
 }
