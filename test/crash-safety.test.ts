@@ -8,7 +8,7 @@ import { projectRoot } from '../src/paths.js';
 import { openEmbeddedStore, StoreOpenError } from '../src/store/embedded/open.js';
 import type { GraphStore } from '../src/store/graph-store.js';
 import { API_KEYS, KEYS } from './support/server.js';
-import { killProcess, startServerProcess, type ServerProcess } from './support/server-process.js';
+import { killProcess, runCli, startServerProcess, type ServerProcess } from './support/server-process.js';
 
 /**
  * The embedded store killed with SIGKILL right after it acknowledged each kind of write,
@@ -52,19 +52,6 @@ const MERGE = 'mutation ($survivor: ID!, $duplicate: ID!) { mergeEntities(surviv
 async function acked(server: Server, query: string, variables: Record<string, unknown>): Promise<void> {
   const res = await gql(server, query, variables);
   expect(res, JSON.stringify(res.errors)).toMatchObject({ status: 200, errors: null });
-}
-
-/** Runs a command of src/main.ts to its end. */
-function runCli(args: string[], dataDir: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts'), ...args], {
-    cwd: projectRoot,
-    env: { ...process.env, DATA_DIR: dataDir, NEO4J_URI: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (b: Buffer) => (output += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (output += b.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
 }
 
 /** What the database holds, opened directly once the server is gone. */

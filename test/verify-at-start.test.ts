@@ -128,4 +128,32 @@ describe('the check of the database against its journal at start', () => {
     }
     expect(repaired, `of ${places.length} places of the name`).toBeGreaterThan(0);
   }, 300_000);
+
+  it('rebuilds at start a database whose audit entry no longer parses, saying so, where it once refused to start', async () => {
+    const needle = Buffer.from('"name":"VERIFYMARKER');
+    const places: number[] = [];
+    const bytes = readFileSync(join(base, 'graph.lbug'));
+    for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) places.push(at);
+    expect(places.length).toBeGreaterThan(0);
+    let rebuilt = 0;
+    for (const at of places) {
+      const dataDir = newDir();
+      cpSync(base, dataDir, { recursive: true });
+      const changed = readFileSync(join(dataDir, 'graph.lbug'));
+      // A control character where the audit entry's JSON has a quote: it no longer parses.
+      changed[at] = 0x01;
+      writeFileSync(join(dataDir, 'graph.lbug'), changed);
+      const server = await start(dataDir, false);
+      const said = server.output.join('\n');
+      if (/a record of it could not be read/.test(said)) {
+        rebuilt += 1;
+        expect(said).toMatch(/moved its files to .*quarantine/);
+        expect(said).toMatch(/rebuilt from the journal/);
+      }
+      const changes = await gql(server, '{ changes(first: 5) { nodes { operation after } } }');
+      expect(changes.status, JSON.stringify(changes.body)).toBe(200);
+      expect(JSON.stringify(changes.body.data)).toContain('VERIFYMARKER Party of the check at start');
+    }
+    expect(rebuilt, `of ${places.length} places`).toBeGreaterThan(0);
+  }, 300_000);
 });

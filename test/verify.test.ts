@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { openEmbeddedStore } from '../src/store/embedded/open.js';
 import type { CitationRecord, GraphStore } from '../src/store/graph-store.js';
 import { loadSeeds } from '../src/writes/sources/seed-folder.js';
 import { dumpStore } from './support/dump.js';
+import { runCli } from './support/server-process.js';
 
 /**
  * Verification of the embedded database against its journal: damage that leaves the
@@ -63,18 +63,7 @@ async function served(dataDir: string): Promise<string> {
   }
 }
 
-/** Runs `main.ts verify` in a process of its own: a damaged file may crash the engine. */
-function verifyCli(dataDir: string, ...args: string[]): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts'), 'verify', ...args], {
-    cwd: projectRoot,
-    env: { ...process.env, DATA_DIR: dataDir, NEO4J_URI: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (b: Buffer) => (output += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (output += b.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
-}
+const verifyCli = (dataDir: string, ...args: string[]) => runCli(['verify', ...args], dataDir);
 
 function copyOf(dir: string): string {
   const copy = newDir();

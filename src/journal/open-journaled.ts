@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Ontology } from '../ontology/ontology.js';
 import { InProcessEngine } from '../store/embedded/engine/in-process.js';
 import { embeddedStore, isolatedEngine, prepareSchema, StoreOpenError } from '../store/embedded/open.js';
+import { StoredRecordUnreadable } from '../store/errors.js';
 import { DATABASE_FILE, DEFAULT_QUARANTINE_KEEP, quarantineDatabase, type QuarantinePolicy } from '../store/embedded/quarantine.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { writesOf, type JournalEntry } from './entries.js';
@@ -69,13 +70,21 @@ export async function openJournaledEmbedded(options: JournaledOptions): Promise<
   for (const p of journal.problems) log(`embedded database: journal line ${describeProblem(journal.path, p)}`);
   const genesis = journal.entries[0];
   const complete = genesis?.op === 'genesis' && genesis.complete;
-  let writer: JournalWriter | null = null;
+  // In an object: it is set inside recover, which the compiler does not follow.
+  const opening: { writer: JournalWriter | null } = { writer: null };
   /** A rebuild the next catchUp reports (its replay is done). */
   let rebuilt: Rebuilt | null = null;
   // Set once the store has opened: from then on a start is a restart after a death.
-  let afterStart: (() => Promise<void>) | null = null;
+  let opened = false;
+  /** Sets the database's files aside and builds it anew from the journal `now` (unless the journal lost lines). */
+  const setAsideAndRebuild = async (now: JournalRead, why: string) => {
+    const lost = now.problems.find((p) => p.kind !== 'duplicate');
+    if (lost) throw new StoreOpenError(`${why}; it cannot be rebuilt from its journal either, ${describeProblem(now.path, lost)}`, false, dataDir);
+    quarantineDatabase(dataDir, policy, (where) => `embedded database: ${why}; moved its files to ${where} and rebuilding it from the journal`);
+    rebuilt = await rebuildInPlace(dataDir, ontology, now.entries, policy);
+  };
   const recover = async (spawn: () => Promise<void>) => {
-    const now: JournalRead = afterStart ? readJournal(dataDir) : journal;
+    const now: JournalRead = opened ? readJournal(dataDir) : journal;
     // The schema's first checkpoint is the first write to a full disk, so it is tried with the open.
     const ready = async () => {
       await spawn();
@@ -92,18 +101,37 @@ export async function openJournaledEmbedded(options: JournaledOptions): Promise<
       const onFullDisk = full(err instanceof Error ? err.message : String(err));
       if (onFullDisk) throw onFullDisk;
       if (!(err instanceof StoreOpenError) || !complete) throw err;
-      const lost = now.problems.find((p) => p.kind !== 'duplicate');
-      if (lost) throw new StoreOpenError(`${err.message}; it cannot be rebuilt from its journal either, ${describeProblem(now.path, lost)}`, false, dataDir);
-      quarantineDatabase(dataDir, policy, (where) => `embedded database: could not be opened (${err.message}); moved its files to ${where} and rebuilding it from the journal`);
-      rebuilt = await rebuildInPlace(dataDir, ontology, now.entries, policy);
+      await setAsideAndRebuild(now, `could not be opened (${err.message})`);
       await ready();
     }
-    await afterStart?.();
+    // From here the engine holds the database's lock, so nobody else writes the journal.
+    if (!opened) {
+      discardUnfinishedBuilds(dataDir, log);
+      await openWriter();
+    }
+    try {
+      await catchUp(now.entries);
+    } catch (err) {
+      // Damage the open did not see: a record whose stored text no longer parses.
+      if (!(err instanceof StoredRecordUnreadable) || !complete) throw err;
+      await setAsideAndRebuild(now, `a record of it could not be read (${err.message})`);
+      await ready();
+      await catchUp(now.entries);
+    }
   };
   const engine = engineProcess ? isolatedEngine(dataDir, policy.keep, log, recover) : new InProcessEngine(dataDir, policy.keep, log, recover);
-  await engine.start();
-  discardUnfinishedBuilds(dataDir, log);
   const store = embeddedStore(engine, ontology);
+  const openWriter = async () => {
+    const writer = await JournalWriter.open(dataDir, journal.nextSeq, policy);
+    opening.writer = writer;
+    if (journal.torn) log('embedded database: the journal ended in a write cut off by a crash, never acknowledged; it was dropped');
+    if (!genesis && journal.problems.length === 0) {
+      // A database that held data before its journal began cannot be rebuilt from it alone.
+      const empty = (await store.graphVersion()).startsWith('0:');
+      await writer.append({ op: 'genesis', at: new Date().toISOString(), complete: empty });
+      if (!empty) log(`embedded database: its journal begins now; writes made before it are only in the database (back up DATA_DIR=${dataDir} as files)`);
+    }
+  };
   /** Replays beneath the journal what the database lacks of it (those entries are in it already), or reports the rebuild that did. */
   const catchUp = async (entries: JournalEntry[]) => {
     const done = rebuilt;
@@ -115,7 +143,7 @@ export async function openJournaledEmbedded(options: JournaledOptions): Promise<
     }
     if (!outcome) return;
     // A refused write is voided, so it is neither retried at every start nor applied later, out of order.
-    for (const r of outcome.refused) await writer?.append({ op: 'void', changeId: r.changeId });
+    for (const r of outcome.refused) await opening.writer?.append({ op: 'void', changeId: r.changeId });
     const refused =
       outcome.refused.length > 0
         ? `; ${outcome.refused.length} journaled write(s) refused and marked void (${outcome.refused.map((r) => `${r.changeId}: ${r.reason}`).join('; ')})`
@@ -125,20 +153,13 @@ export async function openJournaledEmbedded(options: JournaledOptions): Promise<
     report?.(outcome);
   };
   try {
-    writer = await JournalWriter.open(dataDir, journal.nextSeq, policy);
-    if (journal.torn) log('embedded database: the journal ended in a write cut off by a crash, never acknowledged; it was dropped');
-    if (!genesis && journal.problems.length === 0) {
-      // A database that held data before its journal began cannot be rebuilt from it alone.
-      const empty = (await store.graphVersion()).startsWith('0:');
-      await writer.append({ op: 'genesis', at: new Date().toISOString(), complete: empty });
-      if (!empty) log(`embedded database: its journal begins now; writes made before it are only in the database (back up DATA_DIR=${dataDir} as files)`);
-    }
-    await catchUp(journal.entries);
-    afterStart = () => catchUp(readJournal(dataDir).entries);
+    await engine.start();
+    opened = true;
+    if (!opening.writer) throw new Error('the journal was not opened');
     const hold = new WriteHold();
-    return new JournaledStore(store, writer, { minFreeDiskMb, hold, verify: () => verifyAtStart({ dataDir, ontology, engine, policy, hold }) });
+    return new JournaledStore(store, opening.writer, { minFreeDiskMb, hold, verify: () => verifyAtStart({ dataDir, ontology, engine, policy, hold }) });
   } catch (err) {
-    await writer?.close();
+    await opening.writer?.close();
     await store.close();
     throw err;
   }

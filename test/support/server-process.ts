@@ -48,3 +48,16 @@ export function killProcess(child: ChildProcess): Promise<void> {
     child.kill('SIGKILL');
   });
 }
+
+/** Runs a command of src/main.ts on an embedded DATA_DIR to its end, in a process of its own (a damaged file may crash the engine). */
+export function runCli(args: string[], dataDir: string): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts'), ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, DATA_DIR: dataDir, NEO4J_URI: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (b: Buffer) => (output += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (output += b.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+}
