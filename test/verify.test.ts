@@ -144,8 +144,10 @@ describe('verification of the embedded database against its journal', () => {
     }
   }, 300_000);
 
-  it('serves no altered data unnoticed after 10 random bytes are flipped (several seeds)', async () => {
-    for (let seed = 1; seed <= 8; seed += 1) {
+  // 8 seeds in npm test; FLIP_SEEDS=21 runs the 21 of issue 22 (about 2 minutes more).
+  const seeds = Number(process.env.FLIP_SEEDS ?? 8);
+  it(`serves no altered data unnoticed after 10 random bytes are flipped (${seeds} seeds)`, async () => {
+    for (let seed = 1; seed <= seeds; seed += 1) {
       const dataDir = copyOf(base);
       flipBytes(join(dataDir, 'graph.lbug'), seed, 10);
       const checked = await verifyCli(dataDir);
