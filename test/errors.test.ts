@@ -45,6 +45,8 @@ describe('one error vocabulary', () => {
     expect(HTTP_STATUS[new BodyTooLargeError(1).code]).toBe(413);
     expect(httpHeadersOf(new CostBudgetExceededError('spent', 7))).toEqual({ 'retry-after': '7' });
     expect(httpHeadersOf(new StoreUnavailableError())).toEqual({ 'retry-after': '5' });
+    // Every 503 says when to ask again, a database still opening too.
+    expect(httpHeadersOf(new StoreOpenError('the database is opening'))).toEqual({ 'retry-after': '5' });
   });
 
   it('shows GraphQL clients the code, the argument and every problem of an input; masks what is not theirs', () => {

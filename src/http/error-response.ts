@@ -49,6 +49,8 @@ export function httpHeadersOf(err: DomainError): Record<string, string> {
   if (err.code === ErrorCode.SERVICE_UNAVAILABLE) return { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) };
   if (err.code === ErrorCode.INSUFFICIENT_STORAGE) return { 'retry-after': String(STORAGE_RETRY_AFTER_SECONDS) };
   if (err.code === ErrorCode.UNAUTHENTICATED) return { 'www-authenticate': 'Bearer' };
+  // Every 503 says when to ask again (a deadline passed under load, a database still opening).
+  if (httpStatusOf(err) === 503) return { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) };
   return {};
 }
 
