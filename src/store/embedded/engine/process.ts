@@ -68,6 +68,7 @@ export class EngineProcess implements RestartableEngine {
   private closing = false;
   /** Set inside `recover`: its calls go through while others are refused. */
   private readonly recovering = new AsyncLocalStorage<true>();
+  private recovery: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly dataDir: string,
@@ -149,10 +150,25 @@ export class EngineProcess implements RestartableEngine {
     if (this.closing) return;
     this.lastCrash = { at: new Date().toISOString(), why };
     this.log(`embedded database: the engine process died (${why}); requests in flight were answered 503; restarting it and catching up from the journal`);
-    void this.restart();
+    this.state = 'restarting';
+    void this.serially(() => this.restart());
   }
 
-  async replaceFiles(why: string, work: () => Promise<void>): Promise<void> {
+  /**
+   * Restarts and replacements, one at a time: run together, each would kill the process the
+   * other just started (seen when the check at start repaired an engine that had just died).
+   */
+  private serially(work: () => Promise<void>): Promise<void> {
+    const next = this.recovery.then(work, work);
+    this.recovery = next.catch(() => undefined);
+    return next;
+  }
+
+  replaceFiles(why: string, work: () => Promise<void>): Promise<void> {
+    return this.serially(() => this.replaceNow(why, work));
+  }
+
+  private async replaceNow(why: string, work: () => Promise<void>): Promise<void> {
     if (this.closing) return;
     this.state = 'restarting';
     const child = this.child;
@@ -177,6 +193,8 @@ export class EngineProcess implements RestartableEngine {
   }
 
   private async restart(): Promise<void> {
+    // Queued behind a replacement that has started a good engine since.
+    if (this.state === 'up' && this.child?.connected) return;
     this.state = 'restarting';
     for (let attempt = 0; !this.closing; attempt += 1) {
       await new Promise((resolve) => setTimeout(resolve, RESTART_BACKOFF_MS[Math.min(attempt, RESTART_BACKOFF_MS.length - 1)]));
