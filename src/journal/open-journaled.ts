@@ -2,6 +2,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Ontology } from '../ontology/ontology.js';
 import { InProcessEngine } from '../store/embedded/engine/in-process.js';
+import { EngineDiedError } from '../store/embedded/engine/process.js';
 import { embeddedStore, isolatedEngine, prepareSchema, StoreOpenError } from '../store/embedded/open.js';
 import { StoredRecordUnreadable } from '../store/errors.js';
 import { DATABASE_FILE, DEFAULT_QUARANTINE_KEEP, quarantineDatabase, type QuarantinePolicy } from '../store/embedded/quarantine.js';
@@ -100,8 +101,10 @@ export async function openJournaledEmbedded(options: JournaledOptions): Promise<
       // one past its own open too (its first checkpoint), with an error of its own.
       const onFullDisk = full(err instanceof Error ? err.message : String(err));
       if (onFullDisk) throw onFullDisk;
-      if (!(err instanceof StoreOpenError) || !complete) throw err;
-      await setAsideAndRebuild(now, `could not be opened (${err.message})`);
+      // The engine dying as it opens the files (a native fault on damaged pages) is damage too.
+      const died = err instanceof EngineDiedError;
+      if (!(err instanceof StoreOpenError || died) || !complete) throw err;
+      await setAsideAndRebuild(now, died ? `its engine died opening it (${err.why})` : `could not be opened (${err.message})`);
       await ready();
     }
     // From here the engine holds the database's lock, so nobody else writes the journal.
@@ -112,9 +115,10 @@ export async function openJournaledEmbedded(options: JournaledOptions): Promise<
     try {
       await catchUp(now.entries);
     } catch (err) {
-      // Damage the open did not see: a record whose stored text no longer parses.
-      if (!(err instanceof StoredRecordUnreadable) || !complete) throw err;
-      await setAsideAndRebuild(now, `a record of it could not be read (${err.message})`);
+      // Damage the open did not see: a record whose stored text no longer parses, or that the engine dies reading.
+      const died = err instanceof EngineDiedError;
+      if (!(err instanceof StoredRecordUnreadable || died) || !complete) throw err;
+      await setAsideAndRebuild(now, died ? `its engine died reading it (${err.why})` : `a record of it could not be read (${err.message})`);
       await ready();
       await catchUp(now.entries);
     }

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { DomainError, ErrorCode } from '../errors/domain-error.js';
 import type { Ontology } from '../ontology/ontology.js';
 import { compareDigests, countRecords, dumpDigests, type Digests, type Disagreement, type TableReader } from '../store/embedded/dump.js';
-import { openEmbeddedWithExecutor, StoreOpenError } from '../store/embedded/open.js';
-import { DATABASE_FILE, quarantineDatabase, type QuarantinePolicy } from '../store/embedded/quarantine.js';
+import { isolatedEngine, openEmbeddedWithExecutor, StoreOpenError } from '../store/embedded/open.js';
+import { DATABASE_FILE, DEFAULT_QUARANTINE_KEEP, quarantineDatabase, type QuarantinePolicy } from '../store/embedded/quarantine.js';
 import { writesOf } from './entries.js';
 import { describeProblem, readJournal } from './journal-file.js';
 import { describeRebuild, moveIntoPlace, rebuildFromJournal, replayInto } from './rebuild.js';
@@ -86,7 +86,15 @@ async function dumpLive(options: VerifyOptions): Promise<Digests | string> {
   try {
     if (options.live) return await dumpDigests(options.live, options.ontology);
     if (!existsSync(join(options.dataDir, DATABASE_FILE))) return `${join(options.dataDir, DATABASE_FILE)} does not exist`;
-    return await dumpDir(options.dataDir, options.ontology);
+    // Read through an engine in a process of its own: damaged files can crash the engine,
+    // and that is then the finding ("unreadable"), not the end of the command.
+    const engine = isolatedEngine(options.dataDir, DEFAULT_QUARANTINE_KEEP, options.log, (spawn) => spawn());
+    try {
+      await engine.start();
+      return await dumpDigests(engine, options.ontology);
+    } finally {
+      await engine.close();
+    }
   } catch (err) {
     if (err instanceof StoreOpenError && err.locked) throw err;
     return firstLine(err);

@@ -69,6 +69,7 @@ export class EngineProcess implements RestartableEngine {
   /** Set inside `recover`: its calls go through while others are refused. */
   private readonly recovering = new AsyncLocalStorage<true>();
   private recovery: Promise<void> = Promise.resolve();
+  private inRecovery = false;
 
   constructor(
     private readonly dataDir: string,
@@ -81,7 +82,7 @@ export class EngineProcess implements RestartableEngine {
   /** Starts the engine through `recover`; rejects with its error, the engine stopped. */
   async start(): Promise<void> {
     try {
-      await this.recovering.run(true, () => this.recover(() => this.spawn()));
+      await this.recoverNow();
     } catch (err) {
       await this.close();
       throw err;
@@ -149,6 +150,11 @@ export class EngineProcess implements RestartableEngine {
     this.pending.clear();
     if (this.closing) return;
     this.lastCrash = { at: new Date().toISOString(), why };
+    // Died inside a recovery: the call it was making fails, and the recovery deals with it.
+    if (this.inRecovery) {
+      this.log(`embedded database: the engine process died (${why}) while it was being started`);
+      return;
+    }
     this.log(`embedded database: the engine process died (${why}); requests in flight were answered 503; restarting it and catching up from the journal`);
     this.state = 'restarting';
     void this.serially(() => this.restart());
@@ -162,6 +168,16 @@ export class EngineProcess implements RestartableEngine {
     const next = this.recovery.then(work, work);
     this.recovery = next.catch(() => undefined);
     return next;
+  }
+
+  /** The opener's recovery, with its calls let through the gate; a death meanwhile is its to handle, not a new restart's. */
+  private async recoverNow(): Promise<void> {
+    this.inRecovery = true;
+    try {
+      await this.recovering.run(true, () => this.recover(() => this.spawn()));
+    } finally {
+      this.inRecovery = false;
+    }
   }
 
   replaceFiles(why: string, work: () => Promise<void>): Promise<void> {
@@ -183,7 +199,7 @@ export class EngineProcess implements RestartableEngine {
     this.pending.clear();
     try {
       await work();
-      await this.recovering.run(true, () => this.recover(() => this.spawn()));
+      await this.recoverNow();
       this.restarts += 1;
       this.state = 'up';
     } catch (err) {
@@ -200,7 +216,7 @@ export class EngineProcess implements RestartableEngine {
       await new Promise((resolve) => setTimeout(resolve, RESTART_BACKOFF_MS[Math.min(attempt, RESTART_BACKOFF_MS.length - 1)]));
       const started = performance.now();
       try {
-        await this.recovering.run(true, () => this.recover(() => this.spawn()));
+        await this.recoverNow();
         // Closed while it restarted: the new process is not wanted.
         if (this.closing) {
           this.child?.kill('SIGKILL');
