@@ -134,4 +134,21 @@ describe.skipIf(!root && !process.env.CI)('a full disk under DATA_DIR', () => {
     expect((await post(server, READ)).data).toMatchObject({ entity: { id: 'full-a' } });
     await killProcess(server.child);
   }, 120_000);
+
+  it('stops a check at start that runs out of disk, saying so, and serves on', async () => {
+    // Found by the 30-minute soak: the check's rebuild, then in the server's own process,
+    // met a full disk and LadybugDB aborted the whole server (SIGABRT).
+    fill(2);
+    const server = await start({ MIN_FREE_DISK_MB: '0', VERIFY_AT_START: '1' });
+    const stopped = () => server.output.some((l) => /the check against the journal stopped|verified against the journal/.test(l));
+    for (const end = Date.now() + 90_000; !stopped() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 200));
+    const said = server.output.join('\n');
+    expect(said).toMatch(/the check against the journal stopped \(.*(died|space|full)/i);
+    expect(server.child.exitCode, said).toBeNull();
+    expect(server.child.signalCode, said).toBeNull();
+    expect((await post(server, READ)).data, said).toMatchObject({ entity: { id: 'full-a' } });
+    expect(existsSync(join(dataDir, 'quarantine'))).toBe(false);
+    rmSync(filler);
+    await killProcess(server.child);
+  }, 150_000);
 });

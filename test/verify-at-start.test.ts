@@ -30,6 +30,25 @@ async function gql(server: ServerProcess, query: string, variables: Record<strin
   return { status: res.status, body: (await res.json()) as never };
 }
 
+/** Where `needle` occurs in the database file of `base`. */
+function placesOf(base: string, needle: string | Buffer): number[] {
+  const bytes = readFileSync(join(base, 'graph.lbug'));
+  const places: number[] = [];
+  for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) places.push(at);
+  expect(places.length).toBeGreaterThan(0);
+  return places;
+}
+
+/** A copy of `base` with the byte at `at` of its database file set to `value`, as a bad disk or a stray write leaves it. */
+function copyWithByte(base: string, at: number, value: number): string {
+  const dataDir = newDir();
+  cpSync(base, dataDir, { recursive: true });
+  const changed = readFileSync(join(dataDir, 'graph.lbug'));
+  changed[at] = value;
+  writeFileSync(join(dataDir, 'graph.lbug'), changed);
+  return dataDir;
+}
+
 const UPSERT = 'mutation ($i: EntityInput!) { upsertEntity(input: $i) { id } }';
 const upsert = (server: ServerProcess, id: string, name: string) =>
   gql(server, UPSERT, { i: { id, kind: 'PARTY', name, sources: [{ source: SOURCE, paragraph: 1, quote: 'Nur Otan' }] } });
@@ -86,18 +105,10 @@ describe('the check of the database against its journal at start', () => {
   }, 120_000);
 
   it('replaces a changed name with the journal’s, saying so, and keeps every write acknowledged while it checked', async () => {
-    const file = join(base, 'graph.lbug');
-    const bytes = readFileSync(file);
-    const places: number[] = [];
-    for (let at = bytes.indexOf('VERIFYMARKER'); at >= 0; at = bytes.indexOf('VERIFYMARKER', at + 1)) places.push(at);
-    expect(places.length).toBeGreaterThan(0);
+    const places = placesOf(base, 'VERIFYMARKER');
     let repaired = 0;
     for (const at of places) {
-      const dataDir = newDir();
-      cpSync(base, dataDir, { recursive: true });
-      const changed = readFileSync(join(dataDir, 'graph.lbug'));
-      changed[at] = 'X'.charCodeAt(0);
-      writeFileSync(join(dataDir, 'graph.lbug'), changed);
+      const dataDir = copyWithByte(base, at, 'X'.charCodeAt(0));
 
       const server = await start(dataDir, true);
       const acked: string[] = [];
@@ -131,18 +142,11 @@ describe('the check of the database against its journal at start', () => {
 
   it('rebuilds at start a database whose audit entry no longer parses, saying so, where it once refused to start', async () => {
     const needle = Buffer.from('"name":"VERIFYMARKER');
-    const places: number[] = [];
-    const bytes = readFileSync(join(base, 'graph.lbug'));
-    for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) places.push(at);
-    expect(places.length).toBeGreaterThan(0);
+    const places = placesOf(base, needle);
     let rebuilt = 0;
     for (const at of places) {
-      const dataDir = newDir();
-      cpSync(base, dataDir, { recursive: true });
-      const changed = readFileSync(join(dataDir, 'graph.lbug'));
       // A control character where the audit entry's JSON has a quote: it no longer parses.
-      changed[at] = 0x01;
-      writeFileSync(join(dataDir, 'graph.lbug'), changed);
+      const dataDir = copyWithByte(base, at, 0x01);
       const server = await start(dataDir, false);
       const said = server.output.join('\n');
       if (/a record of it could not be read/.test(said)) {
@@ -155,5 +159,53 @@ describe('the check of the database against its journal at start', () => {
       expect(JSON.stringify(changes.body.data)).toContain('VERIFYMARKER Party of the check at start');
     }
     expect(rebuilt, `of ${places.length} places`).toBeGreaterThan(0);
+  }, 300_000);
+});
+
+/**
+ * Found by the 30-minute soak: a flipped byte in an audit entry's id made the catch-up at
+ * start take an acknowledged relation for missing; replaying it, the database answered
+ * "already exists", and the write was voided, so the next rebuild dropped it. A database
+ * that refuses the journal's own writes is not the journal's graph: it is rebuilt, and the
+ * write stays.
+ */
+describe('a database that refuses a journaled write it seems to lack', () => {
+  const RELATION = 'catchup-flip-relation';
+  let base: string;
+  let changeId: string;
+  beforeAll(async () => {
+    base = newDir();
+    const server = await start(base, false);
+    const added = await gql(server, 'mutation ($i: RelationInput!) { addRelation(input: $i) { id } }', {
+      i: { id: RELATION, type: 'SUPPORTS', from: 'bolat-abilov', to: 'nursultan-nazarbayev', sources: [{ source: SOURCE, paragraph: 1, quote: 'Nur Otan' }] },
+    });
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    const log = await gql(server, '{ changes(since: "2026", first: 100) { nodes { id operation } } }');
+    const nodes = (log.body.data as { changes: { nodes: Array<{ id: string; operation: string }> } }).changes.nodes;
+    changeId = nodes.find((n) => n.operation === 'ADD_RELATION')!.id;
+    await stop(server);
+  }, 120_000);
+
+  it('is rebuilt from the journal, and the acknowledged relation is kept, never voided', async () => {
+    const places = placesOf(base, changeId);
+    let rebuilt = 0;
+    for (const at of places) {
+      // The id's first digit: the audit entry no longer has the journal's id.
+      const dataDir = copyWithByte(base, at, 0xff);
+      const server = await start(dataDir, false);
+      const said = server.output.join('\n');
+      if (/refused 1 journaled write\(s\) it lacked/.test(said)) {
+        rebuilt += 1;
+        expect(said).toMatch(/already exists.*moved its files to .*quarantine/);
+        expect(said).toMatch(/rebuilt from the journal/);
+      }
+      expect(said).not.toMatch(/marked void/);
+      expect(readFileSync(join(dataDir, 'journal', 'journal.jsonl'), 'utf8')).not.toMatch(/"op":"void"/);
+      const relations = await gql(server, '{ entity(id: "bolat-abilov") { relations { id } } }');
+      const ids = (relations.body.data as { entity: { relations: Array<{ id: string }> } }).entity.relations.map((r) => r.id);
+      expect(ids.filter((id) => id === RELATION), said).toEqual([RELATION]);
+      await stop(server);
+    }
+    expect(rebuilt, `of ${places.length} places of the change id`).toBeGreaterThan(0);
   }, 300_000);
 });

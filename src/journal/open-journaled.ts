@@ -31,6 +31,16 @@ export interface JournaledOptions {
   minFreeDiskMb?: number;
 }
 
+/**
+ * A database that refused journaled writes it lacked: the journal's order allowed them, so
+ * it is not a prefix of the journal (a flipped byte in an id, an old copy put back).
+ */
+class RefusedJournaledWrites extends Error {
+  constructor(readonly refused: ReplayOutcome['refused']) {
+    super(`it refused ${refused.length} journaled write(s) it lacked (${refused[0]!.changeId}: ${refused[0]!.reason}), so it is not the journal's graph`);
+  }
+}
+
 /** Builds the database from the journal beside DATA_DIR's (src/journal/rebuild.ts) and moves it into place. */
 async function rebuildInPlace(dataDir: string, ontology: Ontology, entries: readonly JournalEntry[], policy: QuarantinePolicy): Promise<Rebuilt> {
   const rebuilt = await rebuildFromJournal({ dataDir, ontology, entries, log: policy.log });
@@ -115,10 +125,14 @@ export async function openJournaledEmbedded(options: JournaledOptions): Promise<
     try {
       await catchUp(now.entries);
     } catch (err) {
-      // Damage the open did not see: a record whose stored text no longer parses, or that the engine dies reading.
+      // Damage the open did not see: a record whose stored text no longer parses, that the
+      // engine dies reading, or that makes it refuse the journal's own writes.
       const died = err instanceof EngineDiedError;
-      if (!(err instanceof StoredRecordUnreadable || died) || !complete) throw err;
-      await setAsideAndRebuild(now, died ? `its engine died reading it (${err.why})` : `a record of it could not be read (${err.message})`);
+      if (!(err instanceof StoredRecordUnreadable || died || err instanceof RefusedJournaledWrites) || !complete) throw err;
+      await setAsideAndRebuild(
+        now,
+        died ? `its engine died reading it (${err.why})` : err instanceof RefusedJournaledWrites ? err.message : `a record of it could not be read (${err.message})`,
+      );
       await ready();
       await catchUp(now.entries);
     }
@@ -144,6 +158,9 @@ export async function openJournaledEmbedded(options: JournaledOptions): Promise<
     if (!done) {
       const missing = await missingWrites(store, writesOf(entries));
       if (missing.length > 0) outcome = await replay(store, missing, journalLoadData(dataDir));
+      // Voided, they would be lost though acknowledged: the journal's graph is built instead,
+      // and only what that refuses is the journal's own fault (voided below).
+      if (outcome && outcome.refused.length > 0 && complete) throw new RefusedJournaledWrites(outcome.refused);
     }
     if (!outcome) return;
     // A refused write is voided, so it is neither retried at every start nor applied later, out of order.

@@ -1,13 +1,14 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Ontology } from '../ontology/ontology.js';
-import { openEmbeddedWithExecutor } from '../store/embedded/open.js';
+import { openForOneJob } from '../store/embedded/open.js';
 import { DATABASE_FILE } from '../store/embedded/quarantine.js';
-import type { GraphBatch } from '../store/graph-store.js';
+import type { EmbeddedEngine } from '../store/embedded/engine/process.js';
+import type { GraphBatch, GraphStore } from '../store/graph-store.js';
 import { writesOf, type JournalEntry } from './entries.js';
 import { loadDataPath } from './journal-file.js';
 import { batchesFromFile, missingWrites, replay, type ReplayOutcome } from './replay.js';
-import { usableSnapshot, type Snapshot } from './snapshots.js';
+import { usableSnapshot } from './snapshots.js';
 
 /**
  * The one way a database is built from the journal: in a directory of its own, from the
@@ -50,39 +51,63 @@ export function discardUnfinishedBuilds(dataDir: string, log: (line: string) => 
   return left;
 }
 
-export async function rebuildFromJournal(options: { dataDir: string; ontology: Ontology; entries: readonly JournalEntry[]; log: (line: string) => void }): Promise<Rebuilt> {
+/** A rebuild still open: its engine serves the caller (a check catches it up and reads it) until `close`. */
+export interface OpenBuild extends Rebuilt {
+  store: GraphStore;
+  engine: EmbeddedEngine;
+  /** Replays the writes of `entries` the build lacks (a journal grown since), with one checkpoint. */
+  catchUp(entries: readonly JournalEntry[]): Promise<ReplayOutcome>;
+  close(): Promise<void>;
+}
+
+/** Builds the journal's graph and leaves it open; on failure nothing of it is left. */
+export async function openRebuild(options: { dataDir: string; ontology: Ontology; entries: readonly JournalEntry[]; log: (line: string) => void }): Promise<OpenBuild> {
   const { dataDir, ontology, entries, log } = options;
   const started = performance.now();
   const dir = newBuildDir(dataDir);
-  let outcome: ReplayOutcome;
-  let snapshot: Snapshot | null;
+  let opened: { store: GraphStore; engine: EmbeddedEngine } | null = null;
   try {
-    snapshot = await usableSnapshot(dataDir, entries, log);
+    const snapshot = await usableSnapshot(dataDir, entries, log);
     if (snapshot) copyFileSync(join(snapshot.dir, DATABASE_FILE), join(dir, DATABASE_FILE));
-    outcome = await replayInto(dir, dataDir, ontology, entries, log);
+    // In a process of its own: LadybugDB aborts the process it runs in on some failures (a
+    // full disk mid-write), and a check at start rebuilds beside a serving server.
+    const { store, engine } = (opened = await openForOneJob({ dataDir: dir, ontology, log, purpose: "building the journal's graph", deferCheckpoints: true }));
+    const catchUp = async (upTo: readonly JournalEntry[]) => {
+      const outcome = await replay(store, await missingWrites(store, writesOf(upTo)), journalLoadData(dataDir));
+      await engine.checkpoint();
+      return outcome;
+    };
+    const outcome = await catchUp(entries);
+    return {
+      dir,
+      entries: entries.length,
+      outcome,
+      fromSnapshot: snapshot?.manifest.entries ?? null,
+      ms: Math.round(performance.now() - started),
+      store,
+      engine,
+      catchUp,
+      close: () => store.close(),
+    };
   } catch (err) {
     // Half a build is worth nothing: the journal is still there to build from.
+    await opened?.store.close().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
-  return { dir, entries: entries.length, outcome, fromSnapshot: snapshot?.manifest.entries ?? null, ms: Math.round(performance.now() - started) };
 }
 
-/**
- * Replays into the database in `dir` the writes of `entries` it lacks (data files read from
- * `dataDir`'s journal), with one checkpoint at the end. A database built from a prefix of
- * the journal (a snapshot, a rebuild begun earlier) so catches up to `entries`.
- */
-export async function replayInto(dir: string, dataDir: string, ontology: Ontology, entries: readonly JournalEntry[], log: (line: string) => void): Promise<ReplayOutcome> {
-  const { store, executor } = await openEmbeddedWithExecutor({ dataDir: dir, ontology, log, executor: { deferCheckpoints: true } });
+/** Builds the journal's graph in a directory of its own, closed. */
+export async function rebuildFromJournal(options: { dataDir: string; ontology: Ontology; entries: readonly JournalEntry[]; log: (line: string) => void }): Promise<Rebuilt> {
+  const build = await openRebuild(options);
   try {
-    const missing = await missingWrites(store, writesOf(entries));
-    const outcome = await replay(store, missing, journalLoadData(dataDir));
-    await executor.checkpoint();
-    return outcome;
-  } finally {
-    await store.close();
+    await build.close();
+  } catch (err) {
+    rmSync(build.dir, { recursive: true, force: true });
+    throw err;
   }
+  const { dir, entries, outcome, fromSnapshot, ms } = build;
+  return { dir, entries, outcome, fromSnapshot, ms };
 }
 
 /** Moves the database's files from a rebuild's directory into `dataDir` (whose own were moved away). */

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { DomainError, ErrorCode } from '../errors/domain-error.js';
 import type { Ontology } from '../ontology/ontology.js';
 import { compareDigests, countRecords, dumpDigests, type Digests, type Disagreement, type TableReader } from '../store/embedded/dump.js';
-import { isolatedEngine, openEmbeddedWithExecutor, StoreOpenError } from '../store/embedded/open.js';
-import { DATABASE_FILE, DEFAULT_QUARANTINE_KEEP, quarantineDatabase, type QuarantinePolicy } from '../store/embedded/quarantine.js';
-import { writesOf } from './entries.js';
+import { openForOneJob, StoreOpenError } from '../store/embedded/open.js';
+import { DATABASE_FILE, quarantineDatabase, type QuarantinePolicy } from '../store/embedded/quarantine.js';
+import { writesOf, type JournalEntry } from './entries.js';
+import type { ReplayOutcome } from './replay.js';
 import { describeProblem, readJournal } from './journal-file.js';
-import { describeRebuild, moveIntoPlace, rebuildFromJournal, replayInto } from './rebuild.js';
+import { describeRebuild, moveIntoPlace, openRebuild } from './rebuild.js';
 import { takeSnapshot } from './snapshots.js';
 
 /**
@@ -70,15 +71,6 @@ export interface VerifyResult {
   totalMs: number;
 }
 
-async function dumpDir(dir: string, ontology: Ontology): Promise<Digests> {
-  const { store, executor } = await openEmbeddedWithExecutor({ dataDir: dir, ontology });
-  try {
-    return await dumpDigests(executor, ontology);
-  } finally {
-    await store.close();
-  }
-}
-
 const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
 
 /** The live database's digests, or why they cannot be read. A database in use is not damage: that error is passed on. */
@@ -88,12 +80,11 @@ async function dumpLive(options: VerifyOptions): Promise<Digests | string> {
     if (!existsSync(join(options.dataDir, DATABASE_FILE))) return `${join(options.dataDir, DATABASE_FILE)} does not exist`;
     // Read through an engine in a process of its own: damaged files can crash the engine,
     // and that is then the finding ("unreadable"), not the end of the command.
-    const engine = isolatedEngine(options.dataDir, DEFAULT_QUARANTINE_KEEP, options.log, (spawn) => spawn());
+    const { store, engine } = await openForOneJob({ dataDir: options.dataDir, ontology: options.ontology, log: options.log, purpose: 'reading DATA_DIR', asItIs: true });
     try {
-      await engine.start();
       return await dumpDigests(engine, options.ontology);
     } finally {
-      await engine.close();
+      await store.close();
     }
   } catch (err) {
     if (err instanceof StoreOpenError && err.locked) throw err;
@@ -120,15 +111,22 @@ export async function verifyDatabase(options: VerifyOptions): Promise<VerifyResu
       `cannot verify DATA_DIR=${dataDir}: its journal ${genesis ? 'began after data was already in the database' : 'is empty or missing'}, so it does not hold the whole graph`,
     );
   }
-  const rebuilt = await rebuildFromJournal({ dataDir, ontology, entries, log });
+  const rebuilt = await openRebuild({ dataDir, ontology, entries, log });
   try {
     const compareStarted = performance.now();
     const hold = options.hold ?? (<T>(work: () => Promise<T>) => work());
-    const read = await hold(async () => ({ live: await dumpLive(options), at: readJournal(dataDir).entries }));
+    let read: { live: Digests | string; at: JournalEntry[] };
+    let caughtUp: ReplayOutcome | null;
+    let expected: Digests;
+    try {
+      read = await hold(async () => ({ live: await dumpLive(options), at: readJournal(dataDir).entries }));
+      // Writes journaled while the rebuild ran: the live database holds them, so the rebuild must too.
+      caughtUp = writesOf(read.at).length > writesOf(entries).length ? await rebuilt.catchUp(read.at) : null;
+      expected = await dumpDigests(rebuilt.engine, ontology);
+    } finally {
+      await rebuilt.close();
+    }
     const { live, at } = read;
-    // Writes journaled while the rebuild ran: the live database holds them, so the rebuild must too.
-    const caughtUp = writesOf(at).length > writesOf(entries).length ? await replayInto(rebuilt.dir, dataDir, ontology, at, log) : null;
-    const expected = await dumpDir(rebuilt.dir, ontology);
     const unreadable = typeof live === 'string' ? live : null;
     const disagreements = typeof live === 'string' ? [] : compareDigests(live, expected);
     const compareMs = Math.round(performance.now() - compareStarted);

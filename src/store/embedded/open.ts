@@ -4,6 +4,7 @@ import { prop } from '../cypher/statements.js';
 import type { GraphStore } from '../graph-store.js';
 import { ladybugDialect, tableSpecs } from './dialect.js';
 import { EngineProcess, type EmbeddedEngine } from './engine/process.js';
+import { DEFAULT_QUARANTINE_KEEP } from './quarantine.js';
 import { LadybugExecutor, type ExecutorOptions } from './executor.js';
 
 export { StoreOpenError } from './executor.js';
@@ -47,8 +48,38 @@ export function embeddedStore(engine: EmbeddedEngine, ontology: Ontology): Graph
  * cannot take the server down; `recover` starts and readies it, at open and after a death.
  */
 export function isolatedEngine(dataDir: string, quarantineKeep: number, log: (line: string) => void, recover: (spawn: () => Promise<void>) => Promise<void>): EngineProcess {
-  return new EngineProcess(dataDir, quarantineKeep, log, recover);
+  return new EngineProcess(dataDir, { quarantineKeep }, log, recover);
 }
+
+/**
+ * A database opened for one piece of work (a rebuild from the journal, a check's reading),
+ * its engine in a process of its own that is not restarted: a native fault there (damaged
+ * pages, an abort on a full disk) fails that work with EngineDiedError naming `purpose`,
+ * and ends nothing else. With `deferCheckpoints`, writes are checkpointed only when asked;
+ * with `asItIs`, the database is read as it is, its schema not brought up to date.
+ */
+export async function openForOneJob(options: {
+  dataDir: string;
+  ontology: Ontology;
+  purpose: string;
+  log?: (line: string) => void;
+  deferCheckpoints?: boolean;
+  asItIs?: boolean;
+}): Promise<{ store: GraphStore; engine: EmbeddedEngine }> {
+  const { dataDir, ontology, purpose, log = () => undefined } = options;
+  const engine: EngineProcess = new EngineProcess(
+    dataDir,
+    { quarantineKeep: DEFAULT_QUARANTINE_KEEP, deferCheckpoints: options.deferCheckpoints ?? false, once: { purpose } },
+    log,
+    async (spawn) => {
+      await spawn();
+      if (!options.asItIs) await prepareSchema(engine, ontology);
+    },
+  );
+  await engine.start();
+  return { store: embeddedStore(engine, ontology), engine };
+}
+
 
 /** Creates the ontology's tables, and adds columns a newer ontology introduced in place. */
 export async function prepareSchema(executor: EmbeddedEngine, ontology: Ontology): Promise<void> {

@@ -68,7 +68,7 @@ async function transaction(engine: LadybugExecutor, tx: Transaction): Promise<vo
 
 async function handle(req: HostRequest): Promise<Row[] | undefined> {
   if (req.t === 'open') {
-    executor = await LadybugExecutor.open(req.dataDir, (line) => send({ t: 'log', line }), { quarantineKeep: req.quarantineKeep });
+    executor = await LadybugExecutor.open(req.dataDir, (line) => send({ t: 'log', line }), { quarantineKeep: req.quarantineKeep, deferCheckpoints: req.deferCheckpoints });
     return undefined;
   }
   const engine = executor;

@@ -25,9 +25,25 @@ export interface RestartableEngine extends EmbeddedEngine {
 
 /** The engine process died: what was asked of it has no answer, and may or may not have happened. */
 export class EngineDiedError extends StoreUnavailableError {
-  constructor(readonly why: string) {
-    super(`the database engine stopped (${why}) and is being restarted; try again shortly`);
+  constructor(
+    readonly why: string,
+    message = `the database engine stopped (${why}) and is being restarted; try again shortly`,
+  ) {
+    super(message);
   }
+}
+
+/** How an engine process runs. */
+export interface EngineProcessMode {
+  /** QUARANTINE_KEEP, for a log the engine sets aside at open. */
+  quarantineKeep: number;
+  /** No checkpoint after each write, only when asked (a rebuild replaying the journal). */
+  deferCheckpoints?: boolean;
+  /**
+   * Work that runs once (a rebuild, a check's reading): a death is not restarted but fails
+   * that work and every call after it, saying `purpose`.
+   */
+  once?: { purpose: string };
 }
 
 type HostCall = HostRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -73,11 +89,15 @@ export class EngineProcess implements RestartableEngine {
 
   constructor(
     private readonly dataDir: string,
-    /** QUARANTINE_KEEP, for a log the engine sets aside at open. */
-    private readonly quarantineKeep: number,
+    private readonly mode: EngineProcessMode,
     private readonly log: (line: string) => void,
     private readonly recover: (spawn: () => Promise<void>) => Promise<void> = (spawn) => spawn(),
   ) {}
+
+  private died(why: string): EngineDiedError {
+    const once = this.mode.once;
+    return once ? new EngineDiedError(why, `the engine process ${once.purpose} died (${why})`) : new EngineDiedError(why);
+  }
 
   /** Starts the engine through `recover`; rejects with its error, the engine stopped. */
   async start(): Promise<void> {
@@ -125,7 +145,7 @@ export class EngineProcess implements RestartableEngine {
     child.on('error', () => undefined);
     child.once('exit', (code, signal) => this.exited(child, code, signal));
     try {
-      await this.call({ t: 'open', dataDir: this.dataDir, quarantineKeep: this.quarantineKeep });
+      await this.call({ t: 'open', dataDir: this.dataDir, quarantineKeep: this.mode.quarantineKeep, deferCheckpoints: this.mode.deferCheckpoints ?? false });
     } catch (err) {
       child.kill('SIGKILL');
       this.child = null;
@@ -146,10 +166,14 @@ export class EngineProcess implements RestartableEngine {
     if (child !== this.child) return;
     this.child = null;
     const why = signal ? `signal ${signal}` : `exit code ${code}`;
-    for (const waiter of this.pending.values()) waiter.reject(new EngineDiedError(why));
+    for (const waiter of this.pending.values()) waiter.reject(this.died(why));
     this.pending.clear();
     if (this.closing) return;
     this.lastCrash = { at: new Date().toISOString(), why };
+    if (this.mode.once) {
+      this.state = 'down';
+      return;
+    }
     // Died inside a recovery: the call it was making fails, and the recovery deals with it.
     if (this.inRecovery) {
       this.log(`embedded database: the engine process died (${why}) while it was being started`);
@@ -236,20 +260,20 @@ export class EngineProcess implements RestartableEngine {
 
   private call(req: HostCall): Promise<Row[]> {
     const child = this.child;
-    if (!child?.connected) return Promise.reject(new EngineDiedError('not running'));
+    if (!child?.connected) return Promise.reject(this.died(this.lastCrash?.why ?? 'not running'));
     const id = this.nextId++;
     return new Promise<Row[]>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       child.send({ ...req, id } as HostRequest, (err) => {
         if (!err || !this.pending.delete(id)) return;
-        reject(new EngineDiedError('not running'));
+        reject(this.died('not running'));
       });
     });
   }
 
   /** Refuses work from anyone but `recover` while the engine is not up. */
   private gate(): void {
-    if (this.state !== 'up' && !this.recovering.getStore()) throw new EngineDiedError(this.lastCrash?.why ?? 'restarting');
+    if (this.state !== 'up' && !this.recovering.getStore()) throw this.died(this.lastCrash?.why ?? 'restarting');
   }
 
   async read(statement: Statement): Promise<Row[]> {

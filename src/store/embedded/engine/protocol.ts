@@ -7,7 +7,7 @@ import type { Row } from '../../cypher/executor.js';
  * replied to when the transaction has committed and been checkpointed, or rolled back.
  */
 export type HostRequest =
-  | { t: 'open'; id: number; dataDir: string; quarantineKeep: number }
+  | { t: 'open'; id: number; dataDir: string; quarantineKeep: number; deferCheckpoints: boolean }
   | { t: 'read'; id: number; cypher: string; params: Record<string, unknown>; timeoutMs: number | null }
   | { t: 'ddl'; id: number; cypher: string }
   | { t: 'checkpoint'; id: number }
