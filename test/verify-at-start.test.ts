@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,33 @@ async function gql(server: ServerProcess, query: string, variables: Record<strin
     body: JSON.stringify({ query, variables }),
   });
   return { status: res.status, body: (await res.json()) as never };
+}
+
+/** The engine processes (src/store/embedded/engine/host.ts) among the descendants of `root`. */
+function engineProcessesUnder(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const found: number[] = [];
+  for (const queue = [root]; queue.length > 0; ) {
+    const pid = queue.shift()!;
+    for (const child of children.get(pid) ?? []) {
+      queue.push(child);
+      try {
+        if (readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('engine/host.ts')) found.push(child);
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+  }
+  return found;
 }
 
 /** Where `needle` occurs in the database file of `base`. */
@@ -140,6 +167,34 @@ describe('the check of the database against its journal at start', () => {
     expect(repaired, `of ${places.length} places of the name`).toBeGreaterThan(0);
   }, 300_000);
 
+  it('ends only the check when the engine process building the journal’s graph dies, and serves on', async () => {
+    const dataDir = newDir();
+    cpSync(base, dataDir, { recursive: true });
+    const server = await start(dataDir, true);
+    const url = new URL(server.url);
+    const health = (await (await fetch(`${url.origin}/health`)).json()) as { engine: { pid: number } };
+    // The builder: an engine process under this server that is not its live engine. Killed
+    // as LadybugDB's abort on a full disk ends it (the soak saw that take the server down).
+    let killed: number | null = null;
+    for (const end = Date.now() + 60_000; killed === null && Date.now() < end; ) {
+      const builder = engineProcessesUnder(server.child.pid!).find((pid) => pid !== health.engine.pid);
+      if (builder) {
+        process.kill(builder, 'SIGKILL');
+        killed = builder;
+      } else await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(killed, server.output.join('\n')).not.toBeNull();
+    expect(await until(() => server.output.some((l) => l.includes('the check against the journal stopped')), 30_000), server.output.join('\n')).toBe(true);
+    const said = server.output.join('\n');
+    expect(said).toMatch(/the check against the journal stopped \(the engine process (building|reading) the journal's graph died \(signal SIGKILL\)/);
+    expect(said).not.toMatch(/quarantine|replaced by its rebuild|engine process died/);
+    expect(server.child.exitCode).toBeNull();
+    expect((await gql(server, '{ entity(id: "verify-start-party") { name } }')).body.data).toEqual({ entity: { name: NAME } });
+    expect((await upsert(server, 'after-the-check-stopped', 'After')).status).toBe(200);
+    expect(readdirSync(dataDir).filter((n) => n.startsWith('.rebuild-'))).toEqual([]);
+    await stop(server);
+  }, 120_000);
+
   it('rebuilds at start a database whose audit entry no longer parses, saying so, where it once refused to start', async () => {
     const needle = Buffer.from('"name":"VERIFYMARKER');
     const places = placesOf(base, needle);
@@ -166,16 +221,18 @@ describe('the check of the database against its journal at start', () => {
  * Found by the 30-minute soak: a flipped byte in an audit entry's id made the catch-up at
  * start take an acknowledged relation for missing; replaying it, the database answered
  * "already exists", and the write was voided, so the next rebuild dropped it. A database
- * that refuses the journal's own writes is not the journal's graph: it is rebuilt, and the
- * write stays.
+ * that refuses a journaled write it lacks, or lacks one but holds a later one, is not the
+ * journal's graph: it is rebuilt, and the write stays.
  */
-describe('a database that refuses a journaled write it seems to lack', () => {
+describe('a database whose audit entry no longer has its write’s id', () => {
   const RELATION = 'catchup-flip-relation';
-  let base: string;
+  /** The relation the last write; then with a write after it. */
+  let last: string;
+  let followed: string;
   let changeId: string;
   beforeAll(async () => {
-    base = newDir();
-    const server = await start(base, false);
+    last = newDir();
+    let server = await start(last, false);
     const added = await gql(server, 'mutation ($i: RelationInput!) { addRelation(input: $i) { id } }', {
       i: { id: RELATION, type: 'SUPPORTS', from: 'bolat-abilov', to: 'nursultan-nazarbayev', sources: [{ source: SOURCE, paragraph: 1, quote: 'Nur Otan' }] },
     });
@@ -184,9 +241,18 @@ describe('a database that refuses a journaled write it seems to lack', () => {
     const nodes = (log.body.data as { changes: { nodes: Array<{ id: string; operation: string }> } }).changes.nodes;
     changeId = nodes.find((n) => n.operation === 'ADD_RELATION')!.id;
     await stop(server);
+    followed = newDir();
+    cpSync(last, followed, { recursive: true });
+    server = await start(followed, false);
+    expect((await upsert(server, 'catchup-flip-later', 'A write after the relation')).status).toBe(200);
+    await stop(server);
   }, 120_000);
 
-  it('is rebuilt from the journal, and the acknowledged relation is kept, never voided', async () => {
+  it.each([
+    ['the relation was the last write: replayed, it is refused', 'last', /refused journaled write .* which it lacked \(.*already exists\)/],
+    ['a write followed it: the database is not a prefix of the journal', 'followed', /lacks journaled write .* but holds later ones/],
+  ] as const)('is rebuilt from the journal, the acknowledged relation kept, never voided (%s)', async (_case, which, why) => {
+    const base = which === 'last' ? last : followed;
     const places = placesOf(base, changeId);
     let rebuilt = 0;
     for (const at of places) {
@@ -194,9 +260,9 @@ describe('a database that refuses a journaled write it seems to lack', () => {
       const dataDir = copyWithByte(base, at, 0xff);
       const server = await start(dataDir, false);
       const said = server.output.join('\n');
-      if (/refused 1 journaled write\(s\) it lacked/.test(said)) {
+      if (/not the journal's graph/.test(said)) {
         rebuilt += 1;
-        expect(said).toMatch(/already exists.*moved its files to .*quarantine/);
+        expect(said).toMatch(new RegExp(`${why.source}, so it is not the journal's graph; moved its files to .*quarantine`));
         expect(said).toMatch(/rebuilt from the journal/);
       }
       expect(said).not.toMatch(/marked void/);

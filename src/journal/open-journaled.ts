@@ -14,7 +14,7 @@ import { JournaledStore } from './journaled-store.js';
 import { verifyAtStart } from './verify-at-start.js';
 import { WriteHold } from './write-hold.js';
 import { describeRebuild, discardUnfinishedBuilds, journalLoadData, moveIntoPlace, rebuildFromJournal, type Rebuilt } from './rebuild.js';
-import { missingWrites, replay, type ReplayOutcome } from './replay.js';
+import { isTail, missingWrites, replay, type ReplayOutcome } from './replay.js';
 
 export interface JournaledOptions {
   dataDir: string;
@@ -32,24 +32,25 @@ export interface JournaledOptions {
 }
 
 /**
- * A database that refused journaled writes it lacked: the journal's order allowed them, so
- * it is not a prefix of the journal (a flipped byte in an id, an old copy put back).
+ * The database is not a prefix of the journal, so catching it up would be wrong: it lacks a
+ * write but holds a later one (a flipped byte in an audit entry's id makes its write look
+ * missing), or it refuses a write it lacks by the graph's rules, which the journal's order
+ * allowed ("already exists"). Voiding such a write would lose it though acknowledged.
  */
-class RefusedJournaledWrites extends Error {
-  constructor(readonly refused: ReplayOutcome['refused']) {
-    super(`it refused ${refused.length} journaled write(s) it lacked (${refused[0]!.changeId}: ${refused[0]!.reason}), so it is not the journal's graph`);
-  }
-}
+class NotTheJournalsGraph extends Error {}
 
 /** Builds the database from the journal beside DATA_DIR's (src/journal/rebuild.ts) and moves it into place. */
 async function rebuildInPlace(dataDir: string, ontology: Ontology, entries: readonly JournalEntry[], policy: QuarantinePolicy): Promise<Rebuilt> {
   const rebuilt = await rebuildFromJournal({ dataDir, ontology, entries, log: policy.log });
-  // A log or shadow pages left without their database would be replayed onto the new one.
-  if (readdirSync(dataDir).some((name) => name.startsWith(DATABASE_FILE))) {
-    quarantineDatabase(dataDir, policy, (where) => `embedded database: moved files left without their database to ${where}`);
+  try {
+    // A log or shadow pages left without their database would be replayed onto the new one.
+    if (readdirSync(dataDir).some((name) => name.startsWith(DATABASE_FILE))) {
+      quarantineDatabase(dataDir, policy, (where) => `embedded database: moved files left without their database to ${where}`);
+    }
+    moveIntoPlace(rebuilt.dir, dataDir);
+  } finally {
+    rmSync(rebuilt.dir, { recursive: true, force: true });
   }
-  moveIntoPlace(rebuilt.dir, dataDir);
-  rmSync(rebuilt.dir, { recursive: true, force: true });
   return rebuilt;
 }
 
@@ -128,10 +129,10 @@ export async function openJournaledEmbedded(options: JournaledOptions): Promise<
       // Damage the open did not see: a record whose stored text no longer parses, that the
       // engine dies reading, or that makes it refuse the journal's own writes.
       const died = err instanceof EngineDiedError;
-      if (!(err instanceof StoredRecordUnreadable || died || err instanceof RefusedJournaledWrites) || !complete) throw err;
+      if (!(err instanceof StoredRecordUnreadable || died || err instanceof NotTheJournalsGraph) || !complete) throw err;
       await setAsideAndRebuild(
         now,
-        died ? `its engine died reading it (${err.why})` : err instanceof RefusedJournaledWrites ? err.message : `a record of it could not be read (${err.message})`,
+        died ? `its engine died reading it (${err.why})` : err instanceof NotTheJournalsGraph ? err.message : `a record of it could not be read (${err.message})`,
       );
       await ready();
       await catchUp(now.entries);
@@ -156,11 +157,14 @@ export async function openJournaledEmbedded(options: JournaledOptions): Promise<
     rebuilt = null;
     let outcome: ReplayOutcome | null = done?.outcome ?? null;
     if (!done) {
-      const missing = await missingWrites(store, writesOf(entries));
+      const writes = writesOf(entries);
+      const missing = await missingWrites(store, writes);
+      if (complete && !isTail(missing, writes)) {
+        throw new NotTheJournalsGraph(`it lacks journaled write ${missing[0]!.audit.changeId} but holds later ones, so it is not the journal's graph`);
+      }
       if (missing.length > 0) outcome = await replay(store, missing, journalLoadData(dataDir));
-      // Voided, they would be lost though acknowledged: the journal's graph is built instead,
-      // and only what that refuses is the journal's own fault (voided below).
-      if (outcome && outcome.refused.length > 0 && complete) throw new RefusedJournaledWrites(outcome.refused);
+      const byRule = outcome?.refused.find((r) => !r.damagedData);
+      if (byRule && complete) throw new NotTheJournalsGraph(`it refused journaled write ${byRule.changeId}, which it lacked (${byRule.reason}), so it is not the journal's graph`);
     }
     if (!outcome) return;
     // A refused write is voided, so it is neither retried at every start nor applied later, out of order.

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Ontology } from '../ontology/ontology.js';
 import { openForOneJob } from '../store/embedded/open.js';
 import { DATABASE_FILE } from '../store/embedded/quarantine.js';
-import type { EmbeddedEngine } from '../store/embedded/engine/process.js';
+import { EngineDiedError, type EmbeddedEngine } from '../store/embedded/engine/process.js';
+import { formatMb, freeBytes } from './free-space.js';
 import type { GraphBatch, GraphStore } from '../store/graph-store.js';
 import { writesOf, type JournalEntry } from './entries.js';
 import { loadDataPath } from './journal-file.js';
@@ -51,6 +52,13 @@ export function discardUnfinishedBuilds(dataDir: string, log: (line: string) => 
   return left;
 }
 
+/**
+ * The engine process building the journal's graph died (LadybugDB aborts on a full disk
+ * mid-write). Not the live database's fault, and not EngineDiedError, which would read as
+ * the live engine dying: nothing is set aside for it.
+ */
+export class RebuildFailed extends Error {}
+
 /** A rebuild still open: its engine serves the caller (a check catches it up and reads it) until `close`. */
 export interface OpenBuild extends Rebuilt {
   store: GraphStore;
@@ -92,7 +100,9 @@ export async function openRebuild(options: { dataDir: string; ontology: Ontology
   } catch (err) {
     // Half a build is worth nothing: the journal is still there to build from.
     await opened?.store.close().catch(() => undefined);
+    const free = formatMb(freeBytes(dir));
     rmSync(dir, { recursive: true, force: true });
+    if (err instanceof EngineDiedError) throw new RebuildFailed(`${err.message}, with ${free} free under DATA_DIR=${dataDir}`, { cause: err });
     throw err;
   }
 }

@@ -68,8 +68,12 @@ export async function applyEntry(store: GraphStore, entry: WriteEntry, loadData:
 
 export interface ReplayOutcome {
   applied: number;
-  /** Writes the store refused (a commit that failed before its `void` entry was written, or a damaged entry). */
-  refused: Array<{ changeId: string; reason: string }>;
+  /**
+   * Writes the store refused (a commit that failed before its `void` entry was written, or a
+   * damaged entry): by the graph's rules, or (`damagedData`) for a load whose data file is
+   * missing or damaged.
+   */
+  refused: Array<{ changeId: string; reason: string; damagedData?: true }>;
 }
 
 /** Applies writes in journal order; a write the store refuses as invalid is skipped and reported. */
@@ -82,10 +86,21 @@ export async function replay(store: GraphStore, writes: readonly WriteEntry[], l
     } catch (err) {
       // Refused by the graph's rules, or its data damaged: skipped, and said; anything else (the database failing) stops the replay.
       if (!(err instanceof CurationError || err instanceof DanglingRelationError || err instanceof JournalDataError)) throw err;
-      outcome.refused.push({ changeId: entry.audit.changeId, reason: err.message });
+      outcome.refused.push({ changeId: entry.audit.changeId, reason: err.message, ...(err instanceof JournalDataError ? { damagedData: true as const } : {}) });
     }
   }
   return outcome;
+}
+
+/**
+ * Whether `missing` (from missingWrites) are the last of `writes`: a database that lacks a
+ * write but holds a later one is not a prefix of the journal (a flipped byte in an audit
+ * entry's id makes its write look missing), and replaying onto it would apply writes out of
+ * order.
+ */
+export function isTail(missing: readonly WriteEntry[], writes: readonly WriteEntry[]): boolean {
+  const tail = writes.slice(writes.length - missing.length);
+  return missing.every((w, i) => w.audit.changeId === tail[i]?.audit.changeId);
 }
 
 /** Journal writes looked up per round, newest first. */

@@ -136,7 +136,7 @@ export class EngineProcess implements RestartableEngine {
   }
 
   private async spawnOnce(): Promise<void> {
-    if (this.closing) throw new EngineDiedError('the store is closing');
+    if (this.closing) throw this.died('the store is closing');
     this.child?.kill('SIGKILL');
     const child = fork(HOST, [], { execArgv: ['--import', TSX], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child = child;
