@@ -18,6 +18,7 @@ export async function openStore(config: Config, ontology: Ontology = loadOntolog
     log: (line) => console.error(line),
     quarantineKeep: config.storage.quarantineKeep,
     minFreeDiskMb: config.storage.minFreeDiskMb,
+    engineStallMs: config.storage.engineStallSeconds * 1000,
     engineProcess: serving,
   });
 }

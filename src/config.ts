@@ -3,6 +3,7 @@ import { parseApiKeys, type ApiKey } from './auth/api-keys.js';
 import { projectRoot } from './paths.js';
 import { DomainError, ErrorCode } from './errors/domain-error.js';
 import { DEFAULT_MIN_FREE_DISK_MB } from './journal/free-space.js';
+import { DEFAULT_ENGINE_STALL_MS } from './store/embedded/engine/process.js';
 import { DEFAULT_QUARANTINE_KEEP } from './store/embedded/quarantine.js';
 
 /** Settings from the environment, validated once at start. */
@@ -136,6 +137,8 @@ export interface StorageSettings {
   minFreeDiskMb: number;
   /** VERIFY_AT_START (on unless 0 or false): a server checks the database against its journal beside serving. */
   verifyAtStart: boolean;
+  /** ENGINE_STALL_SECONDS, at least 1: an engine call not answered by then is a hung engine, killed and restarted. */
+  engineStallSeconds: number;
 }
 
 function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
@@ -225,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       quarantineKeep: wholeNumber(env, 'QUARANTINE_KEEP', DEFAULT_QUARANTINE_KEEP, 1),
       minFreeDiskMb: wholeNumber(env, 'MIN_FREE_DISK_MB', DEFAULT_MIN_FREE_DISK_MB, 0),
       verifyAtStart: onUnlessOff(env, 'VERIFY_AT_START'),
+      engineStallSeconds: wholeNumber(env, 'ENGINE_STALL_SECONDS', DEFAULT_ENGINE_STALL_MS / 1000, 1),
     },
   };
 }

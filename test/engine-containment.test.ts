@@ -121,3 +121,38 @@ describe('a native crash of the embedded engine', () => {
     await store.close();
   }, 30_000);
 });
+
+/**
+ * Found by a 30-minute soak: on damaged pages LadybugDB spun in a CHECKPOINT for good (20
+ * minutes at 100% CPU before the soak was stopped), and the server, waiting on it, never
+ * served again. An engine that does not finish an open, a schema change, a checkpoint or a
+ * write within ENGINE_STALL_SECONDS is killed and restarted like one that died (here it is
+ * stopped with SIGSTOP, as a spinning engine answers nothing).
+ */
+describe('a hung embedded engine', () => {
+  let stallDir: string;
+  beforeAll(async () => {
+    stallDir = mkdtempSync(join(tmpdir(), 'pag-stall-'));
+    server = await startServerProcess(stallDir, { API_KEYS: `curator:c:${KEY}`, ENGINE_STALL_SECONDS: '2', REQUEST_TIMEOUT_SECONDS: '3' });
+  }, 60_000);
+  afterAll(() => rmSync(stallDir, { recursive: true, force: true }));
+
+  it('is killed ENGINE_STALL_SECONDS past any time limit of its own, and restarted: the write waiting on it gets 503 with Retry-After, a log line says why, and writes go on', async () => {
+    const before = await health();
+    expect(before.body.engine).toMatchObject({ state: 'up', restarts: 0 });
+    process.kill(before.body.engine.pid!, 'SIGSTOP');
+    const started = Date.now();
+    const stuck = await upsert('stall-during');
+    const waited = Date.now() - started;
+    expect(stuck.status, JSON.stringify(stuck.body)).toBe(503);
+    expect(stuck.retryAfter).toMatch(/^\d+$/);
+    // The write's first step (a read of what it touches) waits for its request's time limit (3 s).
+    expect(waited).toBeLessThan(10_000);
+    const back = await until(health, (h) => h.status === 200 && h.body.engine.state === 'up' && h.body.engine.restarts === 1);
+    expect(server.output.join('\n')).toMatch(/the engine process did not finish (a read|a write statement) in [2-5] s \(ENGINE_STALL_SECONDS past any time limit of its own\); killing it/);
+    expect(back.body.engine).toMatchObject({ restarts: 1, lastCrash: { why: expect.stringMatching(/did not finish (a read|a write statement) in [2-5] s and was killed/) } });
+    expect(back.body.engine.pid).not.toBe(before.body.engine.pid);
+    expect(server.child.exitCode).toBeNull();
+    expect((await upsert('stall-after')).status).toBe(200);
+  }, 60_000);
+});

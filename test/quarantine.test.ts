@@ -50,8 +50,13 @@ describe('the quarantine', () => {
   });
 
   it('is bounded by QUARANTINE_KEEP, 3 unless set, at least 1', () => {
-    expect(loadConfig({}).storage).toEqual({ quarantineKeep: 3, minFreeDiskMb: 64, verifyAtStart: true });
-    expect(loadConfig({ QUARANTINE_KEEP: '10', MIN_FREE_DISK_MB: '0', VERIFY_AT_START: '0' }).storage).toEqual({ quarantineKeep: 10, minFreeDiskMb: 0, verifyAtStart: false });
+    expect(loadConfig({}).storage).toEqual({ quarantineKeep: 3, minFreeDiskMb: 64, verifyAtStart: true, engineStallSeconds: 120 });
+    expect(loadConfig({ QUARANTINE_KEEP: '10', MIN_FREE_DISK_MB: '0', VERIFY_AT_START: '0', ENGINE_STALL_SECONDS: '5' }).storage).toEqual({
+      quarantineKeep: 10,
+      minFreeDiskMb: 0,
+      verifyAtStart: false,
+      engineStallSeconds: 5,
+    });
     expect(() => loadConfig({ VERIFY_AT_START: 'sometimes' })).toThrow(/VERIFY_AT_START must be 1 or 0/);
     expect(() => loadConfig({ QUARANTINE_KEEP: '0' })).toThrow(ConfigError);
     expect(() => loadConfig({ MIN_FREE_DISK_MB: '64MB' })).toThrow(/MIN_FREE_DISK_MB must be a whole number of at least 0, got "64MB"/);

@@ -29,7 +29,7 @@ export async function containmentCost(options: {
   // LadybugDB locks its file: the isolated engine opens a copy (read-only work, so the same data).
   const copy = `${dataDir}-isolated`;
   cpSync(dataDir, copy, { recursive: true });
-  const engine = isolatedEngine(copy, DEFAULT_QUARANTINE_KEEP, progress, (spawn) => spawn());
+  const engine = isolatedEngine(copy, { quarantineKeep: DEFAULT_QUARANTINE_KEEP }, progress, (spawn) => spawn());
   await engine.start();
   const store = embeddedStore(engine, ontology);
   const server = await startServer({ config: SERVER_CONFIG, store, ontology, log: () => undefined });

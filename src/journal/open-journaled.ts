@@ -29,6 +29,8 @@ export interface JournaledOptions {
   quarantineKeep?: number;
   /** MIN_FREE_DISK_MB: under it the store does not start, and refuses writes once started. */
   minFreeDiskMb?: number;
+  /** ENGINE_STALL_SECONDS in ms, for the engine in a process of its own. */
+  engineStallMs?: number;
 }
 
 /**
@@ -92,6 +94,7 @@ export async function openJournaledEmbedded(options: JournaledOptions): Promise<
   const setAsideAndRebuild = async (now: JournalRead, why: string) => {
     const lost = now.problems.find((p) => p.kind !== 'duplicate');
     if (lost) throw new StoreOpenError(`${why}; it cannot be rebuilt from its journal either, ${describeProblem(now.path, lost)}`, false, dataDir);
+    await engine.release();
     quarantineDatabase(dataDir, policy, (where) => `embedded database: ${why}; moved its files to ${where} and rebuilding it from the journal`);
     rebuilt = await rebuildInPlace(dataDir, ontology, now.entries, policy);
   };
@@ -138,7 +141,7 @@ export async function openJournaledEmbedded(options: JournaledOptions): Promise<
       await catchUp(now.entries);
     }
   };
-  const engine = engineProcess ? isolatedEngine(dataDir, policy.keep, log, recover) : new InProcessEngine(dataDir, policy.keep, log, recover);
+  const engine = engineProcess ? isolatedEngine(dataDir, { quarantineKeep: policy.keep, ...(options.engineStallMs ? { stallMs: options.engineStallMs } : {}) }, log, recover) : new InProcessEngine(dataDir, policy.keep, log, recover);
   const store = embeddedStore(engine, ontology);
   const openWriter = async () => {
     const writer = await JournalWriter.open(dataDir, journal.nextSeq, policy);

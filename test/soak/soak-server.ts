@@ -41,7 +41,8 @@ export class SoakServer {
   ) {}
 
   async start(): Promise<void> {
-    const server = await startServerProcess(this.dataDir, this.env);
+    // Rebuilds of the soak's graph take seconds; ten minutes without serving is a hang.
+    const server = await startServerProcess(this.dataDir, this.env, ['serve'], 600_000);
     this.starts += 1;
     this.expectingExit = false;
     this.child = server.child;

@@ -19,7 +19,7 @@ export interface ServerProcess {
  * against the journal at start is off unless `env` turns it on: it runs beside serving, and
  * tests that time requests would time it too (test/verify-at-start.test.ts has it on).
  */
-export function startServerProcess(dataDir: string, env: Record<string, string>, args: string[] = ['serve']): Promise<ServerProcess> {
+export function startServerProcess(dataDir: string, env: Record<string, string>, args: string[] = ['serve'], serveWithinMs?: number): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts'), ...args], {
     cwd: projectRoot,
     env: { ...process.env, NODE_ENV: '', DATA_DIR: dataDir, PORT: '0', RATE_LIMIT_PER_MINUTE: '0', NEO4J_URI: '', VERIFY_AT_START: '0', ...env },
@@ -27,16 +27,29 @@ export function startServerProcess(dataDir: string, env: Record<string, string>,
   });
   const output: string[] = [];
   return new Promise((resolve, reject) => {
+    // A server that never serves (an engine spinning at open) is a failure to report, not a wait without end.
+    const timer =
+      serveWithinMs === undefined
+        ? null
+        : setTimeout(() => {
+            reject(new Error(`the server did not serve within ${serveWithinMs / 1000} s; killed:\n${output.join('\n')}`));
+            child.kill('SIGKILL');
+          }, serveWithinMs);
     const onData = (buf: Buffer) => {
       for (const line of buf.toString().split('\n').filter(Boolean)) {
         output.push(line);
         const m = /(http:\/\/\S+\/graphql)/.exec(line);
-        if (m) resolve({ child, url: m[1]!, output });
+        if (!m) continue;
+        if (timer) clearTimeout(timer);
+        resolve({ child, url: m[1]!, output });
       }
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the server exited (${code}) before serving:\n${output.join('\n')}`)));
+    child.once('exit', (code) => {
+      if (timer) clearTimeout(timer);
+      reject(new Error(`the server exited (${code}) before serving:\n${output.join('\n')}`));
+    });
   });
 }
 

@@ -47,8 +47,13 @@ export function embeddedStore(engine: EmbeddedEngine, ontology: Ontology): Graph
  * The engine in a process of its own (src/store/embedded/engine/), so a native fault of it
  * cannot take the server down; `recover` starts and readies it, at open and after a death.
  */
-export function isolatedEngine(dataDir: string, quarantineKeep: number, log: (line: string) => void, recover: (spawn: () => Promise<void>) => Promise<void>): EngineProcess {
-  return new EngineProcess(dataDir, { quarantineKeep }, log, recover);
+export function isolatedEngine(
+  dataDir: string,
+  mode: { quarantineKeep: number; stallMs?: number },
+  log: (line: string) => void,
+  recover: (spawn: () => Promise<void>) => Promise<void>,
+): EngineProcess {
+  return new EngineProcess(dataDir, mode, log, recover);
 }
 
 /**
@@ -69,7 +74,7 @@ export async function openForOneJob(options: {
   const { dataDir, ontology, purpose, log = () => undefined } = options;
   const engine: EngineProcess = new EngineProcess(
     dataDir,
-    { quarantineKeep: DEFAULT_QUARANTINE_KEEP, deferCheckpoints: options.deferCheckpoints ?? false, once: { purpose } },
+    { quarantineKeep: DEFAULT_QUARANTINE_KEEP, deferCheckpoints: options.deferCheckpoints ?? false, once: { purpose }, stallMs: Number.POSITIVE_INFINITY },
     log,
     async (spawn) => {
       await spawn();

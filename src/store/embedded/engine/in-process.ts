@@ -70,10 +70,14 @@ export class InProcessEngine implements RestartableEngine {
     return this.open.checkpoint();
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
+  async release(): Promise<void> {
     const executor = this.executor;
     this.executor = null;
     await executor?.close();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.release();
   }
 }

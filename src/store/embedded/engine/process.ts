@@ -21,6 +21,12 @@ export interface RestartableEngine extends EmbeddedEngine {
    * as during a restart (503 with Retry-After). Does nothing once the engine is closing.
    */
   replaceFiles(why: string, work: () => Promise<void>): Promise<void>;
+  /**
+   * Lets go of the database's files, writing nothing more to them, before they are set aside
+   * inside `recover`: a process is killed, an engine in this one closed. (Closed later, it
+   * could write its log beside the files that replaced them.)
+   */
+  release(): Promise<void>;
 }
 
 /** The engine process died: what was asked of it has no answer, and may or may not have happened. */
@@ -44,7 +50,18 @@ export interface EngineProcessMode {
    * that work and every call after it, saying `purpose`.
    */
   once?: { purpose: string };
+  /**
+   * ENGINE_STALL_SECONDS, in ms: an open, schema change, checkpoint or write statement (a
+   * write's commit and checkpoint included) not answered by then is taken for a hung engine,
+   * which is killed and so restarted. LadybugDB was seen to spin for good in a CHECKPOINT on
+   * damaged pages, the server never serving. Infinity: never (a rebuild's one checkpoint
+   * at the end can take minutes at a million relations).
+   */
+  stallMs?: number;
 }
+
+/** ENGINE_STALL_SECONDS' default. */
+export const DEFAULT_ENGINE_STALL_MS = 120_000;
 
 type HostCall = HostRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
@@ -86,6 +103,8 @@ export class EngineProcess implements RestartableEngine {
   private readonly recovering = new AsyncLocalStorage<true>();
   private recovery: Promise<void> = Promise.resolve();
   private inRecovery = false;
+  /** What the engine was killed for not finishing (see `watched`), until it has exited. */
+  private stalled: string | null = null;
 
   constructor(
     private readonly dataDir: string,
@@ -145,7 +164,10 @@ export class EngineProcess implements RestartableEngine {
     child.on('error', () => undefined);
     child.once('exit', (code, signal) => this.exited(child, code, signal));
     try {
-      await this.call({ t: 'open', dataDir: this.dataDir, quarantineKeep: this.mode.quarantineKeep, deferCheckpoints: this.mode.deferCheckpoints ?? false });
+      await this.watched(
+        this.call({ t: 'open', dataDir: this.dataDir, quarantineKeep: this.mode.quarantineKeep, deferCheckpoints: this.mode.deferCheckpoints ?? false }),
+        'opening the database',
+      );
     } catch (err) {
       child.kill('SIGKILL');
       this.child = null;
@@ -165,7 +187,8 @@ export class EngineProcess implements RestartableEngine {
   private exited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (child !== this.child) return;
     this.child = null;
-    const why = signal ? `signal ${signal}` : `exit code ${code}`;
+    const why = this.stalled ?? (signal ? `signal ${signal}` : `exit code ${code}`);
+    this.stalled = null;
     for (const waiter of this.pending.values()) waiter.reject(this.died(why));
     this.pending.clear();
     if (this.closing) return;
@@ -211,16 +234,7 @@ export class EngineProcess implements RestartableEngine {
   private async replaceNow(why: string, work: () => Promise<void>): Promise<void> {
     if (this.closing) return;
     this.state = 'restarting';
-    const child = this.child;
-    this.child = null;
-    if (child) {
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      // Its files are about to be set aside: nothing of its own is worth waiting for.
-      child.kill('SIGKILL');
-      await gone;
-    }
-    for (const waiter of this.pending.values()) waiter.reject(new EngineDiedError(why));
-    this.pending.clear();
+    await this.stopChild(why);
     try {
       await work();
       await this.recoverNow();
@@ -230,6 +244,23 @@ export class EngineProcess implements RestartableEngine {
       this.log(`embedded database: starting the engine again after it was stopped to ${why} failed (${err instanceof Error ? err.message : String(err)}); trying again`);
       await this.restart();
     }
+  }
+
+  /** Kills the engine process, which holds nothing the journal lacks, and fails what was asked of it. */
+  private async stopChild(why: string): Promise<void> {
+    const child = this.child;
+    this.child = null;
+    if (child) {
+      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGKILL');
+      await gone;
+    }
+    for (const waiter of this.pending.values()) waiter.reject(this.died(why));
+    this.pending.clear();
+  }
+
+  release(): Promise<void> {
+    return this.stopChild('its files are set aside');
   }
 
   private async restart(): Promise<void> {
@@ -258,6 +289,25 @@ export class EngineProcess implements RestartableEngine {
     }
   }
 
+  /**
+   * `answer`, with the engine killed if it has not come ENGINE_STALL_SECONDS after `graceMs`
+   * (a read's own time limit, at which the engine stops it); `what` says what it was doing.
+   */
+  private watched<T>(answer: Promise<T>, what: string, graceMs = 0): Promise<T> {
+    const child = this.child;
+    const stallMs = this.mode.stallMs ?? DEFAULT_ENGINE_STALL_MS;
+    if (!Number.isFinite(stallMs)) return answer;
+    const seconds = Math.round((graceMs + stallMs) / 1000);
+    const timer = setTimeout(() => {
+      if (!child || child !== this.child) return;
+      this.stalled = `it did not finish ${what} in ${seconds} s and was killed`;
+      this.log(`embedded database: the engine process did not finish ${what} in ${seconds} s (ENGINE_STALL_SECONDS past any time limit of its own); killing it`);
+      child.kill('SIGKILL');
+    }, graceMs + stallMs);
+    timer.unref();
+    return answer.finally(() => clearTimeout(timer));
+  }
+
   private call(req: HostCall): Promise<Row[]> {
     const child = this.child;
     if (!child?.connected) return Promise.reject(this.died(this.lastCrash?.why ?? 'not running'));
@@ -279,11 +329,12 @@ export class EngineProcess implements RestartableEngine {
   async read(statement: Statement): Promise<Row[]> {
     this.gate();
     const { deadline } = statement;
-    if (!deadline) return this.call({ t: 'read', cypher: statement.cypher, params: statement.params, timeoutMs: null });
+    if (!deadline) return this.watched(this.call({ t: 'read', cypher: statement.cypher, params: statement.params, timeoutMs: null }), 'a read');
     deadline.signal.throwIfAborted();
     // The engine stops the statement at its own timeout; here the request stops waiting at
     // its deadline, or when it is stopped earlier, whichever comes first.
-    const answer = this.call({ t: 'read', cypher: statement.cypher, params: statement.params, timeoutMs: Math.max(1, Math.ceil(deadline.remainingMs())) });
+    const timeoutMs = Math.max(1, Math.ceil(deadline.remainingMs()));
+    const answer = this.watched(this.call({ t: 'read', cypher: statement.cypher, params: statement.params, timeoutMs }), 'a read', timeoutMs);
     let onAbort!: () => void;
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => reject(deadline.signal.reason as Error);
@@ -302,19 +353,19 @@ export class EngineProcess implements RestartableEngine {
 
   ddl(cypher: string): Promise<Row[]> {
     this.gate();
-    return this.call({ t: 'ddl', cypher });
+    return this.watched(this.call({ t: 'ddl', cypher }), 'a schema change');
   }
 
   async checkpoint(): Promise<void> {
     this.gate();
-    await this.call({ t: 'checkpoint' });
+    await this.watched(this.call({ t: 'checkpoint' }), 'a CHECKPOINT');
   }
 
   async write<T>(work: (run: (statement: Statement) => Promise<Row[]>) => Promise<T>): Promise<T> {
     this.gate();
     const tx = this.nextId;
     const done = this.call({ t: 'begin' });
-    const run = (s: Statement) => this.call({ t: 'run', tx, cypher: s.cypher, params: s.params });
+    const run = (s: Statement) => this.watched(this.call({ t: 'run', tx, cypher: s.cypher, params: s.params }), 'a write statement');
     let result: T;
     try {
       result = await work(run);
@@ -324,7 +375,7 @@ export class EngineProcess implements RestartableEngine {
       throw err;
     }
     this.end(tx, true);
-    await done;
+    await this.watched(done, "a write's commit and checkpoint");
     return result;
   }
 
