@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,9 +48,14 @@ function mountTmpfs(): string | null {
   return mounted.status === 0 ? null : `mount failed: ${mounted.stderr.trim()}`;
 }
 
-/** Flips a few bytes of the database file at seeded places, as a bad disk might. */
+/**
+ * Flips a few bytes of the database file at seeded places, as a bad disk might. A kill in the
+ * middle of a rebuild at open can leave no database file (the old one set aside, the new one
+ * not yet in place): then there is nothing to flip.
+ */
 function flipBytes(): void {
   const file = join(dataDir, 'graph.lbug');
+  if (!existsSync(file)) return;
   const size = statSync(file).size;
   const fd = openSync(file, 'r+');
   try {
