@@ -149,7 +149,9 @@ describe('a hung embedded engine', () => {
     // The write's first step (a read of what it touches) waits for its request's time limit (3 s).
     expect(waited).toBeLessThan(10_000);
     const back = await until(health, (h) => h.status === 200 && h.body.engine.state === 'up' && h.body.engine.restarts === 1);
-    expect(server.output.join('\n')).toMatch(/the engine process did not finish (a read|a write statement) in [2-5] s \(ENGINE_STALL_SECONDS past any time limit of its own\); killing it/);
+    expect(server.output.join('\n')).toMatch(
+      /the engine process did not finish (a read|a write statement) in [2-5] s \(ENGINE_STALL_SECONDS past any time limit of its own\); killing it/,
+    );
     expect(back.body.engine).toMatchObject({ restarts: 1, lastCrash: { why: expect.stringMatching(/did not finish (a read|a write statement) in [2-5] s and was killed/) } });
     expect(back.body.engine.pid).not.toBe(before.body.engine.pid);
     expect(server.child.exitCode).toBeNull();

@@ -143,7 +143,7 @@ describe.skipIf(!root && !process.env.CI)('a full disk under DATA_DIR', () => {
     fill(2);
     const server = await start({ MIN_FREE_DISK_MB: '0', VERIFY_AT_START: '1' });
     const stopped = () => server.output.some((l) => /the check against the journal stopped|verified against the journal/.test(l));
-    for (const end = Date.now() + 90_000; !stopped() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 200));
+    for (const end = Date.now() + 90_000; !stopped() && Date.now() < end;) await new Promise((r) => setTimeout(r, 200));
     const said = server.output.join('\n');
     expect(said).toMatch(/the check against the journal stopped \(.*(died|space|full)/i);
     expect(server.child.exitCode, said).toBeNull();

@@ -43,7 +43,7 @@ function engineProcessesUnder(root: number): number[] {
     }
   }
   const found: number[] = [];
-  for (const queue = [root]; queue.length > 0; ) {
+  for (const queue = [root]; queue.length > 0;) {
     const pid = queue.shift()!;
     for (const child of children.get(pid) ?? []) {
       queue.push(child);
@@ -176,7 +176,7 @@ describe('the check of the database against its journal at start', () => {
     // The builder: an engine process under this server that is not its live engine. Killed
     // as LadybugDB's abort on a full disk ends it (the soak saw that take the server down).
     let killed: number | null = null;
-    for (const end = Date.now() + 60_000; killed === null && Date.now() < end; ) {
+    for (const end = Date.now() + 60_000; killed === null && Date.now() < end;) {
       const builder = engineProcessesUnder(server.child.pid!).find((pid) => pid !== health.engine.pid);
       if (builder) {
         process.kill(builder, 'SIGKILL');
@@ -251,27 +251,34 @@ describe('a database whose audit entry no longer has its write’s id', () => {
   it.each([
     ['the relation was the last write: replayed, it is refused', 'last', /refused journaled write .* which it lacked \(.*already exists\)/],
     ['a write followed it: the database is not a prefix of the journal', 'followed', /lacks journaled write .* but holds later ones/],
-  ] as const)('is rebuilt from the journal, the acknowledged relation kept, never voided (%s)', async (_case, which, why) => {
-    const base = which === 'last' ? last : followed;
-    const places = placesOf(base, changeId);
-    let rebuilt = 0;
-    for (const at of places) {
-      // The id's first digit: the audit entry no longer has the journal's id.
-      const dataDir = copyWithByte(base, at, 0xff);
-      const server = await start(dataDir, false);
-      const said = server.output.join('\n');
-      if (/not the journal's graph/.test(said)) {
-        rebuilt += 1;
-        expect(said).toMatch(new RegExp(`${why.source}, so it is not the journal's graph; moved its files to .*quarantine`));
-        expect(said).toMatch(/rebuilt from the journal/);
+  ] as const)(
+    'is rebuilt from the journal, the acknowledged relation kept, never voided (%s)',
+    async (_case, which, why) => {
+      const base = which === 'last' ? last : followed;
+      const places = placesOf(base, changeId);
+      let rebuilt = 0;
+      for (const at of places) {
+        // The id's first digit: the audit entry no longer has the journal's id.
+        const dataDir = copyWithByte(base, at, 0xff);
+        const server = await start(dataDir, false);
+        const said = server.output.join('\n');
+        if (/not the journal's graph/.test(said)) {
+          rebuilt += 1;
+          expect(said).toMatch(new RegExp(`${why.source}, so it is not the journal's graph; moved its files to .*quarantine`));
+          expect(said).toMatch(/rebuilt from the journal/);
+        }
+        expect(said).not.toMatch(/marked void/);
+        expect(readFileSync(join(dataDir, 'journal', 'journal.jsonl'), 'utf8')).not.toMatch(/"op":"void"/);
+        const relations = await gql(server, '{ entity(id: "bolat-abilov") { relations { id } } }');
+        const ids = (relations.body.data as { entity: { relations: Array<{ id: string }> } }).entity.relations.map((r) => r.id);
+        expect(
+          ids.filter((id) => id === RELATION),
+          said,
+        ).toEqual([RELATION]);
+        await stop(server);
       }
-      expect(said).not.toMatch(/marked void/);
-      expect(readFileSync(join(dataDir, 'journal', 'journal.jsonl'), 'utf8')).not.toMatch(/"op":"void"/);
-      const relations = await gql(server, '{ entity(id: "bolat-abilov") { relations { id } } }');
-      const ids = (relations.body.data as { entity: { relations: Array<{ id: string }> } }).entity.relations.map((r) => r.id);
-      expect(ids.filter((id) => id === RELATION), said).toEqual([RELATION]);
-      await stop(server);
-    }
-    expect(rebuilt, `of ${places.length} places of the change id`).toBeGreaterThan(0);
-  }, 300_000);
+      expect(rebuilt, `of ${places.length} places of the change id`).toBeGreaterThan(0);
+    },
+    300_000,
+  );
 });

@@ -141,7 +141,9 @@ export async function openJournaledEmbedded(options: JournaledOptions): Promise<
       await catchUp(now.entries);
     }
   };
-  const engine = engineProcess ? isolatedEngine(dataDir, { quarantineKeep: policy.keep, ...(options.engineStallMs ? { stallMs: options.engineStallMs } : {}) }, log, recover) : new InProcessEngine(dataDir, policy.keep, log, recover);
+  const engine = engineProcess
+    ? isolatedEngine(dataDir, { quarantineKeep: policy.keep, ...(options.engineStallMs ? { stallMs: options.engineStallMs } : {}) }, log, recover)
+    : new InProcessEngine(dataDir, policy.keep, log, recover);
   const store = embeddedStore(engine, ontology);
   const openWriter = async () => {
     const writer = await JournalWriter.open(dataDir, journal.nextSeq, policy);

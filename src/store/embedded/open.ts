@@ -85,7 +85,6 @@ export async function openForOneJob(options: {
   return { store: embeddedStore(engine, ontology), engine };
 }
 
-
 /** Creates the ontology's tables, and adds columns a newer ontology introduced in place. */
 export async function prepareSchema(executor: EmbeddedEngine, ontology: Ontology): Promise<void> {
   for (const spec of tableSpecs(ontology)) {
