@@ -55,8 +55,20 @@ async function acked(server: Server, query: string, variables: Record<string, un
 }
 
 /** What the database holds, opened directly once the server is gone. */
+/** Opens DATA_DIR once the engine process of a server just killed has let go of it (it notices its parent gone within moments; longer on a busy machine). */
+async function openWhenFree(dataDir: string): Promise<GraphStore> {
+  for (const end = Date.now() + 15_000; ;) {
+    try {
+      return await openEmbeddedStore({ dataDir, ontology: loadOntology() });
+    } catch (err) {
+      if (!(err instanceof StoreOpenError && err.locked) || Date.now() > end) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 async function inspect(dataDir: string, check: (store: GraphStore) => Promise<void>): Promise<void> {
-  const store = await openEmbeddedStore({ dataDir, ontology: loadOntology() });
+  const store = await openWhenFree(dataDir);
   try {
     await check(store);
   } finally {
