@@ -51,7 +51,7 @@ export interface EngineProcessMode {
    */
   once?: { purpose: string };
   /**
-   * ENGINE_STALL_SECONDS, in ms: an open, schema change, checkpoint or write statement (a
+   * ENGINE_STALL_SECONDS, in ms: an open (the engine process's own start included), schema change, checkpoint or write statement (a
    * write's commit and checkpoint included) not answered by then is taken for a hung engine,
    * which is killed and so restarted. LadybugDB was seen to spin for good in a CHECKPOINT on
    * damaged pages, the server never serving. Infinity: never (a rebuild's one checkpoint
