@@ -7,7 +7,7 @@ import { loadOntology } from './src/ontology/ontology.js';
  * the one the server serves: `schema/` with the input fields the ontology adds at load
  * (src/ontology/inputs.ts), so a field added to an entity type is typed in its input too.
  */
-const store = '../../store/graph-store.js';
+const store = '../../store/records.js';
 const ontology = loadOntology();
 
 const config: CodegenConfig = {

@@ -1,12 +1,37 @@
 // ESLint (flat config): the recommended rules of ESLint and typescript-eslint, a few
 // type-aware ones, and the project's habits (issue 13): no `any`, no unused names, type
-// imports marked as such, the store never importing the layers above it, and no file under
+// imports marked as such, no layer importing one above it (`layers` below), and no file under
 // src/ over about 300 lines without a reason. A file that has one says so at its top:
 //   /* eslint-disable max-lines -- <the reason> */
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+
+/** The composition root and the app's configuration (src/app.ts, src/server.ts, src/main.ts, src/config.ts). */
+const ROOTS = ['app', 'server', 'main', 'config'];
+
+/**
+ * One no-restricted-imports rule per folder: no relative import of a folder above it, and
+ * with `ownSettings`, none of the composition root either (the layer defines the settings
+ * it takes, and src/config.ts maps the environment onto them).
+ */
+function layers(rules) {
+  return Object.entries(rules).map(([files, { above, why, ownSettings = false }]) => ({
+    files: [files],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: `^(?:\\.\\./)+(?:${above.join('|')})/`, message: `${why}.` },
+            ...(ownSettings ? [{ regex: `^(?:\\.\\./)+(?:${ROOTS.join('|')})\\.js$`, message: `${why}; it takes settings of its own types, which src/config.ts fills in.` }] : []),
+          ],
+        },
+      ],
+    },
+  }));
+}
 
 export default defineConfig(
   {
@@ -40,24 +65,27 @@ export default defineConfig(
       '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
     },
   },
-  {
-    // Layering: the store is below the write pipeline and the API, and never imports them.
-    files: ['src/store/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: '^\\.\\.?/(?:.*/)?(?:import|ingest|graphql|http|cli|writes/(?!curation/|load/))',
-              message:
-                'src/store/ is below the API, the CLI and the sources of writes: it may use only the write rules it runs in its transactions (src/writes/curation/, src/writes/load/).',
-            },
-          ],
-        },
-      ],
+  // Layering: data flows one way, HTTP -> GraphQL -> write rules -> store -> driver, and
+  // nothing imports a layer above its own. Each entry names what a folder may not import.
+  ...layers({
+    'src/store/**/*.ts': {
+      ownSettings: true,
+      above: ['writes', 'journal', 'graphql', 'http', 'export', 'cli', 'network', 'budget', 'auth'],
+      why: 'src/store/ is the bottom of the write path: it offers reads and a write transaction, and knows no write rule, journal, API or command',
     },
-  },
+    'src/writes/**/*.ts': {
+      ownSettings: true,
+      above: ['journal', 'graphql', 'http', 'export', 'cli', 'network', 'budget', 'auth'],
+      why: 'src/writes/ composes each write over the store; the journal plugs in through its WriteLog port',
+    },
+    'src/journal/**/*.ts': {
+      ownSettings: true,
+      above: ['graphql', 'http', 'export', 'cli', 'network', 'budget', 'auth'],
+      why: 'src/journal/ records and replays writes; the API and the commands use it, not the other way round',
+    },
+    'src/graphql/**/*.ts': { above: ['http', 'cli'], why: 'GraphQL is below the HTTP transport; what both need lives in src/errors/ or below' },
+    'src/http/**/*.ts': { above: ['graphql', 'cli'], why: 'the HTTP routes get GraphQL from the server that composes them, and share errors through src/errors/' },
+  }),
   {
     files: ['src/**/*.ts'],
     ignores: ['src/graphql/generated/**'],

@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { Graph } from '../src/writes/graph.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importFiles } from '../src/writes/sources/import-files.js';
@@ -43,7 +44,7 @@ try {
     note = `${(text.length / 1e6).toFixed(1)} MB of JSON, ${data.relations.length} relations`;
   } else {
     const dataDir = join(dir, 'db');
-    const store = await openEmbeddedStore({ dataDir, ontology });
+    const store = new Graph(await openEmbeddedStore({ dataDir, ontology }), ontology);
     try {
       if (mode === 'json') {
         const path = writeSeedJson(dir, relations);

@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Graph } from '../src/writes/graph.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import lbug, { type QueryResult } from '@ladybugdb/core';
 import { importFiles } from '../src/writes/sources/import-files.js';
 import { loadOntology } from '../src/ontology/ontology.js';
 import { openEmbeddedStore } from '../src/store/embedded/open.js';
-import type { GraphStore, RelationRecord } from '../src/store/graph-store.js';
+import type { RelationRecord } from '../src/store/records.js';
 import { writeCopyCsv, writeEdgesCsv, writeEntitiesJson } from './synthetic.js';
 
 /**
@@ -22,14 +23,14 @@ if (!Number.isSafeInteger(relations) || relations < 1) throw new Error('BENCH_RE
 const ontology = loadOntology();
 const dir = mkdtempSync(join(tmpdir(), 'pag-bench-'));
 
-async function openWithEntities(name: string): Promise<{ store: GraphStore; dataDir: string }> {
+async function openWithEntities(name: string): Promise<{ store: Graph; dataDir: string }> {
   const dataDir = join(dir, name);
-  const store = await openEmbeddedStore({ dataDir, ontology });
+  const store = new Graph(await openEmbeddedStore({ dataDir, ontology }), ontology);
   await importFiles(store, ontology, [join(dir, 'bench-entities.json')]);
   return { store, dataDir };
 }
 
-async function firstRelations(store: GraphStore): Promise<RelationRecord[]> {
+async function firstRelations(store: Graph): Promise<RelationRecord[]> {
   return (await store.listRelations({ types: null, from: null, to: null, after: null, limit: 3, includeRetracted: true })).relations;
 }
 
@@ -76,7 +77,7 @@ try {
   if (Number(counted?.n) !== relations) throw new Error(`COPY loaded ${String(counted?.n)}, expected ${relations}`);
 
   // Both databases must hold the same relations, or the comparison means nothing.
-  const check = await openEmbeddedStore({ dataDir: theirs.dataDir, ontology });
+  const check = new Graph(await openEmbeddedStore({ dataDir: theirs.dataDir, ontology }), ontology);
   const copySample = await firstRelations(check);
   await check.close();
   const same = JSON.stringify(copySample) === JSON.stringify(oursSample);

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { Graph } from '../src/writes/graph.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -118,7 +119,7 @@ try {
   if (relations > LOAD_LIMIT) {
     console.log(`(b) validate + store.load: skipped (over ${LOAD_LIMIT.toLocaleString('en-US')} relations)`);
   } else {
-    const store = await openEmbeddedStore({ dataDir: join(dir, 'db-load'), ontology });
+    const store = new Graph(await openEmbeddedStore({ dataDir: join(dir, 'db-load'), ontology }), ontology);
     try {
       started = performance.now();
       const outcomes = await importFiles(store, ontology, generated.files);

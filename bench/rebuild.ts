@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Graph } from '../src/writes/graph.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writesOf } from '../src/journal/entries.js';
@@ -33,7 +34,7 @@ try {
   const { entries } = readJournal(dataDir);
   t = performance.now();
   const old = mkdtempSync(join(tmpdir(), 'bench-rebuild-old-'));
-  const plain = await openEmbeddedStore({ dataDir: old, ontology });
+  const plain = new Graph(await openEmbeddedStore({ dataDir: old, ontology }), ontology);
   const outcome = await replay(plain, writesOf(entries), journalLoadData(dataDir));
   await plain.close();
   rmSync(old, { recursive: true, force: true });

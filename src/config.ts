@@ -5,14 +5,7 @@ import { DomainError, ErrorCode } from './errors/domain-error.js';
 import { DEFAULT_MIN_FREE_DISK_MB } from './journal/free-space.js';
 import { DEFAULT_ENGINE_STALL_MS } from './store/embedded/engine/process.js';
 import { DEFAULT_QUARANTINE_KEEP } from './store/embedded/quarantine.js';
-
-/** Settings from the environment, validated once at start. */
-export interface Neo4jSettings {
-  uri: string;
-  user: string;
-  password: string | null;
-  database: string | null;
-}
+import type { Neo4jConnection } from './store/neo4j/open.js';
 
 /**
  * Limits for a public endpoint. The defaults admit every query in the README and the
@@ -125,7 +118,7 @@ export interface Config {
   /** Take the client address from X-Forwarded-For (behind a reverse proxy), for rate limiting. */
   trustProxy: boolean;
   /** Set when NEO4J_URI selects the Neo4j backend; otherwise the embedded database is used. */
-  neo4j: Neo4jSettings | null;
+  neo4j: Neo4jConnection | null;
   /** The embedded store's disk: copies DATA_DIR/quarantine/ keeps, and the free space writes need. */
   storage: StorageSettings;
 }
@@ -160,7 +153,7 @@ function onUnlessOff(env: NodeJS.ProcessEnv, name: string): boolean {
 
 const NEO4J_SCHEMES = ['neo4j', 'neo4j+s', 'neo4j+ssc', 'bolt', 'bolt+s', 'bolt+ssc'];
 
-function neo4jSettings(env: NodeJS.ProcessEnv): Neo4jSettings | null {
+function neo4jSettings(env: NodeJS.ProcessEnv): Neo4jConnection | null {
   const uri = env.NEO4J_URI;
   if (uri === undefined || uri === '') return null;
   const scheme = /^([a-z0-9+]+):\/\/[^/]+/i.exec(uri)?.[1]?.toLowerCase();

@@ -18,7 +18,8 @@ import { MEASURE_TIMEOUT_MS } from './network/measure.js';
 import { NetworkCache } from './network/network-cache.js';
 import type { Ontology } from './ontology/ontology.js';
 import type { Statement } from './store/cypher/executor.js';
-import type { GraphStore, StatementObserver } from './store/graph-store.js';
+import type { StatementObserver } from './store/graph-store.js';
+import type { Graph } from './writes/graph.js';
 
 export interface RunningServer {
   url: string;
@@ -29,7 +30,7 @@ export interface RunningServer {
 export interface ServerOptions {
   /** Settings left out take their defaults: no API keys (read-only), no CORS origins, default guards. */
   config: Pick<Config, 'port' | 'host' | 'production'> & Partial<Pick<Config, 'apiKeys' | 'corsOrigins' | 'trustProxy'>> & { guards?: Partial<Config['guards']> };
-  store: GraphStore;
+  store: Graph;
   ontology: Ontology;
   log?: (line: string) => void;
   /** Told of the statements sent for a request it returns an observer for (the benchmark replays them). */

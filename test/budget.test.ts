@@ -11,7 +11,7 @@ import { Deadline } from '../src/budget/deadline.js';
 import { CostBudgetExceededError, DeadlineExceededError, ServerBusyError } from '../src/budget/errors.js';
 import { ExpensiveGate } from '../src/budget/expensive-gate.js';
 import { ServerBudget, type RequestBudget } from '../src/budget/request-budget.js';
-import { sortInSlices } from '../src/budget/yielding.js';
+import { sortInSlices } from '../src/event-loop/yielding.js';
 import { measuringThreads } from '../src/network/measure.js';
 import { NetworkCache } from '../src/network/network-cache.js';
 import { SelectionTooLargeError } from '../src/network/selection.js';
@@ -20,9 +20,10 @@ import { projectRoot } from '../src/paths.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { openEmbeddedStore } from '../src/store/embedded/open.js';
 import { AnswerTooLargeError } from '../src/store/errors.js';
-import type { EntityRecord, GraphStore, RelationRecord } from '../src/store/graph-store.js';
+import type { EntityRecord, RelationRecord } from '../src/store/records.js';
+import { Graph } from '../src/writes/graph.js';
 import { startTestServer, type TestServer } from './support/server.js';
-import { httpStatusOf } from '../src/http/error-response.js';
+import { httpStatusOf } from '../src/errors/http-status.js';
 
 /**
  * The budget for expensive work (issue 12): a server-wide gate with a short queue, a
@@ -163,7 +164,7 @@ function fakeStore(answer: () => { nodes: EntityRecord[]; edges: RelationRecord[
       await sleep(5);
       return answer();
     },
-  } as unknown as GraphStore;
+  } as unknown as Graph;
   return { store, calls };
 }
 
@@ -257,7 +258,7 @@ describe('the cache of measured networks', () => {
 describe('under an attack of concurrent expensive requests', () => {
   const RELATIONS = 8_000;
   let dir: string;
-  let store: GraphStore;
+  let store: Graph;
   let server: RunningServer;
   let graph: Awaited<ReturnType<typeof generate>>;
   let leaf: EntityRecord;
@@ -267,7 +268,7 @@ describe('under an attack of concurrent expensive requests', () => {
     dir = mkdtempSync(join(tmpdir(), 'pag-budget-'));
     graph = await generate({ entities: defaultEntities(RELATIONS), relations: RELATIONS, seed: 3, outDir: join(dir, 'generated') });
     await loadGraph(join(dir, 'db'), ontology, graph.files);
-    store = await openEmbeddedStore({ dataDir: join(dir, 'db'), ontology });
+    store = new Graph(await openEmbeddedStore({ dataDir: join(dir, 'db'), ontology }), ontology);
     server = await startServer({
       // The server's own limits but the per-request ones: attack and probes come from one address here.
       config: { port: 0, host: '127.0.0.1', production: true, guards: { rateLimitPerMinute: 0, costPerMinute: 0 } },

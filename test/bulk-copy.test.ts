@@ -7,9 +7,11 @@ import { InputError } from '../src/writes/errors.js';
 import { importFiles } from '../src/writes/sources/import-files.js';
 import { loadOntology } from '../src/ontology/ontology.js';
 import { BulkCopyRefused, BulkCopyUnsupported, bulkLoad, type BulkTarget } from '../src/store/embedded/bulk-copy.js';
-import { bulkImportFiles } from '../src/writes/sources/bulk-import.js';
+import { bulkImportFiles, recordBulkLoad } from '../src/writes/sources/bulk-import.js';
 import { openEmbeddedStore, openEmbeddedWithExecutor } from '../src/store/embedded/open.js';
-import type { EntityRecord, GraphStore } from '../src/store/graph-store.js';
+import type { EntityRecord } from '../src/store/records.js';
+import { Graph } from '../src/writes/graph.js';
+import type { GraphReads } from '../src/store/graph-reads.js';
 import type { LoadSink } from '../src/store/load-sink.js';
 
 const ontology = loadOntology();
@@ -72,7 +74,7 @@ async function all<T>(page: (after: string | null) => Promise<T[]>, idOf: (item:
 }
 
 /** What the store holds, through its own read methods; audit ids and times left out. */
-async function dump(store: GraphStore, keys: readonly string[]) {
+async function dump(store: GraphReads & Pick<Graph, 'loadedFingerprint'>, keys: readonly string[]) {
   const entities = await all(
     (after) => store.listEntities({ kinds: null, after, limit: 1000 }),
     (e) => e.id,
@@ -91,7 +93,7 @@ describe('bulk copy', () => {
   let dir: string;
   let files: string[];
   let generated: GenerateResult;
-  let viaLoad: GraphStore;
+  let viaLoad: Graph;
   let viaCopy: BulkTarget;
 
   beforeAll(async () => {
@@ -100,7 +102,7 @@ describe('bulk copy', () => {
     const tricky = join(dir, 'tricky.json');
     writeFileSync(tricky, JSON.stringify(TRICKY, null, 2));
     files = [...generated.files, tricky];
-    viaLoad = await openEmbeddedStore({ dataDir: join(dir, 'db-load'), ontology });
+    viaLoad = new Graph(await openEmbeddedStore({ dataDir: join(dir, 'db-load'), ontology }), ontology);
     viaCopy = await openEmbeddedWithExecutor({ dataDir: join(dir, 'db-copy'), ontology });
   });
 
@@ -173,7 +175,7 @@ describe('bulk copy', () => {
       // store.load would replace an entity loaded twice; COPY cannot, so it is refused.
       const [person] = (await viaLoad.getEntities(['tricky-person'])) as EntityRecord[];
       const twice = (sink: LoadSink) => sink.load({ sources: [], entities: [person!, person!], relations: [] }, 'k', 'f', { actor: 'test', summary: null });
-      await expect(bulkLoad(target, ontology, twice)).rejects.toThrow(BulkCopyUnsupported);
+      await expect(bulkLoad(target, ontology, twice, recordBulkLoad)).rejects.toThrow(BulkCopyUnsupported);
       expect(await target.store.listEntities({ kinds: null, after: null, limit: 10 })).toEqual([]);
       expect(await target.store.listSources()).toEqual([]);
       expect(await target.store.graphVersion()).toBe('0:');

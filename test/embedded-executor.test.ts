@@ -6,6 +6,7 @@ import { loadOntology } from '../src/ontology/ontology.js';
 import { reachStatement } from '../src/store/cypher/reads/neighborhood.js';
 import { ladybugDialect } from '../src/store/embedded/dialect.js';
 import { LruCache, PREPARED_STATEMENTS } from '../src/store/embedded/executor.js';
+import { Graph } from '../src/writes/graph.js';
 import { openEmbeddedWithExecutor } from '../src/store/embedded/open.js';
 
 describe('the least-recently-used cache', () => {
@@ -26,7 +27,9 @@ describe("the embedded database's prepared statements", () => {
   it('stay within their bound however many different relation type lists requests name', { timeout: 120_000 }, async () => {
     const ontology = loadOntology();
     const dataDir = mkdtempSync(join(tmpdir(), 'pag-prepared-'));
-    const { store, executor } = await openEmbeddedWithExecutor({ dataDir, ontology });
+    const opened = await openEmbeddedWithExecutor({ dataDir, ontology });
+    const { executor } = opened;
+    const store = new Graph(opened.store, ontology);
     try {
       const person = (id: string, name: string) => ({ id, kind: 'PERSON', name, aliases: [], description: null, sources: [], attributes: {} });
       await store.upsertEntity(person('ann', 'Ann'), 'test');

@@ -7,10 +7,11 @@ import { domainErrorOf, ErrorCode } from '../src/errors/domain-error.js';
 import { UnknownEntityError } from '../src/export/index.js';
 import { SelectionParamError } from '../src/export/selection-params.js';
 import { formatDomainError } from '../src/graphql/error-mapper.js';
-import { HTTP_STATUS, httpHeadersOf } from '../src/http/error-response.js';
+import { HTTP_STATUS, httpHeadersOf } from '../src/errors/http-status.js';
 import { BodyTooLargeError } from '../src/http/read-body.js';
 import { InputError } from '../src/writes/errors.js';
-import { AnswerTooLargeError, CurationError, NotOwnerError, StoreOpenError, StoreUnavailableError } from '../src/store/errors.js';
+import { AnswerTooLargeError, StoreOpenError, StoreUnavailableError } from '../src/store/errors.js';
+import { CurationError, NotOwnerError } from '../src/writes/errors.js';
 
 /** The error vocabulary and its three mappers, without a server or a process. */
 describe('one error vocabulary', () => {

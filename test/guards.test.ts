@@ -4,7 +4,7 @@ import { ConfigError, DEFAULT_GUARDS, loadConfig } from '../src/config.js';
 import { clientAddress } from '../src/http/rate-limit.js';
 import { loadOntology } from '../src/ontology/ontology.js';
 import { startServer } from '../src/server.js';
-import type { GraphStore } from '../src/store/graph-store.js';
+import type { Graph } from '../src/writes/graph.js';
 import { embedded } from './support/backends.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import type { IncomingMessage } from 'node:http';
@@ -104,7 +104,7 @@ describe('an internal error in production', () => {
   it('reaches the client as a bare INTERNAL_SERVER_ERROR and the log as one line, with no detail or stack', async () => {
     const ontology = loadOntology();
     const { store, dispose } = await embedded.open(ontology);
-    const failing: GraphStore = new Proxy(store, {
+    const failing: Graph = new Proxy(store, {
       get: (target, prop, receiver) => {
         if (prop === 'listSources') {
           return async () => {

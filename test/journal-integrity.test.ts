@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBackup } from '../src/journal/backup.js';
 import { openJournaledEmbedded } from '../src/journal/open-journaled.js';
 import { loadOntology } from '../src/ontology/ontology.js';
-import type { GraphStore } from '../src/store/graph-store.js';
+import type { Graph } from '../src/writes/graph.js';
 
 /**
  * Journal lines carry a sequence number and a checksum: a line deleted from the middle, a
@@ -22,7 +22,7 @@ const newDir = () => {
   return dirs.at(-1)!;
 };
 
-async function open(dataDir: string, lines: string[] = []): Promise<GraphStore> {
+async function open(dataDir: string, lines: string[] = []): Promise<Graph> {
   return openJournaledEmbedded({ dataDir, ontology, log: (l) => lines.push(l) });
 }
 

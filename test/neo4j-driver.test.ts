@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOntology } from '../src/ontology/ontology.js';
-import type { EntityRecord, GraphStore } from '../src/store/graph-store.js';
+import type { EntityRecord } from '../src/store/records.js';
+import { Graph } from '../src/writes/graph.js';
 import type { Neo4jExecutor } from '../src/store/neo4j/executor.js';
 import { openNeo4jWithExecutor } from '../src/store/neo4j/open.js';
 import { neo4jBackend, neo4jSettings } from './support/backends.js';
@@ -12,12 +13,14 @@ describe('the Neo4j driver (neo4j)', () => {
     return;
   }
   const settings = neo4jSettings;
-  let store: GraphStore;
+  let store: Graph;
   let executor: Neo4jExecutor;
   beforeAll(async () => {
     // Empties the database and closes again: this file works on a store of its own.
     await (await neo4jBackend.open(loadOntology())).dispose();
-    ({ store, executor } = await openNeo4jWithExecutor(settings, loadOntology()));
+    const opened = await openNeo4jWithExecutor(settings, loadOntology());
+    ({ executor } = opened);
+    store = new Graph(opened.store, loadOntology());
   });
   afterAll(async () => store?.close());
 

@@ -1,6 +1,7 @@
 import neo4j from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEADLINE_MS } from '../src/store/neo4j/executor.js';
+import { Graph } from '../src/writes/graph.js';
 import { openNeo4jStore } from '../src/store/neo4j/open.js';
 import { startNeo4j, whyNoNeo4j, type Neo4jProcess } from './neo4j-server/start.js';
 import type { Backend } from './support/backends.js';
@@ -41,7 +42,7 @@ describe.skipIf(why !== null && !process.env.CI)('an outage of Neo4j under load 
       name: 'neo4j (outage)',
       available: true,
       async open(ontology) {
-        const store = await openNeo4jStore(settings, ontology);
+        const store = new Graph(await openNeo4jStore(settings, ontology), ontology);
         return { store, dispose: () => store.close() };
       },
     };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { measureNetwork } from '../src/network/measure.js';
 import { computeMetrics } from '../src/network/metrics.js';
-import type { EntityRecord, RelationRecord } from '../src/store/graph-store.js';
+import type { EntityRecord, RelationRecord } from '../src/store/records.js';
 
 /** Measures on small graphs whose values were worked out by hand. */
 const node = (id: string): EntityRecord => ({ id, kind: 'PERSON', name: id, aliases: [], description: null, sources: [], attributes: {} });

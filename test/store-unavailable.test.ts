@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOntology } from '../src/ontology/ontology.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { StoreUnavailableError } from '../src/store/errors.js';
-import type { GraphStore } from '../src/store/graph-store.js';
+import type { Graph } from '../src/writes/graph.js';
 import { embedded } from './support/backends.js';
 
 /** A store that can be switched off, as a Neo4j server that goes away and comes back. */
-function switchable(store: GraphStore): { store: GraphStore; down: boolean } {
+function switchable(store: Graph): { store: Graph; down: boolean } {
   const state = { down: false, store: store };
   state.store = new Proxy(store, {
     get(target, prop, receiver) {
@@ -26,7 +26,7 @@ function switchable(store: GraphStore): { store: GraphStore; down: boolean } {
 
 describe('when the database goes away and comes back', () => {
   let server: RunningServer;
-  let state: { store: GraphStore; down: boolean };
+  let state: { store: Graph; down: boolean };
   let dispose: () => Promise<void>;
   const logs: string[] = [];
   beforeAll(async () => {

@@ -8,7 +8,8 @@ import { seededRandom } from '../src/network/seeded-random.js';
 import { loadOntology } from '../src/ontology/ontology.js';
 import { projectRoot } from '../src/paths.js';
 import { openEmbeddedStore } from '../src/store/embedded/open.js';
-import type { CitationRecord, GraphStore } from '../src/store/graph-store.js';
+import type { CitationRecord } from '../src/store/records.js';
+import type { Graph } from '../src/writes/graph.js';
 import { loadSeeds } from '../src/writes/sources/seed-folder.js';
 import { dumpStore } from './support/dump.js';
 import { runCli } from './support/server-process.js';
@@ -35,7 +36,7 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-async function withStore<T>(dataDir: string, work: (store: GraphStore) => Promise<T>, log: (line: string) => void = () => undefined): Promise<T> {
+async function withStore<T>(dataDir: string, work: (store: Graph) => Promise<T>, log: (line: string) => void = () => undefined): Promise<T> {
   const store = await openJournaledEmbedded({ dataDir, ontology, log });
   try {
     return await work(store);
@@ -44,7 +45,7 @@ async function withStore<T>(dataDir: string, work: (store: GraphStore) => Promis
   }
 }
 
-async function someWrites(store: GraphStore, prefix: string, n: number): Promise<void> {
+async function someWrites(store: Graph, prefix: string, n: number): Promise<void> {
   for (let i = 0; i < n; i += 1) {
     await store.addRelation(
       { id: `${prefix}-${i}`, type: 'SUPPORTS', from: 'bolat-abilov', to: 'nur-otan', sources: cite(`${QUOTE} ${prefix} ${i}`), refs: {}, attributes: {} },

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, type Neo4jSettings } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import type { Neo4jConnection as Neo4jSettings } from '../../src/store/neo4j/open.js';
 import { importFiles } from '../../src/writes/sources/import-files.js';
 import type { Ontology } from '../../src/ontology/ontology.js';
 import { CypherGraphStore } from '../../src/store/cypher/cypher-store.js';
 import type { Executor } from '../../src/store/cypher/executor.js';
 import { ladybugDialect } from '../../src/store/embedded/dialect.js';
 import { LadybugExecutor } from '../../src/store/embedded/executor.js';
-import type { GraphStore } from '../../src/store/graph-store.js';
+import { Graph } from '../../src/writes/graph.js';
 import { openNeo4jWithExecutor } from '../../src/store/neo4j/open.js';
 import { startNeo4j, type Neo4jProcess } from '../../test/neo4j-server/start.js';
 import { loadGraph } from './graph.js';
@@ -22,7 +23,7 @@ export interface BenchBackend {
   engine: string;
   /** How the graph was loaded, and how fast. */
   loaded: string;
-  store: GraphStore;
+  store: Graph;
   /** The executor under `store`: captured statements are replayed on this very one. */
   executor: Executor;
   /** The embedded database's folder (containment.ts copies it); null for Neo4j. */
@@ -53,7 +54,7 @@ async function embedded(dir: string, ontology: Ontology, graph: GraphToLoad, pro
   const loadSeconds = elapsed(started).toFixed(1);
   progress(`bulk-loaded in ${loadSeconds} s`);
   const executor = await LadybugExecutor.open(dataDir);
-  const store = new CypherGraphStore('embedded', executor, ladybugDialect, ontology);
+  const store = new Graph(new CypherGraphStore('embedded', executor, ladybugDialect, ontology), ontology);
   const [version] = await executor.read({ cypher: 'CALL db_version() RETURN *', params: {} });
   return {
     engine: `embedded LadybugDB ${String(version?.version)}, in this process`,
@@ -105,9 +106,10 @@ async function neo4jBackend(dir: string, ontology: Ontology, graph: GraphToLoad,
     progress(`started Neo4j (test/neo4j-server) at ${server.uri} in ${elapsed(started).toFixed(1)} s`);
     settings = { uri: server.uri, user: server.user, password: server.password, database: null };
   }
-  let opened: { store: GraphStore; executor: Executor } | null = null;
+  let opened: { store: Graph; executor: Executor } | null = null;
   try {
-    opened = await openNeo4jWithExecutor(settings, ontology);
+    const neo = await openNeo4jWithExecutor(settings, ontology);
+    opened = { store: new Graph(neo.store, ontology), executor: neo.executor };
     const { store, executor } = opened;
     const before = await graphCounts(executor);
     if (before.nodes > 0) {

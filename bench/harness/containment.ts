@@ -1,4 +1,5 @@
 import { cpSync, rmSync } from 'node:fs';
+import { Graph } from '../../src/writes/graph.js';
 import type { Ontology } from '../../src/ontology/ontology.js';
 import { startServer } from '../../src/server.js';
 import { embeddedStore, isolatedEngine } from '../../src/store/embedded/open.js';
@@ -31,7 +32,7 @@ export async function containmentCost(options: {
   cpSync(dataDir, copy, { recursive: true });
   const engine = isolatedEngine(copy, { quarantineKeep: DEFAULT_QUARANTINE_KEEP }, progress, (spawn) => spawn());
   await engine.start();
-  const store = embeddedStore(engine, ontology);
+  const store = new Graph(embeddedStore(engine, ontology), ontology);
   const server = await startServer({ config: SERVER_CONFIG, store, ontology, log: () => undefined });
   const inProcess = new Client(new URL(options.inProcessUrl));
   const isolated = new Client(new URL(server.url));

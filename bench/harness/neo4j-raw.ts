@@ -7,7 +7,7 @@ import { validateSeed } from '../../src/writes/validate.js';
 import type { Ontology, ValueType } from '../../src/ontology/ontology.js';
 import type { Executor, Row, Statement } from '../../src/store/cypher/executor.js';
 import { WriteStatements } from '../../src/store/cypher/write-statements.js';
-import type { AttributeValue, GraphBatch, RelationRecord } from '../../src/store/graph-store.js';
+import type { AttributeValue, GraphBatch, RelationRecord } from '../../src/store/records.js';
 import { neo4jDialect } from '../../src/store/neo4j/dialect.js';
 
 /**

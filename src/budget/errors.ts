@@ -3,7 +3,7 @@ import { DomainError, ErrorCode } from '../errors/domain-error.js';
 /**
  * Why a request was refused or stopped for the server's sake rather than for what it
  * asked: each has a stable code and a `Retry-After`; its HTTP status is the transports'
- * (src/http/error-response.ts).
+ * (src/errors/http-status.ts).
  */
 export type BudgetCode = typeof ErrorCode.SERVER_BUSY | typeof ErrorCode.DEADLINE_EXCEEDED | typeof ErrorCode.RATE_LIMITED;
 
@@ -12,7 +12,7 @@ export abstract class BudgetError extends DomainError {
   constructor(
     message: string,
     /** When the client may try again, in whole seconds (at least 1). */
-    readonly retryAfterSeconds: number,
+    override readonly retryAfterSeconds: number,
   ) {
     super(message);
   }

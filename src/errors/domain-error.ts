@@ -47,6 +47,8 @@ export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
   /** The input field, argument, parameter or option at fault, when there is one. */
   readonly field?: string;
+  /** When the client may try again, in whole seconds, for a refusal that says (the budget's). */
+  readonly retryAfterSeconds?: number;
 
   constructor(message: string, field?: string) {
     super(message);

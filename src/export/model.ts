@@ -3,7 +3,7 @@ import type { MeasuredNetwork } from '../network/network-cache.js';
 import type { InferredDateRecord, Selection } from '../network/selection.js';
 import type { AttributeSpec, Ontology } from '../ontology/ontology.js';
 import { inForceAt, overlapsRange } from '../ontology/relation-time.js';
-import type { AttributeValue, CitationRecord, ClaimRecord, EntityRecord, RelationRecord } from '../store/graph-store.js';
+import type { AttributeValue, CitationRecord, ClaimRecord, EntityRecord, RelationRecord } from '../store/records.js';
 
 /**
  * A selection as a table every writer reads the same way: declared columns, then nodes

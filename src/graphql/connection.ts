@@ -1,4 +1,4 @@
-import type { ChangeRecord, ClaimRecord, EntityRecord, RelationRecord } from '../store/graph-store.js';
+import type { ChangeRecord, ClaimRecord, EntityRecord, RelationRecord } from '../store/records.js';
 
 /**
  * A page of a list as the resolvers build it. `count` is called only when a query asks

@@ -2,11 +2,12 @@ import type { Authentication } from '../auth/api-keys.js';
 import { UNBUDGETED, type RequestBudget } from '../budget/request-budget.js';
 import { NetworkCache } from '../network/network-cache.js';
 import type { Ontology } from '../ontology/ontology.js';
-import type { Corroboration, GraphStore } from '../store/graph-store.js';
+import type { Corroboration } from '../writes/curation/add-relation.js';
+import type { Graph } from '../writes/graph.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 export interface RequestContext {
-  store: GraphStore;
+  graph: Graph;
   ontology: Ontology;
   loaders: Loaders;
   /** Who sent the request, from its `Authorization` header. */
@@ -17,7 +18,7 @@ export interface RequestContext {
   graphVersion(): Promise<string>;
   /** Network selections this request asked for; each may cost a computation over the graph. */
   networkSelections: Set<string>;
-  /** Statements `store` has sent for this request, when it was made to count them. */
+  /** Statements `graph` has sent for this request, when it was made to count them. */
   roundTrips: { count: number };
   /** The request's deadline, its client's cost budget, and the gate for expensive work. */
   budget: RequestBudget;
@@ -26,7 +27,7 @@ export interface RequestContext {
 }
 
 export function createContext(
-  store: GraphStore,
+  graph: Graph,
   ontology: Ontology,
   auth: Authentication = { kind: 'anonymous' },
   networks: NetworkCache = new NetworkCache(),
@@ -35,12 +36,12 @@ export function createContext(
 ): RequestContext {
   let version: Promise<string> | undefined;
   return {
-    store,
+    graph,
     ontology,
-    loaders: createLoaders(store),
+    loaders: createLoaders(graph),
     auth,
     networks,
-    graphVersion: () => (version ??= store.graphVersion()),
+    graphVersion: () => (version ??= graph.graphVersion()),
     networkSelections: new Set(),
     roundTrips,
     budget,

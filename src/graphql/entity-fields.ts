@@ -1,6 +1,7 @@
 import type { Ontology } from '../ontology/ontology.js';
 import type { NodeMetrics } from '../network/metrics.js';
-import type { ClaimRole, EntityRecord } from '../store/graph-store.js';
+import type { ClaimRole } from '../store/queries.js';
+import type { EntityRecord } from '../store/records.js';
 import { connection } from './connection.js';
 import type { RequestContext } from './context.js';
 import type { RelationOrder, RelationWhere } from './generated/types.js';

@@ -1,7 +1,7 @@
 import { attributeFiltersOf } from '../ontology/filters.js';
 import { partialDateBounds } from '../ontology/partial-date.js';
 import type { Ontology } from '../ontology/ontology.js';
-import type { AttributeCondition, EntityFilter, EntityOrderKey, TextMatch } from '../store/graph-store.js';
+import type { AttributeCondition, EntityFilter, EntityOrderKey, TextMatch } from '../store/queries.js';
 import { fold } from '../store/search/normalize.js';
 import { badInput } from './errors.js';
 import type { EntityOrder, EntityWhere, TextFilter } from './generated/types.js';

@@ -3,7 +3,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { BudgetError } from '../budget/errors.js';
 import { domainErrorOf, ErrorCode, type DomainError } from '../errors/domain-error.js';
 import { InputError } from '../writes/errors.js';
-import { httpHeadersOf, httpStatusOf, STORE_UNAVAILABLE_MESSAGE } from '../http/error-response.js';
+import { httpHeadersOf, httpStatusOf, STORE_UNAVAILABLE_MESSAGE } from '../errors/http-status.js';
 
 /**
  * The GraphQL mapper: the one place a domain error becomes what a GraphQL client sees,
@@ -14,7 +14,7 @@ import { httpHeadersOf, httpStatusOf, STORE_UNAVAILABLE_MESSAGE } from '../http/
  */
 
 /**
- * Codes that set the answer's HTTP status (with their headers, src/http/error-response.ts).
+ * Codes that set the answer's HTTP status (with their headers, src/errors/http-status.ts).
  * Bad input and a missing thing do not: in GraphQL they are an error beside the data, 200.
  */
 const SETS_STATUS = new Set<ErrorCode>([

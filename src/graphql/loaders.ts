@@ -1,17 +1,7 @@
 import DataLoader from 'dataloader';
-import type {
-  ClaimRecord,
-  ClaimRole,
-  Direction,
-  EntityRecord,
-  GraphReads,
-  RelationFilter,
-  RelationPage,
-  RelationPageQuery,
-  RelationRecord,
-  RelationsResult,
-  SourceRecord,
-} from '../store/graph-store.js';
+import type { ClaimRecord, Direction, EntityRecord, RelationRecord, SourceRecord } from '../store/records.js';
+import type { ClaimRole, RelationFilter, RelationPage, RelationPageQuery, RelationsResult } from '../store/queries.js';
+import type { GraphReads } from '../store/graph-reads.js';
 
 /**
  * Per-request batching: however many entities a query touches, their relations,

@@ -18,7 +18,7 @@ export async function measured(ctx: RequestContext, sel: Selection): Promise<Mea
     throw badInput(`a request may ask for at most ${MAX_SELECTIONS_PER_REQUEST} different network selections (network arguments, metrics(types:)); send the others separately`);
   }
   // A selection too large to measure is a domain error the GraphQL error mapper shows as bad input.
-  const network = await ctx.networks.get(ctx.store, sel, await ctx.graphVersion(), ctx.budget);
+  const network = await ctx.networks.get(ctx.graph, sel, await ctx.graphVersion(), ctx.budget);
   // Around an id merged into another entity, the request asked for the survivor's network:
   // it counts once, under the survivor's id, however the request named it.
   if (sel.id && network.centre && network.centre !== sel.id) {

@@ -1,5 +1,6 @@
 import { partialDateBounds } from '../ontology/partial-date.js';
-import type { RelationFilter, RelationPosition, RelationRecord, RelationSort, SortKeyValue } from '../store/graph-store.js';
+import type { RelationFilter, RelationPosition, RelationSort, SortKeyValue } from '../store/queries.js';
+import type { RelationRecord } from '../store/records.js';
 import { decodeCursor, decodeOrderedCursor, encodeCursor, encodeOrderedCursor } from './cursor.js';
 import { badInput } from './errors.js';
 import type { RelationOrder, RelationWhere } from './generated/types.js';

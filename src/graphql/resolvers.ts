@@ -1,6 +1,7 @@
 import { splitText } from '../ontology/source-text.js';
 import type { Ontology } from '../ontology/ontology.js';
-import type { ClaimRecord, EntityFilter, EntityOrderKey, EntityRecord, InForce, RelationRecord } from '../store/graph-store.js';
+import type { ClaimRecord, EntityRecord, RelationRecord } from '../store/records.js';
+import type { EntityFilter, EntityOrderKey, InForce } from '../store/queries.js';
 import { AnswerTooLargeError } from '../store/errors.js';
 import type { RequestContext } from './context.js';
 import { connection, totalCountResolvers } from './connection.js';
@@ -120,7 +121,7 @@ export function createResolvers(ontology: Ontology): Resolvers {
                 after,
               );
         const found = await scanning(ctx, entityScan(filter, order), 'a filter or order over every entity', () =>
-          ctx.store.findEntities({ where: filter, order, after: position, limit: limit + 1 }),
+          ctx.graph.findEntities({ where: filter, order, after: position, limit: limit + 1 }),
         );
         const keysOf = new Map(found.map((f) => [f.entity.id, f.keys]));
         const items = found.map((f) => f.entity);
@@ -131,18 +132,18 @@ export function createResolvers(ontology: Ontology): Resolvers {
           for (const f of found) ctx.loaders.degree.prime({ id: f.entity.id, types: k.types, direction: 'BOTH' }, Number(f.keys[i]));
         });
         const cursorOf = (e: EntityRecord) => (order.length === 0 ? encodeCursor('entity', e.id) : encodeOrderedCursor('entity', orderText, keysOf.get(e.id) ?? [], e.id));
-        const count = () => scanning(ctx, entityScan(filter, [], true), 'counting entities', () => ctx.store.countEntities(filter));
+        const count = () => scanning(ctx, entityScan(filter, [], true), 'counting entities', () => ctx.graph.countEntities(filter));
         return connection(items, limit, cursorOf, count, !after);
       },
 
       entityCounts: (_root, { where }, ctx) => {
         const filter = parseEntityWhere(ontology, where);
-        return scanning(ctx, true, 'counting entities by kind', () => ctx.store.entityCounts(filter));
+        return scanning(ctx, true, 'counting entities by kind', () => ctx.graph.entityCounts(filter));
       },
 
       search: async (_root, { text, kinds, first }, ctx) => {
         const limit = inRange('first', first ?? 10, argLimit('Query.search.first'));
-        const hits = await ctx.store.search({ text: checkText('text', text, argLength('Query.search.text')), kinds: kinds ?? null, limit });
+        const hits = await ctx.graph.search({ text: checkText('text', text, argLength('Query.search.text')), kinds: kinds ?? null, limit });
         ctx.loaders.primeEntities(hits.map((h) => h.entity));
         return hits;
       },
@@ -164,21 +165,21 @@ export function createResolvers(ontology: Ontology): Resolvers {
         const ordering = relationOrdering(args.orderBy);
         const after = ordering.after(args.after);
         const result = await scanning(ctx, relationScan(where2, ordering.orderBy), 'a filter or order over every relation', () =>
-          ctx.store.relationPage({ where: where2, includeRetracted, orderBy: ordering.orderBy, after, limit: limit + 1 }),
+          ctx.graph.relationPage({ where: where2, includeRetracted, orderBy: ordering.orderBy, after, limit: limit + 1 }),
         );
         const items = ctx.loaders.primeRelationEnds(result);
         return connection(
           items,
           limit,
           (r) => ordering.cursorOf(r, result.keys.get(r.id)),
-          () => scanning(ctx, relationScan(result.where, [], true), 'counting relations', () => ctx.store.countRelations({ where: result.where, includeRetracted })),
+          () => scanning(ctx, relationScan(result.where, [], true), 'counting relations', () => ctx.graph.countRelations({ where: result.where, includeRetracted })),
           !args.after,
         );
       },
 
       relationCounts: async (_root, args, ctx) => {
         const where = checkRelationWhere(args.where);
-        return scanning(ctx, true, 'counting relations by type', () => ctx.store.relationCounts({ where }));
+        return scanning(ctx, true, 'counting relations by type', () => ctx.graph.relationCounts({ where }));
       },
 
       neighborhood: async (_root, { id, depth, types, asOf, includeUndated, first, after }, ctx) => {
@@ -191,7 +192,7 @@ export function createResolvers(ontology: Ontology): Resolvers {
           inForce: inForceArgs(asOf, includeUndated),
           page: firstRingPage(depth ?? 1, first, after),
         };
-        const read = () => ctx.store.neighborhood(query);
+        const read = () => ctx.graph.neighborhood(query);
         let result;
         try {
           // Beyond depth 1 a neighborhood can be most of the graph: expensive work, under the budget.
@@ -220,7 +221,7 @@ export function createResolvers(ontology: Ontology): Resolvers {
           limit: inRange('first', args.first ?? 10, argLimit('Query.paths.first')),
           inForce: inForceArgs(args.asOf, args.includeUndated),
         };
-        const paths = await ctx.budget.expensive({ kind: 'paths', maxLength: query.maxLength }, () => ctx.store.shortestPaths(query));
+        const paths = await ctx.budget.expensive({ kind: 'paths', maxLength: query.maxLength }, () => ctx.graph.shortestPaths(query));
         for (const p of paths) ctx.loaders.primeEntities(p.nodes);
         return paths.map((p) => ({ ...p, length: p.edges.length }));
       },
@@ -252,11 +253,11 @@ export function createResolvers(ontology: Ontology): Resolvers {
         };
       },
 
-      graphSize: (_root, _args, ctx) => ctx.store.graphSize(),
+      graphSize: (_root, _args, ctx) => ctx.graph.graphSize(),
 
       mostConnected: async (_root, { kinds, first }, ctx) => {
         const limit = inRange('first', first ?? 10, argLimit('Query.mostConnected.first'));
-        const ranked = await ctx.store.mostConnected({ kinds: kinds ?? null, limit });
+        const ranked = await ctx.graph.mostConnected({ kinds: kinds ?? null, limit });
         ctx.loaders.primeEntities(ranked.map((r) => r.entity));
         return ranked;
       },
@@ -269,20 +270,20 @@ export function createResolvers(ontology: Ontology): Resolvers {
         const about = args.about ? checkId('about', args.about) : null;
         // One query object for the page and its count, so the store looks merged ids up once for both.
         const q = { speaker, about, after: decodeCursor('claim', args.after), limit: limit + 1 };
-        const items = await ctx.store.listClaims(q);
+        const items = await ctx.graph.listClaims(q);
         for (const c of items) ctx.loaders.claim.prime(c.id, c);
-        return page('claim', items, limit, () => ctx.store.countClaims(q), !args.after);
+        return page('claim', items, limit, () => ctx.graph.countClaims(q), !args.after);
       },
 
       source: (_root, { id }, ctx) => ctx.loaders.source.load(checkId('id', id)),
-      sources: (_root, _args, ctx) => ctx.store.listSources(),
+      sources: (_root, _args, ctx) => ctx.graph.listSources(),
 
       changes: async (_root, args, ctx) => {
         const limit = inRange('first', args.first ?? 50, argLimit('Query.changes.first'));
         const since = args.since ? checkSince(args.since) : null;
         const entity = args.entity ? checkId('entity', args.entity) : null;
-        const items = await ctx.store.changes({ since, entity, after: decodeCursor('change', args.after), limit: limit + 1 });
-        return page('change', items, limit, () => ctx.store.countChanges({ since, entity }), !args.after);
+        const items = await ctx.graph.changes({ since, entity, after: decodeCursor('change', args.after), limit: limit + 1 });
+        return page('change', items, limit, () => ctx.graph.countChanges({ since, entity }), !args.after);
       },
     },
 
@@ -336,7 +337,7 @@ export function createResolvers(ontology: Ontology): Resolvers {
 
     SourceDocument: {
       paragraphs: (source) => (source.text ? splitText(source.text).map(({ number, sentences }) => ({ number, sentences })) : []),
-      relations: async (source, _args, ctx) => ctx.loaders.primeRelationEnds(await ctx.store.relationsCiting(source.id)),
+      relations: async (source, _args, ctx) => ctx.loaders.primeRelationEnds(await ctx.graph.relationsCiting(source.id)),
       claims: (source, _args, ctx) => ctx.loaders.sourceClaims.load(source.id),
     },
   };

@@ -1,4 +1,4 @@
-import type { EntityFilter, EntityOrderKey, RelationFilter, RelationSort } from '../store/graph-store.js';
+import type { EntityFilter, EntityOrderKey, RelationFilter, RelationSort } from '../store/queries.js';
 import { required } from '../store/relation-filter.js';
 import type { RequestContext } from './context.js';
 

@@ -4,7 +4,7 @@ import { EXPORT_PATHS, exportSelection, formatForFile } from '../export/index.js
 import { selectionFromSearchParams } from '../export/selection-params.js';
 import type { NetworkCache } from '../network/network-cache.js';
 import type { Ontology } from '../ontology/ontology.js';
-import type { GraphStore } from '../store/graph-store.js';
+import type { GraphReads } from '../store/graph-reads.js';
 import { sendDomainError } from './error-response.js';
 import { sendJson, sendRequestError } from './respond.js';
 
@@ -20,7 +20,7 @@ export interface ExportRouteOptions {
  * `to`). Returns false for paths outside `/export/`. `store` is the request's own view.
  */
 export function exportRoute({ ontology, networks }: ExportRouteOptions) {
-  return async (req: IncomingMessage, res: ServerResponse, url: URL, store: GraphStore, budget: RequestBudget = UNBUDGETED): Promise<boolean> => {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL, store: GraphReads, budget: RequestBudget = UNBUDGETED): Promise<boolean> => {
     if (!url.pathname.startsWith('/export/')) return false;
     const file = url.pathname.slice('/export/'.length);
     const format = formatForFile(file);

@@ -1,14 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authentication } from '../auth/api-keys.js';
 import { UNBUDGETED, type RequestBudget, type ServerBudget } from '../budget/request-budget.js';
-import { EXAMPLE_QUERY } from '../graphql/example-query.js';
+import { EXAMPLE_QUERY } from './explorer/example-query.js';
+import type { GraphReads } from '../store/graph-reads.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { ASSET_PREFIX, EXPLORER_SECURITY_HEADERS, serveExplorerAsset, serveExplorerPage, wantsExplorer } from './explorer-route.js';
 import type { ClientOptions } from './client.js';
 import { bodyLimit, clientOf, cors, identify, rateLimit, requestBudget, securityHeaders } from './hooks.js';
 import { NETWORK_VIEW_ASSET_PREFIX, NETWORK_VIEW_PATH, NETWORK_VIEW_SECURITY_HEADERS } from './network-view-route.js';
 import type { RateLimit } from './rate-limit.js';
-import { STORE_RETRY_AFTER_SECONDS } from './error-response.js';
+import { STORE_RETRY_AFTER_SECONDS } from '../errors/http-status.js';
 import { sendJson, sendRequestError } from './respond.js';
 import type { Route, RouteContext } from './router.js';
 
@@ -36,10 +37,10 @@ export interface AppRouteOptions {
   budget: ServerBudget;
   maxBodyBytes: number;
   graphql: (req: IncomingMessage, res: ServerResponse, url: URL, body: string, budget: RequestBudget, auth: Authentication) => Promise<void>;
-  exports: (req: IncomingMessage, res: ServerResponse, url: URL, store: GraphStore, budget: RequestBudget) => Promise<boolean>;
+  exports: (req: IncomingMessage, res: ServerResponse, url: URL, store: GraphReads, budget: RequestBudget) => Promise<boolean>;
   networkView: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
   /** The request's own view of the store: it counts round trips and stops at the request's deadline. */
-  storeFor: (req: IncomingMessage, budget: RequestBudget) => GraphStore;
+  storeFor: (req: IncomingMessage, budget: RequestBudget) => GraphReads;
   /** The store as a whole, for the health check. */
   store: Pick<GraphStore, 'listSources' | 'backend' | 'engineStatus'>;
 }

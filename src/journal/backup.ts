@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import type { GraphBatch } from '../store/graph-store.js';
+import type { GraphBatch } from '../store/records.js';
 import { BackupError } from './backup-error.js';
 import { isJournalEntry, type JournalEntry } from './entries.js';
 import { describeProblem, journalDir, journalExists, jsonLines, loadDataPath, readJournal, syncDirectory, writeAll } from './journal-file.js';

@@ -1,31 +1,21 @@
-import type { Audit, CitationRecord, ClaimRecord, EntityRecord, RelationRecord, SourceRecord } from '../store/graph-store.js';
+import type { Audit } from '../store/records.js';
+import { WRITE_OPS, type WriteCommand } from '../writes/write-command.js';
 
 /**
- * What the journal records: each write's input and the audit entry it was stamped with,
- * so replaying it through the store gives the same graph and the same audit log. Inputs,
- * not results: a write's effect depends on the graph before it (a merge moves whatever
- * relations the duplicate has then), and replay in order rebuilds that graph.
+ * What the journal records: each write's command (src/writes/write-command.ts) with the
+ * audit entry it was stamped with, so replaying it through the same rules gives the same
+ * graph and the same audit log; and its bookkeeping lines.
  */
 export type JournalEntry =
   /** The first line. `complete` is false when the journal began beside a database that already held data. */
   | { op: 'genesis'; at: string; complete: boolean }
-  | { op: 'upsertEntity'; audit: Audit; entity: EntityRecord }
-  /** `corroborate`: given without an id, so a live relation stating the same fact takes its citations (absent in older journals: false). */
-  | { op: 'addRelation'; audit: Audit; relation: RelationRecord; corroborate?: boolean }
-  | { op: 'addCitation'; audit: Audit; relation: string; citation: CitationRecord }
-  | { op: 'retractRelation'; audit: Audit; id: string; reason: string }
-  | { op: 'mergeEntities'; audit: Audit; survivor: string; duplicate: string }
-  | { op: 'addSource'; audit: Audit; source: SourceRecord }
-  | { op: 'addClaim'; audit: Audit; claim: ClaimRecord }
-  | { op: 'disputeClaim'; audit: Audit; claim: string; disputedBy: string }
-  /** A seed file or an import; its batches are in loads/<audit.changeId>.jsonl. */
-  | { op: 'load'; audit: Audit; key: string; fingerprint: string; summary: unknown; entityIds: string[] }
+  | WriteEntry
   /** The write stamped `changeId` was journaled but did not commit. */
   | { op: 'void'; changeId: string };
 
-export type WriteEntry = Exclude<JournalEntry, { op: 'genesis' } | { op: 'void' }>;
-
-const WRITE_OPS = new Set(['upsertEntity', 'addRelation', 'retractRelation', 'mergeEntities', 'addSource', 'load', 'addClaim', 'disputeClaim', 'addCitation']);
+/** A write as journaled: its command and its audit entry (a load's batches are in loads/<audit.changeId>.jsonl). */
+export type WriteEntry = Stamped<WriteCommand>;
+type Stamped<C> = C extends unknown ? C & { audit: Audit } : never;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -71,7 +61,7 @@ export function isJournalEntry(v: unknown): v is JournalEntry {
 }
 
 export function isWriteEntry(e: JournalEntry): e is WriteEntry {
-  return WRITE_OPS.has(e.op);
+  return (WRITE_OPS as ReadonlySet<string>).has(e.op);
 }
 
 /** The writes that committed or may have: every write entry not voided later. */

@@ -6,11 +6,11 @@ import { EngineDiedError } from '../store/embedded/engine/process.js';
 import { embeddedStore, isolatedEngine, prepareSchema, StoreOpenError } from '../store/embedded/open.js';
 import { StoredRecordUnreadable } from '../store/errors.js';
 import { DATABASE_FILE, DEFAULT_QUARANTINE_KEEP, quarantineDatabase, type QuarantinePolicy } from '../store/embedded/quarantine.js';
-import type { GraphStore } from '../store/graph-store.js';
+import { Graph } from '../writes/graph.js';
 import { writesOf, type JournalEntry } from './entries.js';
 import { DEFAULT_MIN_FREE_DISK_MB, formatMb, lowSpace } from './free-space.js';
 import { describeProblem, JournalWriter, readJournal, type JournalRead } from './journal-file.js';
-import { JournaledStore } from './journaled-store.js';
+import { JournalLog } from './journal-log.js';
 import { verifyAtStart } from './verify-at-start.js';
 import { WriteHold } from './write-hold.js';
 import { describeRebuild, discardUnfinishedBuilds, journalLoadData, moveIntoPlace, rebuildFromJournal, type Rebuilt } from './rebuild.js';
@@ -68,7 +68,7 @@ async function rebuildInPlace(dataDir: string, ontology: Ontology, entries: read
  * refuses the start and moves nothing. Lines of the journal that are missing, repeated or
  * altered are each named in a line; the database, the primary copy, opens as it is.
  */
-export async function openJournaledEmbedded(options: JournaledOptions): Promise<GraphStore> {
+export async function openJournaledEmbedded(options: JournaledOptions): Promise<Graph> {
   const { dataDir, ontology, log = () => undefined, report, engineProcess = false, minFreeDiskMb = DEFAULT_MIN_FREE_DISK_MB } = options;
   const policy: QuarantinePolicy = { keep: options.quarantineKeep ?? DEFAULT_QUARANTINE_KEEP, log };
   const full = (failure: string) => {
@@ -167,7 +167,7 @@ export async function openJournaledEmbedded(options: JournaledOptions): Promise<
       if (complete && !isTail(missing, writes)) {
         throw new NotTheJournalsGraph(`it lacks journaled write ${missing[0]!.audit.changeId} but holds later ones, so it is not the journal's graph`);
       }
-      if (missing.length > 0) outcome = await replay(store, missing, journalLoadData(dataDir));
+      if (missing.length > 0) outcome = await replay(new Graph(store, ontology), missing, journalLoadData(dataDir));
       const byRule = outcome?.refused.find((r) => !r.damagedData);
       if (byRule && complete) throw new NotTheJournalsGraph(`it refused journaled write ${byRule.changeId}, which it lacked (${byRule.reason}), so it is not the journal's graph`);
     }
@@ -187,7 +187,10 @@ export async function openJournaledEmbedded(options: JournaledOptions): Promise<
     opened = true;
     if (!opening.writer) throw new Error('the journal was not opened');
     const hold = new WriteHold();
-    return new JournaledStore(store, opening.writer, { minFreeDiskMb, hold, verify: () => verifyAtStart({ dataDir, ontology, engine, policy, hold }) });
+    return new Graph(store, ontology, {
+      log: new JournalLog(opening.writer, { minFreeDiskMb, hold }),
+      verify: () => verifyAtStart({ dataDir, ontology, engine, policy, hold }),
+    });
   } catch (err) {
     await opening.writer?.close();
     await store.close();

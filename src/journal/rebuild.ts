@@ -5,7 +5,9 @@ import { openForOneJob } from '../store/embedded/open.js';
 import { DATABASE_FILE } from '../store/embedded/quarantine.js';
 import { EngineDiedError, type EmbeddedEngine } from '../store/embedded/engine/process.js';
 import { formatMb, freeBytes } from './free-space.js';
-import type { GraphBatch, GraphStore } from '../store/graph-store.js';
+import type { GraphBatch } from '../store/records.js';
+import type { GraphStore } from '../store/graph-store.js';
+import { Graph } from '../writes/graph.js';
 import { writesOf, type JournalEntry } from './entries.js';
 import { loadDataPath } from './journal-file.js';
 import { batchesFromFile, missingWrites, replay, type ReplayOutcome } from './replay.js';
@@ -81,7 +83,7 @@ export async function openRebuild(options: { dataDir: string; ontology: Ontology
     // full disk mid-write), and a check at start rebuilds beside a serving server.
     const { store, engine } = (opened = await openForOneJob({ dataDir: dir, ontology, log, purpose: "building the journal's graph", deferCheckpoints: true }));
     const catchUp = async (upTo: readonly JournalEntry[]) => {
-      const outcome = await replay(store, await missingWrites(store, writesOf(upTo)), journalLoadData(dataDir));
+      const outcome = await replay(new Graph(store, ontology), await missingWrites(store, writesOf(upTo)), journalLoadData(dataDir));
       await engine.checkpoint();
       return outcome;
     };

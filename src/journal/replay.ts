@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
-import type { GraphBatch, GraphStore } from '../store/graph-store.js';
-import { CurationError } from '../store/errors.js';
+import type { GraphBatch } from '../store/records.js';
+import type { GraphReads } from '../store/graph-reads.js';
+import type { GraphWrites } from '../writes/graph.js';
+import { CurationError } from '../writes/errors.js';
 import { DanglingRelationError } from '../store/load-sink.js';
 import type { WriteEntry } from './entries.js';
 import { jsonLines } from './journal-file.js';
@@ -30,38 +32,39 @@ export async function* batchesFromFile(path: string): AsyncGenerator<GraphBatch>
 }
 
 /**
- * Applies one journaled write to `store` with its original audit entry. `loadData` finds
- * a load's batches.
+ * Applies one journaled write through the same rules, with its original audit entry, to a
+ * graph with no log of writes of its own (the journal is not written twice). `loadData`
+ * finds a load's batches.
  */
-export async function applyEntry(store: GraphStore, entry: WriteEntry, loadData: (changeId: string) => AsyncIterable<GraphBatch>): Promise<void> {
+export async function applyEntry(graph: GraphWrites, entry: WriteEntry, loadData: (changeId: string) => AsyncIterable<GraphBatch>): Promise<void> {
   const by = { actor: entry.audit.actor, audit: entry.audit };
   switch (entry.op) {
     case 'upsertEntity':
-      await store.upsertEntity(entry.entity, by);
+      await graph.upsertEntity(entry.entity, by);
       return;
     case 'addRelation':
-      await store.addRelation(entry.relation, by, { corroborate: entry.corroborate === true });
+      await graph.addRelation(entry.relation, by, { corroborate: entry.corroborate === true });
       return;
     case 'addCitation':
-      await store.addCitation(entry.relation, entry.citation, by);
+      await graph.addCitation(entry.relation, entry.citation, by);
       return;
     case 'retractRelation':
-      await store.retractRelation(entry.id, entry.reason, by);
+      await graph.retractRelation(entry.id, entry.reason, by);
       return;
     case 'mergeEntities':
-      await store.mergeEntities(entry.survivor, entry.duplicate, by);
+      await graph.mergeEntities(entry.survivor, entry.duplicate, by);
       return;
     case 'addSource':
-      await store.addSource(entry.source, by);
+      await graph.addSource(entry.source, by);
       return;
     case 'addClaim':
-      await store.addClaim(entry.claim, by);
+      await graph.addClaim(entry.claim, by);
       return;
     case 'disputeClaim':
-      await store.disputeClaim(entry.claim, entry.disputedBy, by);
+      await graph.disputeClaim(entry.claim, entry.disputedBy, by);
       return;
     case 'load':
-      await store.load(loadData(entry.audit.changeId), entry.key, entry.fingerprint, { actor: by, summary: entry.summary, entityIds: entry.entityIds });
+      await graph.load(loadData(entry.audit.changeId), entry.key, entry.fingerprint, { actor: by, summary: entry.summary, entityIds: entry.entityIds });
       return;
   }
 }
@@ -77,11 +80,11 @@ export interface ReplayOutcome {
 }
 
 /** Applies writes in journal order; a write the store refuses as invalid is skipped and reported. */
-export async function replay(store: GraphStore, writes: readonly WriteEntry[], loadData: (changeId: string) => AsyncIterable<GraphBatch>): Promise<ReplayOutcome> {
+export async function replay(graph: GraphWrites, writes: readonly WriteEntry[], loadData: (changeId: string) => AsyncIterable<GraphBatch>): Promise<ReplayOutcome> {
   const outcome: ReplayOutcome = { applied: 0, refused: [] };
   for (const entry of writes) {
     try {
-      await applyEntry(store, entry, loadData);
+      await applyEntry(graph, entry, loadData);
       outcome.applied += 1;
     } catch (err) {
       // Refused by the graph's rules, or its data damaged: skipped, and said; anything else (the database failing) stops the replay.
@@ -112,7 +115,7 @@ const CHUNK = 1_000;
  * from the newest write, a chunk at a time, reading only the audit entries since the
  * chunk's oldest, and stops at the first chunk with a write the store holds.
  */
-export async function missingWrites(store: GraphStore, writes: readonly WriteEntry[]): Promise<WriteEntry[]> {
+export async function missingWrites(store: Pick<GraphReads, 'changes'>, writes: readonly WriteEntry[]): Promise<WriteEntry[]> {
   const missing: WriteEntry[] = [];
   for (let end = writes.length; end > 0; end -= CHUNK) {
     const chunk = writes.slice(Math.max(0, end - CHUNK), end);

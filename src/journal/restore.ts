@@ -1,8 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore } from '../app.js';
-import type { Config } from '../config.js';
+import type { Graph } from '../writes/graph.js';
 import type { Ontology } from '../ontology/ontology.js';
 import { unpackBackup } from './backup.js';
 import { BackupError } from './backup-error.js';
@@ -12,11 +11,17 @@ import { openJournaledEmbedded } from './open-journaled.js';
 import { batchesFromFile, replay, type ReplayOutcome } from './replay.js';
 
 /**
- * Restores a backup into the configured backend, which must hold no graph yet. The
- * embedded store gets the backup as its journal and rebuilds from it as it opens; Neo4j
- * gets the same writes replayed (a way to move a graph from one backend to the other).
+ * Where a restore goes: an empty embedded DATA_DIR (with the journal's storage options), or
+ * a graph with no log of writes of its own (Neo4j), opened by the caller, with what messages call it ("the Neo4j database at ...").
  */
-export async function restoreBackup(file: string, config: Config, ontology: Ontology): Promise<{ writes: number }> {
+export type RestoreTarget = { embedded: { dataDir: string; quarantineKeep?: number; minFreeDiskMb?: number } } | { other: { open: () => Promise<Graph>; where: string } };
+
+/**
+ * Restores a backup into the target, which must hold no graph yet. The embedded store
+ * gets the backup as its journal and rebuilds from it as it opens; Neo4j gets the same
+ * writes replayed (a way to move a graph from one backend to the other).
+ */
+export async function restoreInto(file: string, target: RestoreTarget, ontology: Ontology): Promise<{ writes: number }> {
   const refusedError = (outcome: ReplayOutcome) =>
     new BackupError(
       `${outcome.refused.length} write(s) of ${file} were refused, so it was not restored: ${outcome.refused
@@ -24,15 +29,15 @@ export async function restoreBackup(file: string, config: Config, ontology: Onto
         .map((r) => `${r.changeId}: ${r.reason}`)
         .join('; ')}`,
     );
-  if (!config.neo4j) {
-    const dataDir = config.dataDir;
+  if ('embedded' in target) {
+    const { dataDir, ...storage } = target.embedded;
     if (existsSync(join(dataDir, 'graph.lbug'))) {
       throw new BackupError(`DATA_DIR=${dataDir} already holds a database; restore into an empty DATA_DIR (for example DATA_DIR=./data-restored npm run restore -- ${file})`);
     }
     const entries = await unpackBackup(file, dataDir);
     let outcome: ReplayOutcome = { applied: 0, refused: [] };
     try {
-      const store = await openJournaledEmbedded({ dataDir, ontology, log: () => undefined, report: (o) => (outcome = o), ...config.storage });
+      const store = await openJournaledEmbedded({ dataDir, ontology, log: () => undefined, report: (o) => (outcome = o), ...storage });
       await store.close();
       if (outcome.refused.length > 0) throw refusedError(outcome);
     } catch (err) {
@@ -46,10 +51,10 @@ export async function restoreBackup(file: string, config: Config, ontology: Onto
   const temp = mkdtempSync(join(tmpdir(), 'restore-'));
   try {
     const entries = await unpackBackup(file, join(temp, 'data'));
-    const store = await openStore(config, ontology);
+    const store = await target.other.open();
     try {
       if (!(await store.graphVersion()).startsWith('0:')) {
-        throw new BackupError(`the Neo4j database at NEO4J_URI=${config.neo4j.uri} is not empty; restore into an empty database`);
+        throw new BackupError(`${target.other.where} is not empty; restore into an empty database`);
       }
       const outcome = await replay(store, writesOf(entries), (changeId) => batchesFromFile(loadDataPath(join(temp, 'data'), `${changeId}.jsonl`)));
       if (outcome.refused.length > 0) throw refusedError(outcome);

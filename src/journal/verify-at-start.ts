@@ -2,7 +2,7 @@ import type { EngineStatus } from '../store/cypher/executor.js';
 import type { TableReader } from '../store/embedded/dump.js';
 import type { QuarantinePolicy } from '../store/embedded/quarantine.js';
 import type { Ontology } from '../ontology/ontology.js';
-import type { VerifyOutcome } from '../store/graph-store.js';
+import type { VerifyOutcome } from '../writes/graph.js';
 import { discardRebuilt, putRebuildInPlace, verifyDatabase } from './verify.js';
 import type { WriteHold } from './write-hold.js';
 

@@ -1,7 +1,7 @@
 import { untilAborted } from '../budget/deadline.js';
 import { DeadlineExceededError, RequestAbandonedError, ServerBusyError } from '../budget/errors.js';
 import { UNBUDGETED, type RequestBudget } from '../budget/request-budget.js';
-import type { GraphReads } from '../store/graph-store.js';
+import type { GraphReads } from '../store/graph-reads.js';
 import { MEASURE_TIMEOUT_MS, MeasureMemoryError, MeasureTimeoutError, measureNetwork } from './measure.js';
 import type { NetworkMetrics } from './metrics.js';
 import { baseSelectionKey, checkMeasurable, narrowSelection, readBase, selectionKey, SelectionTooLargeError, type SelectedNetwork, type Selection } from './selection.js';

@@ -1,8 +1,10 @@
 import { partialDateBounds } from '../ontology/partial-date.js';
 import { inForceAt, isUndated, overlapsRange, type RelationDates } from '../ontology/relation-time.js';
-import type { EntityRecord, GraphReads, InForce, RelationRecord } from '../store/graph-store.js';
+import type { EntityRecord, RelationRecord } from '../store/records.js';
+import type { GraphReads } from '../store/graph-reads.js';
+import type { InForce } from '../store/queries.js';
 import { AnswerTooLargeError } from '../store/errors.js';
-import { filterInSlices, Slicer, sortInSlices } from '../budget/yielding.js';
+import { filterInSlices, Slicer, sortInSlices } from '../event-loop/yielding.js';
 import { DomainError, ErrorCode } from '../errors/domain-error.js';
 
 /**

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Audit } from './graph-store.js';
+import type { Audit } from './records.js';
 
 let sequence = 0;
 

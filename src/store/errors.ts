@@ -43,26 +43,6 @@ export class StoreOpenError extends DomainError {
   }
 }
 
-/** A write the graph's rules refuse (an unknown end, a kind that cannot change, ...). */
-export class CurationError extends DomainError {
-  readonly code: ErrorCode = ErrorCode.BAD_USER_INPUT;
-  constructor(
-    message: string,
-    /** The input field the problem is about. */
-    override readonly field: string,
-  ) {
-    super(message, field);
-  }
-}
-
-/** A curator's write on a relation another key added; only an admin key may make it. */
-export class NotOwnerError extends CurationError {
-  override readonly code = ErrorCode.FORBIDDEN;
-  constructor(message: string) {
-    super(message, 'id');
-  }
-}
-
 /** An answer would hold more than the caller's bound; nothing of it is returned. */
 export class AnswerTooLargeError extends DomainError {
   readonly code = ErrorCode.BAD_USER_INPUT;

@@ -1,4 +1,5 @@
-import type { Author, GraphBatch, GraphStore } from './graph-store.js';
+import type { Author, GraphBatch } from './records.js';
+import type { GraphStore } from './graph-store.js';
 import { DomainError, ErrorCode } from '../errors/domain-error.js';
 
 /** Thrown when a load would leave relations without their ends. */
@@ -14,8 +15,9 @@ export interface LoadAudit {
 }
 
 /**
- * Where validated batches are written: the store's transactional load (statements per
- * chunk, src/writes/load/write-load.ts) or the embedded bulk COPY (src/store/embedded/
+ * Where validated batches are written, a port the store defines for the layers above: the
+ * graph's transactional load (src/writes/graph.ts: the rule of src/writes/load/write-load.ts
+ * in one transaction of the store) or the embedded bulk COPY (src/store/embedded/
  * bulk-copy.ts). One call is one file: all or nothing, with `fingerprint` recorded under
  * `key` and an IMPORT audit entry. Batches may be an async stream of chunks.
  */

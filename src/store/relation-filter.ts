@@ -1,4 +1,4 @@
-import type { RelationFilter } from './graph-store.js';
+import type { RelationFilter } from './queries.js';
 
 /**
  * What a relation filter requires of every match, read from its shape: the statements

@@ -1,4 +1,19 @@
-import type { ChangeRecord, CitationRecord, ClaimRecord, EntityRecord, GraphBatch, RelationRecord, Retraction, SourceRecord } from './graph-store.js';
+import type { ChangeRecord, CitationRecord, ClaimRecord, EntityRecord, GraphBatch, RelationRecord, Retraction, SourceRecord } from './records.js';
+
+/**
+ * How the layers above write: one transaction at a time, in which `work` reads and writes
+ * through the primitive operations below. The store knows no write rule; src/writes/
+ * brings each rule, its audit entry and its journal hook inside `work`.
+ */
+export interface WriteTransactions {
+  /**
+   * Runs `work` in one write transaction: it commits when `work` resolves and rolls back
+   * when it throws. A backend may run `work` again after a transient failure of its own
+   * (Neo4j's driver does), so `work` must be safe to repeat. `bulk`: a load, one
+   * transaction however large, beyond the time limits meant for requests.
+   */
+  writeTransaction<T>(work: (tx: WriteTransaction) => Promise<T>, options?: { bulk?: boolean }): Promise<T>;
+}
 
 /**
  * The primitive operations a write needs, all inside one open transaction of a backend.

@@ -1,7 +1,7 @@
 import { loadOntology } from '../ontology/ontology.js';
-import type { ClaimRecord, RelationRecord } from '../store/graph-store.js';
+import type { ClaimRecord, RelationRecord } from '../store/records.js';
 import { CLAIM_QUOTE_MISMATCH, quoteInCitedPassages, splitText, type Paragraph } from '../ontology/source-text.js';
-import type { CitationRecord } from '../store/graph-store.js';
+import type { CitationRecord } from '../store/records.js';
 import { type Checker, ID_PATTERN, isObject, type KnownSources, LIMITS, type Path } from './checker.js';
 import type { KindLookup, RecordContext } from './validate.js';
 

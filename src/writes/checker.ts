@@ -1,7 +1,7 @@
 import { loadOntology, type AttributeSpec } from '../ontology/ontology.js';
 import { isPartialDate, PARTIAL_DATE_FORMAT } from '../ontology/partial-date.js';
 import { checkCitationAgainst, splitText, type Paragraph } from '../ontology/source-text.js';
-import type { AttributeValue, CitationRecord } from '../store/graph-store.js';
+import type { AttributeValue, CitationRecord } from '../store/records.js';
 import type { InputProblem } from './errors.js';
 import type { ParsedFile } from './seed-file.js';
 

@@ -1,5 +1,5 @@
 import type { Ontology } from '../ontology/ontology.js';
-import type { AttributeValue, CitationRecord, RelationRecord } from '../store/graph-store.js';
+import type { AttributeValue, CitationRecord, RelationRecord } from '../store/records.js';
 
 /**
  * When two relations state the same fact, and when two citations are the same citation:

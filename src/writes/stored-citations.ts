@@ -1,5 +1,5 @@
 import { checkCitationAgainst, CLAIM_QUOTE_MISMATCH, quoteInCitedPassages, splitText, type Paragraph } from '../ontology/source-text.js';
-import type { CitationRecord, ClaimRecord, EntityRecord, RelationRecord } from '../store/graph-store.js';
+import type { CitationRecord, ClaimRecord, EntityRecord, RelationRecord } from '../store/records.js';
 import type { WriteTransaction } from '../store/write-transaction.js';
 import { InputError, type InputProblem } from './errors.js';
 

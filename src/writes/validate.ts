@@ -1,6 +1,6 @@
 import { loadOntology, type EntityTypeSpec, type Ontology } from '../ontology/ontology.js';
 import { isPartialDate, PARTIAL_DATE_FORMAT, partialDateBounds } from '../ontology/partial-date.js';
-import type { AttributeValue, EntityRecord, GraphBatch, QualifierRecord, RelationRecord, SourceRecord } from '../store/graph-store.js';
+import type { AttributeValue, EntityRecord, GraphBatch, QualifierRecord, RelationRecord, SourceRecord } from '../store/records.js';
 import { InputError } from './errors.js';
 import { sameFact, withCitations } from './fact-identity.js';
 import { DERIVED_ID_HINT, deriveRelationId } from './relation-id.js';

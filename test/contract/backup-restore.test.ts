@@ -2,17 +2,17 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/app.js';
+import { openStore, restoreBackup } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { importFiles } from '../../src/writes/sources/import-files.js';
 import { loadSeeds } from '../../src/writes/sources/seed-folder.js';
 import { BackupError } from '../../src/journal/backup-error.js';
 import { unpackBackup, writeBackup } from '../../src/journal/backup.js';
 import { openJournaledEmbedded } from '../../src/journal/open-journaled.js';
-import { restoreBackup } from '../../src/journal/restore.js';
 import { loadOntology } from '../../src/ontology/ontology.js';
 import { projectRoot } from '../../src/paths.js';
-import type { GraphStore, RelationRecord } from '../../src/store/graph-store.js';
+import { Graph } from '../../src/writes/graph.js';
+import type { RelationRecord } from '../../src/store/records.js';
 import { neo4jSettings } from '../support/backends.js';
 import { describeEachBackend } from '../support/contract.js';
 
@@ -28,7 +28,7 @@ const SOURCE = 'asia-plus-2012-01-17-kazakhstan-election';
 const cite = (quote: string) => [{ sourceId: SOURCE, paragraph: 1, sentence: null, quote }];
 
 /** Everything a user can read back, in a fixed order, as one comparable value. */
-async function snapshot(store: GraphStore): Promise<unknown> {
+async function snapshot(store: Graph): Promise<unknown> {
   const entities = [];
   for (let after: string | null = null; ;) {
     const page = await store.listEntities({ kinds: null, after, limit: 500 });
@@ -169,7 +169,7 @@ describe('backup and restore refusals (embedded)', () => {
     const dataDir = join(work, 'old');
     // A database written without its journal, as a DATA_DIR from before the journal was.
     const { openEmbeddedStore } = await import('../../src/store/embedded/open.js');
-    const plain = await openEmbeddedStore({ dataDir, ontology });
+    const plain = new Graph(await openEmbeddedStore({ dataDir, ontology }), ontology);
     await loadSeeds(plain, ontology, join(projectRoot, 'seeds'));
     await plain.close();
     const lines: string[] = [];

@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/app.js';
+import { openStore, restoreBackup } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { writeBackup } from '../../src/journal/backup.js';
 import { openJournaledEmbedded } from '../../src/journal/open-journaled.js';
-import { restoreBackup } from '../../src/journal/restore.js';
 import { loadOntology } from '../../src/ontology/ontology.js';
 import { projectRoot } from '../../src/paths.js';
-import type { GraphStore, RelationRecord } from '../../src/store/graph-store.js';
+import type { Graph } from '../../src/writes/graph.js';
+import type { RelationRecord } from '../../src/store/records.js';
 import { importFiles } from '../../src/writes/sources/import-files.js';
 import { loadSeeds } from '../../src/writes/sources/seed-folder.js';
 import { neo4jSettings } from '../support/backends.js';
@@ -214,7 +214,7 @@ describe('corroboration through the journal', () => {
   let work: string;
   let backupFile: string;
   let original: unknown;
-  const snapshot = async (store: GraphStore) =>
+  const snapshot = async (store: Graph) =>
     JSON.parse(
       JSON.stringify({
         relations: (await store.listRelations({ types: null, from: null, to: null, after: null, limit: 1000, includeRetracted: true })).relations,
@@ -277,7 +277,7 @@ describe('corroboration through the journal', () => {
 /** Imports: relations given without an id corroborate a fact stated earlier in the file, in the run, or already stored. */
 describeEachBackend('import corroboration', (backend) => {
   const ontology = loadOntology();
-  let store: GraphStore;
+  let store: Graph;
   let dispose: () => Promise<void>;
   let dir: string;
   const file = (name: string, text: string) => {

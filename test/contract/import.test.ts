@@ -7,7 +7,7 @@ import { InputError, type InputProblem } from '../../src/writes/errors.js';
 import { deriveRelationId } from '../../src/writes/sources/csv-edges.js';
 import { BATCH, ImportFileError, importFiles, MAX_PROBLEMS } from '../../src/writes/sources/import-files.js';
 import { loadOntology } from '../../src/ontology/ontology.js';
-import type { GraphStore } from '../../src/store/graph-store.js';
+import type { Graph } from '../../src/writes/graph.js';
 import { projectRoot } from '../../src/paths.js';
 import { describeEachBackend } from '../support/contract.js';
 import { writeSeedJson } from '../../bench/synthetic.js';
@@ -37,7 +37,7 @@ const file = (name: string, text: string) => {
 };
 
 /** Everything the store holds that an import could change, as one comparable text. */
-async function dump(store: GraphStore): Promise<string> {
+async function dump(store: Graph): Promise<string> {
   const entities = await store.listEntities({ kinds: null, after: null, limit: 1000 });
   const relations = await store.listRelations({ types: null, from: null, to: null, after: null, limit: 1000, includeRetracted: true });
   const changes = await store.changes({ since: null, entity: null, after: null, limit: 100 });
@@ -54,10 +54,10 @@ async function problemsOf(promise: Promise<unknown>): Promise<readonly InputProb
   return (err as InputError).problems;
 }
 
-const allRelations = async (store: GraphStore) => (await store.listRelations({ types: null, from: null, to: null, after: null, limit: 1000, includeRetracted: true })).relations;
+const allRelations = async (store: Graph) => (await store.listRelations({ types: null, from: null, to: null, after: null, limit: 1000, includeRetracted: true })).relations;
 
 describeEachBackend('import', (backend) => {
-  let store: GraphStore;
+  let store: Graph;
   let dispose: () => Promise<void>;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pag-import-files-'));
@@ -367,7 +367,7 @@ claims:
     const failing = new Proxy(store, {
       get(target, prop, receiver) {
         if (prop !== 'load') return Reflect.get(target, prop, receiver);
-        return (...args: Parameters<GraphStore['load']>) => (++loads === 2 ? Promise.reject(new Error('disk full')) : target.load(...args));
+        return (...args: Parameters<Graph['load']>) => (++loads === 2 ? Promise.reject(new Error('disk full')) : target.load(...args));
       },
     });
     await expect(importFiles(failing, ontology, [first, second])).rejects.toThrow(

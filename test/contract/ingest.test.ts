@@ -5,7 +5,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { InputError } from '../../src/writes/errors.js';
 import { loadSeeds } from '../../src/writes/sources/seed-folder.js';
 import { loadOntology } from '../../src/ontology/ontology.js';
-import type { GraphStore } from '../../src/store/graph-store.js';
+import type { Graph } from '../../src/writes/graph.js';
 import { describeEachBackend } from '../support/contract.js';
 
 const ontology = loadOntology();
@@ -26,7 +26,7 @@ function seedsDir(files: Record<string, string>): string {
   return dir;
 }
 
-async function dump(store: GraphStore) {
+async function dump(store: Graph) {
   const entities = await store.listEntities({ kinds: null, after: null, limit: 1000 });
   const relations = await store.listRelations({ types: null, from: null, to: null, after: null, limit: 1000, includeRetracted: true });
   return JSON.stringify({ entities, relations: relations.relations, sources: await store.listSources() });
@@ -42,7 +42,7 @@ async function problemsOf(promise: Promise<unknown>) {
 }
 
 describeEachBackend('seed loading', (backend) => {
-  let store: GraphStore;
+  let store: Graph;
   let dispose: () => Promise<void>;
   beforeEach(async () => {
     ({ store, dispose } = await backend.open(ontology));

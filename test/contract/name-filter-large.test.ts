@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadOntology } from '../../src/ontology/ontology.js';
 import { fold } from '../../src/store/search/normalize.js';
-import type { EntityRecord, GraphStore } from '../../src/store/graph-store.js';
+import type { EntityRecord } from '../../src/store/records.js';
+import type { Graph } from '../../src/writes/graph.js';
 import { describeEachBackend } from '../support/contract.js';
 
 /**
@@ -21,7 +22,7 @@ const person = (i: number): EntityRecord => ({
 });
 
 describeEachBackend('a name filter over thousands of entities', (backend) => {
-  let store: GraphStore;
+  let store: Graph;
   let dispose: () => Promise<void>;
   beforeAll(async () => {
     ({ store, dispose } = await backend.open(loadOntology()));

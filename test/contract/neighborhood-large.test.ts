@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadOntology } from '../../src/ontology/ontology.js';
 import { AnswerTooLargeError } from '../../src/store/errors.js';
-import type { EntityRecord, GraphStore, RelationRecord } from '../../src/store/graph-store.js';
+import type { EntityRecord, RelationRecord } from '../../src/store/records.js';
+import type { Graph } from '../../src/writes/graph.js';
 import { describeEachBackend } from '../support/contract.js';
 
 /**
@@ -16,7 +17,7 @@ const party: EntityRecord = { id: 'big-party', kind: 'PARTY', name: 'Big Party',
 const rel = (id: string, type: string, from: string, to: string): RelationRecord => ({ id, type, from, to, sources: [], refs: {}, attributes: {} });
 
 describeEachBackend('a neighborhood of thousands of entities', (backend) => {
-  let store: GraphStore;
+  let store: Graph;
   let dispose: () => Promise<void>;
   beforeAll(async () => {
     ({ store, dispose } = await backend.open(loadOntology()));

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { loadOntology } from '../../src/ontology/ontology.js';
-import type { GraphStore } from '../../src/store/graph-store.js';
+import type { Graph } from '../../src/writes/graph.js';
 import { describeEachBackend } from '../support/contract.js';
 
 const ontology = loadOntology();
@@ -8,7 +8,7 @@ const ontology = loadOntology();
 const party = (id: string, name: string, aliases: string[] = []) => ({ id, kind: 'PARTY', name, aliases, description: null, sources: [], attributes: {} });
 
 describeEachBackend('search for names with emoji', (backend) => {
-  let store: GraphStore;
+  let store: Graph;
   let dispose: () => Promise<void>;
   beforeEach(async () => {
     ({ store, dispose } = await backend.open(ontology));

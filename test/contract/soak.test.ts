@@ -5,7 +5,7 @@ import { afterAll, expect, it } from 'vitest';
 import { seededRandom } from '../../src/network/seeded-random.js';
 import { loadOntology } from '../../src/ontology/ontology.js';
 import { openEmbeddedStore } from '../../src/store/embedded/open.js';
-import type { GraphStore } from '../../src/store/graph-store.js';
+import { Graph } from '../../src/writes/graph.js';
 import { neo4jBackend, neo4jSettings } from '../support/backends.js';
 import { describeEachBackend } from '../support/contract.js';
 import { SoakServer } from '../soak/soak-server.js';
@@ -40,7 +40,7 @@ describeEachBackend('soak', (backend) => {
   it(`serves ${READERS} readers of every shape beside ${WRITERS} writers of every kind, losing and doubling nothing`, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pag-soak-'));
     cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-    let openStore: () => Promise<GraphStore>;
+    let openStore: () => Promise<Graph>;
     let env: Record<string, string> = { API_KEYS: SOAK_API_KEYS, COST_BUDGET_PER_MINUTE: '0' };
     if (backend.name === 'neo4j') {
       // Emptied here; the server seeds it as it starts, and this store reads it back after.
@@ -50,7 +50,7 @@ describeEachBackend('soak', (backend) => {
       const { uri, user, password } = neo4jSettings!;
       env = { ...env, NEO4J_URI: uri, NEO4J_USER: user, NEO4J_PASSWORD: password ?? '' };
     } else {
-      openStore = () => openEmbeddedStore({ dataDir, ontology: loadOntology() });
+      openStore = async () => new Graph(await openEmbeddedStore({ dataDir, ontology: loadOntology() }), loadOntology());
     }
     const server = new SoakServer(dataDir, env);
     cleanups.push(async () => void (await server.kill()));

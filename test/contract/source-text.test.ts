@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { loadOntology } from '../../src/ontology/ontology.js';
-import type { GraphStore } from '../../src/store/graph-store.js';
+import type { Graph } from '../../src/writes/graph.js';
 import { InputError, type InputProblem } from '../../src/writes/errors.js';
 import { ImportFileError, importFiles } from '../../src/writes/sources/import-files.js';
 import { loadSeeds } from '../../src/writes/sources/seed-folder.js';
@@ -186,7 +186,7 @@ async function problemsOf(promise: Promise<unknown>): Promise<readonly InputProb
   return (err as InputError).problems;
 }
 
-const snapshot = async (store: GraphStore) =>
+const snapshot = async (store: Graph) =>
   JSON.stringify({
     entities: await store.listEntities({ kinds: null, after: null, limit: 1000 }),
     relations: (await store.listRelations({ types: null, from: null, to: null, after: null, limit: 1000, includeRetracted: true })).relations,
@@ -194,7 +194,7 @@ const snapshot = async (store: GraphStore) =>
   });
 
 describeEachBackend('source text in imports', (backend) => {
-  let store: GraphStore;
+  let store: Graph;
   let dispose: () => Promise<void>;
   let dir: string;
   const file = (name: string, text: string) => {

@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import type { EntityRecord, RelationRecord } from '../../src/store/graph-store.js';
+import type { EntityRecord, RelationRecord } from '../../src/store/records.js';
 import { describeOnEveryBackend } from '../support/contract.js';
 import { KEYS, type GraphqlResponse } from '../support/server.js';
 

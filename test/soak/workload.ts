@@ -1,4 +1,5 @@
-import type { GraphStore, RelationRecord } from '../../src/store/graph-store.js';
+import type { GraphReads } from '../../src/store/graph-reads.js';
+import type { RelationRecord } from '../../src/store/records.js';
 
 /**
  * The pieces of a soak, shared by the bounded one in `npm test` (test/contract/soak.test.ts),
@@ -412,7 +413,7 @@ export async function reader(target: Target, tally: Tally, ledger: Ledger, rando
 }
 
 /** Every relation (retracted too), with how many times each id is stored. */
-async function relationCounts(store: GraphStore): Promise<Map<string, RelationRecord[]>> {
+async function relationCounts(store: GraphReads): Promise<Map<string, RelationRecord[]>> {
   const relations = new Map<string, RelationRecord[]>();
   for (let after: string | null = null; ;) {
     const page: RelationRecord[] = (await store.listRelations({ types: null, from: null, to: null, after, limit: 1000, includeRetracted: true })).relations;
@@ -429,7 +430,7 @@ async function relationCounts(store: GraphStore): Promise<Map<string, RelationRe
  * resolving to their survivors with no relation left on them, claims and disputes kept.
  * Returns what is wrong, one line each.
  */
-export async function checkLedger(store: GraphStore, ledger: Ledger): Promise<string[]> {
+export async function checkLedger(store: GraphReads, ledger: Ledger): Promise<string[]> {
   const problems: string[] = [];
   const relations = await relationCounts(store);
   const adds = new Map<string, number>();

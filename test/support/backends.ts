@@ -2,16 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { loadConfig, type Neo4jSettings } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import type { Neo4jConnection as Neo4jSettings } from '../../src/store/neo4j/open.js';
 import type { Ontology } from '../../src/ontology/ontology.js';
 import { openEmbeddedStore } from '../../src/store/embedded/open.js';
-import type { GraphStore } from '../../src/store/graph-store.js';
+import { Graph } from '../../src/writes/graph.js';
 import { openNeo4jStore } from '../../src/store/neo4j/open.js';
 import neo4j from 'neo4j-driver';
 
 /**
  * The backends the contract suite runs against. Each opens an empty store and returns
- * it with a function that removes what it created. Neo4j is the one the test run started
+ * it, composed with the write rules as the app composes it (src/writes/graph.ts), with a function that removes what it created. Neo4j is the one the test run started
  * for this worker (test/support/global-setup.ts), or the user's own when NEO4J_URI is set;
  * its graph data is emptied, so point NEO4J_URI at a scratch database.
  */
@@ -20,7 +21,7 @@ export interface Backend {
   available: boolean;
   /** What is missing when it is not available. */
   missing?: string;
-  open(ontology: Ontology): Promise<{ store: GraphStore; dispose(): Promise<void> }>;
+  open(ontology: Ontology): Promise<{ store: Graph; dispose(): Promise<void> }>;
 }
 
 export const embedded: Backend = {
@@ -28,7 +29,7 @@ export const embedded: Backend = {
   available: true,
   async open(ontology) {
     const dataDir = mkdtempSync(join(tmpdir(), 'pag-test-'));
-    const store = await openEmbeddedStore({ dataDir, ontology });
+    const store = new Graph(await openEmbeddedStore({ dataDir, ontology }), ontology);
     return {
       store,
       async dispose() {
@@ -74,7 +75,7 @@ export const neo4jBackend: Backend = {
   async open(ontology) {
     if (!neo4jSettings) throw new Error('NEO4J_URI is not set');
     await emptyNeo4j();
-    const store = await openNeo4jStore(neo4jSettings, ontology);
+    const store = new Graph(await openNeo4jStore(neo4jSettings, ontology), ontology);
     return {
       store,
       async dispose() {

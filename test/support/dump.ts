@@ -1,11 +1,13 @@
 import type { GraphStore } from '../../src/store/graph-store.js';
 
+type Readable = Pick<GraphStore, 'listEntities' | 'listRelations' | 'changes' | 'listClaims' | 'listSources' | 'getEntities' | 'loadedFingerprint'>;
+
 /**
  * Everything the store holds, read through its port in a fixed order and serialized:
  * two dumps are equal exactly when no entity (merged away or not), relation (retracted
  * or not), claim, source, audit entry or load fingerprint was added, changed or removed.
  */
-export async function dumpStore(store: GraphStore): Promise<string> {
+export async function dumpStore(store: Readable): Promise<string> {
   const pageSize = 500;
   const entities = [];
   for (let after: string | null = null; ;) {

@@ -5,7 +5,7 @@ import { loadSeeds } from '../../src/writes/sources/seed-folder.js';
 import { loadOntology, type Ontology } from '../../src/ontology/ontology.js';
 import { projectRoot } from '../../src/paths.js';
 import { startServer, type RunningServer } from '../../src/server.js';
-import type { GraphStore } from '../../src/store/graph-store.js';
+import type { Graph } from '../../src/writes/graph.js';
 import { embedded, type Backend } from './backends.js';
 
 export const SEEDS_DIR = join(projectRoot, 'seeds');
@@ -22,7 +22,7 @@ export interface GraphqlResponse<T = Record<string, unknown>> {
 
 export interface TestServer {
   url: string;
-  store: GraphStore;
+  store: Graph;
   server: RunningServer;
   logs: string[];
   /** POSTs a query as a GraphQL client would, asking for the GraphQL-over-HTTP media type. */

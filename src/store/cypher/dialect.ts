@@ -1,5 +1,5 @@
 import type { Ontology, ValueType } from '../../ontology/ontology.js';
-import type { EntityRecord, RelationRecord } from '../graph-store.js';
+import type { EntityRecord, RelationRecord } from '../records.js';
 
 /**
  * What differs between the Cypher of the backends. Every statement is written once

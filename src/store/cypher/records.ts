@@ -1,5 +1,5 @@
 import type { AttributeSpec, Ontology } from '../../ontology/ontology.js';
-import type { AttributeValue, ChangeRecord, CitationRecord, EntityRecord, QualifierRecord, RelationRecord, SourceRecord } from '../graph-store.js';
+import type { AttributeValue, ChangeRecord, CitationRecord, EntityRecord, QualifierRecord, RelationRecord, SourceRecord } from '../records.js';
 import { StoredRecordUnreadable } from '../errors.js';
 
 /**

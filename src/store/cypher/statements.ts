@@ -1,5 +1,5 @@
 import type { Ontology } from '../../ontology/ontology.js';
-import type { Direction } from '../graph-store.js';
+import type { Direction } from '../records.js';
 import type { Dialect } from './dialect.js';
 import type { Statement } from './executor.js';
 import { getEntitiesStatement } from './reads/entities.js';

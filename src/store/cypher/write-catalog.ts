@@ -1,5 +1,5 @@
 import type { Ontology } from '../../ontology/ontology.js';
-import type { EntityRecord, RelationRecord } from '../graph-store.js';
+import type { EntityRecord, RelationRecord } from '../records.js';
 import type { Dialect } from './dialect.js';
 import type { Statement } from './executor.js';
 import type { CatalogEntry } from './reads/catalog.js';

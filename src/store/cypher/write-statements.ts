@@ -1,5 +1,5 @@
 import type { AttributeSpec, Ontology } from '../../ontology/ontology.js';
-import type { AttributeValue, ChangeRecord, CitationRecord, ClaimRecord, EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../graph-store.js';
+import type { AttributeValue, ChangeRecord, CitationRecord, ClaimRecord, EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../records.js';
 import { searchKeys, skeleton } from '../search/normalize.js';
 import { checkedTypes, type Dialect } from './dialect.js';
 import type { Statement } from './executor.js';

@@ -1,5 +1,5 @@
 import type { Ontology } from '../../ontology/ontology.js';
-import type { ChangeRecord, CitationRecord, ClaimRecord, EntityRecord, GraphBatch, RelationRecord, Retraction, SourceRecord } from '../graph-store.js';
+import type { ChangeRecord, CitationRecord, ClaimRecord, EntityRecord, GraphBatch, RelationRecord, Retraction, SourceRecord } from '../records.js';
 import type { WriteTransaction } from '../write-transaction.js';
 import type { Dialect } from './dialect.js';
 import type { Row, Statement } from './executor.js';

@@ -2,12 +2,14 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Ontology } from '../../ontology/ontology.js';
-import { LOAD_CHUNK, recordLoad } from '../../writes/load/write-load.js';
 import type { Row, Statement } from '../cypher/executor.js';
 import { Statements } from '../cypher/statements.js';
 import { WriteStatements } from '../cypher/write-statements.js';
 import { CypherWriteTransaction } from '../cypher/write-transaction.js';
-import type { EntityRecord, GraphBatch, GraphStore, RelationsResult, SourceRecord } from '../graph-store.js';
+import type { WriteTransaction } from '../write-transaction.js';
+import type { EntityRecord, GraphBatch, SourceRecord } from '../records.js';
+import type { GraphStore } from '../graph-store.js';
+import type { RelationsResult } from '../queries.js';
 import { DanglingRelationError, type LoadAudit, type LoadTarget } from '../load-sink.js';
 import { BulkCopyUnsupported, CsvTable, type Column, type Value } from './csv-table.js';
 import { ladybugDialect } from './dialect.js';
@@ -18,7 +20,7 @@ export { BulkCopyUnsupported };
 
 /**
  * Bulk loading of an EMPTY embedded database through LadybugDB's `COPY <table> FROM`,
- * for imports too large for `store.load` (which writes through UNWIND/MERGE statements,
+ * for imports too large for the transactional load (`Graph.load`, src/writes/graph.ts, which writes through UNWIND/MERGE statements,
  * about ten times slower than COPY).
  *
  * Nothing here validates: the caller's own path does (`bulkImportFiles`, in
@@ -104,11 +106,21 @@ async function* asBatches(batches: GraphBatch | AsyncIterable<GraphBatch>): Asyn
   else yield batches;
 }
 
-interface CapturedLoad {
+/** Records turned into rows at a time, which bounds what one conversion holds in memory. */
+const ROWS_PER_STATEMENT = 5_000;
+
+/** One load as the sink captured it: what must be recorded beside its data. */
+export interface CapturedLoad {
   key: string;
   fingerprint: string;
   audit: LoadAudit;
 }
+
+/**
+ * Records a load beside its copied data, inside the COPY's transaction: what every load
+ * records (its fingerprint and IMPORT audit entry), a rule of src/writes/load/.
+ */
+export type RecordLoad = (tx: WriteTransaction, load: CapturedLoad) => Promise<void>;
 
 /**
  * The bulk load sink: batches become rows of the CSV tables instead of statements, and
@@ -146,7 +158,7 @@ class CsvSink implements LoadTarget {
   }
 
   private once(ids: Set<string>, id: string, what: string): void {
-    if (ids.has(id)) throw new BulkCopyUnsupported(`${what} ${JSON.stringify(id)} is loaded twice; COPY cannot replace it as store.load would`);
+    if (ids.has(id)) throw new BulkCopyUnsupported(`${what} ${JSON.stringify(id)} is loaded twice; COPY cannot replace it as the transactional load would`);
     ids.add(id);
   }
 
@@ -160,11 +172,11 @@ class CsvSink implements LoadTarget {
       for (const e of batch.entities) this.once(this.entityIds, e.id, 'entity');
       for (const r of batch.relations) this.once(this.relationIds, r.id, 'relation');
       if ((batch.corroborating ?? []).length > 0) throw new BulkCopyUnsupported('a relation corroborates a stored one; COPY only loads an empty database');
-      for (let i = 0; i < batch.entities.length; i += LOAD_CHUNK) {
-        for (const row of rowsOf(statements.upsertEntities(batch.entities.slice(i, i + LOAD_CHUNK)))) this.entities.add(row);
+      for (let i = 0; i < batch.entities.length; i += ROWS_PER_STATEMENT) {
+        for (const row of rowsOf(statements.upsertEntities(batch.entities.slice(i, i + ROWS_PER_STATEMENT)))) this.entities.add(row);
       }
-      for (let i = 0; i < batch.relations.length; i += LOAD_CHUNK) {
-        for (const row of rowsOf(statements.createRelationsOfType(null, batch.relations.slice(i, i + LOAD_CHUNK)))) this.relations.add(row);
+      for (let i = 0; i < batch.relations.length; i += ROWS_PER_STATEMENT) {
+        for (const row of rowsOf(statements.createRelationsOfType(null, batch.relations.slice(i, i + ROWS_PER_STATEMENT)))) this.relations.add(row);
       }
     }
   }
@@ -200,10 +212,17 @@ function rowsOf(statement: Statement): Array<Record<string, Value>> {
 
 /**
  * Runs `feed` against a load sink that writes CSV instead of the database (see CsvSink),
- * then COPYs what it loaded in one transaction. Refuses a database that is not empty,
- * before the feed runs and again inside the transaction.
+ * then COPYs what it loaded in one transaction, with `record` writing each load's own
+ * bookkeeping there. Refuses a database that is not empty, before the feed runs and again
+ * inside the transaction.
  */
-export async function bulkLoad<T>(target: BulkTarget, ontology: Ontology, feed: (sink: LoadTarget) => Promise<T>, options: BulkOptions = {}): Promise<BulkResult<T>> {
+export async function bulkLoad<T>(
+  target: BulkTarget,
+  ontology: Ontology,
+  feed: (sink: LoadTarget) => Promise<T>,
+  record: RecordLoad,
+  options: BulkOptions = {},
+): Promise<BulkResult<T>> {
   const { executor } = target;
   await refuseUnlessEmpty((s) => executor.read(s));
   const started = performance.now();
@@ -242,11 +261,7 @@ export async function bulkLoad<T>(target: BulkTarget, ontology: Ontology, feed: 
         }
       }
       const tx = new CypherWriteTransaction(run, new Statements(ladybugDialect, ontology), statements, ladybugDialect, ontology);
-      for (const l of sink.loads) {
-        // Bulk loads are bench and bootstrap paths: they are stamped here, never replayed from a journal.
-        const actor = typeof l.audit.actor === 'string' ? l.audit.actor : l.audit.actor.actor;
-        await recordLoad(tx, l.key, l.fingerprint, { ...l.audit, actor });
-      }
+      for (const l of sink.loads) await record(tx, l);
     });
     const done = performance.now();
     const validated = sink.firstLoad ?? fed;

@@ -5,9 +5,17 @@ import type { GraphStore } from '../graph-store.js';
 import { neo4jDialect } from './dialect.js';
 import { StoreUnavailableError } from '../errors.js';
 import { isUnavailable, Neo4jExecutor } from './executor.js';
-
-import type { Neo4jSettings } from '../../config.js';
 import { DomainError, ErrorCode } from '../../errors/domain-error.js';
+
+/** Where Neo4j is and how to sign in: this adapter's own settings (src/config.ts maps NEO4J_* onto them). */
+export interface Neo4jConnection {
+  uri: string;
+  user: string;
+  /** Null: no authentication. */
+  password: string | null;
+  /** Null: the server's default database. */
+  database: string | null;
+}
 
 /** Why Neo4j could not be used, naming the variable to fix. One line, no stack. */
 export class Neo4jConnectError extends DomainError {
@@ -22,7 +30,7 @@ export const RETRY_TIME_MS = 5_000;
 
 export const AWAIT_INDEXES = 'CALL db.awaitIndexes(60)';
 
-function explain(err: unknown, s: Neo4jSettings): string {
+function explain(err: unknown, s: Neo4jConnection): string {
   const code = String((err as { code?: unknown } | null)?.code ?? '');
   const message = err instanceof Error ? err.message : String(err);
   // The driver's messages are long; the cause at the end is the part a person needs.
@@ -40,7 +48,7 @@ function explain(err: unknown, s: Neo4jSettings): string {
 }
 
 /** Connects, checks that Neo4j answers, and creates the ontology's constraints and indexes. */
-export async function openNeo4jStore(settings: Neo4jSettings, ontology: Ontology): Promise<GraphStore> {
+export async function openNeo4jStore(settings: Neo4jConnection, ontology: Ontology): Promise<GraphStore> {
   return (await openNeo4jWithExecutor(settings, ontology)).store;
 }
 
@@ -48,7 +56,7 @@ export async function openNeo4jStore(settings: Neo4jSettings, ontology: Ontology
  * The same, with the executor under the store, for the benchmark, which replays the
  * statements a request sent on that very executor. Close the store only.
  */
-export async function openNeo4jWithExecutor(settings: Neo4jSettings, ontology: Ontology): Promise<{ store: GraphStore; executor: Neo4jExecutor }> {
+export async function openNeo4jWithExecutor(settings: Neo4jConnection, ontology: Ontology): Promise<{ store: GraphStore; executor: Neo4jExecutor }> {
   let driver;
   try {
     driver = neo4j.driver(settings.uri, settings.password === null ? undefined : neo4j.auth.basic(settings.user, settings.password), {

@@ -1,5 +1,5 @@
-import { CurationError } from '../../store/errors.js';
-import type { Author, CitationRecord, RelationRecord } from '../../store/graph-store.js';
+import { CurationError } from '../errors.js';
+import type { Author, CitationRecord, RelationRecord } from '../../store/records.js';
 import type { WriteTransaction } from '../../store/write-transaction.js';
 import { LIMITS } from '../checker.js';
 import { withCitations } from '../fact-identity.js';

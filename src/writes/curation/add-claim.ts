@@ -1,5 +1,5 @@
-import { CurationError } from '../../store/errors.js';
-import type { Author, ClaimRecord } from '../../store/graph-store.js';
+import { CurationError } from '../errors.js';
+import type { Author, ClaimRecord } from '../../store/records.js';
 import type { WriteTransaction } from '../../store/write-transaction.js';
 import { citationsHoldInTransaction, claimQuoteHoldsInTransaction } from '../stored-citations.js';
 import { audited } from './audited.js';

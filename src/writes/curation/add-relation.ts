@@ -1,5 +1,5 @@
-import { CurationError } from '../../store/errors.js';
-import type { AddedRelation, AddRelationOptions, Author, RelationRecord } from '../../store/graph-store.js';
+import { CurationError } from '../errors.js';
+import type { Author, RelationRecord } from '../../store/records.js';
 import type { WriteTransaction } from '../../store/write-transaction.js';
 import { citationsHoldInTransaction } from '../stored-citations.js';
 import type { Ontology } from '../../ontology/ontology.js';
@@ -7,6 +7,23 @@ import { sameFact } from '../fact-identity.js';
 import { citeRelation } from './add-citation.js';
 import { audited } from './audited.js';
 import { resolveLive } from './live-entities.js';
+
+/** What an `addRelation` without an id did when the fact was already there: which relation it cited, and how many citations it added. */
+export interface Corroboration {
+  relation: string;
+  citationsAdded: number;
+}
+
+export interface AddRelationOptions {
+  /**
+   * The relation was given without an id (the one it carries was made up): a live relation
+   * stating the same fact (src/writes/fact-identity.ts) takes its citations instead.
+   */
+  corroborate?: boolean;
+}
+
+/** The relation `addRelation` leaves: the new one, or with `corroborated`, the one already there. */
+export type AddedRelation = RelationRecord & { corroborated?: Corroboration };
 
 /**
  * Adds a relation under a new id; ends and refs merged away attach to their survivors.

@@ -1,4 +1,4 @@
-import type { Author, SourceRecord } from '../../store/graph-store.js';
+import type { Author, SourceRecord } from '../../store/records.js';
 import type { WriteTransaction } from '../../store/write-transaction.js';
 import { StoredCitationsError, storedCitationsAgainst } from '../stored-citations.js';
 import { audited } from './audited.js';

@@ -1,5 +1,5 @@
 import { newAudit } from '../../store/audit-id.js';
-import type { Audit, Author, ChangeRecord } from '../../store/graph-store.js';
+import type { Audit, Author, ChangeRecord } from '../../store/records.js';
 import type { WriteTransaction } from '../../store/write-transaction.js';
 
 /** What a write records in the audit log, besides who and when. */

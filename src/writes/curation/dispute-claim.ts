@@ -1,6 +1,6 @@
 import { loadOntology } from '../../ontology/ontology.js';
-import { CurationError } from '../../store/errors.js';
-import type { Author, ClaimRecord } from '../../store/graph-store.js';
+import { CurationError } from '../errors.js';
+import type { Author, ClaimRecord } from '../../store/records.js';
 import type { WriteTransaction } from '../../store/write-transaction.js';
 import { audited } from './audited.js';
 

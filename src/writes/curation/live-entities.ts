@@ -1,5 +1,5 @@
-import { CurationError } from '../../store/errors.js';
-import type { EntityRecord } from '../../store/graph-store.js';
+import { CurationError } from '../errors.js';
+import type { EntityRecord } from '../../store/records.js';
 import type { WriteTransaction } from '../../store/write-transaction.js';
 
 /**

@@ -1,5 +1,5 @@
-import { CurationError, NotOwnerError } from '../../store/errors.js';
-import type { Author, RelationRecord } from '../../store/graph-store.js';
+import { CurationError, NotOwnerError } from '../errors.js';
+import type { Author, RelationRecord } from '../../store/records.js';
 import type { WriteTransaction } from '../../store/write-transaction.js';
 import { audited } from './audited.js';
 

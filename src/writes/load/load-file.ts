@@ -1,4 +1,4 @@
-import type { ClaimRecord, GraphBatch, RelationRecord } from '../../store/graph-store.js';
+import type { ClaimRecord, GraphBatch, RelationRecord } from '../../store/records.js';
 import type { LoadReads, LoadSink } from '../../store/load-sink.js';
 import { entityConflicts, relationConflicts } from '../stored-conflicts.js';
 import type { Checker } from '../validate.js';

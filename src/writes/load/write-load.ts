@@ -1,8 +1,9 @@
 import type { Ontology } from '../../ontology/ontology.js';
-import type { ClaimRecord, GraphBatch, RelationRecord } from '../../store/graph-store.js';
+import type { ClaimRecord, GraphBatch, RelationRecord } from '../../store/records.js';
 import { DanglingRelationError, type LoadAudit } from '../../store/load-sink.js';
-import type { WriteTransaction } from '../../store/write-transaction.js';
-import { CurationError } from '../../store/errors.js';
+import type { WriteTransaction, WriteTransactions } from '../../store/write-transaction.js';
+import { StoreUnavailableError } from '../../store/errors.js';
+import { CurationError } from '../errors.js';
 import { LIMITS } from '../checker.js';
 import { citeRelation } from '../curation/add-citation.js';
 import { audited } from '../curation/audited.js';
@@ -110,4 +111,29 @@ export async function writeLoad(
   for (const s of withText) failing.push(...(await storedCitationsAgainst(tx, s)).map((message) => ({ file, line: null, field: 'source.text', message })));
   if (failing.length > 0) throw new StoredCitationsError(failing);
   await recordLoad(tx, key, fingerprint, audit);
+}
+
+/**
+ * A load in one transaction of `store` however large (all or nothing); 100,000 relations
+ * took Neo4j 1 to 2 minutes on a busy 2-core machine, past the deadline meant for requests.
+ */
+export async function loadInTransaction(
+  store: WriteTransactions,
+  batches: GraphBatch | AsyncIterable<GraphBatch>,
+  key: string,
+  fingerprint: string,
+  audit: LoadAudit,
+  ontology: Ontology,
+): Promise<void> {
+  let attempts = 0;
+  await store.writeTransaction(
+    async (tx) => {
+      // A backend that retries after a transient failure would find a stream already read
+      // and record an empty load as done; failing leaves the file to be imported again.
+      attempts += 1;
+      if (attempts > 1 && !('entities' in batches)) throw new StoreUnavailableError('the database failed during a streamed import; run the import again');
+      await writeLoad(tx, batches, key, fingerprint, audit, ontology);
+    },
+    { bulk: true },
+  );
 }

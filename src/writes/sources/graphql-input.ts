@@ -1,7 +1,8 @@
 import { Checker, checkClaim, checkEntity, checkQualifierRefs, checkRelation, checkSource, qualifierRefs, referencedIds, type KnownSources, type Locator } from '../validate.js';
 import { InputError } from '../errors.js';
 import type { Ontology } from '../../ontology/ontology.js';
-import type { CitationRecord, ClaimRecord, EntityRecord, GraphStore, RelationRecord, SourceRecord } from '../../store/graph-store.js';
+import type { CitationRecord, ClaimRecord, EntityRecord, RelationRecord, SourceRecord } from '../../store/records.js';
+import type { GraphReads } from '../../store/graph-reads.js';
 
 /**
  * GraphQL input as a source of writes: checked with the same rules as seed files and
@@ -17,7 +18,7 @@ import type { CitationRecord, ClaimRecord, EntityRecord, GraphStore, RelationRec
 const ARGUMENT: Locator = { file: 'input', lineOf: () => null };
 
 /** What checking an input reads: the sources and entities it refers to. */
-type InputReads = Pick<GraphStore, 'getSources' | 'getEntities'>;
+type InputReads = Pick<GraphReads, 'getSources' | 'getEntities'>;
 
 /** GraphQL gives explicit nulls for fields a client left empty; the checks treat absent and null alike. */
 function present(input: object): Record<string, unknown> {

@@ -2,7 +2,7 @@ import type { Hash } from 'node:crypto';
 import { InputError, type InputProblem } from '../errors.js';
 import { fingerprintHash } from '../fingerprint.js';
 import { DERIVED_ID_HINT } from '../relation-id.js';
-import type { GraphBatch, RelationRecord } from '../../store/graph-store.js';
+import type { GraphBatch, RelationRecord } from '../../store/records.js';
 import { Checker, checkRelation, referencedIds, type Path } from '../validate.js';
 import { csvField, readCsvRows, type CsvRow } from './csv-edges.js';
 import { BATCH, corroboratesEarlier, factsToWrite, storedRelationProblems, where, type ImportRun, type Pending } from './import-run.js';

@@ -1,7 +1,7 @@
 import type { Hash } from 'node:crypto';
 import { InputError, type InputProblem } from '../errors.js';
 import { fingerprintHash } from '../fingerprint.js';
-import type { ClaimRecord, EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../../store/graph-store.js';
+import type { ClaimRecord, EntityRecord, GraphBatch, RelationRecord, SourceRecord } from '../../store/records.js';
 import { entityConflicts } from '../stored-conflicts.js';
 import {
   Checker,

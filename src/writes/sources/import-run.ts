@@ -1,6 +1,6 @@
 import type { InputProblem } from '../errors.js';
 import type { Ontology } from '../../ontology/ontology.js';
-import type { CitationRecord, GraphBatch, RelationRecord } from '../../store/graph-store.js';
+import type { CitationRecord, GraphBatch, RelationRecord } from '../../store/records.js';
 import { factKey, withCitations } from '../fact-identity.js';
 import type { LoadReads } from '../../store/load-sink.js';
 import { relationConflicts, type StoredConflict } from '../stored-conflicts.js';

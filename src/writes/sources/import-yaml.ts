@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { checkStored } from '../load/load-file.js';
-import type { RelationRecord } from '../../store/graph-store.js';
+import type { RelationRecord } from '../../store/records.js';
 import { deriveRelationId } from '../relation-id.js';
 import { Checker, validateSeed } from '../validate.js';
 import { corroboratesEarlier, findStoredFacts, where, type ImportRun, type Pending } from './import-run.js';

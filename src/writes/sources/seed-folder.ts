@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Ontology } from '../../ontology/ontology.js';
-import type { GraphBatch } from '../../store/graph-store.js';
+import type { GraphBatch } from '../../store/records.js';
 import type { LoadTarget } from '../../store/load-sink.js';
 import { InputError } from '../errors.js';
 import { fingerprintText } from '../fingerprint.js';

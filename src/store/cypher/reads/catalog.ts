@@ -14,7 +14,7 @@ import { graphVersionStatement } from './graph-version.js';
 import { listRelationsStatement } from './list-relations.js';
 import { relationCountsStatement } from './relation-counts.js';
 import { countRelationsOfStatement, countRelationsStatement as countMatchingRelationsStatement, relationPageStatement, relationPagesOfStatement } from './relation-page.js';
-import type { RelationFilter, RelationPageQuery } from '../../graph-store.js';
+import type { RelationFilter, RelationPageQuery } from '../../queries.js';
 import { loadedFingerprintStatement } from './loaded-fingerprint.js';
 import { mostConnectedStatement } from './most-connected.js';
 import { firstRingStatement, reachStatement, relationEndsStatement, relationsAmongStatement, relationsWithEndIdsStatement } from './neighborhood.js';
@@ -25,7 +25,7 @@ import { searchCandidatesStatement } from './search.js';
 import { shortestPathsStatement } from './shortest-paths.js';
 import { entitiesCitingStatement, getSourcesStatement, listSourcesStatement } from './sources.js';
 import type { Statement } from '../executor.js';
-import type { AttributeCondition, EntityFilter } from '../../graph-store.js';
+import type { AttributeCondition, EntityFilter } from '../../queries.js';
 
 /** One statement a store can send, named by the operation that builds it and its variant. */
 export interface CatalogEntry {

@@ -1,4 +1,4 @@
-import type { ChangeRecord } from '../../graph-store.js';
+import type { ChangeRecord } from '../../records.js';
 import { changeFromProps } from '../records.js';
 import { query, readRows, type BuildContext, type Query, type ReadContext } from './query.js';
 

@@ -1,4 +1,4 @@
-import type { ClaimRecord } from '../../graph-store.js';
+import type { ClaimRecord } from '../../records.js';
 import { CLAIM_COLUMNS, readClaims, type ClaimRow } from './claims.js';
 import { query, type Query, type ReadContext } from './query.js';
 

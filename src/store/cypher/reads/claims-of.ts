@@ -1,4 +1,5 @@
-import type { ClaimRecord, ClaimRole } from '../../graph-store.js';
+import type { ClaimRecord } from '../../records.js';
+import type { ClaimRole } from '../../queries.js';
 import { CLAIM_COLUMNS, readClaims, type ClaimRow } from './claims.js';
 import { query, type Query, type ReadContext } from './query.js';
 

@@ -1,4 +1,4 @@
-import type { ClaimRecord } from '../../graph-store.js';
+import type { ClaimRecord } from '../../records.js';
 import { citations } from '../records.js';
 import { query, readRows, type BuildContext, type Query, type ReadContext } from './query.js';
 

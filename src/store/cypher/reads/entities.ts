@@ -1,4 +1,4 @@
-import type { EntityRecord } from '../../graph-store.js';
+import type { EntityRecord } from '../../records.js';
 import { allKinds, query, readRows, type BuildContext, type Query, type ReadContext } from './query.js';
 
 /** A row holding one entity node. */

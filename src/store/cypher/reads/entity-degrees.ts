@@ -1,4 +1,4 @@
-import type { Direction } from '../../graph-store.js';
+import type { Direction } from '../../records.js';
 import { relationPattern } from './entity-where.js';
 import { query, readRows, type BuildContext, type Query, type ReadContext } from './query.js';
 

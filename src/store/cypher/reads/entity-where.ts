@@ -1,6 +1,7 @@
 import { attributeFiltersOf } from '../../../ontology/filters.js';
 import { rangeDays } from '../../../ontology/relation-time.js';
-import type { AttributeCondition, Direction, EntityFilter, TextMatch } from '../../graph-store.js';
+import type { AttributeCondition, EntityFilter, TextMatch } from '../../queries.js';
+import type { Direction } from '../../records.js';
 import { checkedTypes } from '../dialect.js';
 import { prop } from '../statements.js';
 import { survivorIds } from './entities.js';

@@ -1,4 +1,5 @@
-import type { EntityFilter, EntityKind, EntityOrderKey, KindCount, OrderedEntity } from '../../graph-store.js';
+import type { EntityFilter, EntityOrderKey, KindCount, OrderedEntity } from '../../queries.js';
+import type { EntityKind } from '../../records.js';
 import { prop } from '../statements.js';
 import { decodeEntity } from './entities.js';
 import { bindClause, compileEntityWhere, relationPattern, withSurvivorIds, type CompiledWhere } from './entity-where.js';

@@ -1,4 +1,4 @@
-import type { GraphSizeRecord } from '../../graph-store.js';
+import type { GraphSizeRecord } from '../../queries.js';
 import { query, readRows, type BuildContext, type Query, type ReadContext } from './query.js';
 
 export interface EntityCountRow {

@@ -1,4 +1,4 @@
-import type { GraphReads } from '../../graph-store.js';
+import type { GraphReads } from '../../graph-reads.js';
 import { changes, countChanges } from './changes.js';
 import { claimsAsserting } from './claims-asserting.js';
 import { claimsCiting } from './claims-citing.js';

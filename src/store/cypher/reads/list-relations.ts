@@ -1,4 +1,4 @@
-import type { RelationsResult } from '../../graph-store.js';
+import type { RelationsResult } from '../../queries.js';
 import { survivorIds } from './entities.js';
 import { presentationConditions } from './relation-where.js';
 import { decodeRelations, RELATION_COLUMNS, type RelationRow } from './relation-rows.js';

@@ -1,4 +1,4 @@
-import type { EntityDegreeRecord } from '../../graph-store.js';
+import type { EntityDegreeRecord } from '../../queries.js';
 import { decodeEntity } from './entities.js';
 import { allKinds, query, readRows, type BuildContext, type Query, type ReadContext } from './query.js';
 

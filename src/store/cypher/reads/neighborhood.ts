@@ -1,6 +1,7 @@
-import { Slicer, sortInSlices } from '../../../budget/yielding.js';
+import { Slicer, sortInSlices } from '../../../event-loop/yielding.js';
 import { AnswerTooLargeError } from '../../errors.js';
-import type { EntityRecord, InForce, NeighborhoodQuery, RelationRecord, SubgraphResult } from '../../graph-store.js';
+import type { EntityRecord, RelationRecord } from '../../records.js';
+import type { InForce, NeighborhoodQuery, SubgraphResult } from '../../queries.js';
 import { checkedTypes } from '../dialect.js';
 import { decodeEntity } from './entities.js';
 import { active, allTypes, boundedInt, query, readRows, typesOrAll, type BuildContext, type Query, type ReadContext } from './query.js';

@@ -1,4 +1,5 @@
-import type { RelationFilter, RelationType, RelationTypeCountRecord } from '../../graph-store.js';
+import type { RelationFilter, RelationTypeCountRecord } from '../../queries.js';
+import type { RelationType } from '../../records.js';
 import { withLiveIds } from './relation-page.js';
 import { compileRelationWhere, readsEnds } from './relation-where.js';
 import { query, readRows, type BuildContext, type Query, type ReadContext } from './query.js';

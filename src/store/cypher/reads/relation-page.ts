@@ -1,4 +1,5 @@
-import type { EntityRecord, RelationFilter, RelationPage, RelationRecord, RelationPageQuery, RelationPosition, RelationSort, SortKeyValue } from '../../graph-store.js';
+import type { EntityRecord, RelationRecord } from '../../records.js';
+import type { RelationFilter, RelationPage, RelationPageQuery, RelationPosition, RelationSort, SortKeyValue } from '../../queries.js';
 import { decodeEntity, survivorIds } from './entities.js';
 import { keysetCondition, orderByClause, type SortKey } from './keyset.js';
 import { RELATION_COLUMNS, type RelationRow } from './relation-rows.js';

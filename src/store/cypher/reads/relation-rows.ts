@@ -1,4 +1,5 @@
-import type { EntityRecord, RelationRecord, RelationsResult } from '../../graph-store.js';
+import type { EntityRecord, RelationRecord } from '../../records.js';
+import type { RelationsResult } from '../../queries.js';
 import { decodeEntity } from './entities.js';
 import type { BuildContext } from './query.js';
 

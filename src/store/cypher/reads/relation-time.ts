@@ -1,6 +1,6 @@
 import { partialDateBounds } from '../../../ontology/partial-date.js';
 import { rangeDays } from '../../../ontology/relation-time.js';
-import type { InForce } from '../../graph-store.js';
+import type { InForce } from '../../queries.js';
 import type { RelationCondition } from '../dialect.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { RelationFilter } from '../../graph-store.js';
+import type { RelationFilter } from '../../queries.js';
 import { inForceAtCondition, overlapsRangeCondition } from './relation-time.js';
 import { citingNeedle } from './sources.js';
 import { typesOrAll, type BuildContext } from './query.js';

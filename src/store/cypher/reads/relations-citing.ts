@@ -1,4 +1,4 @@
-import type { RelationsResult } from '../../graph-store.js';
+import type { RelationsResult } from '../../queries.js';
 import { decodeRelations, RELATION_COLUMNS, type RelationRow } from './relation-rows.js';
 import { query, readRows, type BuildContext, type Query, type ReadContext } from './query.js';
 import { citingNeedle } from './sources.js';

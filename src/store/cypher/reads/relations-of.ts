@@ -1,4 +1,5 @@
-import type { Direction, RelationsResult } from '../../graph-store.js';
+import type { Direction } from '../../records.js';
+import type { RelationsResult } from '../../queries.js';
 import { decodeRelations, RELATION_COLUMNS, type RelationRow } from './relation-rows.js';
 import { active, allTypes, query, readRows, typesOrAll, type BuildContext, type Query, type ReadContext } from './query.js';
 

@@ -1,4 +1,4 @@
-import type { SearchResult } from '../../graph-store.js';
+import type { SearchResult } from '../../queries.js';
 import { prepareQuery, scoreKeys } from '../../search/score.js';
 import { getEntities } from './entities.js';
 import { allKinds, query, readRows, type BuildContext, type Query, type ReadContext } from './query.js';

@@ -1,4 +1,4 @@
-import type { InForce, PathResult } from '../../graph-store.js';
+import type { InForce, PathResult } from '../../queries.js';
 import { checkedTypes } from '../dialect.js';
 import { decodeEntity, getEntities, survivorIds } from './entities.js';
 import { boundedInt, query, readRows, type BuildContext, type Query, type ReadContext } from './query.js';

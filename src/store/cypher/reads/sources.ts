@@ -1,4 +1,4 @@
-import type { SourceRecord } from '../../graph-store.js';
+import type { SourceRecord } from '../../records.js';
 import { sourceFromProps } from '../records.js';
 import { query, readRows, type BuildContext, type Query, type ReadContext } from './query.js';
 
