@@ -42,8 +42,9 @@ describe.skipIf(why !== null && !process.env.CI)('an outage of Neo4j under load 
       name: 'neo4j (outage)',
       available: true,
       async open(ontology) {
-        const store = new Graph(await openNeo4jStore(settings, ontology), ontology);
-        return { store, dispose: () => store.close() };
+        const raw = await openNeo4jStore(settings, ontology);
+        const store = new Graph(raw, ontology);
+        return { store, raw, dispose: () => store.close() };
       },
     };
     t = await startTestServer(own);

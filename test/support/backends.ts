@@ -7,6 +7,7 @@ import type { Neo4jConnection as Neo4jSettings } from '../../src/store/neo4j/ope
 import type { Ontology } from '../../src/ontology/ontology.js';
 import { openEmbeddedStore } from '../../src/store/embedded/open.js';
 import { Graph } from '../../src/writes/graph.js';
+import type { GraphStore } from '../../src/store/graph-store.js';
 import { openNeo4jStore } from '../../src/store/neo4j/open.js';
 import neo4j from 'neo4j-driver';
 
@@ -21,7 +22,8 @@ export interface Backend {
   available: boolean;
   /** What is missing when it is not available. */
   missing?: string;
-  open(ontology: Ontology): Promise<{ store: Graph; dispose(): Promise<void> }>;
+  /** `store` is the app's composition over `raw`, the adapter's own store. */
+  open(ontology: Ontology): Promise<{ store: Graph; raw: GraphStore; dispose(): Promise<void> }>;
 }
 
 export const embedded: Backend = {
@@ -29,9 +31,11 @@ export const embedded: Backend = {
   available: true,
   async open(ontology) {
     const dataDir = mkdtempSync(join(tmpdir(), 'pag-test-'));
-    const store = new Graph(await openEmbeddedStore({ dataDir, ontology }), ontology);
+    const raw = await openEmbeddedStore({ dataDir, ontology });
+    const store = new Graph(raw, ontology);
     return {
       store,
+      raw,
       async dispose() {
         await store.close();
         rmSync(dataDir, { recursive: true, force: true });
@@ -75,9 +79,11 @@ export const neo4jBackend: Backend = {
   async open(ontology) {
     if (!neo4jSettings) throw new Error('NEO4J_URI is not set');
     await emptyNeo4j();
-    const store = new Graph(await openNeo4jStore(neo4jSettings, ontology), ontology);
+    const raw = await openNeo4jStore(neo4jSettings, ontology);
+    const store = new Graph(raw, ontology);
     return {
       store,
+      raw,
       async dispose() {
         await store.close();
         await emptyNeo4j();

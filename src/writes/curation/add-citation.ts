@@ -5,6 +5,7 @@ import { LIMITS } from '../checker.js';
 import { withCitations } from '../fact-identity.js';
 import { citationsHoldInTransaction } from '../stored-citations.js';
 import { audited } from './audited.js';
+import { lockedRelation } from './locked-relation.js';
 
 /**
  * Adds citations to a live relation, those it has not got already (src/writes/fact-identity.ts
@@ -36,10 +37,8 @@ export async function citeRelation(
 export function addCitation(tx: WriteTransaction, relationId: string, citation: CitationRecord, by: Author): Promise<RelationRecord> {
   return audited(tx, by, async () => {
     // Held against a concurrent citation, retraction or merge of its ends until commit.
-    const found = await tx.relation(relationId);
-    if (!found) throw new CurationError(`relation ${JSON.stringify(relationId)} does not exist`, 'relation');
-    await tx.lockEntities([found.from, found.to]);
-    const before = (await tx.relation(relationId)) ?? found;
+    const before = await lockedRelation(tx, relationId);
+    if (!before) throw new CurationError(`relation ${JSON.stringify(relationId)} does not exist`, 'relation');
     const { after } = await citeRelation(tx, before, [citation], { relation: 'relation', citation: 'citation' });
     return {
       value: after,

@@ -2,6 +2,7 @@ import { CurationError, NotOwnerError } from '../errors.js';
 import type { Author, RelationRecord } from '../../store/records.js';
 import type { WriteTransaction } from '../../store/write-transaction.js';
 import { audited } from './audited.js';
+import { lockedRelation } from './locked-relation.js';
 
 /**
  * Marks a relation retracted (it stays, as a withdrawn fact). With `onlyIfAddedBy` (a
@@ -10,7 +11,8 @@ import { audited } from './audited.js';
  */
 export function retractRelation(tx: WriteTransaction, id: string, reason: string, by: Author, onlyIfAddedBy?: string): Promise<RelationRecord> {
   return audited(tx, by, async (audit) => {
-    const before = await tx.relation(id);
+    // Held against a merge of its ends, which would otherwise re-create it unretracted.
+    const before = await lockedRelation(tx, id);
     if (!before) throw new CurationError(`relation ${JSON.stringify(id)} does not exist`, 'id');
     if (onlyIfAddedBy !== undefined && before.addedBy !== onlyIfAddedBy) {
       throw new NotOwnerError(`relation ${JSON.stringify(id)} was added by ${before.addedBy ?? 'someone else'}; only an admin key may retract it`);
