@@ -12,9 +12,22 @@ import tseslint from 'typescript-eslint';
 const ROOTS = ['app', 'server', 'main', 'config'];
 
 /**
+ * Relative paths the layer rules could not read: through a folder and back out of it
+ * (`./../`, `cypher/../../writes`) or through `src/` from inside it. Refused everywhere.
+ */
+const UNREADABLE_PATHS = [
+  {
+    regex: '^\\./\\.\\.(?:/|$)|/(?!\\.\\.?/)[^/]+/\\.\\./|(?:^|/)src/',
+    message: 'write the import as the shortest relative path (no `./..`, no folder and back out, not through src/), so the layering rules can read it.',
+  },
+];
+
+/**
  * One no-restricted-imports rule per folder: no relative import of a folder above it, and
  * with `ownSettings`, none of the composition root either (the layer defines the settings
- * it takes, and src/config.ts maps the environment onto them).
+ * it takes, and src/config.ts maps the environment onto them), nor any `import()` (a
+ * dynamic import would pass the rule unseen). Each rule repeats UNREADABLE_PATHS: the last
+ * rule that matches a file is the one that holds.
  */
 function layers(rules) {
   return Object.entries(rules).map(([files, { above, why, ownSettings = false }]) => ({
@@ -24,14 +37,19 @@ function layers(rules) {
         'error',
         {
           patterns: [
+            ...UNREADABLE_PATHS,
             { regex: `^(?:\\.\\./)+(?:${above.join('|')})/`, message: `${why}.` },
             ...(ownSettings ? [{ regex: `^(?:\\.\\./)+(?:${ROOTS.join('|')})\\.js$`, message: `${why}; it takes settings of its own types, which src/config.ts fills in.` }] : []),
           ],
         },
       ],
+      ...(ownSettings ? { 'no-restricted-syntax': ['error', { selector: 'ImportExpression', message: `${why}: imports here are static, so the layering rule sees them.` }] } : {}),
     },
   }));
 }
+
+/** Every top-level folder of src/ above the bottom ones (errors, ontology, event-loop). */
+const ALL_ABOVE = ['store', 'writes', 'journal', 'graphql', 'http', 'export', 'cli', 'network', 'budget', 'auth'];
 
 export default defineConfig(
   {
@@ -67,7 +85,14 @@ export default defineConfig(
   },
   // Layering: data flows one way, HTTP -> GraphQL -> write rules -> store -> driver, and
   // nothing imports a layer above its own. Each entry names what a folder may not import.
+  {
+    files: ['src/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: UNREADABLE_PATHS }] },
+  },
   ...layers({
+    'src/errors/**/*.ts': { ownSettings: true, above: ALL_ABOVE, why: 'src/errors/ is the vocabulary every layer speaks, below all of them' },
+    'src/ontology/**/*.ts': { ownSettings: true, above: ALL_ABOVE, why: 'src/ontology/ reads the SDL, which every layer derives from; it is below all of them' },
+    'src/event-loop/**/*.ts': { ownSettings: true, above: ALL_ABOVE, why: 'src/event-loop/ is a utility below every layer' },
     'src/store/**/*.ts': {
       ownSettings: true,
       above: ['writes', 'journal', 'graphql', 'http', 'export', 'cli', 'network', 'budget', 'auth'],
@@ -83,8 +108,14 @@ export default defineConfig(
       above: ['graphql', 'http', 'export', 'cli', 'network', 'budget', 'auth'],
       why: 'src/journal/ records and replays writes; the API and the commands use it, not the other way round',
     },
-    'src/graphql/**/*.ts': { above: ['http', 'cli'], why: 'GraphQL is below the HTTP transport; what both need lives in src/errors/ or below' },
-    'src/http/**/*.ts': { above: ['graphql', 'cli'], why: 'the HTTP routes get GraphQL from the server that composes them, and share errors through src/errors/' },
+    'src/graphql/**/*.ts': {
+      above: ['http', 'cli', 'journal', 'store/(?:cypher|embedded|neo4j)'],
+      why: 'GraphQL reads through the store port and writes through src/writes/graph.ts, below the HTTP transport; what both transports need lives in src/errors/ or below',
+    },
+    'src/http/**/*.ts': {
+      above: ['graphql', 'cli', 'journal', 'store/(?:cypher|embedded|neo4j)'],
+      why: 'the HTTP routes get GraphQL from the server that composes them, read through the store port, and share errors through src/errors/',
+    },
   }),
   {
     files: ['src/**/*.ts'],

@@ -629,7 +629,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
     publisher: 'Synthetic Wire',
     published: `2024-${pad((part % 12) + 1)}-${pad((part % 28) + 1)}`,
   });
-  // The entities in a file of their own, first: `store.load` writes a file in chunks of
+  // The entities in a file of their own, first: `Graph.load` writes a file in chunks of
   // entities and relations side by side, so a relation in an early chunk must not need an
   // entity of a later one.
   const entityFile = resolve(join(opts.outDir, `synthetic-s${seed}-${pad(0, width)}-entities.json`));

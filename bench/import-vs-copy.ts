@@ -11,7 +11,7 @@ import { writeCopyCsv, writeEdgesCsv, writeEntitiesJson } from './synthetic.js';
 
 /**
  * `npm run bench:import`: our import of an edge list (streamed validation against the
- * ontology, then `store.load` in chunks in one transaction) against LadybugDB's own bulk
+ * ontology, then `Graph.load` in chunks in one transaction) against LadybugDB's own bulk
  * `COPY Relation FROM '<csv>'` of the same rows, each into a fresh embedded database that
  * already holds the same entities. BENCH_RELATIONS sets the number of relations (100000).
  * COPY checks nothing but the column types and that both ends exist; the ratio is what
@@ -52,7 +52,7 @@ try {
   const copyCsv = writeCopyCsv(dir, ontology, relations, 'import:bench-edges.csv');
   console.log(`${relations} relations between synthetic entities, in ${dir}`);
 
-  // Ours: validation (pass 1) and store.load (pass 2).
+  // Ours: validation (pass 1) and Graph.load (pass 2).
   const ours = await openWithEntities('ours');
   let started = performance.now();
   const [outcome] = await importFiles(ours.store, ontology, [edges]);
@@ -82,7 +82,7 @@ try {
   await check.close();
   const same = JSON.stringify(copySample) === JSON.stringify(oursSample);
 
-  console.log(`ours (validate + store.load): ${oursSeconds.toFixed(2)} s, ${rate(oursSeconds)}`);
+  console.log(`ours (validate + Graph.load): ${oursSeconds.toFixed(2)} s, ${rate(oursSeconds)}`);
   console.log(`LadybugDB COPY FROM csv:      ${copySeconds.toFixed(2)} s, ${rate(copySeconds)}`);
   console.log(`ratio ours / COPY: ${(oursSeconds / copySeconds).toFixed(1)}`);
   console.log(`same relations read back from both databases (first 3 by id): ${same ? 'yes' : 'NO'}`);

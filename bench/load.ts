@@ -19,7 +19,7 @@ import { defaultEntities, type GenerateResult } from './generate.js';
  *   (a) ours, bulk: the import path's validation, rows to CSV, COPY (src/store/embedded/bulk-copy.ts);
  *   (c) LadybugDB's raw COPY of the CSV files (a) wrote, the same statements, timed alone;
  *   (a) again, as warm as (c) was (the first LadybugDB run of a process pays to grow its memory);
- *   (b) the import path as it is, validation and `store.load` (skipped above 200,000 relations).
+ *   (b) the import path as it is, validation and `Graph.load` (skipped above 200,000 relations).
  * (b) runs last so that the peak RSS printed after (a) and (c) is theirs. Peak RSS is the
  * process's so far (maxRSS), LadybugDB's buffer pool included.
  */
@@ -114,10 +114,10 @@ try {
   const second = await bulkRun('db-bulk-2', generated.files);
   console.log(`(a) ours, bulk, second run:             ${describe(second)}; peak RSS ${rss()}`);
 
-  // (b) the import path as it is: validation + store.load.
+  // (b) the import path as it is: validation + Graph.load.
   let loadSeconds: number | null = null;
   if (relations > LOAD_LIMIT) {
-    console.log(`(b) validate + store.load: skipped (over ${LOAD_LIMIT.toLocaleString('en-US')} relations)`);
+    console.log(`(b) validate + Graph.load: skipped (over ${LOAD_LIMIT.toLocaleString('en-US')} relations)`);
   } else {
     const store = new Graph(await openEmbeddedStore({ dataDir: join(dir, 'db-load'), ontology }), ontology);
     try {
@@ -125,16 +125,16 @@ try {
       const outcomes = await importFiles(store, ontology, generated.files);
       loadSeconds = (performance.now() - started) / 1000;
       const loaded = outcomes.reduce((n, o) => n + o.relations, 0);
-      if (loaded !== relations) throw new Error(`store.load loaded ${loaded} relations, expected ${relations}`);
+      if (loaded !== relations) throw new Error(`Graph.load loaded ${loaded} relations, expected ${relations}`);
     } finally {
       await store.close();
     }
-    console.log(`(b) validate + store.load: ${secs(loadSeconds * 1000)}, ${fmt(rate(loadSeconds))}; peak RSS ${rss()}`);
+    console.log(`(b) validate + Graph.load: ${secs(loadSeconds * 1000)}, ${fmt(rate(loadSeconds))}; peak RSS ${rss()}`);
   }
 
   const best = Math.min(first.seconds, second.seconds);
   console.log(`ratio ours / raw COPY (rate): first run ${(copySeconds / first.seconds).toFixed(2)}, second ${(copySeconds / second.seconds).toFixed(2)} (target >= 0.5)`);
-  if (loadSeconds !== null) console.log(`ratio ours / store.load (rate): ${(loadSeconds / best).toFixed(1)}`);
+  if (loadSeconds !== null) console.log(`ratio ours / Graph.load (rate): ${(loadSeconds / best).toFixed(1)}`);
   console.log(`peak RSS of the run: ${rss()}`);
 } finally {
   if (values.keep) console.log(`kept ${dir}`);

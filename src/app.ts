@@ -38,7 +38,7 @@ export function restoreBackup(file: string, config: Config, ontology: Ontology =
   return restoreInto(
     file,
     neo4j
-      ? { other: { open: () => openStore(config, ontology), where: `the Neo4j database at NEO4J_URI=${neo4j.uri}` } }
+      ? { other: { open: () => openNeo4jStore(neo4j, ontology), where: `the Neo4j database at NEO4J_URI=${neo4j.uri}` } }
       : { embedded: { dataDir: config.dataDir, quarantineKeep: config.storage.quarantineKeep, minFreeDiskMb: config.storage.minFreeDiskMb } },
     ontology,
   );

@@ -140,7 +140,7 @@ async function neo4jBackend(dir: string, ontology: Ontology, graph: GraphToLoad,
     await emptyGraph(executor);
     progress(`  deleted in ${elapsed(started).toFixed(1)} s`);
 
-    progress('our import path (importFiles: validation, then store.load, one transaction per file)');
+    progress('our import path (importFiles: validation, then Graph.load, one transaction per file)');
     started = performance.now();
     const outcomes = await importFiles(store, ontology, graph.files);
     const ours = elapsed(started);
@@ -157,7 +157,7 @@ async function neo4jBackend(dir: string, ontology: Ontology, graph: GraphToLoad,
     return {
       engine: `Neo4j ${version}, ${where}`,
       loaded:
-        `loaded through our import path (importFiles as \`npm run import\` runs it: validation, then store.load, one transaction per file) ` +
+        `loaded through our import path (importFiles as \`npm run import\` runs it: validation, then Graph.load, one transaction per file) ` +
         `in ${ours.toFixed(1)} s, ${perSecond(graph.relations, ours)}; Neo4j's own fastest load of the same rows from Bolt ` +
         `(UNWIND $rows AS r CREATE ..., ${RAW_BATCH.toLocaleString('en-US')} rows per transaction, ${raw.transactions} transactions, after a warm-up, timed before ours into the same empty database, then deleted) ` +
         `${raw.seconds.toFixed(1)} s, ${perSecond(raw.relations, raw.seconds)}; ratio ours/raw (rate) ${(raw.seconds / ours).toFixed(2)}`,

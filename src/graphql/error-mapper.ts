@@ -45,7 +45,7 @@ function extensionsOf(err: DomainError): Record<string, unknown> {
     code: err.code,
     ...(err.field ? { argument: err.field } : {}),
     ...(err instanceof InputError ? { problems: err.problems.map((p) => ({ field: p.field, message: p.message })) } : {}),
-    ...(err instanceof BudgetError ? { retryAfter: err.retryAfterSeconds } : {}),
+    ...(err.retryAfterSeconds !== undefined ? { retryAfter: err.retryAfterSeconds } : {}),
   };
 }
 

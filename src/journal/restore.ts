@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Graph } from '../writes/graph.js';
+import type { GraphStore } from '../store/graph-store.js';
+import { Graph } from '../writes/graph.js';
 import type { Ontology } from '../ontology/ontology.js';
 import { unpackBackup } from './backup.js';
 import { BackupError } from './backup-error.js';
@@ -12,9 +13,11 @@ import { batchesFromFile, replay, type ReplayOutcome } from './replay.js';
 
 /**
  * Where a restore goes: an empty embedded DATA_DIR (with the journal's storage options), or
- * a graph with no log of writes of its own (Neo4j), opened by the caller, with what messages call it ("the Neo4j database at ...").
+ * a store with a transaction log of its own (Neo4j), opened by the caller and written
+ * through the rules with no journal, so no write is journaled twice; `where` is what
+ * messages call it ("the Neo4j database at ...").
  */
-export type RestoreTarget = { embedded: { dataDir: string; quarantineKeep?: number; minFreeDiskMb?: number } } | { other: { open: () => Promise<Graph>; where: string } };
+export type RestoreTarget = { embedded: { dataDir: string; quarantineKeep?: number; minFreeDiskMb?: number } } | { other: { open: () => Promise<GraphStore>; where: string } };
 
 /**
  * Restores a backup into the target, which must hold no graph yet. The embedded store
@@ -51,7 +54,7 @@ export async function restoreInto(file: string, target: RestoreTarget, ontology:
   const temp = mkdtempSync(join(tmpdir(), 'restore-'));
   try {
     const entries = await unpackBackup(file, join(temp, 'data'));
-    const store = await target.other.open();
+    const store = new Graph(await target.other.open(), ontology);
     try {
       if (!(await store.graphVersion()).startsWith('0:')) {
         throw new BackupError(`${target.other.where} is not empty; restore into an empty database`);

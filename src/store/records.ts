@@ -109,7 +109,7 @@ export interface ChangeRecord {
   after: unknown;
 }
 
-/** An audit entry's identity; the store stamps it inside the write's transaction. */
+/** An audit entry's identity, stamped inside the write's transaction (src/writes/curation/audited.ts). */
 export interface Audit {
   changeId: string;
   actor: string;
@@ -117,10 +117,11 @@ export interface Audit {
 }
 
 /**
- * Who makes a write, and how it is stamped: an API key's name (the store takes a new
- * audit entry inside the transaction), or that with the exact audit entry to record (a
- * journal being replayed) and a hook run inside the transaction just before it commits
- * (the journal, src/journal/, makes the write durable there before the database does).
+ * Who makes a write, and how it is stamped: an API key's name (a new audit entry is taken
+ * inside the transaction), or that with the exact audit entry to record (a log of writes
+ * being replayed) and a hook run inside the transaction just before it commits (where a
+ * log of writes, src/writes/write-log.ts, makes the write durable before the database does).
+ * Carried in load audits (load-sink.ts), so it is a record here; the store never reads it.
  */
 export type Author = string | StampedWrite;
 

@@ -9,7 +9,9 @@ export interface WriteTransactions {
   /**
    * Runs `work` in one write transaction: it commits when `work` resolves and rolls back
    * when it throws. A backend may run `work` again after a transient failure of its own
-   * (Neo4j's driver does), so `work` must be safe to repeat. `bulk`: a load, one
+   * (Neo4j's driver does), so `work` must be safe to repeat; a log of writes that appends
+   * inside it (the embedded journal) is only ever used over a backend that does not
+   * (the embedded executor runs a write once). `bulk`: a load, one
    * transaction however large, beyond the time limits meant for requests.
    */
   writeTransaction<T>(work: (tx: WriteTransaction) => Promise<T>, options?: { bulk?: boolean }): Promise<T>;

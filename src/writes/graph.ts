@@ -35,7 +35,7 @@ function stamped(by: Author): StampedWrite {
  * are, and every write composed here, in one place: refusals that need no data first, then
  * the write's rule (src/writes/curation/, src/writes/load/) inside one transaction of the
  * store with its audit entry, and around that transaction the log of writes, which makes
- * the write durable just before it commits. Input is validated before it gets here
+ * the write durable just before it commits (and may refuse it first, on a full disk). Input is validated before it gets here
  * (src/writes/sources/: GraphQL input, files). An author given as an API key's name is
  * stamped with a new audit entry; a journal being replayed brings the original one.
  */
@@ -100,9 +100,11 @@ export class Graph implements GraphReads, LoadTarget {
   }
 
   /** Moves `duplicate`'s relations and names to `survivor` and leaves a redirect behind. */
-  async mergeEntities(survivor: string, duplicate: string, by: Author): Promise<EntityRecord> {
-    checkMerge(survivor, duplicate);
-    return this.write({ op: 'mergeEntities', survivor, duplicate }, by, (tx, b) => mergeEntities(tx, survivor, duplicate, b));
+  mergeEntities(survivor: string, duplicate: string, by: Author): Promise<EntityRecord> {
+    return this.write({ op: 'mergeEntities', survivor, duplicate }, by, (tx, b) => {
+      checkMerge(survivor, duplicate);
+      return mergeEntities(tx, survivor, duplicate, b);
+    });
   }
 
   addSource(source: SourceRecord, by: Author): Promise<SourceRecord> {

@@ -1,4 +1,4 @@
-import { newAudit } from '../../store/audit-id.js';
+import { newAudit } from './audit-id.js';
 import type { Audit, Author, ChangeRecord } from '../../store/records.js';
 import type { WriteTransaction } from '../../store/write-transaction.js';
 

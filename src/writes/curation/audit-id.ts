@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Audit } from './records.js';
+import type { Audit } from '../../store/records.js';
 
 let sequence = 0;
 
