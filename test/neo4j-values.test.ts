@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { loadOntology } from '../src/ontology/ontology.js';
 import { isUnavailable } from '../src/store/neo4j/executor.js';
-import { neo4jDecoder } from '../src/store/neo4j/values.js';
+import { neo4jDecoder, ReadMetWrite } from '../src/store/neo4j/values.js';
+import { httpHeadersOf, httpStatusOf } from '../src/errors/http-status.js';
 
 /** The driver's objects become the same plain records the embedded store returns. */
 describe('Neo4j values', () => {
@@ -44,6 +45,26 @@ describe('Neo4j values', () => {
     const rel = new neo4j.types.Relationship(neo4j.int(9), neo4j.int(0), neo4j.int(1), 'DISQUALIFIED_FROM', { id: 'r1', voteShare: null }, '5:x:9', '4:x:1', '4:x:2');
     const [r] = neo4jDecoder.pathRelations(ontology, [b, a], [rel]);
     expect(r).toMatchObject({ id: 'r1', type: 'DISQUALIFIED_FROM', from: 'abilov', to: 'election' });
+  });
+
+  it('answers a relation a merge deleted under the read as 503 with Retry-After, never as a relation of type ""', () => {
+    // What the driver hands back for a relationship deleted while the statement walked over it.
+    const a = node('4:x:1', { id: 'abilov', kind: 'PERSON', name: 'A' });
+    const b = node('4:x:2', { id: 'election', kind: 'EVENT', name: 'E' });
+    const gone = new neo4j.types.Relationship(neo4j.int(9), neo4j.int(0), neo4j.int(1), '', {}, '5:x:9', '4:x:1', '4:x:2');
+    for (const read of [() => neo4jDecoder.relation(ontology, gone, 'abilov', 'election'), () => neo4jDecoder.pathRelations(ontology, [a, b], [gone])]) {
+      let thrown: unknown;
+      try {
+        read();
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown).toBeInstanceOf(ReadMetWrite);
+      const err = thrown as ReadMetWrite;
+      expect(httpStatusOf(err)).toBe(503);
+      expect(httpHeadersOf(err)['retry-after']).toBeDefined();
+    }
+    expect(() => neo4jDecoder.entity(ontology, node('4:x:3', {}))).toThrow(ReadMetWrite);
   });
 
   it('tells an unreachable server from a bad statement', () => {

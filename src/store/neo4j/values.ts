@@ -1,6 +1,7 @@
 import neo4j from 'neo4j-driver';
 import type { Decoder } from '../cypher/dialect.js';
 import { attributeReader, entityFromProps, relationFromProps, type Props } from '../cypher/records.js';
+import { StoreUnavailableError } from '../errors.js';
 
 /**
  * neo4j-driver values to domain records: Node and Relationship objects, and Integers
@@ -19,14 +20,30 @@ interface RelationshipLike {
   properties: Props;
 }
 
+/**
+ * A read that met a write: Neo4j reads what is committed as it goes, so a relationship a
+ * merge deletes (to re-create it on the survivor) while a read walks over it comes back
+ * with no type and no properties. Not the request's fault and not lasting: 503 with
+ * Retry-After, and the next read sees the merge done; never a record with an empty type.
+ */
+export class ReadMetWrite extends StoreUnavailableError {
+  constructor(what: string) {
+    super(`a ${what} changed while it was read (a merge moved it); try again`);
+  }
+}
+
 function node(value: unknown): NodeLike {
   if (!neo4j.isNode(value as never)) throw new Error('neo4j store: expected a node');
-  return value as NodeLike;
+  const n = value as NodeLike;
+  if (typeof n.properties.id !== 'string') throw new ReadMetWrite('entity');
+  return n;
 }
 
 function relationship(value: unknown): RelationshipLike {
   if (!neo4j.isRelationship(value as never)) throw new Error('neo4j store: expected a relationship');
-  return value as RelationshipLike;
+  const r = value as RelationshipLike;
+  if (r.type === '' || typeof r.properties.id !== 'string') throw new ReadMetWrite('relation');
+  return r;
 }
 
 const toNumber = (value: unknown): number => (neo4j.isInt(value as never) ? neo4j.integer.toNumber(value as never) : Number(value));
