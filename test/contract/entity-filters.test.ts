@@ -335,6 +335,26 @@ describeOnEveryBackend('entity filters, orders and counts', (t) => {
       expect(await ids({ name: { equals: 'partiya zolw' } })).toEqual(['test-party-zhuldyz']);
     });
 
+    it('pages by NAME through names of the longest length, every cursor accepted, each entity once', async () => {
+      // 300 characters, the SDL's limit, and names alike in their first 64 (the NAME key), told apart by id.
+      const long = (c: string) => `Zzz ${'Long-named coalition of the steppe '.repeat(9)}${c}`.slice(0, 296) + ` ${c}${c}${c}`;
+      const made = ['a', 'b', 'c', 'd'].map((c) => ({ id: `test-long-${c}`, name: long(c) }));
+      for (const m of made) {
+        expect(m.name).toHaveLength(300);
+        await t.data(UPSERT, { input: { id: m.id, kind: 'ORGANIZATION', name: m.name, sources: cite('x') } }, { key: KEYS.alice });
+      }
+      const vars = { where: { ids: made.map((m) => m.id) }, orderBy: [{ field: 'NAME', direction: 'DESC' }] };
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let i = 0; i < 10; i += 1) {
+        const page: Page = await t.data<Page>(PAGE, { ...vars, first: 1, after });
+        seen.push(...page.entities.nodes.map((n) => n.id));
+        if (!page.entities.pageInfo.hasNextPage) break;
+        after = page.entities.pageInfo.endCursor;
+      }
+      expect(seen).toEqual(made.map((m) => m.id));
+    });
+
     it('keyset paging stays right when an entity is added before the cursor', async () => {
       const vars = { where: { kinds: ['PARTY'] }, orderBy: [{ field: 'NAME', direction: 'ASC' }] };
       const full = (await t.data<Page>(PAGE, { ...vars, first: 100 })).entities.nodes.map((n) => n.id);

@@ -335,7 +335,7 @@ export type EntityOrderField =
   /** Number of relations (not retracted), optionally of `types` only. Counted over the whole graph: see the README. */
   | 'DEGREE'
   | 'ID'
-  /** Name, ignoring case. */
+  /** Name, ignoring case, by its first 64 characters (then by id), so a cursor stays short whatever the name. */
   | 'NAME';
 
 /**

@@ -28,13 +28,18 @@ export interface KindCountRow {
   n: unknown;
 }
 
+/** Characters of an entity's name that the NAME order sorts by (then by id). */
+export const NAME_KEY_LENGTH = 64;
+
 /** The non-null key expression of an order key on `e`: a missing value sorts last in either direction. */
 function sortKey(ctx: BuildContext, key: EntityOrderKey): SortKey {
   switch (key.field) {
     case 'ID':
       return { expr: 'e.id', direction: key.direction };
     case 'NAME':
-      return { expr: 'toLower(e.name)', direction: key.direction };
+      // The first NAME_KEY_LENGTH characters, ties by id: a cursor carries this key, not a
+      // name of any length, so it stays within `after`'s limit.
+      return { expr: `left(toLower(e.name), ${NAME_KEY_LENGTH})`, direction: key.direction };
     case 'DATE': {
       const date = ctx.ontology.entityAttributes.find((a) => a.name === 'date' && a.type === 'partialDate');
       if (!date) throw new Error('ontology: the DATE order needs a partial date field `date` on an entity type');
