@@ -182,6 +182,27 @@ describe('a key that is not valid', () => {
   });
 });
 
+describe('a key that is not valid, on /export', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(undefined, { apiKeys: KEYS_WITH_READERS });
+  });
+  afterAll(async () => t.close());
+
+  it('is refused with 401 and WWW-Authenticate, as on /graphql, never served as anonymous', async () => {
+    const url = `${t.url.replace(/\/graphql$/, '')}/export/graph.graphml?id=nur-otan&depth=1`;
+    const refused = await fetch(url, { headers: { authorization: `Bearer ${WRONG_KEY}` } });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toBe('Bearer');
+    const body = (await refused.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    expect(body.errors[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    expect(body.errors[0]?.message).toMatch(/API key is not valid/);
+    // Without a key it is served, and with a valid one.
+    expect((await fetch(url)).status).toBe(200);
+    expect((await fetch(url, { headers: { authorization: `Bearer ${READER_KEY}` } })).status).toBe(200);
+  });
+});
+
 describe('the cost budget of a key', () => {
   let t: TestServer;
   beforeAll(async () => {

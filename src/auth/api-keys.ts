@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { DomainError, ErrorCode } from '../errors/domain-error.js';
 
 /**
  * API keys, from `API_KEYS`: comma-separated `role:key` or `role:name:key`. Every key may
@@ -88,4 +89,12 @@ export function authenticate(keys: readonly ApiKey[], header: string | undefined
     if (timingSafeEqual(key.hash, presented) && !found) found = key;
   }
   return found ? { kind: 'key', viewer: { name: found.name, role: found.role } } : { kind: 'invalid' };
+}
+
+/** A request that sent an `Authorization` header with no valid key: refused on every route, never served as anonymous. */
+export class InvalidApiKeyError extends DomainError {
+  readonly code = ErrorCode.UNAUTHENTICATED;
+  constructor() {
+    super('the API key is not valid; send Authorization: Bearer <key> with a key from API_KEYS');
+  }
 }

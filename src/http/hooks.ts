@@ -1,3 +1,4 @@
+import { InvalidApiKeyError } from '../auth/api-keys.js';
 import type { ServerBudget } from '../budget/request-budget.js';
 import { budgetHolder, identifyClient, type Client, type ClientOptions } from './client.js';
 import { handleCors } from './cors.js';
@@ -25,6 +26,15 @@ export function identify(options: ClientOptions): Hook {
 export function clientOf(ctx: RouteContext): Client {
   if (!ctx.client) throw new Error('the route reads its client without the identify hook before');
   return ctx.client;
+}
+
+/** Refuses (401, WWW-Authenticate) a request whose `Authorization` names no valid key, as /graphql does: it is never served as anonymous. */
+export function refuseInvalidKey(): Hook {
+  return (ctx) => {
+    if (clientOf(ctx).auth.kind !== 'invalid') return true;
+    sendDomainError(ctx.res, new InvalidApiKeyError());
+    return false;
+  };
 }
 
 /** One request of the client's per-minute allowance; a 429 with Retry-After when it is spent. */

@@ -6,7 +6,7 @@ import type { GraphReads } from '../store/graph-reads.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { ASSET_PREFIX, EXPLORER_SECURITY_HEADERS, serveExplorerAsset, serveExplorerPage, wantsExplorer } from './explorer-route.js';
 import type { ClientOptions } from './client.js';
-import { bodyLimit, clientOf, cors, identify, rateLimit, requestBudget, securityHeaders } from './hooks.js';
+import { bodyLimit, clientOf, cors, identify, refuseInvalidKey, rateLimit, requestBudget, securityHeaders } from './hooks.js';
 import { NETWORK_VIEW_ASSET_PREFIX, NETWORK_VIEW_PATH, NETWORK_VIEW_SECURITY_HEADERS } from './network-view-route.js';
 import type { RateLimit } from './rate-limit.js';
 import { STORE_RETRY_AFTER_SECONDS } from '../errors/http-status.js';
@@ -77,7 +77,7 @@ export function appRoutes(o: AppRouteOptions): Route[] {
     {
       name: 'export',
       match: prefix('/export/'),
-      hooks: [who, limit, requestBudget(o.budget, 'the export')],
+      hooks: [who, limit, refuseInvalidKey(), requestBudget(o.budget, 'the export')],
       handle: ({ req, res, url, budget = UNBUDGETED }) => o.exports(req, res, url, o.storeFor(req, budget), budget),
     },
     {

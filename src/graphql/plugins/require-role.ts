@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { InvalidApiKeyError } from '../../auth/api-keys.js';
 import { Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { hasRole, ROLE_RANK as RANK, rolesWith, type Role } from '../../auth/api-keys.js';
 import type { RequestContext } from '../context.js';
@@ -61,7 +62,7 @@ export function requireRolePlugin(): ApolloServerPlugin<RequestContext> {
       return {
         async didResolveOperation({ schema, document, operation, contextValue }) {
           const { auth } = contextValue;
-          if (auth.kind === 'invalid') throw unauthenticated('the API key is not valid; send Authorization: Bearer <key> with a key from API_KEYS');
+          if (auth.kind === 'invalid') throw unauthenticated(new InvalidApiKeyError().message);
           const needed = operation ? required(schema, document, operation) : null;
           if (!needed) return;
           const role = needed.toLowerCase();
