@@ -32,6 +32,16 @@ export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 export const wellFormed = (s: string): boolean => !/\p{Surrogate}/u.test(s);
 export const LONE_SURROGATE = 'contains a lone UTF-16 surrogate (half of a character); send well-formed Unicode text';
 
+/** NUL ends a string in C, so tools downstream (CSV readers, Gephi, databases' drivers) cut the text there; it is refused. */
+export const NUL_CHARACTER = 'contains a NUL character (U+0000), which cuts the text short in other tools; remove it';
+
+/** Why `s` cannot be stored as text (a lone surrogate, a NUL), or null when it can. */
+export function textProblem(s: string): string | null {
+  if (!wellFormed(s)) return LONE_SURROGATE;
+  if (s.includes('\u0000')) return NUL_CHARACTER;
+  return null;
+}
+
 const CITATION_FIELDS = new Set(loadOntology().citationFields.map((f) => f.name));
 
 export type Path = Array<string | number>;
@@ -76,8 +86,9 @@ export class Checker {
       this.fail([...path, key], `is longer than ${opts.max ?? LIMITS.textLength} characters`);
       return null;
     }
-    if (!wellFormed(s)) {
-      this.fail([...path, key], LONE_SURROGATE);
+    const problem = textProblem(s);
+    if (problem) {
+      this.fail([...path, key], problem);
       return null;
     }
     return s;
@@ -126,13 +137,26 @@ export class Checker {
         this.fail(fieldPath, `expected ${PARTIAL_DATE_FORMAT}, got ${JSON.stringify(value)}`);
         return null;
       }
-      case 'stringList':
-        if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
-        this.fail(fieldPath, 'expected a list of strings');
-        return null;
-      case 'string':
+      case 'stringList': {
+        if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+          this.fail(fieldPath, 'expected a list of strings');
+          return null;
+        }
+        const problem = value.map(textProblem).find((p) => p !== null);
+        if (problem) {
+          this.fail(fieldPath, problem);
+          return null;
+        }
+        return value as string[];
+      }
+      case 'string': {
         if (typeof value !== 'string' || value.length > (spec.maxLength ?? LIMITS.textLength)) {
           this.fail(fieldPath, `expected a string of at most ${spec.maxLength ?? LIMITS.textLength} characters`);
+          return null;
+        }
+        const problem = textProblem(value);
+        if (problem) {
+          this.fail(fieldPath, problem);
           return null;
         }
         if (spec.enumValues && !spec.enumValues.includes(value)) {
@@ -140,6 +164,7 @@ export class Checker {
           return null;
         }
         return value;
+      }
     }
   }
 

@@ -5,7 +5,7 @@ import { InputError } from './errors.js';
 import { sameFact, withCitations } from './fact-identity.js';
 import { DERIVED_ID_HINT, deriveRelationId } from './relation-id.js';
 import type { ParsedFile } from './seed-file.js';
-import { Checker, isObject, LIMITS, LONE_SURROGATE, manifest, wellFormed, type KnownSources, type Path } from './checker.js';
+import { Checker, isObject, LIMITS, manifest, textProblem, type KnownSources, type Path } from './checker.js';
 import { checkClaims } from './check-claim.js';
 
 export { Checker, isObject, LIMITS, type KnownSources, type Locator, type Path } from './checker.js';
@@ -151,8 +151,11 @@ export function checkEntity(check: Checker, raw: unknown, path: Path, ctx: Recor
   let aliases: string[] = [];
   if (!Array.isArray(aliasesRaw) || !aliasesRaw.every((a) => typeof a === 'string' && a.length > 0 && a.length <= LIMITS.aliasLength)) {
     check.fail([...path, 'aliases'], `expected a list of names of at most ${LIMITS.aliasLength} characters`);
-  } else if (!aliasesRaw.every((a: string) => wellFormed(a))) {
-    check.fail([...path, 'aliases'], LONE_SURROGATE);
+  } else if (aliasesRaw.some((a: string) => textProblem(a) !== null)) {
+    check.fail(
+      [...path, 'aliases'],
+      aliasesRaw.map((a: string) => textProblem(a)).find((p) => p !== null)!,
+    );
   } else if (aliasesRaw.length > LIMITS.aliases) {
     check.fail([...path, 'aliases'], `has more than ${LIMITS.aliases} aliases`);
   } else aliases = aliasesRaw as string[];

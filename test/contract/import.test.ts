@@ -142,6 +142,39 @@ describeEachBackend('import', (backend) => {
     expect(await store.getEntities(['bob'])).toEqual([]);
   });
 
+  it('refuses an empty document, a key given twice and a NUL in text, with file and line, and writes nothing', async () => {
+    const before = await dump(store);
+    const empty = file('empty.json', '{}');
+    const headerOnly = file('header.csv', `${HEADER}\n`);
+    const twice = file(
+      'twice.json',
+      JSON.stringify({ source: { id: 'doc-2', title: 'T', publisher: 'P', published: '2013' }, entities: [] }, null, 2).replace(
+        '"entities": []',
+        '"entities": [\n    { "id": "tw", "kind": "PERSON", "name": "First", "name": "Second", "sources": [{ "paragraph": 1, "quote": "q" }] }\n  ]',
+      ),
+    );
+    const nul = file(
+      'nul.json',
+      JSON.stringify({
+        source: { id: 'doc-3', title: 'T', publisher: 'P', published: '2013' },
+        entities: [{ id: 'nl', kind: 'PERSON', name: 'Cut\u0000here', sources: [{ paragraph: 1, quote: 'q' }] }],
+      }),
+    );
+    const nulCell = file('nul.csv', `${HEADER}\nCONTESTED,red,vote,,,,,doc-1,4,,"cut\u0000here"\n`);
+    await importFiles(store, ontology, [file('people.yaml', PEOPLE)]);
+    const loaded = await dump(store);
+    const problems = await problemsOf(importFiles(store, ontology, [empty, twice, nul, headerOnly, nulCell]));
+    expect(problems.map((p) => `${p.file}:${p.line} ${p.field}: ${p.message}`)).toEqual([
+      'empty.json:1 (file): has nothing to import: no source, entities, relations or claims',
+      'twice.json:9 (syntax): the key "name" is given twice in one object; give each key once',
+      'nul.json:1 entities[0].name: contains a NUL character (U+0000), which cuts the text short in other tools; remove it',
+      'header.csv:2 (rows): has a header and no rows; nothing to import',
+      'nul.csv:2 relations[1].citation.quote: contains a NUL character (U+0000), which cuts the text short in other tools; remove it',
+    ]);
+    expect(await dump(store)).toBe(loaded);
+    expect(loaded).not.toBe(before);
+  });
+
   it('names an unknown column, a missing required one, and writes nothing', async () => {
     const bad = file('bad.csv', 'type,from,to,shoeSize,citation.source,citation.paragraph\nCONTESTED,red,vote,42,doc-1,1\n');
     const problems = await problemsOf(importFiles(store, ontology, [bad]));

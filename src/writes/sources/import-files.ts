@@ -74,6 +74,12 @@ export function checkImportPaths(paths: readonly string[]): void {
   }
 }
 
+/** A checked file that would write nothing but an empty IMPORT entry (`{}`, a header alone). */
+function holdsNothing(p: Pending): boolean {
+  if (p.batch) return p.batch.sources.length + p.batch.entities.length + p.batch.relations.length + (p.batch.claims?.length ?? 0) + p.corroborated === 0;
+  return p.sources + p.entities + p.relations + p.claims + p.corroborated === 0;
+}
+
 /** A file's claims, counted only when it has some (a summary without claims reads as before). */
 const claimCount = (claims: readonly unknown[] | undefined) => (claims && claims.length > 0 ? { claims: claims.length } : {});
 
@@ -115,7 +121,7 @@ export async function importFiles(store: LoadTarget, ontology: Ontology, paths: 
     if ((await store.loadedFingerprint(key)) === fingerprint) {
       outcomes.set(path, { path, status: 'unchanged', sources: 0, entities: 0, relations: 0, corroborated: 0 });
     } else {
-      pending.push({ path, file, format, key, fingerprint, text, batch: null, sources: 0, entities: 0, relations: 0, entityIds: [], corroborated: 0 });
+      pending.push({ path, file, format, key, fingerprint, text, batch: null, sources: 0, entities: 0, relations: 0, claims: 0, entityIds: [], corroborated: 0 });
     }
   }
   // Edge lists define no entities: checked and written after the seed-format files, they may use theirs.
@@ -131,10 +137,14 @@ export async function importFiles(store: LoadTarget, ontology: Ontology, paths: 
       run.truncated = true;
       break;
     }
+    const problemsBefore = run.problems.length;
     try {
       if (p.format === 'yaml') await checkSeedFile(run, p);
       else if (p.format === 'json') await checkJsonFile(run, p);
       else await checkCsvFile(run, p);
+      // Counted only for a file that checked clean: one with problems writes nothing anyway.
+      if (run.problems.length === problemsBefore && holdsNothing(p))
+        run.report([{ file: p.file, line: 1, field: '(file)', message: 'has nothing to import: no source, entities, relations or claims' }]);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       run.report(err.problems);

@@ -19,7 +19,7 @@ import {
   type Path,
 } from '../validate.js';
 import { BATCH, corroboratesEarlier, factsToWrite, storedRelationProblems, where, type ImportRun, type Pending } from './import-run.js';
-import { lineWithin, parseError } from './json-lines.js';
+import { lineWithin, parseError, repeatedKey } from './json-lines.js';
 import { scanJsonRecords } from './json-records.js';
 
 /**
@@ -71,8 +71,21 @@ async function* jsonRecords(p: Pending, key: SeedKey, report: (problem: InputPro
       report(jsonSyntaxProblem(p.file, err, event.text, event.line));
       continue;
     }
+    const twice = repeatedKeyProblem(p.file, event.text, event.line);
+    if (twice) {
+      report(twice);
+      continue;
+    }
     yield { index: event.index, raw, text: event.text, line: event.line };
   }
+}
+
+/** A record JSON.parse read but with a key given twice in one object, whose last value would win unsaid. */
+function repeatedKeyProblem(file: string, text: string, line: number): InputProblem | null {
+  const twice = repeatedKey(text);
+  return twice
+    ? { file, line: line - 1 + twice.lineInText, field: '(syntax)', message: `the key ${JSON.stringify(twice.key)} is given twice in one object; give each key once` }
+    : null;
 }
 
 function jsonSyntaxProblem(file: string, err: unknown, text: string, line: number): InputProblem {
@@ -119,6 +132,11 @@ async function* checkedJsonChunks(run: ImportRun, p: Pending, opts: { firstPass:
       raw = JSON.parse(event.text);
     } catch (err) {
       problems.push(jsonSyntaxProblem(p.file, err, event.text, event.line));
+      continue;
+    }
+    const twice = repeatedKeyProblem(p.file, event.text, event.line);
+    if (twice) {
+      problems.push(twice);
       continue;
     }
     locator.at(event.text, event.line, 1);
@@ -302,6 +320,7 @@ export async function checkJsonFile(run: ImportRun, p: Pending): Promise<void> {
       kinds.push([e.id, e.kind]);
     }
     p.relations += batch.relations.filter((r) => !run.isCorroborating(r.id)).length;
+    p.claims += batch.claims?.length ?? 0;
     if (run.full) {
       run.truncated = true;
       break;

@@ -27,6 +27,8 @@ export interface Pending {
   sources: number;
   entities: number;
   relations: number;
+  /** JSON files: claims counted in pass 1. */
+  claims: number;
   entityIds: string[];
   /** Relations given without an id that corroborate a fact stated earlier in the run or already stored. */
   corroborated: number;

@@ -56,6 +56,36 @@ export function lineWithin(text: string, path: ReadonlyArray<string | number>): 
   return lines(text, pos);
 }
 
+/**
+ * The first key given twice in one object of `text` (parsed by JSON.parse, so well-formed),
+ * with its line within `text`; null when there is none. JSON.parse keeps the last value of
+ * a repeated key without a word, where YAML refuses it: the import refuses it too.
+ */
+export function repeatedKey(text: string): { key: string; lineInText: number } | null {
+  const walk = (at: number): { key: string; lineInText: number } | null => {
+    const open = text[at];
+    if (open !== '{' && open !== '[') return null;
+    const seen = new Set<string>();
+    let pos = skipSpace(text, at + 1);
+    while (pos < text.length && text[pos] !== '}' && text[pos] !== ']') {
+      let value = pos;
+      if (open === '{') {
+        const keyEnd = stringEnd(text, pos);
+        const key = JSON.parse(text.slice(pos, keyEnd)) as string;
+        if (seen.has(key)) return { key, lineInText: lines(text, pos) };
+        seen.add(key);
+        value = skipSpace(text, skipSpace(text, keyEnd) + 1);
+      }
+      const inner = walk(value);
+      if (inner) return inner;
+      pos = skipSpace(text, valueEnd(text, value));
+      if (text[pos] === ',') pos = skipSpace(text, pos + 1);
+    }
+    return null;
+  };
+  return walk(skipSpace(text, 0));
+}
+
 function skipSpace(text: string, at: number): number {
   while (at < text.length && ' \n\r\t'.includes(text[at]!)) at += 1;
   return at;
