@@ -1,7 +1,7 @@
 import { attributeFiltersOf } from '../ontology/filters.js';
 import { partialDateBounds } from '../ontology/partial-date.js';
 import type { Ontology } from '../ontology/ontology.js';
-import type { AttributeCondition, EntityFilter, EntityOrderKey, TextMatch } from '../store/queries.js';
+import { NAME_KEY_LENGTH, type AttributeCondition, type EntityFilter, type EntityOrderKey, type TextMatch } from '../store/queries.js';
 import { fold } from '../store/search/normalize.js';
 import { badInput } from './errors.js';
 import type { EntityOrder, EntityWhere, TextFilter } from './generated/types.js';
@@ -126,5 +126,7 @@ export function parseEntityOrder(orderBy: readonly EntityOrder[] | null | undefi
 
 /** The stable text of an order for its cursors (`DEGREE:DESC:LEADS,SUPPORTS`), so a cursor of another order is refused. */
 export function entityOrderText(order: readonly EntityOrderKey[]): string {
-  return order.map((k) => [k.field, k.direction, ...(k.types ? [k.types.join(',')] : [])].join(':')).join('|');
+  // NAME carries its key's length: a cursor made when the key was the whole name is refused, not misread.
+  const field = (k: EntityOrderKey) => (k.field === 'NAME' ? `NAME${NAME_KEY_LENGTH}` : k.field);
+  return order.map((k) => [field(k), k.direction, ...(k.types ? [k.types.join(',')] : [])].join(':')).join('|');
 }

@@ -1,3 +1,4 @@
+import { textProblem } from '../writes/checker.js';
 import { loadOntology } from '../ontology/ontology.js';
 import type { Bounds } from '../ontology/limits.js';
 import { badInput } from './errors.js';
@@ -59,5 +60,7 @@ export function checkText(argument: string, value: string, range: Bounds): strin
   if (length < range.min || value.length > range.max) {
     throw badInput(`${argument} must be ${range.min} to ${range.max} characters long, got ${value.length}`, argument);
   }
+  const problem = textProblem(value);
+  if (problem) throw badInput(`${argument} ${problem}`, argument);
   return value;
 }

@@ -148,6 +148,9 @@ export interface TextMatch {
 export type AttributeCondition =
   { in: readonly string[] } | { text: TextMatch } | { dates: { from: string | null; to: string | null } } | { range: { min: number | null; max: number | null } } | { is: boolean };
 
+/** Characters of an entity's name (lowercased) that the NAME order sorts by, then by id: what a cursor carries. */
+export const NAME_KEY_LENGTH = 64;
+
 /** One key of an entity order; ties of the whole order are broken by id. */
 export interface EntityOrderKey {
   field: 'ID' | 'NAME' | 'DATE' | 'DEGREE';

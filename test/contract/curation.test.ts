@@ -148,6 +148,8 @@ describeOnEveryBackend('curation', (t) => {
         message: /added by seed:.*only an admin/,
       });
       await refused(RETRACT, { id: input.id, reason: 'test' }, KEYS.bob, { status: 403, code: 'FORBIDDEN', message: /added by alice/ });
+      // A reason is text like any other: a NUL in it is refused, and nothing is written.
+      await refused(RETRACT, { id: input.id, reason: 'cut\u0000short' }, KEYS.admin, { status: 200, code: 'BAD_USER_INPUT', message: /reason contains a NUL character/ });
       const done = await t.data<{ retractRelation: { retraction: { by: string } } }>(RETRACT, { id: input.id, reason: 'duplicate of a seed relation' }, { key: KEYS.admin });
       expect(done.retractRelation.retraction.by).toBe('root');
     });

@@ -353,6 +353,11 @@ describeOnEveryBackend('entity filters, orders and counts', (t) => {
         after = page.entities.pageInfo.endCursor;
       }
       expect(seen).toEqual(made.map((m) => m.id));
+      // A cursor made when the key was the whole name is refused, not read as a place it is not.
+      const old = Buffer.from(JSON.stringify(['entity', 'NAME:DESC', [made[0]!.name.toLowerCase()], made[0]!.id]), 'utf8').toString('base64url');
+      const refused = await t.gql(PAGE, { ...vars, first: 1, after: old });
+      expect(refused.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(refused.body.errors?.[0]?.message).toMatch(/not a valid entity cursor for this order/);
     });
 
     it('keyset paging stays right when an entity is added before the cursor', async () => {

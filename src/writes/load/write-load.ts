@@ -36,6 +36,8 @@ function* chunks(batch: GraphBatch): Generator<GraphBatch> {
  * load's transaction; if there is none any more, it is created under its derived id.
  */
 async function corroborate(tx: WriteTransaction, ontology: Ontology, relation: RelationRecord): Promise<void> {
+  // Held against a merge of either end, which re-creates the relations it moves from what it read.
+  await tx.lockEntities([relation.from, relation.to]);
   const [same] = (await tx.liveRelationsBetween(relation.from, relation.to, relation.type)).filter((r) => sameFact(ontology, r, relation)).sort((a, b) => a.id.localeCompare(b.id));
   if (same) {
     await citeRelation(tx, same, relation.sources, { relation: 'relations', citation: 'sources' });

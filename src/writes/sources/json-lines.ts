@@ -62,28 +62,27 @@ export function lineWithin(text: string, path: ReadonlyArray<string | number>): 
  * a repeated key without a word, where YAML refuses it: the import refuses it too.
  */
 export function repeatedKey(text: string): { key: string; lineInText: number } | null {
-  const walk = (at: number): { key: string; lineInText: number } | null => {
-    const open = text[at];
-    if (open !== '{' && open !== '[') return null;
-    const seen = new Set<string>();
-    let pos = skipSpace(text, at + 1);
-    while (pos < text.length && text[pos] !== '}' && text[pos] !== ']') {
-      let value = pos;
-      if (open === '{') {
-        const keyEnd = stringEnd(text, pos);
-        const key = JSON.parse(text.slice(pos, keyEnd)) as string;
-        if (seen.has(key)) return { key, lineInText: lines(text, pos) };
-        seen.add(key);
-        value = skipSpace(text, skipSpace(text, keyEnd) + 1);
+  // One pass with a stack of the open objects' keys (null for an array): no recursion, so
+  // nesting as deep as JSON.parse takes cannot overflow the call stack.
+  const open: Array<{ keys: Set<string>; expectKey: boolean } | null> = [];
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    const top = open.at(-1);
+    if (c === '"') {
+      const end = stringEnd(text, i);
+      if (top?.expectKey) {
+        const key = JSON.parse(text.slice(i, end)) as string;
+        if (top.keys.has(key)) return { key, lineInText: lines(text, i) };
+        top.keys.add(key);
+        top.expectKey = false;
       }
-      const inner = walk(value);
-      if (inner) return inner;
-      pos = skipSpace(text, valueEnd(text, value));
-      if (text[pos] === ',') pos = skipSpace(text, pos + 1);
-    }
-    return null;
-  };
-  return walk(skipSpace(text, 0));
+      i = end - 1;
+    } else if (c === '{') open.push({ keys: new Set(), expectKey: true });
+    else if (c === '[') open.push(null);
+    else if (c === '}' || c === ']') open.pop();
+    else if (c === ',' && top) top.expectKey = true;
+  }
+  return null;
 }
 
 function skipSpace(text: string, at: number): number {

@@ -1,4 +1,4 @@
-import type { EntityFilter, EntityOrderKey, KindCount, OrderedEntity } from '../../queries.js';
+import { NAME_KEY_LENGTH, type EntityFilter, type EntityOrderKey, type KindCount, type OrderedEntity } from '../../queries.js';
 import type { EntityKind } from '../../records.js';
 import { prop } from '../statements.js';
 import { decodeEntity } from './entities.js';
@@ -27,9 +27,6 @@ export interface KindCountRow {
   kind: unknown;
   n: unknown;
 }
-
-/** Characters of an entity's name that the NAME order sorts by (then by id). */
-export const NAME_KEY_LENGTH = 64;
 
 /** The non-null key expression of an order key on `e`: a missing value sorts last in either direction. */
 function sortKey(ctx: BuildContext, key: EntityOrderKey): SortKey {
