@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { loadOntology } from '../src/ontology/ontology.js';
 import { startServer } from '../src/server.js';
 import { defaultEntities, generate } from './generate.js';
-import type { AbuseOutcome, AbuseSpec, Latencies } from './harness/abuse-child.js';
-import { openBackend, type BackendName } from './harness/backend.js';
+import type { AbuseOutcome, AbuseSpec } from './harness/abuse-child.js';
+import { openBackend, rssBytes, type BackendName } from './harness/backend.js';
+import { parseApiKeys } from '../src/auth/api-keys.js';
 import { runJsonChild } from './harness/load-test.js';
 
 /**
@@ -26,14 +27,71 @@ export interface AbuseOptions {
   size: number;
   entities?: number;
   seed: number;
-  attackers: number;
+  /** Seconds each attack runs. */
   attackSeconds: number;
-  /** Centres the attack varies among: the first `centres` person ids. */
-  centres: number;
-  depth: number;
-  attackerAddresses: number;
+  /** Only the attacks whose names are here (all when empty). */
+  only: readonly string[];
   keep: boolean;
   progress: (line: string) => void;
+}
+
+/** One flood: `attackers` clients from `addresses` addresses (or under `keys` reader keys from one), each sending `queries` in turn. */
+interface Attack {
+  name: string;
+  what: string;
+  attackers: number;
+  addresses: number;
+  keys: number;
+  queries: string[];
+}
+
+/** Reader keys the server is given: one per minting attacker, and the probes' own. */
+const MINTED_KEYS = 20;
+const keyOf = (i: number) => `abuse-reader-key-${String(i).padStart(4, '0')}`;
+
+/**
+ * The attacks of issue 24's table and its variants, on the generated graph's person hub.
+ * Each query list varies dates or texts, so no two requests in a row are the same document.
+ */
+function attacks(hub: string): Attack[] {
+  // Around the ten most connected persons, at depth 1: at depth 2 each reaches the whole
+  // graph, which is refused as too large once and then at once (remembered), so it would
+  // measure nothing. Dates varied, so each request is a selection of its own to measure.
+  const centres = Array.from({ length: 10 }, (_, i) => `syn-person-${String(i + 1).padStart(6, '0')}`);
+  const networks = Array.from({ length: 99 }, (_, i) => {
+    const from = 1990 + ((i * 7) % 11);
+    const to = 2023 - ((i * 5) % 9);
+    return `{ network(id: "${centres[i % centres.length]}", depth: 1, from: "${from}", to: "${to}") { communities } }`;
+  });
+  const aliases = (n: number, body: (a: number) => string) => `{ ${Array.from({ length: n }, (_, a) => `a${a}: ${body(a)}`).join(' ')} }`;
+  const syllables = ['nur', 'ak', 'zhol', 'bek', 'ova', 'ali', 'sar', 'tan', 'kaz', 'mir', 'ata', 'gul', 'erm', 'dos', 'bay'];
+  const searches = Array.from({ length: 50 }, (_, i) =>
+    aliases(15, (a) => `search(text: "${syllables[(i + a) % syllables.length]}${syllables[(i * 3 + a * 7) % syllables.length]}", first: 50) { score }`),
+  );
+  const hubRelations = Array.from({ length: 10 }, (_, i) => aliases(15, (a) => `entity(id: "${hub}") { relations(includeRetracted: ${(a + i) % 2 === 0}) { id } }`));
+  return [
+    { name: 'network-1', what: '20 concurrent hub networks (10 person hubs, dates varied), 1 address', attackers: 20, addresses: 1, keys: 0, queries: networks },
+    { name: 'network-20', what: '20 concurrent hub networks, 20 addresses', attackers: 20, addresses: 20, keys: 0, queries: networks },
+    { name: 'network-50', what: '50 concurrent hub networks, 50 addresses', attackers: 50, addresses: 50, keys: 0, queries: networks },
+    { name: 'network-keys', what: `20 concurrent hub networks under ${MINTED_KEYS} reader keys, 1 address`, attackers: 20, addresses: 1, keys: MINTED_KEYS, queries: networks },
+    {
+      name: 'sources-relations',
+      what: '6 concurrent `{ sources { id relations { id } } }`, 1 address',
+      attackers: 6,
+      addresses: 1,
+      keys: 0,
+      queries: ['{ sources { id relations { id } } }'],
+    },
+    { name: 'alias-search', what: '10 concurrent requests of 15 aliased `search(first: 50)`, 1 address', attackers: 10, addresses: 1, keys: 0, queries: searches },
+    {
+      name: 'alias-hub-relations',
+      what: '6 concurrent requests of 15 aliased hub `entity { relations { id } }`, 1 address',
+      attackers: 6,
+      addresses: 1,
+      keys: 0,
+      queries: hubRelations,
+    },
+  ];
 }
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'harness', 'abuse-child.ts');
@@ -41,16 +99,20 @@ const runChild = (spec: AbuseSpec) => runJsonChild<AbuseOutcome>(CHILD, spec);
 
 const mib = (bytes: number) => Math.round(bytes / (1024 * 1024));
 const ms = (v: number) => (Number.isNaN(v) ? 'n/a' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
-const row = (name: string, l: Latencies, extra: string) => `| ${name} | ${l.n} | ${ms(l.p50)} | ${ms(l.p90)} | ${ms(l.p99)} | ${ms(l.max)} | ${extra} |`;
 
-async function settledRss(): Promise<number> {
+/** The server's resident memory: this process and, for the embedded backend, its engine's. */
+async function settledRss(engineRss: () => number): Promise<number> {
   const gc = (globalThis as { gc?: () => void }).gc;
   for (let i = 0; gc && i < 3; i += 1) {
     gc();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return process.memoryUsage().rss;
+  // Freed pages go back to the system a little after a collection.
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  return process.memoryUsage().rss + engineRss();
 }
+
+const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
 
 export async function abuseScenario(opts: AbuseOptions): Promise<string[]> {
   const { progress } = opts;
@@ -61,90 +123,117 @@ export async function abuseScenario(opts: AbuseOptions): Promise<string[]> {
     let started = performance.now();
     const graph = await generate({ entities, relations: opts.size, seed: opts.seed, outDir: join(dir, 'generated') });
     progress(`generated ${graph.entities} entities, ${graph.relations} relations in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    const backend = await openBackend(opts.backend, dir, ontology, graph, progress);
+    const backend = await openBackend(opts.backend, dir, ontology, graph, progress, { engineProcess: true });
     const { store } = backend;
     const logs: string[] = [];
-    const server = await startServer({ config: { port: 0, host: '127.0.0.1', production: true, trustProxy: true }, store, ontology, log: (line) => logs.push(line) });
+    const keyText = Array.from({ length: MINTED_KEYS + 1 }, (_, i) => `reader:${i === MINTED_KEYS ? 'probe' : `minted-${i}`}:${keyOf(i)}`).join(',');
+    const apiKeys = parseApiKeys(keyText, (message) => new Error(message));
+    const server = await startServer({ config: { port: 0, host: '127.0.0.1', production: true, trustProxy: true, apiKeys }, store, ontology, log: (line) => logs.push(line) });
+    const serverRss = () => settledRss(() => rssBytes(backend.enginePid()));
+    const nowRss = () => process.memoryUsage().rss + rssBytes(backend.enginePid());
     try {
       const [probeEntity] = await store.getEntities([graph.leaf]);
       if (!probeEntity) throw new Error(`the generator's leaf ${graph.leaf} is not in the database`);
-      const ids = Array.from({ length: opts.centres }, (_, i) => `syn-person-${String(i + 1).padStart(6, '0')}`);
-      // Warm-up: the code paths of the probes, and one small network measured.
-      const warm: AbuseSpec = {
+      const hub = graph.hubs.person;
+      const base: AbuseSpec = {
         url: server.url,
         attackers: 1,
         attackSeconds: 3,
-        ids: [graph.leaf],
-        depth: 1,
+        queries: [`{ entity(id: "${graph.leaf}") { relations { id } } }`],
         backoffMs: 250,
-        probeIntervalMs: 20,
+        probeIntervalMs: 50,
         entity: { id: probeEntity.id, name: probeEntity.name },
-        drainSeconds: 60,
+        probeKey: keyOf(MINTED_KEYS),
+        drainSeconds: 120,
         attackerAddresses: 1,
         addressBase: '198.18.0.',
         maxRequests: 5,
       };
-      await runChild(warm);
+      await runChild(base);
       progress('baseline: the probes alone, 10 s');
-      const quiet = await runChild({ ...warm, attackers: 0, attackSeconds: 10 });
-      const rssBefore = await settledRss();
-      let rssPeak = rssBefore;
-      const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
-      progress(`attack: ${opts.attackers} clients, network(id: ${ids.join('|')}, depth: ${opts.depth}, dates varied) for ${opts.attackSeconds} s, probes every 20 ms`);
-      started = performance.now();
-      let outcome: AbuseOutcome;
-      try {
-        outcome = await runChild({
-          ...warm,
-          attackers: opts.attackers,
-          attackSeconds: opts.attackSeconds,
-          ids,
-          depth: opts.depth,
-          drainSeconds: 300,
-          attackerAddresses: opts.attackerAddresses,
-          addressBase: '198.51.100.',
-          maxRequests: Infinity,
-        });
-      } finally {
-        clearInterval(sampler);
+      const quiet = await runChild({ ...base, attackers: 0, attackSeconds: 10 });
+      const rssStart = await serverRss();
+      const chosen = attacks(hub).filter((a) => opts.only.length === 0 || opts.only.includes(a.name));
+      const rows: string[] = [];
+      const summary: string[] = [];
+      let failures = 0;
+      let worst = { typename: 0, entity: 0 };
+      let rssPeakAll = rssStart;
+      for (const [n, attack] of chosen.entries()) {
+        const rssBefore = await serverRss();
+        let rssPeak = rssBefore;
+        const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, nowRss())), 100);
+        progress(`attack ${attack.name}: ${attack.what}, ${opts.attackSeconds} s`);
+        started = performance.now();
+        let outcome: AbuseOutcome;
+        try {
+          outcome = await runChild({
+            ...base,
+            attackers: attack.attackers,
+            attackSeconds: opts.attackSeconds,
+            queries: attack.queries,
+            ...(attack.keys > 0 ? { keys: Array.from({ length: attack.keys }, (_, i) => keyOf(i)) } : {}),
+            attackerAddresses: attack.addresses,
+            // Each attack from addresses no earlier attack used, so budgets spent before do not shield the server.
+            addressBase: `198.51.${100 + n}.`,
+            maxRequests: Infinity,
+          });
+        } finally {
+          clearInterval(sampler);
+        }
+        const rssAfter = await serverRss();
+        rssPeakAll = Math.max(rssPeakAll, rssPeak);
+        const a = outcome.attack;
+        const answers = Object.entries(a.answers)
+          .sort((x, y) => y[1] - x[1])
+          .map(([k, c]) => `${k}: ${c}`)
+          .join(', ');
+        const other5xx = Object.entries(a.answers)
+          .filter(([k]) => /^5/.test(k) && !/^503/.test(k))
+          .reduce((c, [, v]) => c + v, 0);
+        const probeFailures = outcome.typename.failed + outcome.entity.wrong;
+        failures += other5xx + probeFailures;
+        worst = { typename: Math.max(worst.typename, outcome.typename.p99), entity: Math.max(worst.entity, outcome.entity.p99) };
+        progress(`  done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${answers}`);
+        rows.push(
+          row([
+            attack.what,
+            `${ms(outcome.typename.p50)} / ${ms(outcome.typename.p99)} / ${ms(outcome.typename.max)}`,
+            `${ms(outcome.entity.p50)} / ${ms(outcome.entity.p99)}`,
+            probeFailures,
+            `${mib(rssBefore)} → ${mib(rssPeak)} → ${mib(rssAfter)}`,
+            `${a.sent} sent: ${answers}; ${a.withRetryAfter} with Retry-After`,
+          ]),
+        );
+        summary.push(
+          `abuse ${attack.name}: { __typename } p99 ${ms(outcome.typename.p99)} ms, entity p99 ${ms(outcome.entity.p99)} ms, RSS peak ${mib(rssPeak)} MiB, settled ${mib(rssAfter)} MiB`,
+        );
       }
-      const wall = (performance.now() - started) / 1000;
-      const rssAfter = await settledRss();
-      const a = outcome.attack;
-      const answers = Object.entries(a.answers)
-        .sort((x, y) => y[1] - x[1])
-        .map(([k, n]) => `${k}: ${n}`)
-        .join(', ');
-      const refused = Object.entries(a.answers)
-        .filter(([k]) => /^(429|503)/.test(k))
-        .reduce((n, [, v]) => n + v, 0);
-      const errors5xx = Object.entries(a.answers)
-        .filter(([k]) => /^5/.test(k) && !/^503/.test(k))
-        .reduce((n, [, v]) => n + v, 0);
-      progress(`attack done in ${wall.toFixed(1)} s: ${answers}`);
+      const rssEnd = await serverRss();
       return [
-        `## Abuse: ${opts.attackers} concurrent expensive requests on ${graph.relations.toLocaleString('en-US')} relations, ${graph.entities.toLocaleString('en-US')} entities`,
+        `## Abuse: floods on ${graph.relations.toLocaleString('en-US')} relations, ${graph.entities.toLocaleString('en-US')} entities`,
         '',
         `Backend: ${backend.engine}; ${backend.loaded}. Node ${process.version}, ${cpus().length} CPUs. Server with its default limits, production mode, ` +
-          `clients told apart by X-Forwarded-For. Attack: ${opts.attackers} clients from ${opts.attackerAddresses} address(es), each sending ` +
-          `\`{ network(id: <${ids.length === 1 ? ids[0] : `one of ${ids.length} person hubs`}>, depth: ${opts.depth}, from: 1990..2000, to: 2015..2023) { communities } }\` ` +
-          `again as soon as it is answered (250 ms after a 429 or 503), for ${opts.attackSeconds} s. Probes: \`{ __typename }\` every 20 ms, ` +
-          `\`{ entity(id: "${probeEntity.id}") { id name } }\` every 200 ms, from other addresses. Times in ms.`,
+          `clients told apart by X-Forwarded-For. Each attack runs ${opts.attackSeconds} s from addresses of its own; each client sends again as soon as it is answered ` +
+          `(250 ms after a 429 or 503). Probes under a reader key, from other addresses: \`{ __typename }\` and \`{ entity(id: "${probeEntity.id}") { id name } }\`, ` +
+          `each every 50 ms. Times in ms. RSS is the server's (this process${backend.enginePid() ? ' and its engine process' : ''}): settled before → peak during → settled after.`,
         '',
-        '| requests | n | p50 | p90 | p99 | max | |',
-        '|---|---|---|---|---|---|---|',
-        row('`{ __typename }`, no attack (10 s before it)', quiet.typename, `${quiet.typename.failed} failed`),
-        row('`{ __typename }`', outcome.typename, `${outcome.typename.failed} failed`),
-        row('`entity(id)`', outcome.entity, `${outcome.entity.wrong} wrong or failed`),
-        row('attack `network`', a.durations, `${a.sent} sent, ${a.unanswered} unanswered`),
+        row(['attack', '`{ __typename }` p50 / p99 / max', '`entity` p50 / p99', 'probe failures', 'RSS MiB', 'attack answers']),
+        row(['---', '---', '---', '---', '---', '---']),
+        row([
+          'none (probes alone, 10 s)',
+          `${ms(quiet.typename.p50)} / ${ms(quiet.typename.p99)} / ${ms(quiet.typename.max)}`,
+          `${ms(quiet.entity.p50)} / ${ms(quiet.entity.p99)}`,
+          quiet.typename.failed + quiet.entity.wrong,
+          mib(rssStart),
+          '',
+        ]),
+        ...rows,
         '',
-        `attack answers by status and code: ${answers}; ${a.withRetryAfter} with Retry-After; refused (429/503) ${refused}; other 5xx ${errors5xx}`,
-        `attack requests still running after the attack ended: answered within ${outcome.drainedSeconds.toFixed(1)} s`,
-        `server process RSS: ${mib(rssBefore)} MiB settled before the attack, peak ${mib(rssPeak)} MiB during it, ${mib(rssAfter)} MiB settled after` +
-          (backend.engineMemory() ? ` (${backend.engineMemory()})` : ''),
-        `server log lines: ${logs.length}${logs.length > 0 ? ` (first: ${logs[0]})` : ''}`,
-        '',
-        `abuse: { __typename } p99 ${ms(outcome.typename.p99)} ms, max ${ms(outcome.typename.max)} ms; peak RSS ${mib(rssPeak)} MiB; attack answers ${answers}`,
+        `server log lines: ${logs.length}${logs.length > 0 ? ` (first: ${logs[0]})` : ''}${backend.engineMemory() ? `; ${backend.engineMemory()}` : ''}`,
+        ...summary,
+        `abuse: worst { __typename } p99 ${ms(worst.typename)} ms, worst entity p99 ${ms(worst.entity)} ms; RSS ${mib(rssStart)} MiB before, peak ${mib(rssPeakAll)} MiB, ` +
+          `${mib(rssEnd)} MiB settled after (${(rssEnd / rssStart).toFixed(2)}x); ${failures} other 5xx or failed probes`,
       ];
     } finally {
       await server.close();

@@ -15,6 +15,7 @@ import { sendRequestError } from './http/respond.js';
 import { dispatch } from './http/router.js';
 import { appRoutes, notFound } from './http/routes.js';
 import { MEASURE_TIMEOUT_MS } from './network/measure.js';
+import { ListSizes } from './graphql/list-sizes.js';
 import { NetworkCache } from './network/network-cache.js';
 import type { Ontology } from './ontology/ontology.js';
 import type { Statement } from './store/cypher/executor.js';
@@ -60,9 +61,10 @@ export async function startServer({ config, store, ontology, log = console.error
     costPerMinute: perMinute.address.cost,
     keyCostPerMinute: perMinute.key.cost,
     requestTimeoutMs: guards.requestTimeoutSeconds * 1000,
+    maxRequestCost: guards.maxCost,
     gate: { ...DEFAULT_GATE, concurrency: guards.expensiveConcurrency, queue: guards.expensiveQueue },
   });
-  const apollo = createApollo({ ontology, guards, production: config.production, log });
+  const apollo = createApollo({ ontology, guards, production: config.production, log, graphSize: () => store.graphSize() });
   await apollo.start();
 
   // Each request reads through its own view of the store, which counts its round trips
@@ -74,9 +76,12 @@ export async function startServer({ config, store, ontology, log = console.error
       roundTrips.count += 1;
       watch?.(statement);
     };
-    const scoped = store.observed(requestBudget.deadline ? Object.assign(observe, { deadline: requestBudget.deadline }) : observe);
+    // Its reads take the long lane once the request has turned out long (src/budget).
+    const lane = () => requestBudget.lane;
+    const scoped = store.observed(Object.assign(observe, requestBudget.deadline ? { deadline: requestBudget.deadline, lane } : { lane }));
     return { scoped, roundTrips };
   };
+  const listSizes = new ListSizes();
   const networks = new NetworkCache({ measureTimeoutMs: Math.min(MEASURE_TIMEOUT_MS, guards.requestTimeoutSeconds * 1000) });
   // The budget and the caller the route's hooks found for each GraphQL request, for its context.
   const given = new WeakMap<IncomingMessage, { budget: RequestBudget; auth: Authentication }>();
@@ -85,7 +90,7 @@ export async function startServer({ config, store, ontology, log = console.error
     context: async (req) => {
       const { budget: requestBudget, auth } = given.get(req) ?? { budget: UNBUDGETED, auth: { kind: 'anonymous' } };
       const { scoped, roundTrips } = requestStore(req, requestBudget);
-      return createContext(scoped, ontology, auth, networks, roundTrips, requestBudget);
+      return createContext(scoped, ontology, auth, networks, roundTrips, requestBudget, listSizes);
     },
   });
   const routes = appRoutes({

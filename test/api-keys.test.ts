@@ -19,10 +19,11 @@ const WRONG_KEY = 'not-a-key-of-this-server-0123';
 const CITE = '[{ source: "asia-plus-2012-01-17-kazakhstan-election", paragraph: 7, sentence: 1, quote: "Kazakhstan" }]';
 const upsert = (id: string) => `mutation { upsertEntity(input: { id: "${id}", kind: PERSON, name: "${id}", sources: ${CITE} }) { id } }`;
 
-const post = (url: string, query: string, key?: string) =>
+/** From `address` when the server trusts its proxy (X-Forwarded-For); else from the test's own. */
+const post = (url: string, query: string, key?: string, address?: string) =>
   fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}), ...(address ? { 'x-forwarded-for': address } : {}) },
     body: JSON.stringify({ query }),
   });
 
@@ -102,13 +103,13 @@ describe('rate limits by API key', () => {
   const KEYED = 7;
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer(undefined, { apiKeys: KEYS_WITH_READERS, guards: { rateLimitPerMinute: ANONYMOUS, keyRateLimitPerMinute: KEYED } });
+    t = await startTestServer(undefined, { apiKeys: KEYS_WITH_READERS, trustProxy: true, guards: { rateLimitPerMinute: ANONYMOUS, keyRateLimitPerMinute: KEYED } });
   });
   afterAll(async () => t.close());
 
   const QUERY = '{ sources { id } }';
 
-  it('an anonymous client is refused past its address budget while a keyed client goes on to the key budget; two keys count apart', async () => {
+  it('an anonymous client is refused past its address budget while a keyed client goes on to the key budget; keys from one address share it', async () => {
     const anonymous: Array<[number, string | null, string | null]> = [];
     for (let i = 0; i < ANONYMOUS + 1; i += 1) {
       const res = await post(t.url, QUERY);
@@ -143,12 +144,18 @@ describe('rate limits by API key', () => {
       /^too many requests: the limit is 7 per minute for the key scraper; retry after \d+ s$/,
     );
 
-    // Another key, same address: its own budget, untouched by the first key's.
-    const other = await post(t.url, QUERY, OTHER_READER_KEY);
+    // Another key, same address: minting keys buys nothing, the keys of one address share one key's budget.
+    const minted = await post(t.url, QUERY, OTHER_READER_KEY);
+    expect(minted.status).toBe(429);
+    expect(((await minted.json()) as { errors: Array<{ message: string }> }).errors[0]?.message).toMatch(
+      /^too many requests: the limit is 7 per minute for all API keys used from one address together; retry after \d+ s$/,
+    );
+    // The refusal spent nothing of that key's own budget: from another address it has all of it.
+    const other = await post(t.url, QUERY, OTHER_READER_KEY, '198.51.100.7');
     expect(other.status).toBe(200);
     expect(other.headers.get('ratelimit-remaining')).toBe(String(KEYED - 1));
     // A curator key is counted the same way, and still writes.
-    const write = await t.gql(upsert('test-keyed-person'), undefined, { key: KEYS.bob });
+    const write = await t.gql(upsert('test-keyed-person'), undefined, { key: KEYS.bob, headers: { 'x-forwarded-for': '198.51.100.8' } });
     expect(write.status).toBe(200);
     expect(write.body.errors).toBeUndefined();
   });
@@ -206,7 +213,7 @@ describe('a key that is not valid, on /export', () => {
 describe('the cost budget of a key', () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer(undefined, { apiKeys: KEYS_WITH_READERS, guards: { costPerMinute: 12_000, keyCostPerMinute: 40_000 } });
+    t = await startTestServer(undefined, { apiKeys: KEYS_WITH_READERS, trustProxy: true, guards: { costPerMinute: 12_000, keyCostPerMinute: 40_000 } });
   });
   afterAll(async () => t.close());
 
@@ -221,8 +228,13 @@ describe('the cost budget of a key', () => {
     const spent = await post(t.url, deep, READER_KEY);
     expect(spent.status).toBe(429);
     expect(((await spent.json()) as { errors: Array<{ message: string }> }).errors[0]?.message).toMatch(/cost budget of 40,000 a minute is spent/);
-    // Another key has its own.
-    expect((await post(t.url, deep, OTHER_READER_KEY)).status).toBe(200);
+    // Another key from the same address shares what the first spent; from elsewhere it has its own.
+    const minted = await post(t.url, deep, OTHER_READER_KEY);
+    expect(minted.status).toBe(429);
+    expect(((await minted.json()) as { errors: Array<{ message: string }> }).errors[0]?.message).toMatch(
+      /^the cost budget of 40,000 a minute is spent \(a neighborhood of depth 2, for all API keys used from one address together, costs 5,000, [\d,]+ left\)/,
+    );
+    expect((await post(t.url, deep, OTHER_READER_KEY, '198.51.100.9')).status).toBe(200);
   });
 });
 

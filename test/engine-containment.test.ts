@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOntology } from '../src/ontology/ontology.js';
-import { openEmbeddedStore } from '../src/store/embedded/open.js';
+import { isolatedEngine, openEmbeddedStore } from '../src/store/embedded/open.js';
+import { ROWS_PER_MESSAGE } from '../src/store/embedded/engine/protocol.js';
 import { killProcess, startServerProcess, type ServerProcess } from './support/server-process.js';
 
 /**
@@ -157,4 +158,28 @@ describe('a hung embedded engine', () => {
     expect(server.child.exitCode).toBeNull();
     expect((await upsert('stall-after')).status).toBe(200);
   }, 60_000);
+});
+
+describe('a large answer from the engine process', () => {
+  it('comes in parts of ROWS_PER_MESSAGE rows, put back together whole and in order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pag-engine-parts-'));
+    const engine = isolatedEngine(
+      dir,
+      { quarantineKeep: 1 },
+      () => undefined,
+      (spawn) => spawn(),
+    );
+    try {
+      await engine.start();
+      const n = 2 * ROWS_PER_MESSAGE + 7;
+      const rows = await engine.read({ cypher: 'UNWIND range(1, $n) AS i RETURN i', params: { n } });
+      expect(rows.map((r) => Number(r.i))).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+      // An answer of exactly one message, and an empty one, as before.
+      expect(await engine.read({ cypher: 'UNWIND range(1, $n) AS i RETURN i', params: { n: ROWS_PER_MESSAGE } })).toHaveLength(ROWS_PER_MESSAGE);
+      expect(await engine.read({ cypher: 'UNWIND [] AS i RETURN i', params: {} })).toEqual([]);
+    } finally {
+      await engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -3,8 +3,8 @@ import { pathToFileURL } from 'node:url';
 
 /**
  * The load of `npm run bench -- --scenario abuse`, in a process of its own so that it does
- * not share the server's event loop: `attackers` clients each send expensive `network`
- * queries one after another (dates varied, as the attack in issue 12 did), while a probe
+ * not share the server's event loop: `attackers` clients each send the attack's queries one
+ * after another (each the next of `queries`, so dates and texts vary), while a probe
  * sends `{ __typename }` every `probeIntervalMs` and a second probe reads one entity.
  * Reads an AbuseSpec from argv[2]; prints an AbuseOutcome as JSON on stdout. Only
  * node:http, so the same file runs against older versions of the server.
@@ -14,9 +14,10 @@ export interface AbuseSpec {
   url: string;
   attackers: number;
   attackSeconds: number;
-  /** Centres the attack varies among (the issue's attack used one). */
-  ids: string[];
-  depth: number;
+  /** The attack's documents: attacker k sends queries[(k + i) % length] as its i-th request. */
+  queries: string[];
+  /** API keys the attackers present (attacker k the (k % length)-th); none: anonymous. */
+  keys?: string[];
   /** After a refusal (429 or 503) an attacker waits this long before its next request. */
   backoffMs: number;
   probeIntervalMs: number;
@@ -28,6 +29,8 @@ export interface AbuseSpec {
   attackerAddresses: number;
   /** The attackers' addresses are this followed by 1, 2, ... */
   addressBase: string;
+  /** The probes' API key (a reader's), from addresses of their own. */
+  probeKey?: string;
   /** Requests per attacker at most (a warm-up sends a few). */
   maxRequests?: number;
 }
@@ -46,8 +49,8 @@ export interface AbuseOutcome {
     /** By HTTP status and `extensions.code`, e.g. `503 SERVER_BUSY`, `400 BAD_USER_INPUT`, `200`. */
     answers: Record<string, number>;
     withRetryAfter: number;
-    /** 200 answers that hold a number of communities. */
-    measured: number;
+    /** 200 answers without errors. */
+    served: number;
     unanswered: number;
     durations: Latencies;
   };
@@ -70,7 +73,7 @@ interface Answer {
   ms: number;
 }
 
-function post(agent: Agent, url: URL, body: string, address: string, timeoutMs: number): Promise<Answer> {
+function post(agent: Agent, url: URL, body: string, address: string, timeoutMs: number, key?: string): Promise<Answer> {
   return new Promise((resolve) => {
     const started = performance.now();
     const req = request(
@@ -85,6 +88,7 @@ function post(agent: Agent, url: URL, body: string, address: string, timeoutMs: 
           accept: 'application/graphql-response+json',
           'content-length': Buffer.byteLength(body),
           'x-forwarded-for': address,
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
         },
         timeout: timeoutMs,
       },
@@ -126,32 +130,30 @@ export async function runAbuse(spec: AbuseSpec): Promise<AbuseOutcome> {
   const durations: number[] = [];
   let sent = 0;
   let withRetryAfter = 0;
-  let measured = 0;
+  let served = 0;
   let unanswered = 0;
   let lastAnswered = attackEnds;
 
   const attacker = async (k: number) => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const address = `${spec.addressBase}${(k % spec.attackerAddresses) + 1}`;
+    const key = spec.keys?.length ? spec.keys[k % spec.keys.length] : undefined;
     for (let i = 0; performance.now() < attackEnds && i < (spec.maxRequests ?? Infinity); i += 1) {
-      // Dates varied, so that no two requests in a row ask for the same selection.
-      const from = 1990 + ((k * 7 + i) % 11);
-      const to = 2023 - ((k * 3 + i * 5) % 9);
-      const id = spec.ids[(k + i) % spec.ids.length]!;
-      const query = `{ network(id: "${id}", depth: ${spec.depth}, from: "${from}", to: "${to}") { communities } }`;
+      const query = spec.queries[(k + i) % spec.queries.length]!;
       sent += 1;
       const left = attackEnds - performance.now() + spec.drainSeconds * 1000;
-      const a = await post(agent, url, JSON.stringify({ query }), address, Math.max(1, left));
+      const a = await post(agent, url, JSON.stringify({ query }), address, Math.max(1, left), key);
       if (a.status === 0) {
         unanswered += 1;
         continue;
       }
       lastAnswered = Math.max(lastAnswered, performance.now());
       durations.push(a.ms);
-      const key = `${a.status}${codeOf(a.body) ? ` ${codeOf(a.body)}` : ''}`;
-      answers[key] = (answers[key] ?? 0) + 1;
+      const code = codeOf(a.body);
+      const answer = `${a.status}${code ? ` ${code}` : ''}`;
+      answers[answer] = (answers[answer] ?? 0) + 1;
       if (a.retryAfter !== undefined) withRetryAfter += 1;
-      if (a.status === 200 && /"communities":\d+/.test(a.body)) measured += 1;
+      if (a.status === 200 && code === null) served += 1;
       if (a.status === 429 || a.status === 503) await sleep(spec.backoffMs);
     }
     agent.destroy();
@@ -167,7 +169,7 @@ export async function runAbuse(spec: AbuseSpec): Promise<AbuseOutcome> {
   const probe = async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     for (let i = 0; probing; i += 1) {
-      const a = await post(agent, url, '{"query":"{ __typename }"}', `203.0.113.${(i % 200) + 1}`, 120_000);
+      const a = await post(agent, url, '{"query":"{ __typename }"}', `203.0.113.${(i % 200) + 1}`, 120_000, spec.probeKey);
       if (a.status === 200 && a.body.includes('"__typename":"Query"')) typename.push(a.ms);
       else typenameFailed += 1;
       await sleep(spec.probeIntervalMs);
@@ -178,10 +180,10 @@ export async function runAbuse(spec: AbuseSpec): Promise<AbuseOutcome> {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const body = JSON.stringify({ query: `{ entity(id: "${spec.entity.id}") { id name } }` });
     for (let i = 0; probing; i += 1) {
-      const a = await post(agent, url, body, `192.0.2.${(i % 200) + 1}`, 120_000);
+      const a = await post(agent, url, body, `192.0.2.${(i % 200) + 1}`, 120_000, spec.probeKey);
       entity.push(a.ms);
       if (a.status !== 200 || !a.body.includes(JSON.stringify(spec.entity.name))) entityWrong += 1;
-      await sleep(spec.probeIntervalMs * 10);
+      await sleep(spec.probeIntervalMs);
     }
     agent.destroy();
   };
@@ -191,7 +193,7 @@ export async function runAbuse(spec: AbuseSpec): Promise<AbuseOutcome> {
   probing = false;
   await Promise.all(probes);
   return {
-    attack: { sent, answers, withRetryAfter, measured, unanswered, durations: latencies(durations) },
+    attack: { sent, answers, withRetryAfter, served, unanswered, durations: latencies(durations) },
     typename: { ...latencies(typename), failed: typenameFailed },
     entity: { ...latencies(entity), wrong: entityWrong },
     drainedSeconds: Math.max(0, (lastAnswered - attackEnds) / 1000),

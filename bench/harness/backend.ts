@@ -8,6 +8,7 @@ import { CypherGraphStore } from '../../src/store/cypher/cypher-store.js';
 import type { Executor } from '../../src/store/cypher/executor.js';
 import { ladybugDialect } from '../../src/store/embedded/dialect.js';
 import { LadybugExecutor } from '../../src/store/embedded/executor.js';
+import { embeddedStore, isolatedEngine } from '../../src/store/embedded/open.js';
 import { Graph } from '../../src/writes/graph.js';
 import { openNeo4jWithExecutor } from '../../src/store/neo4j/open.js';
 import { startNeo4j, type Neo4jProcess } from '../../test/neo4j-server/start.js';
@@ -30,6 +31,8 @@ export interface BenchBackend {
   dataDir: string | null;
   /** The engine's own memory when it runs in another process, for the memory line. */
   engineMemory(): string | null;
+  /** The process the engine runs in, when it is not this one (its memory is the server's too). */
+  enginePid(): number | null;
   close(): Promise<void>;
 }
 
@@ -45,6 +48,43 @@ type Progress = (line: string) => void;
 
 const elapsed = (since: number) => (performance.now() - since) / 1000;
 const perSecond = (n: number, seconds: number) => `${Math.round(n / seconds).toLocaleString('en-US')} relations/s`;
+
+/** Current resident memory of a process (VmRSS) in bytes, or 0 where /proc does not say. */
+export function rssBytes(pid: number | null | undefined): number {
+  if (pid === null || pid === undefined) return 0;
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? 0 : Number(kb) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * LadybugDB in an engine process of its own, as the server runs it (src/store/embedded/engine/):
+ * for the abuse scenario, whose figures are the deployed server's. No journal: the bench only reads.
+ */
+async function embeddedProcess(dir: string, ontology: Ontology, graph: GraphToLoad, progress: Progress): Promise<BenchBackend> {
+  const started = performance.now();
+  const dataDir = join(dir, 'db');
+  await loadGraph(dataDir, ontology, graph.files);
+  const loadSeconds = elapsed(started).toFixed(1);
+  progress(`bulk-loaded in ${loadSeconds} s`);
+  const engine = isolatedEngine(dataDir, { quarantineKeep: 1 }, progress, (spawn) => spawn());
+  await engine.start();
+  const store = new Graph(embeddedStore(engine, ontology), ontology);
+  const [version] = await engine.read({ cypher: 'CALL db_version() RETURN *', params: {} });
+  return {
+    engine: `embedded LadybugDB ${String(version?.version)}, in an engine process of its own (as the server runs it)`,
+    loaded: `bulk-loaded (validated, then COPY) in ${loadSeconds} s`,
+    store,
+    executor: engine,
+    dataDir,
+    engineMemory: () => `engine process RSS now ${Math.round(rssBytes(engine.status.pid) / 1048576)} MiB, peak ${peakRssMib(engine.status.pid ?? undefined) ?? '?'} MiB`,
+    enginePid: () => engine.status.pid,
+    close: () => store.close(),
+  };
+}
 
 /** LadybugDB in this process: the bulk path (validation, then COPY) into a fresh database in `dir`. */
 async function embedded(dir: string, ontology: Ontology, graph: GraphToLoad, progress: Progress): Promise<BenchBackend> {
@@ -63,6 +103,7 @@ async function embedded(dir: string, ontology: Ontology, graph: GraphToLoad, pro
     executor,
     dataDir,
     engineMemory: () => null,
+    enginePid: () => null,
     close: () => store.close(),
   };
 }
@@ -164,6 +205,7 @@ async function neo4jBackend(dir: string, ontology: Ontology, graph: GraphToLoad,
       store: served.store,
       executor: served.executor,
       dataDir: null,
+      enginePid: () => null,
       engineMemory: () => {
         if (!server) return 'Neo4j runs at NEO4J_URI, its memory is not counted here';
         const peak = peakRssMib(jvm);
@@ -189,7 +231,11 @@ async function neo4jBackend(dir: string, ontology: Ontology, graph: GraphToLoad,
   }
 }
 
-/** Opens `name`'s database in `dir` (if it is local) and loads `graph` into it. */
-export function openBackend(name: BackendName, dir: string, ontology: Ontology, graph: GraphToLoad, progress: Progress): Promise<BenchBackend> {
-  return name === 'neo4j' ? neo4jBackend(dir, ontology, graph, progress) : embedded(dir, ontology, graph, progress);
+/**
+ * Opens `name`'s database in `dir` (if it is local) and loads `graph` into it; with
+ * `engineProcess`, the embedded engine runs in a process of its own, as in the server.
+ */
+export function openBackend(name: BackendName, dir: string, ontology: Ontology, graph: GraphToLoad, progress: Progress, { engineProcess = false } = {}): Promise<BenchBackend> {
+  if (name === 'neo4j') return neo4jBackend(dir, ontology, graph, progress);
+  return engineProcess ? embeddedProcess(dir, ontology, graph, progress) : embedded(dir, ontology, graph, progress);
 }

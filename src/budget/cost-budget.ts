@@ -45,8 +45,10 @@ export class CostBudget {
 /**
  * Whom a request's budgets (requests and cost a minute) are charged to: a valid API key by
  * its name, anything else (no key, or a key that is not valid) by the client's address.
+ * A key's requests are charged to its address too, at the keys' budget: the keys used from
+ * one address share one key's budget, so handing out more keys buys a client nothing.
  */
-export type BudgetHolder = { kind: 'key'; name: string } | { kind: 'address'; address: string };
+export type BudgetHolder = { kind: 'key'; name: string; address: string } | { kind: 'address'; address: string };
 
 /** Expensive work, as the budget weighs it. */
 export type ExpensiveWork =
@@ -74,7 +76,7 @@ export function expensiveWeight(work: ExpensiveWork): number {
     case 'export':
       return 1_000;
     case 'scan':
-      return 2_500;
+      return 500;
   }
 }
 

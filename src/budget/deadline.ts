@@ -54,8 +54,13 @@ export class Deadline {
 
   /** Stops the request's work now: the client went away. */
   abandon(): void {
+    this.stop(new RequestAbandonedError());
+  }
+
+  /** Stops the request's work now, for `reason`: what it still waits for or would read is refused with it. */
+  stop(reason: Error): void {
     if (!this.controller) this.controller = this.newController();
-    if (!this.controller.signal.aborted) this.controller.abort(new RequestAbandonedError());
+    if (!this.controller.signal.aborted) this.controller.abort(reason);
     this.dispose();
   }
 

@@ -40,3 +40,8 @@ export class RequestAbandonedError extends DomainError {
     super('the client closed the connection');
   }
 }
+
+/** A list with no `first` turned out larger than one request may cost (MAX_QUERY_COST): the client asks for pages instead. */
+export class RequestCostExceededError extends DomainError {
+  readonly code = ErrorCode.BAD_USER_INPUT;
+}

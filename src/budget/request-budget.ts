@@ -1,7 +1,15 @@
 import { CostBudget, describeWork, expensiveWeight, type BudgetHolder, type ExpensiveWork } from './cost-budget.js';
 import { Deadline, untilAborted } from './deadline.js';
-import { ServerBusyError } from './errors.js';
+import { RequestCostExceededError, ServerBusyError } from './errors.js';
 import { DEFAULT_GATE, ExpensiveGate, type GateOptions } from './expensive-gate.js';
+import type { ReadLane } from '../store/graph-store.js';
+
+/**
+ * A request that has spent at least this many cost points (about as many milliseconds of
+ * a database reader) reads in the long lane from then on: its reads share a few of the
+ * database's readers, so quick requests always find one free.
+ */
+export const LONG_LANE_COST = 300;
 
 /**
  * What one request may spend: time (its deadline), cost (its client's budget for the
@@ -10,8 +18,17 @@ import { DEFAULT_GATE, ExpensiveGate, type GateOptions } from './expensive-gate.
 export interface RequestBudget {
   /** Null for work outside a request (the export command, scripts): no deadline. */
   readonly deadline: Deadline | null;
-  /** Charges the estimated size of the answer (the MAX_QUERY_COST estimate). */
+  /** Charges the query's estimated cost (the MAX_QUERY_COST estimate, from the SDL's `@cost`). */
   chargeCost(points: number): Promise<void>;
+  /**
+   * Charges items a list returned beyond what the estimate assumed, as they are read;
+   * refuses the request (RequestCostExceededError) once it has cost more than one request may.
+   */
+  chargeItems(items: number, what: string): Promise<void>;
+  /** Which of the database's readers the request's reads take: `long` once it has turned out long. */
+  readonly lane: ReadLane;
+  /** Points charged to this request so far (the estimate, items read, expensive work). */
+  readonly spent: number;
   /**
    * Runs expensive work: charges its weight, waits for a slot (or is refused with
    * SERVER_BUSY), and answers no later than the deadline. The work itself must listen
@@ -26,6 +43,9 @@ export interface RequestBudget {
 export const UNBUDGETED: RequestBudget = {
   deadline: null,
   chargeCost: async () => undefined,
+  chargeItems: async () => undefined,
+  lane: 'quick',
+  spent: 0,
   expensive: (_work, run) => run(),
   dispose: () => undefined,
 };
@@ -36,6 +56,8 @@ export interface BudgetOptions {
   /** Cost points per API key a minute (src/config.ts `clientBudgets`); 0 turns cost charging off for keyed requests. */
   keyCostPerMinute: number;
   requestTimeoutMs: number;
+  /** The most one request may cost, in points (MAX_QUERY_COST); 0 or left out is no bound. */
+  maxRequestCost?: number;
   gate: GateOptions;
 }
 
@@ -44,31 +66,92 @@ export class ServerBudget {
   readonly gate: ExpensiveGate;
   private readonly addressCosts: CostBudget;
   private readonly keyCosts: CostBudget;
+  /** What all keys used from one address spend together (see BudgetHolder). */
+  private readonly keyAddressCosts: CostBudget;
 
-  constructor(readonly options: BudgetOptions = { costPerMinute: 0, keyCostPerMinute: 0, requestTimeoutMs: 30_000, gate: DEFAULT_GATE }) {
+  constructor(readonly options: BudgetOptions = { costPerMinute: 0, keyCostPerMinute: 0, requestTimeoutMs: 30_000, maxRequestCost: 0, gate: DEFAULT_GATE }) {
     this.gate = new ExpensiveGate(options.gate);
     this.addressCosts = new CostBudget(options.costPerMinute);
     this.keyCosts = new CostBudget(options.keyCostPerMinute);
+    this.keyAddressCosts = new CostBudget(options.keyCostPerMinute);
+  }
+
+  /** Charges `points` to whoever pays for the holder's requests, or refuses (nothing spent). */
+  private async charge(holder: BudgetHolder, points: number, what: string): Promise<void> {
+    if (holder.kind === 'address') return this.addressCosts.charge(holder.address, points, what);
+    await this.keyCosts.charge(holder.name, points, what);
+    try {
+      await this.keyAddressCosts.charge(holder.address, points, `${what}, for all API keys used from one address together,`);
+    } catch (err) {
+      await this.keyCosts.refund(holder.name, points);
+      throw err;
+    }
+  }
+
+  private async refund(holder: BudgetHolder, points: number): Promise<void> {
+    if (holder.kind === 'address') return this.addressCosts.refund(holder.address, points);
+    await this.keyCosts.refund(holder.name, points);
+    await this.keyAddressCosts.refund(holder.address, points);
   }
 
   /** `holder` is whom the cost is charged to: an API key, at the keys' budget, or a client address. */
   forRequest(holder: BudgetHolder, what = 'the request'): RequestBudget {
     const deadline = new Deadline(this.options.requestTimeoutMs, what);
     const { gate } = this;
-    const costs = holder.kind === 'key' ? this.keyCosts : this.addressCosts;
-    const client = holder.kind === 'key' ? holder.name : holder.address;
+    const maxRequestCost = this.options.maxRequestCost ?? 0;
+    const charge = (points: number, chargedFor: string) => this.charge(holder, points, chargedFor);
+    const refund = (points: number) => this.refund(holder, points);
+    let lane: ReadLane = 'quick';
+    let spent = 0;
+    const spend = (points: number) => {
+      spent += points;
+      if (spent >= LONG_LANE_COST) lane = 'long';
+    };
     return {
       deadline,
-      chargeCost: (points) => costs.charge(client, points, 'this query'),
+      get lane() {
+        return lane;
+      },
+      get spent() {
+        return spent;
+      },
+      async chargeCost(points) {
+        await charge(points, 'this query');
+        spend(points);
+      },
+      async chargeItems(items, itemsWhat) {
+        if (items <= 0) return;
+        if (maxRequestCost > 0 && spent + items > maxRequestCost) {
+          // The answer fails whole: the rest of its reads are not worth making.
+          const refused = new RequestCostExceededError(
+            `the answer is too large: ${itemsWhat} hold ${items.toLocaleString('en-US')} items, which would bring this request's cost to ` +
+              `${(spent + items).toLocaleString('en-US')}, over the limit of ${maxRequestCost.toLocaleString('en-US')}; ` +
+              'ask for pages instead (relationsConnection(first:), relations(where: { either: <id> }, first:) or relations(where: { source: <id> }, first:))',
+          );
+          deadline.stop(refused);
+          throw refused;
+        }
+        // Counted before the charge is awaited: the lists of one request are read side by side.
+        spend(items);
+        try {
+          await charge(items, itemsWhat);
+        } catch (err) {
+          spent -= items;
+          throw err;
+        }
+      },
       async expensive(work, run) {
         deadline.check();
         const weight = expensiveWeight(work);
-        await costs.charge(client, weight, describeWork(work));
+        await charge(weight, describeWork(work));
+        spend(weight);
+        // Expensive work reads long whatever it was charged.
+        lane = 'long';
         const signal = deadline.signal;
         try {
           return await untilAborted(gate.run(run, signal), signal);
         } catch (err) {
-          if (err instanceof ServerBusyError) await costs.refund(client, weight);
+          if (err instanceof ServerBusyError) await refund(weight);
           throw err;
         }
       },

@@ -84,21 +84,24 @@ interface WrittenFile {
 /**
  * Files already written, by graph version, selection as asked (the file describes it) and
  * format: the same export asked again is not rebuilt. Oldest dropped first; at most
- * KEPT_CHARACTERS in all, so anonymous clients cannot grow it.
+ * KEPT_BYTES in all (counted as UTF-8, at least what V8 keeps), so anonymous clients cannot grow it.
  */
-const written = new Map<string, WrittenFile>();
-const KEPT_CHARACTERS = 256 * 1024 * 1024;
-let keptCharacters = 0;
+const written = new Map<string, WrittenFile & { bytes: number }>();
+const KEPT_BYTES = 64 * 1024 * 1024;
+let keptBytes = 0;
+
+const bytesOf = (text: string) => Buffer.byteLength(text, 'utf8');
 
 function keep(key: string, file: WrittenFile, version: string): void {
-  if (file.body.length > KEPT_CHARACTERS / 4) return;
+  const bytes = bytesOf(file.body);
+  if (bytes > KEPT_BYTES / 4) return;
   for (const [k, f] of written) {
-    if (keptCharacters + file.body.length <= KEPT_CHARACTERS && k.startsWith(`${version}\n`)) break;
+    if (keptBytes + bytes <= KEPT_BYTES && k.startsWith(`${version}\n`)) break;
     written.delete(k);
-    keptCharacters -= f.body.length;
+    keptBytes -= f.bytes;
   }
-  written.set(key, file);
-  keptCharacters += file.body.length;
+  written.set(key, { ...file, bytes });
+  keptBytes += bytes;
 }
 
 /** Every claim, in pages by id. */
@@ -135,7 +138,7 @@ export async function exportSelection(
   const sel = selection.id && network.centre !== null ? { ...selection, id: network.centre } : selection;
   // The raw selection, not only its normalized key: the file's description quotes it.
   const key = `${version}\n${selectionKey(sel)}\n${JSON.stringify(sel)}\n${format.name}`;
-  let file = written.get(key);
+  let file: WrittenFile | undefined = written.get(key);
   if (!file) {
     const measured = network;
     // Claims between the selection's entities: those its entities made (for the whole graph, every claim, read in pages).
@@ -149,7 +152,7 @@ export async function exportSelection(
     file = made;
   }
   const etag = `"${createHash('sha256').update(key).digest('base64url').slice(0, 27)}"`;
-  return { ...file, fileName: fileName(sel, extension), selection: sel, etag };
+  return { body: file.body, nodes: file.nodes, edges: file.edges, fileName: fileName(sel, extension), selection: sel, etag };
 }
 
 export { exportGraph, type ExportGraph } from './model.js';

@@ -11,6 +11,8 @@ import type { Guards } from '../config.js';
 import type { Ontology } from '../ontology/ontology.js';
 import type { RequestContext } from './context.js';
 import { domainErrorPlugin } from './error-mapper.js';
+import type { GraphScale } from './cost.js';
+import { ScaleGauge } from './graph-scale.js';
 import { guardSetup } from './guards.js';
 import { maskErrors } from './plugins/mask-errors.js';
 import { oneWritePlugin } from './plugins/one-write.js';
@@ -24,11 +26,19 @@ export interface ApolloOptions {
   guards: Guards;
   production: boolean;
   log: (line: string) => void;
+  /** Counts the graph for the cost of scans: the server's own read, not charged to any request. */
+  graphSize?: () => Promise<GraphScale>;
 }
 
 /** Apollo Server with the schema, the limits, and the plugins that enforce roles, budgets and error mapping. */
-export function createApollo({ ontology, guards, production, log }: ApolloOptions): ApolloServer<RequestContext> {
-  const limits = guardSetup<RequestContext>(guards, { charge: (cost, ctx) => ctx.budget.chargeCost(cost) });
+export function createApollo({ ontology, guards, production, log, graphSize }: ApolloOptions): ApolloServer<RequestContext> {
+  const scale = new ScaleGauge();
+  const noScale: GraphScale = { entities: 0, relations: 0 };
+  const limits = guardSetup<RequestContext>(guards, {
+    charge: (cost, ctx) => ctx.budget.chargeCost(cost),
+    // A database that cannot be counted costs scans only their fixed points; the request's own reads then say what is wrong.
+    scale: async () => (graphSize ? scale.current(graphSize).catch(() => noScale) : noScale),
+  });
   return new ApolloServer<RequestContext>({
     typeDefs: ontology.sdl,
     resolvers: createResolvers(ontology),

@@ -4,6 +4,7 @@ import { NetworkCache } from '../network/network-cache.js';
 import type { Ontology } from '../ontology/ontology.js';
 import type { Corroboration } from '../writes/curation/add-relation.js';
 import type { Graph } from '../writes/graph.js';
+import { ListSizes } from './list-sizes.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 export interface RequestContext {
@@ -22,6 +23,8 @@ export interface RequestContext {
   roundTrips: { count: number };
   /** The request's deadline, its client's cost budget, and the gate for expensive work. */
   budget: RequestBudget;
+  /** How long the unpaged lists read before were, shared by all requests of a server (charged-list.ts). */
+  listSizes: ListSizes;
   /** Relations this request's `addRelation` found already stated and cited (`extensions.corroborated`). */
   corroborated: Corroboration[];
 }
@@ -33,6 +36,7 @@ export function createContext(
   networks: NetworkCache = new NetworkCache(),
   roundTrips: { count: number } = { count: 0 },
   budget: RequestBudget = UNBUDGETED,
+  listSizes: ListSizes = new ListSizes(),
 ): RequestContext {
   let version: Promise<string> | undefined;
   return {
@@ -45,6 +49,7 @@ export function createContext(
     networkSelections: new Set(),
     roundTrips,
     budget,
+    listSizes,
     corroborated: [],
   };
 }

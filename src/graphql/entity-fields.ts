@@ -2,7 +2,9 @@ import type { Ontology } from '../ontology/ontology.js';
 import type { NodeMetrics } from '../network/metrics.js';
 import type { ClaimRole } from '../store/queries.js';
 import type { EntityRecord } from '../store/records.js';
+import { chargedList } from './charged-list.js';
 import { connection } from './connection.js';
+import { relationsListKey } from './loaders.js';
 import type { RequestContext } from './context.js';
 import type { RelationOrder, RelationWhere } from './generated/types.js';
 import { argLimit, inRange } from './limits.js';
@@ -20,10 +22,16 @@ const relationsField = (
   parent: EntityRecord,
   args: { types?: readonly string[] | null; direction?: 'OUT' | 'IN' | 'BOTH' | null; includeRetracted?: boolean | null },
   ctx: RequestContext,
-) => ctx.loaders.relations.load({ id: parent.id, types: args.types ?? null, direction: args.direction ?? 'BOTH', includeRetracted: args.includeRetracted ?? false });
+) => {
+  const key = { id: parent.id, types: args.types ?? null, direction: args.direction ?? 'BOTH', includeRetracted: args.includeRetracted ?? false } as const;
+  return chargedList(ctx, `relations|${relationsListKey(key)}`, `the relations of ${parent.id}`, () => ctx.loaders.relations.load(key));
+};
 
 /** An entity's claims: those it made, those about it, or both. */
-const claimsField = (parent: EntityRecord, args: { role?: ClaimRole | null }, ctx: RequestContext) => ctx.loaders.entityClaims.load({ id: parent.id, role: args.role ?? 'ANY' });
+const claimsField = (parent: EntityRecord, args: { role?: ClaimRole | null }, ctx: RequestContext) => {
+  const role = args.role ?? 'ANY';
+  return chargedList(ctx, `claims|${role}|${parent.id}`, `the claims of ${parent.id}`, () => ctx.loaders.entityClaims.load({ id: parent.id, role }));
+};
 
 /** `Entity.degree`: batched per request, so N entities cost one statement. */
 const degreeField = (parent: EntityRecord, args: { types?: readonly string[] | null; direction?: 'OUT' | 'IN' | 'BOTH' | null }, ctx: RequestContext) =>

@@ -1,42 +1,24 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getNamedType, getNullableType, GraphQLError, isLeafType, Kind, isListType, type DocumentNode, type ValidationContext, type ValidationRule } from 'graphql';
-import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import { GraphQLError, Kind, type DocumentNode, type ValidationContext, type ValidationRule } from 'graphql';
+import { getComplexity } from 'graphql-query-complexity';
 import type { Guards } from '../config.js';
 import { maxAliasesRule, maxDepthRule, maxDirectivesRule } from './armor-rules.js';
+import { ASSUMED_LIST_SIZE, costEstimator, type GraphScale } from './cost.js';
 import { ErrorCode } from './errors.js';
 
 /**
  * Limits that keep one request from costing the server much: depth, aliases and
  * directives (GraphQL Armor's validation rules), tokens (graphql-js's own parser
- * limit), and an estimated cost in which list fields multiply what they select
- * (graphql-query-complexity with our estimator; Armor's cost rule does not multiply).
+ * limit), and an estimated cost from the SDL's `@cost` in which list fields multiply what
+ * they select (graphql-query-complexity with our estimator, cost.ts).
  */
-
-/** How many items a list field without a `first` argument is assumed to return. */
-export const ASSUMED_LIST_SIZE = 10;
-
-/**
- * Objects cost 1 and scalars nothing; a list multiplies the cost of one item by its
- * `first` (or the assumed size), so `relations(first: 100) { nodes { from { name } } }`
- * costs 100 * (1 + 1 + 1) = 300. Introspection is free: the explorer needs it and it is
- * switched off in production.
- */
-const listMultiplyingEstimator: ComplexityEstimator = ({ type: parent, field, args, childComplexity }) => {
-  if (field.name.startsWith('__')) return 0;
-  const type = getNullableType(field.type);
-  if (isLeafType(getNamedType(type))) return 0;
-  const first = typeof args.first === 'number' && args.first > 0 ? args.first : null;
-  // A connection's `edges` and `nodes` are the page its `first` already counted.
-  const page = parent.name.endsWith('Connection');
-  const items = first ?? (isListType(type) && !page ? ASSUMED_LIST_SIZE : 1);
-  return items * (1 + childComplexity);
-};
 
 /** Costs kept per parsed document, for this many operation + variables combinations. */
 const COSTS_PER_DOCUMENT = 64;
 const MAX_COST_KEY = 1_024;
 
-function costLimitPlugin<T extends object>(maxCost: number, charge?: (cost: number, context: T) => Promise<void>): ApolloServerPlugin<T> {
+function costLimitPlugin<T extends object>(maxCost: number, hooks: GuardHooks<T>): ApolloServerPlugin<T> {
+  const { charge, scale = async () => NO_SCALE } = hooks;
   // The cost depends on the document, the operation and the variables only; Apollo hands
   // back the same parsed document for the same query text, so repeats are not walked again.
   const known = new WeakMap<DocumentNode, Map<string, number>>();
@@ -48,7 +30,8 @@ function costLimitPlugin<T extends object>(maxCost: number, charge?: (cost: numb
           if (!operation) return;
           let byInput = known.get(document);
           if (!byInput) known.set(document, (byInput = new Map()));
-          const key = JSON.stringify([request.operationName ?? null, request.variables ?? null]);
+          const size = await scale();
+          const key = JSON.stringify([request.operationName ?? null, request.variables ?? null, size.entities, size.relations]);
           let cost = byInput.get(key);
           try {
             cost ??= getComplexity({
@@ -56,7 +39,7 @@ function costLimitPlugin<T extends object>(maxCost: number, charge?: (cost: numb
               query: document,
               variables: request.variables ?? {},
               ...(request.operationName ? { operationName: request.operationName } : {}),
-              estimators: [listMultiplyingEstimator],
+              estimators: [costEstimator(schema, size)],
             });
           } catch (err) {
             // Variables that do not fit their types stop the request at execution, with a
@@ -71,7 +54,7 @@ function costLimitPlugin<T extends object>(maxCost: number, charge?: (cost: numb
           }
           if (cost > maxCost) {
             throw new GraphQLError(
-              `query cost ${cost} is over the limit of ${maxCost}; lists multiply the cost of what they select by \`first\` (or ${ASSUMED_LIST_SIZE}), so ask for smaller pages or fewer nested lists`,
+              `query cost ${cost} is over the limit of ${maxCost}; each field costs its @cost in the schema, a search or unanchored relation page more on a larger graph, and lists multiply the cost of what they select by \`first\` (or ${ASSUMED_LIST_SIZE}), so ask for smaller pages, fewer aliases or fewer nested lists`,
               { extensions: { code: ErrorCode.BAD_USER_INPUT, cost, maxCost, http: { status: 400 } } },
             );
           }
@@ -116,7 +99,11 @@ const knownOperationTypesRule: ValidationRule = (context) => ({
 export interface GuardHooks<T extends object> {
   /** Told of each admitted operation's estimated cost (src/budget charges it to the client). */
   charge?: (cost: number, context: T) => Promise<void>;
+  /** The graph's size, which the cost of a scan grows with; none: scans cost only their fixed points. */
+  scale?: () => Promise<GraphScale>;
 }
+
+const NO_SCALE: GraphScale = { entities: 0, relations: 0 };
 
 export function guardSetup<T extends object>(guards: Guards, hooks: GuardHooks<T> = {}): GuardSetup<T> {
   return {
@@ -126,7 +113,7 @@ export function guardSetup<T extends object>(guards: Guards, hooks: GuardHooks<T
       maxAliasesRule({ n: guards.maxAliases, exposeLimits: true, ...report }),
       maxDirectivesRule({ n: guards.maxDirectives, exposeLimits: true, ...report }),
     ],
-    plugins: [costLimitPlugin<T>(guards.maxCost, hooks.charge)],
+    plugins: [costLimitPlugin<T>(guards.maxCost, hooks)],
     parseOptions: { maxTokens: guards.maxTokens },
   };
 }

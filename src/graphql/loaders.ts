@@ -69,6 +69,9 @@ export interface DegreeKey {
 
 const degreeGroup = (k: DegreeKey) => `${k.direction}|${k.types ? [...new Set(k.types)].sort().join(',') : '*'}`;
 
+/** An entity's relations list, named by its filter and the entity: the loader's cache key, and the key ListSizes remembers it by. */
+export const relationsListKey = (k: RelationsKey) => `${filterKey(k)}|${k.id}`;
+
 const filterKey = (k: Omit<RelationsKey, 'id'>) => `${k.direction}|${k.includeRetracted ? 'all' : 'active'}|${k.types ? [...new Set(k.types)].sort().join(',') : '*'}`;
 
 function byRelationOrder(a: RelationRecord, b: RelationRecord): number {

@@ -4,6 +4,7 @@ import type { ClaimRecord, EntityRecord, RelationRecord } from '../store/records
 import type { EntityFilter, EntityOrderKey, InForce } from '../store/queries.js';
 import { AnswerTooLargeError } from '../store/errors.js';
 import type { RequestContext } from './context.js';
+import { chargedList } from './charged-list.js';
 import { connection, totalCountResolvers } from './connection.js';
 import { decodeCursor, decodeOrderedCursor, encodeCursor, encodeOrderedCursor, type CursorScope } from './cursor.js';
 import { entityOrderText, parseEntityOrder, parseEntityWhere } from './entity-where-limits.js';
@@ -276,7 +277,7 @@ export function createResolvers(ontology: Ontology): Resolvers {
       },
 
       source: (_root, { id }, ctx) => ctx.loaders.source.load(checkId('id', id)),
-      sources: (_root, _args, ctx) => ctx.graph.listSources(),
+      sources: (_root, _args, ctx) => chargedList(ctx, 'sources', 'the sources', () => ctx.graph.listSources()),
 
       changes: async (_root, args, ctx) => {
         const limit = inRange('first', args.first ?? 50, argLimit('Query.changes.first'));
@@ -337,8 +338,9 @@ export function createResolvers(ontology: Ontology): Resolvers {
 
     SourceDocument: {
       paragraphs: (source) => (source.text ? splitText(source.text).map(({ number, sentences }) => ({ number, sentences })) : []),
-      relations: async (source, _args, ctx) => ctx.loaders.primeRelationEnds(await ctx.graph.relationsCiting(source.id)),
-      claims: (source, _args, ctx) => ctx.loaders.sourceClaims.load(source.id),
+      relations: (source, _args, ctx) =>
+        chargedList(ctx, `citing|${source.id}`, `the relations citing ${source.id}`, async () => ctx.loaders.primeRelationEnds(await ctx.graph.relationsCiting(source.id))),
+      claims: (source, _args, ctx) => chargedList(ctx, `source-claims|${source.id}`, `the claims citing ${source.id}`, () => ctx.loaders.sourceClaims.load(source.id)),
     },
   };
   // The kind-specific resolvers are derived from the ontology, so their shape is only known at run time.

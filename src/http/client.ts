@@ -27,8 +27,9 @@ export function identifyClient(req: IncomingMessage, { apiKeys, trustProxy }: Cl
 /**
  * Whom the request's budgets are charged to. Only a valid key is counted by its name (at
  * the keys' higher budgets); a key that is not valid counts against its address like no
- * key at all, so guessing keys buys no extra requests.
+ * key at all, so guessing keys buys no extra requests. A key's requests also count against
+ * its address at the keys' budget, so minting keys multiplies nothing.
  */
 export function budgetHolder({ auth, address }: Client): BudgetHolder {
-  return auth.kind === 'key' ? { kind: 'key', name: auth.viewer.name } : { kind: 'address', address };
+  return auth.kind === 'key' ? { kind: 'key', name: auth.viewer.name, address } : { kind: 'address', address };
 }

@@ -33,6 +33,8 @@ const limiter = (perMinute: number) => (perMinute > 0 ? new RateLimiterMemory({ 
 export function createRateLimit(limits: RequestLimits): RateLimit {
   const byAddress = limiter(limits.address);
   const byKey = limiter(limits.key);
+  // The keys used from one address share one key's allowance (see BudgetHolder).
+  const byKeyAddress = limiter(limits.key);
   // An anonymous client that runs out is told that a key would take it further, when it would.
   const keyHint =
     limits.key === 0 || limits.key > limits.address
@@ -46,7 +48,19 @@ export function createRateLimit(limits: RequestLimits): RateLimit {
       res.setHeader('ratelimit-limit', String(perMinute));
       try {
         const state = await limit.consume(id);
-        res.setHeader('ratelimit-remaining', String(state.remainingPoints));
+        let remaining = state.remainingPoints;
+        if (holder.kind === 'key' && byKeyAddress) {
+          const shared = await byKeyAddress.consume(holder.address).catch(async (err: unknown) => {
+            if (err instanceof RateLimiterRes) {
+              // Refused: the key's own request is given back, and the answer says why.
+              await limit.reward(id).catch(() => undefined);
+              throw Object.assign(err, { sharedByKeys: true });
+            }
+            throw err;
+          });
+          remaining = Math.min(remaining, shared.remainingPoints);
+        }
+        res.setHeader('ratelimit-remaining', String(remaining));
         return true;
       } catch (err) {
         if (!(err instanceof RateLimiterRes)) throw err;
@@ -54,7 +68,9 @@ export function createRateLimit(limits: RequestLimits): RateLimit {
         res.setHeader('ratelimit-remaining', '0');
         res.setHeader('retry-after', String(seconds));
         const hint = holder.kind === 'address' ? keyHint : '';
-        sendRequestError(res, 429, `too many requests: the limit is ${perMinute} per minute ${whose}; retry after ${seconds} s${hint}`, 'RATE_LIMITED');
+        const shared = 'sharedByKeys' in err;
+        const limitText = shared ? `the limit is ${perMinute} per minute for all API keys used from one address together` : `the limit is ${perMinute} per minute ${whose}`;
+        sendRequestError(res, 429, `too many requests: ${limitText}; retry after ${seconds} s${hint}`, 'RATE_LIMITED');
         return false;
       }
     },

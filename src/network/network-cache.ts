@@ -13,12 +13,22 @@ export interface MeasuredNetwork extends SelectedNetwork {
 export interface NetworkCacheOptions {
   /** Measured selections kept. */
   capacity?: number;
-  /** Entities and relations kept in all measured selections together: what the cache may hold in memory. */
-  maxKeptItems?: number;
+  /** What all measured selections kept may take in memory, in bytes (estimated: BYTES_PER_ITEM an entity or relation). */
+  maxKeptBytes?: number;
   /** Failures remembered. */
   maxFailures?: number;
   measureTimeoutMs?: number;
 }
+
+/**
+ * Memory one entity or relation of a measured selection takes, with its measures: a
+ * relation record as JSON.parse makes it takes about 400 bytes of V8 heap (measured on
+ * the bench's generated graph), and an entity's measures and map entries add the rest.
+ */
+export const BYTES_PER_ITEM = 600;
+
+/** The cache's memory by default: a few hub neighborhoods of a 100,000-relation graph. */
+export const DEFAULT_KEPT_BYTES = 64 * 1024 * 1024;
 
 /** A failure that says something about the selection itself, so asking again would fail the same way. */
 function remembered(err: unknown): err is Error {
@@ -40,16 +50,16 @@ function remembered(err: unknown): err is Error {
  *   remembered with its error for the graph version: asked again, it fails at once. A
  *   database read refused as too large is remembered for every selection that shares it
  *   (all dates and kinds over the same neighborhood and relation types).
- * - A few measured selections are kept, bounded by their total size.
+ * - A few measured selections are kept, bounded by the memory they take (maxKeptBytes).
  */
 export class NetworkCache {
-  private readonly done = new Map<string, { version: string; network: MeasuredNetwork; size: number }>();
+  private readonly done = new Map<string, { version: string; network: MeasuredNetwork; bytes: number }>();
   private readonly failed = new Map<string, { version: string; error: Error }>();
   private readonly running = new Map<string, Promise<MeasuredNetwork>>();
   private readonly reading = new Map<string, Promise<SelectedNetwork>>();
-  private keptItems = 0;
+  private keptBytes = 0;
   private readonly capacity: number;
-  private readonly maxKeptItems: number;
+  private readonly maxKeptBytes: number;
   private readonly maxFailures: number;
   private readonly measureTimeoutMs: number;
   /** Computations started, for tests. */
@@ -57,7 +67,7 @@ export class NetworkCache {
 
   constructor(o: NetworkCacheOptions = {}) {
     this.capacity = o.capacity ?? 8;
-    this.maxKeptItems = o.maxKeptItems ?? 200_000;
+    this.maxKeptBytes = o.maxKeptBytes ?? DEFAULT_KEPT_BYTES;
     this.maxFailures = o.maxFailures ?? 256;
     this.measureTimeoutMs = o.measureTimeoutMs ?? MEASURE_TIMEOUT_MS;
   }
@@ -144,26 +154,26 @@ export class NetworkCache {
     for (const [k, e] of this.done) {
       if (e.version !== version) {
         this.done.delete(k);
-        this.keptItems -= e.size;
+        this.keptBytes -= e.bytes;
       }
     }
     for (const [k, e] of this.failed) if (e.version !== version) this.failed.delete(k);
   }
 
   private keep(key: string, version: string, network: MeasuredNetwork): void {
-    const size = network.nodes.length + network.edges.length;
+    const bytes = (network.nodes.length + network.edges.length) * BYTES_PER_ITEM;
     const old = this.done.get(key);
     if (old) {
       this.done.delete(key);
-      this.keptItems -= old.size;
+      this.keptBytes -= old.bytes;
     }
-    if (size > this.maxKeptItems) return;
-    this.done.set(key, { version, network, size });
-    this.keptItems += size;
+    if (bytes > this.maxKeptBytes) return;
+    this.done.set(key, { version, network, bytes });
+    this.keptBytes += bytes;
     for (const [k, e] of this.done) {
-      if (this.done.size <= this.capacity && this.keptItems <= this.maxKeptItems) break;
+      if (this.done.size <= this.capacity && this.keptBytes <= this.maxKeptBytes) break;
       this.done.delete(k);
-      this.keptItems -= e.size;
+      this.keptBytes -= e.bytes;
     }
   }
 

@@ -27,9 +27,19 @@ export interface GraphStore extends GraphReads, WriteTransactions {
 /**
  * Told of each statement a store sends; must not throw. An observer that carries a
  * `deadline` (its request's) makes the store stop there: no read is sent once it has
- * passed, and the backend stops a read still running at it.
+ * passed, and the backend stops a read still running at it. One that carries a `lane`
+ * says, at each read, which lane of the database's readers it takes (cypher/long-reads.ts).
  */
-export type StatementObserver = ((statement: { cypher: string; params: Record<string, unknown> }) => void) & { readonly deadline?: StatementDeadline };
+export type StatementObserver = ((statement: { cypher: string; params: Record<string, unknown> }) => void) & {
+  readonly deadline?: StatementDeadline;
+  readonly lane?: () => ReadLane;
+};
+
+/**
+ * Which readers a read may take: `long` reads (of a request that has turned out long)
+ * share a few of them, so `quick` ones always find one free.
+ */
+export type ReadLane = 'quick' | 'long';
 
 /** When the work of a request must stop (src/budget/deadline.ts makes them). */
 export interface StatementDeadline {

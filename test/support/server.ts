@@ -46,6 +46,8 @@ export interface TestServerOptions {
   corsOrigins?: string[];
   /** The ontology to store, validate and serve; the project's own `schema/` by default. */
   ontology?: Ontology;
+  /** Take the client address from X-Forwarded-For, so a test can send from several. */
+  trustProxy?: boolean;
 }
 
 /** Keys the contract suite writes with: one curator named `alice`, one `bob`, one admin. */
@@ -69,6 +71,7 @@ export async function startTestServer(backend: Backend = embedded, opts: TestSer
       production: opts.production ?? false,
       apiKeys: parseApiKeys(opts.apiKeys ?? API_KEYS, (m) => new Error(m)),
       corsOrigins: opts.corsOrigins ?? [],
+      trustProxy: opts.trustProxy ?? false,
       // Tests send many requests from one address; the rate limit and the cost budget have their own tests.
       guards: { rateLimitPerMinute: 0, costPerMinute: 0, ...opts.guards },
     },

@@ -2,6 +2,7 @@ import type { Ontology } from '../../ontology/ontology.js';
 import type { GraphReads } from '../graph-reads.js';
 import type { GraphStore, StatementObserver } from '../graph-store.js';
 import { observeExecutor } from './observed-executor.js';
+import { LongReads } from './long-reads.js';
 import type { Dialect } from './dialect.js';
 import type { EngineStatus, Executor } from './executor.js';
 import { Statements } from './statements.js';
@@ -29,13 +30,23 @@ export class CypherGraphStore implements GraphStore {
     private readonly ontology: Ontology,
     private readonly statements = new Statements(dialect, ontology),
     private readonly writeStatements = new WriteStatements(dialect, ontology),
+    /** Shared by every observed view of this store: the one long lane of its readers. */
+    readonly longReads = new LongReads(),
   ) {
     this.context = { executor, dialect, ontology };
     this.reads = cypherReads(this.context);
   }
 
   observed(observe: StatementObserver): GraphStore {
-    return new CypherGraphStore(this.backend, observeExecutor(this.executor, observe), this.dialect, this.ontology, this.statements, this.writeStatements);
+    return new CypherGraphStore(
+      this.backend,
+      observeExecutor(this.executor, observe, this.longReads),
+      this.dialect,
+      this.ontology,
+      this.statements,
+      this.writeStatements,
+      this.longReads,
+    );
   }
 
   // Reads: each operation in reads/, merged ids resolved there.

@@ -20,6 +20,24 @@ const SLICE_MS = 8;
 const ROWS_PER_CHECK = 32;
 /** Reads running at once, each on a connection of its own. */
 export const READERS = 3;
+
+/**
+ * Engine threads one read may use. The engine runs every query's work on one pool of as
+ * many threads as the machine has cores; a read that took them all kept every other read
+ * waiting behind it, however many readers were free. With one thread each, the long lane
+ * (EMBEDDED_LONG_READS of them at once) leaves the others to quick reads.
+ */
+export const READER_THREADS = 1;
+
+/**
+ * The engine's page cache and working memory, in bytes. Its own default is 80% of the
+ * machine's memory, which a flood of large reads filled and never gave back; bounded, the
+ * engine process stays within about this much more than its code, whatever is asked.
+ */
+export const BUFFER_POOL_BYTES = 2 * 1024 * 1024 * 1024;
+
+/** Long reads at once on the embedded engine (src/store/cypher/long-reads.ts): one, so a quick read always finds an engine thread too. */
+export const EMBEDDED_LONG_READS = 1;
 /**
  * How long a checkpoint waits for running reads to finish before it is put off (see
  * `checkpointAfterWrite`). New reads wait behind it meanwhile, so this bounds what a write
@@ -192,9 +210,9 @@ export class LadybugExecutor implements Executor {
    */
   static async open(dataDir: string, log: (line: string) => void = () => undefined, options: ExecutorOptions = {}): Promise<LadybugExecutor> {
     const init = async () => {
-      // By position: buffer pool, compression, read-only and size as the engine's defaults,
-      // then automatic checkpoints off (see the class comment).
-      const db = new lbug.Database(join(dataDir, DATABASE_FILE), 0, true, false, 0, false);
+      // By position: the buffer pool's bound (BUFFER_POOL_BYTES), compression, read-only and
+      // size as the engine's defaults, then automatic checkpoints off (see the class comment).
+      const db = new lbug.Database(join(dataDir, DATABASE_FILE), BUFFER_POOL_BYTES, true, false, 0, false);
       await db.init();
       return db;
     };
@@ -221,13 +239,13 @@ export class LadybugExecutor implements Executor {
       const reason = (err instanceof Error ? err.message.split('\n')[0] : undefined) ?? String(err);
       throw new StoreOpenError(`cannot open the embedded database in DATA_DIR=${dataDir}: ${reason}`, LOCKED.test(reason), dataDir);
     }
-    const connect = async () => {
-      const conn = new lbug.Connection(db);
+    const connect = async (threads?: number) => {
+      const conn = threads === undefined ? new lbug.Connection(db) : new lbug.Connection(db, threads);
       await conn.init();
       return new Session(conn);
     };
     const readers: Session[] = [];
-    for (let i = 0; i < READERS; i += 1) readers.push(await connect());
+    for (let i = 0; i < READERS; i += 1) readers.push(await connect(READER_THREADS));
     return new LadybugExecutor(db, dataDir, readers, await connect(), log, options);
   }
 

@@ -5,7 +5,8 @@ import type { GraphStore } from '../graph-store.js';
 import { ladybugDialect, tableSpecs } from './dialect.js';
 import { EngineProcess, type EmbeddedEngine } from './engine/process.js';
 import { DEFAULT_QUARANTINE_KEEP } from './quarantine.js';
-import { LadybugExecutor, type ExecutorOptions } from './executor.js';
+import { EMBEDDED_LONG_READS, LadybugExecutor, type ExecutorOptions } from './executor.js';
+import { LongReads } from '../cypher/long-reads.js';
 
 export { StoreOpenError } from './executor.js';
 
@@ -40,7 +41,7 @@ export async function openEmbeddedWithExecutor({ dataDir, ontology, log, executo
 
 /** The store over an engine already open (in this process, or in one of its own). */
 export function embeddedStore(engine: EmbeddedEngine, ontology: Ontology): GraphStore {
-  return new CypherGraphStore('embedded', engine, ladybugDialect, ontology);
+  return new CypherGraphStore('embedded', engine, ladybugDialect, ontology, undefined, undefined, new LongReads(EMBEDDED_LONG_READS));
 }
 
 /**

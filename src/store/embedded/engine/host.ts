@@ -1,7 +1,7 @@
 import type { Row, Statement } from '../../cypher/executor.js';
 import { InsufficientStorageError, StoreOpenError, StoreUnavailableError } from '../../errors.js';
 import { LadybugExecutor } from '../executor.js';
-import type { HostReply, HostRequest, WireError } from './protocol.js';
+import { ROWS_PER_MESSAGE, type HostReply, type HostRequest, type WireError } from './protocol.js';
 
 /**
  * The process that runs LadybugDB for the server (engine-process.ts starts it). A native
@@ -10,6 +10,17 @@ import type { HostReply, HostRequest, WireError } from './protocol.js';
  */
 
 const send = (reply: HostReply) => process.send?.(reply);
+
+/** The rows of a reply, in messages of at most ROWS_PER_MESSAGE (see protocol.ts). */
+function sendRows(id: number, rows: Row[] | undefined): void {
+  if (!rows || rows.length <= ROWS_PER_MESSAGE) {
+    send({ t: 'ok', id, ...(rows ? { rows } : {}) });
+    return;
+  }
+  let at = 0;
+  for (; rows.length - at > ROWS_PER_MESSAGE; at += ROWS_PER_MESSAGE) send({ t: 'part', id, rows: rows.slice(at, at + ROWS_PER_MESSAGE) });
+  send({ t: 'ok', id, rows: rows.slice(at) });
+}
 
 function wire(err: unknown): WireError {
   const message = err instanceof Error ? err.message : String(err);
@@ -58,7 +69,7 @@ async function transaction(engine: LadybugExecutor, tx: Transaction): Promise<vo
         throw new Error('rolled back');
       }
       try {
-        send({ t: 'ok', id: req.id, rows: await run({ cypher: req.cypher, params: req.params }) });
+        sendRows(req.id, await run({ cypher: req.cypher, params: req.params }));
       } catch (err) {
         send({ t: 'error', id: req.id, error: wire(err) });
       }
@@ -108,7 +119,7 @@ process.on('message', (req: HostRequest) => {
     return;
   }
   handle(req).then(
-    (rows) => send({ t: 'ok', id: req.id, ...(rows ? { rows } : {}) }),
+    (rows) => sendRows(req.id, rows),
     (err: unknown) => send({ t: 'error', id: req.id, error: wire(err) }),
   );
 });

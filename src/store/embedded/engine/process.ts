@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EngineStatus, Executor, Row, Statement } from '../../cypher/executor.js';
 import { InsufficientStorageError, StoreOpenError, StoreUnavailableError } from '../../errors.js';
+import { PendingReplies } from './replies.js';
 import type { HostReply, HostRequest, WireError } from './protocol.js';
 
 /** What the embedded store needs of its engine, in this process or in one of its own. */
@@ -94,7 +95,7 @@ function revive(e: WireError): Error {
 export class EngineProcess implements RestartableEngine {
   private child: ChildProcess | null = null;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (rows: Row[]) => void; reject: (err: Error) => void }>();
+  private readonly pending = new PendingReplies();
   private state: EngineStatus['state'] = 'down';
   private restarts = 0;
   private lastCrash: EngineStatus['lastCrash'] = null;
@@ -177,11 +178,7 @@ export class EngineProcess implements RestartableEngine {
 
   private receive(reply: HostReply): void {
     if (reply.t === 'log') return this.log(reply.line);
-    const waiter = this.pending.get(reply.id);
-    if (!waiter) return;
-    this.pending.delete(reply.id);
-    if (reply.t === 'ok') waiter.resolve(reply.rows ?? []);
-    else waiter.reject(revive(reply.error));
+    this.pending.receive(reply, revive);
   }
 
   private exited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
@@ -189,8 +186,7 @@ export class EngineProcess implements RestartableEngine {
     this.child = null;
     const why = this.stalled ?? (signal ? `signal ${signal}` : `exit code ${code}`);
     this.stalled = null;
-    for (const waiter of this.pending.values()) waiter.reject(this.died(why));
-    this.pending.clear();
+    this.pending.failAll(() => this.died(why));
     if (this.closing) return;
     this.lastCrash = { at: new Date().toISOString(), why };
     if (this.mode.once) {
@@ -255,8 +251,7 @@ export class EngineProcess implements RestartableEngine {
       child.kill('SIGKILL');
       await gone;
     }
-    for (const waiter of this.pending.values()) waiter.reject(this.died(why));
-    this.pending.clear();
+    this.pending.failAll(() => this.died(why));
   }
 
   release(): Promise<void> {
@@ -313,9 +308,9 @@ export class EngineProcess implements RestartableEngine {
     if (!child?.connected) return Promise.reject(this.died(this.lastCrash?.why ?? 'not running'));
     const id = this.nextId++;
     return new Promise<Row[]>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.add(id, { resolve, reject });
       child.send({ ...req, id } as HostRequest, (err) => {
-        if (!err || !this.pending.delete(id)) return;
+        if (!err || !this.pending.drop(id)) return;
         reject(this.died('not running'));
       });
     });

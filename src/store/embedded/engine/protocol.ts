@@ -23,4 +23,12 @@ export interface WireError {
   locked?: boolean;
 }
 
-export type HostReply = { t: 'ok'; id: number; rows?: Row[] } | { t: 'error'; id: number; error: WireError } | { t: 'log'; line: string };
+/**
+ * Rows of one reply at most per message. A larger answer comes as `part`s, then its `ok`
+ * with the last rows: the server decodes each message as an event of its own, so a read of
+ * 100,000 rows never holds its event loop for the whole decode, and cheap requests are
+ * answered in between.
+ */
+export const ROWS_PER_MESSAGE = 2_000;
+
+export type HostReply = { t: 'ok'; id: number; rows?: Row[] } | { t: 'part'; id: number; rows: Row[] } | { t: 'error'; id: number; error: WireError } | { t: 'log'; line: string };
