@@ -135,5 +135,7 @@ describe(`the cost of each query shape on ${RELATIONS.toLocaleString('en-US')} r
     // The answers too large for one request are refused as such, not served, and not a server error.
     // (Bad input found while executing is an error beside the data, with status 200: src/graphql/error-mapper.ts.)
     expect(refused.map((m) => [m.name, m.status, m.code])).toEqual(refusedShapes.map((s) => [s.name, s.status, 'BAD_USER_INPUT']));
+    // A list refused once it was read is paid for all the same: a refusal is not a free read.
+    expect(refused.find((m) => m.name === "a source's relations")?.cost).toBeGreaterThan(50_000);
   });
 });

@@ -5,9 +5,10 @@ import { LONG_LANE_COST, ServerBudget } from '../src/budget/request-budget.js';
 import { DEFAULT_GATE } from '../src/budget/expensive-gate.js';
 import type { Executor, Row, Statement } from '../src/store/cypher/executor.js';
 import { LongReads } from '../src/store/cypher/long-reads.js';
+import { LongReadsBusyError } from '../src/store/errors.js';
 import { observeExecutor } from '../src/store/cypher/observed-executor.js';
 import type { ReadLane } from '../src/store/graph-store.js';
-import { READERS } from '../src/store/embedded/executor.js';
+import { EMBEDDED_LONG_READS, READERS } from '../src/store/embedded/executor.js';
 
 /**
  * Fair use of the database's readers (issue 24): the reads of a request that has turned
@@ -55,14 +56,14 @@ const settled = async <T>(p: Promise<T>, ms = 50): Promise<'pending' | T> => Pro
 describe('the long lane of the database readers', () => {
   it('leaves a reader free for quick reads however many long reads come', async () => {
     const db = fakeDatabase(READERS);
-    const lanes = new LongReads(READERS - 1);
+    const lanes = new LongReads(EMBEDDED_LONG_READS);
     const long = observeExecutor(db.executor, observer('long'), lanes);
     const quick = observeExecutor(db.executor, observer('quick'), lanes);
     const floods = Array.from({ length: 20 }, () => long.read({ cypher: 'slow', params: {} }));
     await new Promise((resolve) => setTimeout(resolve, 20));
-    // Twenty long reads: only READERS - 1 reach the database, the rest wait in the lane.
-    expect(db.busy).toBe(READERS - 1);
-    expect(lanes.stats()).toEqual({ running: READERS - 1, waiting: 20 - (READERS - 1) });
+    // Twenty long reads: only EMBEDDED_LONG_READS reach the database, the rest wait in the lane.
+    expect(db.busy).toBe(EMBEDDED_LONG_READS);
+    expect(lanes.stats()).toEqual({ running: EMBEDDED_LONG_READS, waiting: 20 - EMBEDDED_LONG_READS });
     // A quick read is answered at once, ten times over, while they all wait.
     for (let i = 0; i < 10; i += 1) expect(await settled(quick.read({ cypher: `quick ${i}`, params: {} }))).toEqual([{ answer: `quick ${i}` }]);
     // Released, the long reads all finish, never more than the lane's places at once.
@@ -72,7 +73,9 @@ describe('the long lane of the database readers', () => {
     }
     db.releaseAll();
     expect((await Promise.all(floods)).length).toBe(20);
-    expect(db.mostBusy).toBe(READERS);
+    // The quick reads ran beside the long one: never more readers busy than the engine has.
+    expect(db.mostBusy).toBeLessThanOrEqual(READERS);
+    expect(db.mostBusy).toBeGreaterThan(EMBEDDED_LONG_READS);
     expect(lanes.stats()).toEqual({ running: 0, waiting: 0 });
   });
 
@@ -111,7 +114,7 @@ describe('which requests read in the long lane', () => {
     const server = budget();
     const lists = server.forRequest(holder);
     await lists.chargeCost(5);
-    await lists.chargeItems(LONG_LANE_COST, 'the relations of a hub');
+    await lists.chargeItems({ what: 'the relations of a hub', items: LONG_LANE_COST + 10, charged: 10, instead: 'pages' });
     expect(lists.lane).toBe('long');
     const work = server.forRequest(holder);
     await work.chargeCost(5);
@@ -124,13 +127,53 @@ describe('which requests read in the long lane', () => {
     work.dispose();
   });
 
-  it('refuses a request whose lists would bring it over the ceiling of one request, naming the paged fields', async () => {
+  it('refuses a request whose lists would bring it over the ceiling of one request, naming the paged field, and charges what it read', async () => {
     const request = budget().forRequest(holder);
     await request.chargeCost(1_000);
-    await expect(request.chargeItems(49_001, 'the relations citing a-source')).rejects.toThrow(
-      /^the answer is too large: the relations citing a-source hold 49,001 items, which would bring this request's cost to 50,001, over the limit of 50,000; ask for pages instead/,
+    const list = { what: 'the relations citing a-source', items: 49_011, charged: 10, instead: 'ask for relations(where: { source: "a-source" }, first:) instead' };
+    await expect(request.chargeItems(list)).rejects.toThrow(
+      /^the answer is too large: the relations citing a-source hold 49,011 items, which would bring this request's cost to 50,001, over the limit of 50,000; ask for relations\(where: \{ source: "a-source" \}, first:\) instead$/,
     );
-    expect(request.spent).toBe(1_000);
+    // Read all the same: charged, and the request's other work is stopped.
+    expect(request.spent).toBe(50_001);
+    expect(request.deadline?.aborted).toBe(true);
     request.dispose();
+  });
+
+  it("never refuses a mutation's answer, whose write is done, but charges it", async () => {
+    const request = budget().forRequest(holder);
+    await request.chargeCost(1_000);
+    await request.chargeItems({ what: 'the relations of a hub', items: 60_010, charged: 10, instead: 'pages', mayRefuse: false });
+    expect(request.spent).toBe(61_000);
+    request.dispose();
+  });
+
+  it('bounds what a request reads and answers, not the weights of its expensive work', async () => {
+    const request = budget().forRequest(holder);
+    await request.chargeCost(1_000);
+    await request.expensive({ kind: 'neighborhood', depth: 3 }, async () => undefined);
+    // 1,000 + 15,000 of weight + 40,000 of items: the items and the estimate are under the ceiling.
+    await request.chargeItems({ what: 'the relations of a hub', items: 40_010, charged: 10, instead: 'pages' });
+    expect(request.spent).toBe(56_000);
+    request.dispose();
+  });
+});
+
+describe('a long lane that is full', () => {
+  it('refuses another long read at once with SERVER_BUSY and Retry-After, instead of queueing it to its deadline', async () => {
+    const db = fakeDatabase(READERS);
+    const lanes = new LongReads(1, 2);
+    const long = observeExecutor(db.executor, observer('long'), lanes);
+    const held = [0, 1, 2].map(() => long.read({ cypher: 'slow', params: {} }));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(lanes.stats()).toEqual({ running: 1, waiting: 2 });
+    const refused = await long.read({ cypher: 'slow', params: {} }).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(LongReadsBusyError);
+    expect(refused).toMatchObject({ code: 'SERVER_BUSY', retryAfterSeconds: 5 });
+    for (let i = 0; i < 5; i += 1) {
+      db.releaseAll();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(await Promise.all(held)).toHaveLength(3);
   });
 });

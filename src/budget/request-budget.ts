@@ -5,9 +5,9 @@ import { DEFAULT_GATE, ExpensiveGate, type GateOptions } from './expensive-gate.
 import type { ReadLane } from '../store/graph-store.js';
 
 /**
- * A request that has spent at least this many cost points (about as many milliseconds of
- * a database reader) reads in the long lane from then on: its reads share a few of the
- * database's readers, so quick requests always find one free.
+ * A request that has spent at least this many cost points (tens of milliseconds of a
+ * database reader) reads in the long lane from then on: its reads share a few of the
+ * database's readers, so quick requests always find one that no long read holds.
  */
 export const LONG_LANE_COST = 300;
 
@@ -21,10 +21,11 @@ export interface RequestBudget {
   /** Charges the query's estimated cost (the MAX_QUERY_COST estimate, from the SDL's `@cost`). */
   chargeCost(points: number): Promise<void>;
   /**
-   * Charges items a list returned beyond what the estimate assumed, as they are read;
-   * refuses the request (RequestCostExceededError) once it has cost more than one request may.
+   * Charges the items a list returned beyond what was charged for it already, as they are
+   * read; refuses the request (RequestCostExceededError, and the items read are charged
+   * all the same) once its estimate and lists cost more than one request may.
    */
-  chargeItems(items: number, what: string): Promise<void>;
+  chargeItems(list: ChargedList): Promise<void>;
   /** Which of the database's readers the request's reads take: `long` once it has turned out long. */
   readonly lane: ReadLane;
   /** Points charged to this request so far (the estimate, items read, expensive work). */
@@ -37,6 +38,20 @@ export interface RequestBudget {
   expensive<T>(work: ExpensiveWork, run: () => Promise<T>): Promise<T>;
   /** The request is over: its timer goes. */
   dispose(): void;
+}
+
+/** A list with no `first`, as it is charged (src/graphql/charged-list.ts). */
+export interface ChargedList {
+  /** Its items, e.g. "the relations of nur-otan". */
+  what: string;
+  /** How many it holds (or is known to hold). */
+  items: number;
+  /** How many were charged for it already (the estimate's assumed size, or more). */
+  charged: number;
+  /** What to ask instead when it is refused: the paged field. */
+  instead: string;
+  /** False for a mutation's answer: its write is done, so the answer is charged but never refused. */
+  mayRefuse?: boolean;
 }
 
 /** No limits: for the export command and code that runs outside a request. */
@@ -103,6 +118,8 @@ export class ServerBudget {
     const refund = (points: number) => this.refund(holder, points);
     let lane: ReadLane = 'quick';
     let spent = 0;
+    /** What MAX_QUERY_COST bounds: the estimate and the items of lists, not expensive work's weights. */
+    let answered = 0;
     const spend = (points: number) => {
       spent += points;
       if (spent >= LONG_LANE_COST) lane = 'long';
@@ -118,25 +135,31 @@ export class ServerBudget {
       async chargeCost(points) {
         await charge(points, 'this query');
         spend(points);
+        answered += points;
       },
-      async chargeItems(items, itemsWhat) {
+      async chargeItems(list) {
+        const items = list.items - list.charged;
         if (items <= 0) return;
-        if (maxRequestCost > 0 && spent + items > maxRequestCost) {
-          // The answer fails whole: the rest of its reads are not worth making.
+        // The ceiling is on what the request reads and answers (the estimate and its lists), not on the weights of expensive work.
+        if (maxRequestCost > 0 && answered + items > maxRequestCost && list.mayRefuse !== false) {
+          // The answer fails whole: the rest of its reads are not worth making. What was read is paid for all the same.
           const refused = new RequestCostExceededError(
-            `the answer is too large: ${itemsWhat} hold ${items.toLocaleString('en-US')} items, which would bring this request's cost to ` +
-              `${(spent + items).toLocaleString('en-US')}, over the limit of ${maxRequestCost.toLocaleString('en-US')}; ` +
-              'ask for pages instead (relationsConnection(first:), relations(where: { either: <id> }, first:) or relations(where: { source: <id> }, first:))',
+            `the answer is too large: ${list.what} hold ${list.items.toLocaleString('en-US')} items, which would bring this request's cost to ` +
+              `${(answered + items).toLocaleString('en-US')}, over the limit of ${maxRequestCost.toLocaleString('en-US')}; ${list.instead}`,
           );
           deadline.stop(refused);
+          spend(items);
+          await charge(items, list.what).catch(() => undefined);
           throw refused;
         }
         // Counted before the charge is awaited: the lists of one request are read side by side.
         spend(items);
+        answered += items;
         try {
-          await charge(items, itemsWhat);
+          await charge(items, list.what);
         } catch (err) {
           spent -= items;
+          answered -= items;
           throw err;
         }
       },
@@ -151,7 +174,10 @@ export class ServerBudget {
         try {
           return await untilAborted(gate.run(run, signal), signal);
         } catch (err) {
-          if (err instanceof ServerBusyError) await refund(weight);
+          if (err instanceof ServerBusyError) {
+            await refund(weight);
+            spent -= weight;
+          }
           throw err;
         }
       },

@@ -94,7 +94,7 @@ const bytesOf = (text: string) => Buffer.byteLength(text, 'utf8');
 
 function keep(key: string, file: WrittenFile, version: string): void {
   const bytes = bytesOf(file.body);
-  if (bytes > KEPT_BYTES / 4) return;
+  if (bytes > KEPT_BYTES / 2) return;
   for (const [k, f] of written) {
     if (keptBytes + bytes <= KEPT_BYTES && k.startsWith(`${version}\n`)) break;
     written.delete(k);

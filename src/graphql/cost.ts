@@ -11,12 +11,6 @@ import type { ComplexityEstimator } from 'graphql-query-complexity';
 /** How many items a list field without a `first` argument is assumed to return; more are charged as they are read (`chargeItems`). */
 export const ASSUMED_LIST_SIZE = 10;
 
-/**
- * A request whose cost is at least this many points (about as many milliseconds of a
- * database reader) reads in the long lane, which leaves a reader free for quick requests.
- */
-export const LONG_LANE_COST = 300;
-
 /** The graph's size, which a scan's cost grows with. */
 export interface GraphScale {
   entities: number;

@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Ontology } from '../ontology/ontology.js';
 import type { NodeMetrics } from '../network/metrics.js';
 import type { ClaimRole } from '../store/queries.js';
@@ -18,19 +19,25 @@ import { checkListLength } from './where-limits.js';
  * one statement per field, and the stored kind-specific fields read from the record.
  */
 
+/** Where an entity's relations are paged. */
+const PAGED_RELATIONS = 'ask for pages instead: relationsConnection(first:), or relations(where: { either: <id> }, first:)';
+
 const relationsField = (
   parent: EntityRecord,
   args: { types?: readonly string[] | null; direction?: 'OUT' | 'IN' | 'BOTH' | null; includeRetracted?: boolean | null },
   ctx: RequestContext,
+  info: GraphQLResolveInfo,
 ) => {
   const key = { id: parent.id, types: args.types ?? null, direction: args.direction ?? 'BOTH', includeRetracted: args.includeRetracted ?? false } as const;
-  return chargedList(ctx, `relations|${relationsListKey(key)}`, `the relations of ${parent.id}`, () => ctx.loaders.relations.load(key));
+  const list = { key: `relations|${relationsListKey(key)}`, what: `the relations of ${parent.id}`, instead: PAGED_RELATIONS };
+  return chargedList(ctx, info, list, () => ctx.loaders.relations.load(key));
 };
 
 /** An entity's claims: those it made, those about it, or both. */
-const claimsField = (parent: EntityRecord, args: { role?: ClaimRole | null }, ctx: RequestContext) => {
+const claimsField = (parent: EntityRecord, args: { role?: ClaimRole | null }, ctx: RequestContext, info: GraphQLResolveInfo) => {
   const role = args.role ?? 'ANY';
-  return chargedList(ctx, `claims|${role}|${parent.id}`, `the claims of ${parent.id}`, () => ctx.loaders.entityClaims.load({ id: parent.id, role }));
+  const list = { key: `claims|${role}|${parent.id}`, what: `the claims of ${parent.id}`, instead: 'ask for claims(speaker: <id>, first:) or claims(about: <id>, first:) instead' };
+  return chargedList(ctx, info, list, () => ctx.loaders.entityClaims.load({ id: parent.id, role }));
 };
 
 /** `Entity.degree`: batched per request, so N entities cost one statement. */

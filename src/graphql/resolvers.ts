@@ -277,7 +277,10 @@ export function createResolvers(ontology: Ontology): Resolvers {
       },
 
       source: (_root, { id }, ctx) => ctx.loaders.source.load(checkId('id', id)),
-      sources: (_root, _args, ctx) => chargedList(ctx, 'sources', 'the sources', () => ctx.graph.listSources()),
+      sources: (_root, _args, ctx, info) =>
+        chargedList(ctx, info, { key: 'sources', what: 'the sources', instead: 'ask for source(id:) one at a time instead (sources has no pages yet)' }, () =>
+          ctx.graph.listSources(),
+        ),
 
       changes: async (_root, args, ctx) => {
         const limit = inRange('first', args.first ?? 50, argLimit('Query.changes.first'));
@@ -338,9 +341,17 @@ export function createResolvers(ontology: Ontology): Resolvers {
 
     SourceDocument: {
       paragraphs: (source) => (source.text ? splitText(source.text).map(({ number, sentences }) => ({ number, sentences })) : []),
-      relations: (source, _args, ctx) =>
-        chargedList(ctx, `citing|${source.id}`, `the relations citing ${source.id}`, async () => ctx.loaders.primeRelationEnds(await ctx.graph.relationsCiting(source.id))),
-      claims: (source, _args, ctx) => chargedList(ctx, `source-claims|${source.id}`, `the claims citing ${source.id}`, () => ctx.loaders.sourceClaims.load(source.id)),
+      relations: (source, _args, ctx, info) =>
+        chargedList(
+          ctx,
+          info,
+          { key: `citing|${source.id}`, what: `the relations citing ${source.id}`, instead: `ask for pages instead: relations(where: { source: "${source.id}" }, first:)` },
+          async () => ctx.loaders.primeRelationEnds(await ctx.graph.relationsCiting(source.id)),
+        ),
+      claims: (source, _args, ctx, info) =>
+        chargedList(ctx, info, { key: `source-claims|${source.id}`, what: `the claims citing ${source.id}`, instead: 'ask for claims(first:) pages instead' }, () =>
+          ctx.loaders.sourceClaims.load(source.id),
+        ),
     },
   };
   // The kind-specific resolvers are derived from the ontology, so their shape is only known at run time.

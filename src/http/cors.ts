@@ -7,12 +7,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  */
 const ALLOWED_HEADERS = 'content-type, authorization, apollo-require-preflight, x-apollo-operation-name';
 
+/** Response headers a page on another site may read: what a request cost, and when to come back. */
+const EXPOSED_HEADERS = 'query-cost, retry-after, ratelimit-limit, ratelimit-remaining';
+
 /** Sets CORS headers; returns true when it answered a preflight request itself. */
 export function handleCors(req: IncomingMessage, res: ServerResponse, origins: readonly string[]): boolean {
   const origin = req.headers.origin;
   const allowed = origin !== undefined && (origins.includes('*') || origins.includes(origin));
   res.setHeader('vary', 'Origin');
-  if (allowed) res.setHeader('access-control-allow-origin', origins.includes('*') ? '*' : origin);
+  if (allowed) {
+    res.setHeader('access-control-allow-origin', origins.includes('*') ? '*' : origin);
+    res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
+  }
   if (req.method !== 'OPTIONS') return false;
   if (allowed) {
     res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');

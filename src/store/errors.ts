@@ -53,3 +53,12 @@ export class AnswerTooLargeError extends DomainError {
     super(`the answer has more than ${limit.toLocaleString('en-US')} ${what}`);
   }
 }
+
+/** The long lane of the database's readers has as many reads waiting as it may hold: a long request is refused at once, not queued to its deadline. */
+export class LongReadsBusyError extends DomainError {
+  readonly code = ErrorCode.SERVER_BUSY;
+  override readonly retryAfterSeconds = 5;
+  constructor(waiting: number) {
+    super(`the server is busy: ${waiting} long reads (large lists, scans, deep neighborhoods) are waiting for the database; try again later, or ask for smaller pages`);
+  }
+}

@@ -17,7 +17,10 @@ import { checkLedger, Ledger, ledgerSummary, reader, SOAK_API_KEYS, Tally, write
  * process of its own, for N minutes (3 by default). On the embedded backend it also, at
  * seeded intervals, kills the server with SIGKILL and restarts it, flips a few bytes of
  * DATA_DIR/graph.lbug while it is down, and (as root, DATA_DIR on a small tmpfs) fills the
- * disk for a few seconds. `--backend neo4j` starts the test Neo4j (test/neo4j-server).
+ * disk for a few seconds. `--backend neo4j` starts the test Neo4j (test/neo4j-server), and
+ * at seeded intervals kills the server or Neo4j itself with SIGKILL (Neo4j is started again
+ * on its data, the server meanwhile answers 503) in the middle of the writers' merges and
+ * retractions.
  * Prints a table and exits 1 when a check fails: a 5xx without Retry-After, an
  * acknowledged write missing or doubled, or an exit of the server the soak did not cause.
  */
@@ -39,7 +42,7 @@ const random = seededRandom(seed);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const dataDir = mkdtempSync(join(tmpdir(), 'pag-soak-'));
 const failures: string[] = [];
-const events = { kills: 0, flips: 0, fullDisks: 0 };
+const events = { kills: 0, flips: 0, fullDisks: 0, neo4jKills: 0 };
 
 /** A tmpfs of its own, so that filling the disk fills nothing else on the machine. */
 function mountTmpfs(): string | null {
@@ -124,9 +127,36 @@ async function supervise(): Promise<void> {
   }
 }
 
-/** Kills, byte flips and full disks at seeded intervals (embedded only: Neo4j is not ours to break). */
+/**
+ * Kills of the server or of Neo4j at seeded intervals. Neo4j comes back on its own data at
+ * the same address, so the server's driver finds it again; the server stays up through it.
+ */
+async function inflictOnNeo4j(): Promise<void> {
+  while (running()) {
+    await sleep(10_000 + random() * 15_000);
+    if (!running() || !server.alive || !neo4j) continue;
+    chaos = true;
+    if (random() < 0.5) {
+      await server.kill();
+      events.kills += 1;
+      await restart('a kill');
+    } else {
+      const { dataDir: neo4jData, port, password } = neo4j;
+      await neo4j.kill();
+      events.neo4jKills += 1;
+      try {
+        neo4j = await startNeo4j({ dataDir: neo4jData, port, password, timeoutMs: 300_000 });
+      } catch (err) {
+        failures.push(`Neo4j did not start again after a kill: ${(err as Error).message.slice(0, 2000)}`);
+      }
+    }
+    chaos = false;
+  }
+}
+
+/** Kills, byte flips and full disks at seeded intervals; on Neo4j, kills (inflictOnNeo4j). */
 async function inflict(): Promise<void> {
-  if (backend !== 'embedded') return;
+  if (backend === 'neo4j') return inflictOnNeo4j();
   while (running()) {
     await sleep(10_000 + random() * 15_000);
     if (!running() || !server.alive) continue;
@@ -210,6 +240,7 @@ const rows: Array<[string, string]> = [
   ['acknowledged writes', ledgerSummary(ledger)],
   ['crashes (exits not ours)', String(server.crashes.length)],
   ['kills (SIGKILL) / byte flips', `${events.kills} / ${events.flips}`],
+  ...(backend === 'neo4j' ? [['Neo4j kills (SIGKILL), started again', String(events.neo4jKills)] as [string, string]] : []),
   ['full disks', fullDiskWhyNot ? `none (${fullDiskWhyNot})` : String(events.fullDisks)],
   ['restarts', String(server.starts - 1)],
   ...[...recoveries].map(([name, n]): [string, string] => [`log lines: ${name}`, String(n)]),

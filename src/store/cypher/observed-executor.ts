@@ -20,7 +20,7 @@ export function observeExecutor(executor: Executor, observe: StatementObserver, 
     if (deadline?.signal.aborted) return Promise.reject(deadline.signal.reason as Error);
     observe(statement);
     const send = () => executor.read(deadline ? { ...statement, deadline } : statement);
-    // The signal only for a long read: asking for it starts the deadline's timer.
+    // A deadline is only sent with a read that needs it; its signal starts its timer.
     return lane?.() === 'long' ? longReads.run(send, deadline?.signal) : send();
   };
   return {

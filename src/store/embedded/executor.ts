@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import lbug, { type Connection, type Database, type LbugValue, type PreparedStatement, type QueryResult } from '@ladybugdb/core';
@@ -30,11 +31,12 @@ export const READERS = 3;
 export const READER_THREADS = 1;
 
 /**
- * The engine's page cache and working memory, in bytes. Its own default is 80% of the
- * machine's memory, which a flood of large reads filled and never gave back; bounded, the
- * engine process stays within about this much more than its code, whatever is asked.
+ * The engine's page cache and working memory, in bytes: 2 GiB, or half the machine's memory
+ * if that is less. Its own default is 80% of the machine's memory, which a flood of large
+ * reads filled and never gave back; bounded, the engine process stays within about this
+ * much more than its code, whatever is asked.
  */
-export const BUFFER_POOL_BYTES = 2 * 1024 * 1024 * 1024;
+export const BUFFER_POOL_BYTES = Math.min(2 * 1024 * 1024 * 1024, Math.floor(totalmem() / 2));
 
 /** Long reads at once on the embedded engine (src/store/cypher/long-reads.ts): one, so a quick read always finds an engine thread too. */
 export const EMBEDDED_LONG_READS = 1;

@@ -11,14 +11,21 @@ import { ROWS_PER_MESSAGE, type HostReply, type HostRequest, type WireError } fr
 
 const send = (reply: HostReply) => process.send?.(reply);
 
-/** The rows of a reply, in messages of at most ROWS_PER_MESSAGE (see protocol.ts). */
-function sendRows(id: number, rows: Row[] | undefined): void {
+/**
+ * The rows of a reply, in messages of at most ROWS_PER_MESSAGE (see protocol.ts). Between
+ * two parts the host lets other replies go first, so a quick read finished meanwhile is
+ * not queued behind all of a large one on the way to the server.
+ */
+async function sendRows(id: number, rows: Row[] | undefined): Promise<void> {
   if (!rows || rows.length <= ROWS_PER_MESSAGE) {
     send({ t: 'ok', id, ...(rows ? { rows } : {}) });
     return;
   }
   let at = 0;
-  for (; rows.length - at > ROWS_PER_MESSAGE; at += ROWS_PER_MESSAGE) send({ t: 'part', id, rows: rows.slice(at, at + ROWS_PER_MESSAGE) });
+  for (; rows.length - at > ROWS_PER_MESSAGE; at += ROWS_PER_MESSAGE) {
+    send({ t: 'part', id, rows: rows.slice(at, at + ROWS_PER_MESSAGE) });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   send({ t: 'ok', id, rows: rows.slice(at) });
 }
 
@@ -69,7 +76,7 @@ async function transaction(engine: LadybugExecutor, tx: Transaction): Promise<vo
         throw new Error('rolled back');
       }
       try {
-        sendRows(req.id, await run({ cypher: req.cypher, params: req.params }));
+        await sendRows(req.id, await run({ cypher: req.cypher, params: req.params }));
       } catch (err) {
         send({ t: 'error', id: req.id, error: wire(err) });
       }
@@ -119,7 +126,7 @@ process.on('message', (req: HostRequest) => {
     return;
   }
   handle(req).then(
-    (rows) => sendRows(req.id, rows),
+    (rows) => void sendRows(req.id, rows),
     (err: unknown) => send({ t: 'error', id: req.id, error: wire(err) }),
   );
 });
