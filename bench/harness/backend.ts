@@ -4,9 +4,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Neo4jConnection as Neo4jSettings } from '../../src/store/neo4j/open.js';
 import { importFiles } from '../../src/writes/sources/import-files.js';
 import type { Ontology } from '../../src/ontology/ontology.js';
-import { CypherGraphStore } from '../../src/store/cypher/cypher-store.js';
 import type { Executor } from '../../src/store/cypher/executor.js';
-import { ladybugDialect } from '../../src/store/embedded/dialect.js';
 import { LadybugExecutor } from '../../src/store/embedded/executor.js';
 import { embeddedStore, isolatedEngine } from '../../src/store/embedded/open.js';
 import { Graph } from '../../src/writes/graph.js';
@@ -49,56 +47,67 @@ type Progress = (line: string) => void;
 const elapsed = (since: number) => (performance.now() - since) / 1000;
 const perSecond = (n: number, seconds: number) => `${Math.round(n / seconds).toLocaleString('en-US')} relations/s`;
 
-/** Current resident memory of a process (VmRSS) in bytes, or 0 where /proc does not say. */
-export function rssBytes(pid: number | null | undefined): number {
-  if (pid === null || pid === undefined) return 0;
+/** A line of a process's /proc status in kB (VmRSS now, VmHWM its peak), or null where /proc does not say. */
+function procStatusKb(pid: number | null | undefined, field: 'VmRSS' | 'VmHWM'): number | null {
+  if (pid === null || pid === undefined) return null;
   try {
-    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb === undefined ? 0 : Number(kb) * 1024;
+    const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? null : Number(kb);
   } catch {
-    return 0;
+    return null;
   }
 }
+
+/** Current resident memory of a process in bytes, or 0 where /proc does not say. */
+export const rssBytes = (pid: number | null | undefined): number => (procStatusKb(pid, 'VmRSS') ?? 0) * 1024;
+
+/** Peak resident memory of a process in MiB, or null where /proc does not say. */
+function peakRssMib(pid: number | null | undefined): number | null {
+  const kb = procStatusKb(pid, 'VmHWM');
+  return kb === null ? null : Math.round(kb / 1024);
+}
+
+/** The bulk path (validation, then COPY) into a fresh database in `dir`/db. */
+async function bulkLoad(dir: string, ontology: Ontology, graph: GraphToLoad, progress: Progress): Promise<{ dataDir: string; loaded: string }> {
+  const started = performance.now();
+  const dataDir = join(dir, 'db');
+  await loadGraph(dataDir, ontology, graph.files);
+  const loadSeconds = elapsed(started).toFixed(1);
+  progress(`bulk-loaded in ${loadSeconds} s`);
+  return { dataDir, loaded: `bulk-loaded (validated, then COPY) in ${loadSeconds} s` };
+}
+
+const versionOf = async (executor: Executor) => String((await executor.read({ cypher: 'CALL db_version() RETURN *', params: {} }))[0]?.version);
 
 /**
  * LadybugDB in an engine process of its own, as the server runs it (src/store/embedded/engine/):
  * for the abuse scenario, whose figures are the deployed server's. No journal: the bench only reads.
  */
 async function embeddedProcess(dir: string, ontology: Ontology, graph: GraphToLoad, progress: Progress): Promise<BenchBackend> {
-  const started = performance.now();
-  const dataDir = join(dir, 'db');
-  await loadGraph(dataDir, ontology, graph.files);
-  const loadSeconds = elapsed(started).toFixed(1);
-  progress(`bulk-loaded in ${loadSeconds} s`);
+  const { dataDir, loaded } = await bulkLoad(dir, ontology, graph, progress);
   const engine = isolatedEngine(dataDir, { quarantineKeep: 1 }, progress, (spawn) => spawn());
   await engine.start();
   const store = new Graph(embeddedStore(engine, ontology), ontology);
-  const [version] = await engine.read({ cypher: 'CALL db_version() RETURN *', params: {} });
   return {
-    engine: `embedded LadybugDB ${String(version?.version)}, in an engine process of its own (as the server runs it)`,
-    loaded: `bulk-loaded (validated, then COPY) in ${loadSeconds} s`,
+    engine: `embedded LadybugDB ${await versionOf(engine)}, in an engine process of its own (as the server runs it)`,
+    loaded,
     store,
     executor: engine,
     dataDir,
-    engineMemory: () => `engine process RSS now ${Math.round(rssBytes(engine.status.pid) / 1048576)} MiB, peak ${peakRssMib(engine.status.pid ?? undefined) ?? '?'} MiB`,
+    engineMemory: () => `engine process RSS now ${Math.round(rssBytes(engine.status.pid) / 1048576)} MiB, peak ${peakRssMib(engine.status.pid) ?? '?'} MiB`,
     enginePid: () => engine.status.pid,
     close: () => store.close(),
   };
 }
 
-/** LadybugDB in this process: the bulk path (validation, then COPY) into a fresh database in `dir`. */
+/** LadybugDB in this process, composed as the server composes it (its long lane included). */
 async function embedded(dir: string, ontology: Ontology, graph: GraphToLoad, progress: Progress): Promise<BenchBackend> {
-  const started = performance.now();
-  const dataDir = join(dir, 'db');
-  await loadGraph(dataDir, ontology, graph.files);
-  const loadSeconds = elapsed(started).toFixed(1);
-  progress(`bulk-loaded in ${loadSeconds} s`);
+  const { dataDir, loaded } = await bulkLoad(dir, ontology, graph, progress);
   const executor = await LadybugExecutor.open(dataDir);
-  const store = new Graph(new CypherGraphStore('embedded', executor, ladybugDialect, ontology), ontology);
-  const [version] = await executor.read({ cypher: 'CALL db_version() RETURN *', params: {} });
+  const store = new Graph(embeddedStore(executor, ontology), ontology);
   return {
-    engine: `embedded LadybugDB ${String(version?.version)}, in this process`,
-    loaded: `bulk-loaded (validated, then COPY) in ${loadSeconds} s`,
+    engine: `embedded LadybugDB ${await versionOf(executor)}, in this process`,
+    loaded,
     store,
     executor,
     dataDir,
@@ -116,17 +125,6 @@ const NEO4J_HEAP = '2g';
 const NEO4J_PAGECACHE_MB = 1024;
 /** Rows per statement of the raw load's warm-up. */
 const WARM_UP_ROWS = 1_000;
-
-/** Peak resident memory of a process (VmHWM), or null where /proc does not say. */
-function peakRssMib(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb === undefined ? null : Math.round(Number(kb) / 1024);
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Neo4j: the server NEO4J_URI names (its database must hold none of this project's nodes;
