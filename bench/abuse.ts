@@ -2,12 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadOntology } from '../src/ontology/ontology.js';
 import { startServer } from '../src/server.js';
 import { defaultEntities, generate } from './generate.js';
 import type { AbuseOutcome, AbuseSpec } from './harness/abuse-child.js';
 import { openBackend, rssBytes, type BackendName } from './harness/backend.js';
 import { parseApiKeys } from '../src/auth/api-keys.js';
+import { KEEP_IDLE_MS } from '../src/memory/idle-sweep.js';
 import { runJsonChild } from './harness/load-test.js';
 
 /**
@@ -95,7 +97,27 @@ function attacks(hub: string): Attack[] {
 }
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'harness', 'abuse-child.ts');
-const runChild = (spec: AbuseSpec) => runJsonChild<AbuseOutcome>(CHILD, spec);
+const runChild = (spec: AbuseSpec, stop?: AbortSignal) => runJsonChild<AbuseOutcome>(CHILD, spec, stop);
+
+/**
+ * An attack with the probes in a process of their own, started with it and stopped once its
+ * last request is answered: sharing the attackers' event loop, the probes would also
+ * measure the attackers' own work on their answers.
+ */
+async function probed(base: AbuseSpec, attack: () => Promise<AbuseOutcome>): Promise<AbuseOutcome> {
+  const stop = new AbortController();
+  const probes = runChild({ ...base, role: 'probes', attackers: 0 }, stop.signal);
+  // Awaited below; a failure while the attack runs must not be an unhandled rejection meanwhile.
+  probes.catch(() => undefined);
+  try {
+    const attacked = await attack();
+    stop.abort();
+    const { typename, entity } = await probes;
+    return { ...attacked, typename, entity };
+  } finally {
+    stop.abort();
+  }
+}
 
 const mib = (bytes: number) => Math.round(bytes / (1024 * 1024));
 const ms = (v: number) => (Number.isNaN(v) ? 'n/a' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
@@ -110,6 +132,12 @@ async function settledRss(engineRss: () => number): Promise<number> {
   // Freed pages go back to the system a little after a collection.
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   return process.memoryUsage().rss + engineRss();
+}
+
+/** Where the server's memory is, for the progress log. */
+function heapLine(enginePid: number | null): string {
+  const m = process.memoryUsage();
+  return `memory MiB: rss ${mib(m.rss)}, heap used ${mib(m.heapUsed)} of ${mib(m.heapTotal)}${enginePid ? `, engine ${mib(rssBytes(enginePid))}` : ''}`;
 }
 
 const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
@@ -153,6 +181,7 @@ export async function abuseScenario(opts: AbuseOptions): Promise<string[]> {
       progress('baseline: the probes alone, 10 s');
       const quiet = await runChild({ ...base, attackers: 0, attackSeconds: 10 });
       const rssStart = await serverRss();
+      progress(`  before the attacks: ${heapLine(backend.enginePid())}`);
       const chosen = attacks(hub).filter((a) => opts.only.length === 0 || opts.only.includes(a.name));
       const rows: string[] = [];
       const summary: string[] = [];
@@ -163,24 +192,33 @@ export async function abuseScenario(opts: AbuseOptions): Promise<string[]> {
         const rssBefore = await serverRss();
         let rssPeak = rssBefore;
         const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, nowRss())), 100);
+        // The server runs in this process: how late its event loop ran during the attack.
+        const loop = monitorEventLoopDelay({ resolution: 10 });
+        loop.enable();
         progress(`attack ${attack.name}: ${attack.what}, ${opts.attackSeconds} s`);
         started = performance.now();
         let outcome: AbuseOutcome;
         try {
-          outcome = await runChild({
-            ...base,
-            attackers: attack.attackers,
-            attackSeconds: opts.attackSeconds,
-            queries: attack.queries,
-            ...(attack.keys > 0 ? { keys: Array.from({ length: attack.keys }, (_, i) => keyOf(i)) } : {}),
-            attackerAddresses: attack.addresses,
-            // Each attack from addresses no earlier attack used, so budgets spent before do not shield the server.
-            addressBase: `198.51.${100 + n}.`,
-            maxRequests: Infinity,
-          });
+          outcome = await probed(base, () =>
+            runChild({
+              ...base,
+              role: 'attack',
+              attackers: attack.attackers,
+              attackSeconds: opts.attackSeconds,
+              queries: attack.queries,
+              ...(attack.keys > 0 ? { keys: Array.from({ length: attack.keys }, (_, i) => keyOf(i)) } : {}),
+              attackerAddresses: attack.addresses,
+              // Each attack from addresses no earlier attack used, so budgets spent before do not shield the server.
+              addressBase: `198.51.${100 + n}.`,
+              maxRequests: Infinity,
+            }),
+          );
         } finally {
           clearInterval(sampler);
+          loop.disable();
         }
+        // Settled: once caches have let go of what the attack left (KEEP_IDLE_MS, swept every quarter of it).
+        await new Promise((resolve) => setTimeout(resolve, KEEP_IDLE_MS * 1.25 + 1_000));
         const rssAfter = await serverRss();
         rssPeakAll = Math.max(rssPeakAll, rssPeak);
         const a = outcome.attack;
@@ -194,7 +232,8 @@ export async function abuseScenario(opts: AbuseOptions): Promise<string[]> {
         const probeFailures = outcome.typename.failed + outcome.entity.wrong;
         failures += other5xx + probeFailures;
         worst = { typename: Math.max(worst.typename, outcome.typename.p99), entity: Math.max(worst.entity, outcome.entity.p99) };
-        progress(`  done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${answers}`);
+        const lag = `${ms(loop.percentile(99) / 1e6)} / ${ms(loop.max / 1e6)}`;
+        progress(`  done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${answers}; server event-loop delay p99 / max ${lag} ms; ${heapLine(backend.enginePid())}`);
         rows.push(
           row([
             attack.what,
@@ -216,7 +255,7 @@ export async function abuseScenario(opts: AbuseOptions): Promise<string[]> {
         `Backend: ${backend.engine}; ${backend.loaded}. Node ${process.version}, ${cpus().length} CPUs. Server with its default limits, production mode, ` +
           `clients told apart by X-Forwarded-For. Each attack runs ${opts.attackSeconds} s from addresses of its own; each client sends again as soon as it is answered ` +
           `(250 ms after a 429 or 503). Probes under a reader key, from other addresses: \`{ __typename }\` and \`{ entity(id: "${probeEntity.id}") { id name } }\`, ` +
-          `each every 50 ms. Times in ms. RSS is the server's (this process${backend.enginePid() ? ' and its engine process' : ''}): settled before → peak during → settled after.`,
+          `each every 50 ms. Times in ms. RSS is the server's (this process${backend.enginePid() ? ' and its engine process' : ''}): settled before → peak during → settled after (${(KEEP_IDLE_MS * 1.25) / 1000 + 1} s idle, then full collections).`,
         '',
         row(['attack', '`{ __typename }` p50 / p99 / max', '`entity` p50 / p99', 'probe failures', 'RSS MiB', 'attack answers']),
         row(['---', '---', '---', '---', '---', '---']),

@@ -207,6 +207,26 @@ describe('the cache of measured networks', () => {
     expect(asked[2]!.edges.map((e) => e.id)).toEqual(['r2']);
   });
 
+  it('lets go of a measured selection nobody asked for in a while, and keeps one still in use', async () => {
+    const { store } = fakeStore(() => ({ nodes: [person('a'), person('b'), person('c')], edges: [rel('r1', 'a', 'b', '2001'), rel('r2', 'b', 'c', '2011')] }));
+    const cache = new NetworkCache({ keepIdleMs: 1_000 });
+    await cache.get(store, { id: 'a', depth: 1 }, 'v1');
+    await cache.get(store, { id: 'a', depth: 1, from: '2010' }, 'v1');
+    expect(cache.kept).toBe(2);
+    // One of them is asked for again and again; the other is left alone.
+    for (let i = 0; i < 12; i += 1) {
+      await sleep(150);
+      await cache.get(store, { id: 'a', depth: 1 }, 'v1');
+    }
+    expect(cache.kept).toBe(1);
+    expect(cache.computations).toBe(2);
+    // Left alone too, it goes as well (within 1.25 times the idle time); asked again, it is computed again.
+    await sleep(1_600);
+    expect(cache.kept).toBe(0);
+    await cache.get(store, { id: 'a', depth: 1 }, 'v1');
+    expect(cache.computations).toBe(3);
+  });
+
   it('remembers a measurement that ran out of time, answering the same error at once without measuring again', async () => {
     const { store, calls } = fakeStore(slowNetwork);
     const cache = new NetworkCache({ measureTimeoutMs: 200 });

@@ -33,6 +33,12 @@ export interface AbuseSpec {
   probeKey?: string;
   /** Requests per attacker at most (a warm-up sends a few). */
   maxRequests?: number;
+  /**
+   * `attack`: the attackers only. `probes`: the probes only, until this process gets
+   * SIGTERM, so they run in a process of their own and measure the server, not the
+   * attackers' own client work. Both when absent.
+   */
+  role?: 'attack' | 'probes';
 }
 
 export interface Latencies {
@@ -165,7 +171,8 @@ export async function runAbuse(spec: AbuseSpec): Promise<AbuseOutcome> {
   let typenameFailed = 0;
   const entity: number[] = [];
   let entityWrong = 0;
-  let probing = true;
+  let probing = spec.role !== 'attack';
+  const stopped = spec.role === 'probes' ? new Promise<void>((resolve) => process.once('SIGTERM', () => resolve())) : null;
   const probe = async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     for (let i = 0; probing; i += 1) {
@@ -188,8 +195,9 @@ export async function runAbuse(spec: AbuseSpec): Promise<AbuseOutcome> {
     agent.destroy();
   };
   const probes = [probe(), entityProbe()];
+  if (stopped) await stopped;
   // Probed for the attack's time at least (with no attackers: the quiet baseline).
-  await Promise.all([...Array.from({ length: spec.attackers }, (_, k) => attacker(k)), sleep(spec.attackSeconds * 1000)]);
+  else await Promise.all([...Array.from({ length: spec.attackers }, (_, k) => attacker(k)), sleep(spec.attackSeconds * 1000)]);
   probing = false;
   await Promise.all(probes);
   return {

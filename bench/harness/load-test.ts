@@ -52,9 +52,11 @@ const TSX = import.meta.resolve('tsx');
  * Runs a load-generating script (`file`) in a process of its own, so its HTTP client does
  * not share the server's event loop; the script prints its outcome as JSON on stdout.
  */
-export function runJsonChild<T>(file: string, spec: unknown): Promise<T> {
+export function runJsonChild<T>(file: string, spec: unknown, stop?: AbortSignal): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', TSX, file, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // Told to finish (the child answers with what it has), not killed.
+    stop?.addEventListener('abort', () => child.kill('SIGTERM'), { once: true });
     let out = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (c: string) => (out += c));

@@ -6,12 +6,60 @@
 
 /** The longest a loop runs before it lets other work in. */
 export const SLICE_MS = 8;
+
+/**
+ * Slices waiting for their turn, first come first served. One slice runs per turn of the
+ * event loop, however many loops are under way: were each loop to take a slice every
+ * turn, ten concurrent large answers would make every turn 80 ms long, and a cheap
+ * request, which needs a few turns (read, execute, write), would wait for all of them.
+ * A loop that starts while others wait takes its place behind them after its first
+ * CHECK_EVERY items, rather than a whole slice of its own first.
+ */
+const turns: Array<() => void> = [];
+let turnScheduled = false;
+
+function nextTurn(): void {
+  turnScheduled = false;
+  turns.shift()?.();
+  // Scheduled now, for the next turn of the loop: the slice just let go runs in this one.
+  if (turns.length > 0) scheduleTurn();
+}
+
+function scheduleTurn(): void {
+  if (turnScheduled) return;
+  turnScheduled = true;
+  setImmediate(nextTurn);
+}
+
+/** Waits for this loop's next slice (see `turns`); a stopped loop leaves the queue at once. */
+function waitForTurn(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const stop = () => {
+      const at = turns.indexOf(go);
+      if (at >= 0) turns.splice(at, 1);
+      reject(signal!.reason as Error);
+    };
+    const go = () => {
+      signal?.removeEventListener('abort', stop);
+      resolve();
+    };
+    turns.push(go);
+    signal?.addEventListener('abort', stop, { once: true });
+    scheduleTurn();
+  });
+}
+
 /** Items between two looks at the clock. */
 const CHECK_EVERY = 64;
 
 export class Slicer {
   private started = performance.now();
   private count = 0;
+  private waited = false;
 
   constructor(
     private readonly signal?: AbortSignal,
@@ -23,12 +71,15 @@ export class Slicer {
     this.count += 1;
     if (this.count < CHECK_EVERY) return false;
     this.count = 0;
+    // A loop that has not waited yet joins the queue as soon as others are in it.
+    if (!this.waited && turns.length > 0) return true;
     return performance.now() - this.started >= this.sliceMs;
   }
 
   /** Lets pending I/O and timers run, then starts a new slice; throws if the work was stopped meanwhile. */
   async pause(): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.waited = true;
+    await waitForTurn(this.signal);
     this.signal?.throwIfAborted();
     this.started = performance.now();
     this.count = 0;

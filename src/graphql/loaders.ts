@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { ClaimRecord, Direction, EntityRecord, RelationRecord, SourceRecord } from '../store/records.js';
 import type { ClaimRole, RelationFilter, RelationPage, RelationPageQuery, RelationsResult } from '../store/queries.js';
 import type { GraphReads } from '../store/graph-reads.js';
+import { Slicer, sortInSlices } from '../event-loop/yielding.js';
 
 /**
  * Per-request batching: however many entities a query touches, their relations,
@@ -126,10 +127,18 @@ export function createLoaders(
             includeRetracted: first.includeRetracted,
           });
           const all = primeRelationEnds(result);
-          for (const k of group) {
-            const mine = all.filter((r) => (k.direction !== 'IN' && r.from === k.id) || (k.direction !== 'OUT' && r.to === k.id));
-            answers.set(`${g}|${k.id}`, mine.sort(byRelationOrder));
+          // Each relation to the lists of the ends asked for, in one pass; then each list
+          // sorted. In slices: a hub's list is tens of thousands of relations (yielding.ts).
+          const slicer = new Slicer();
+          const lists = new Map<string, RelationRecord[]>(group.map((k) => [k.id, []]));
+          const { direction } = first;
+          for (const r of all) {
+            if (slicer.due()) await slicer.pause();
+            if (direction !== 'IN') lists.get(r.from)?.push(r);
+            // A relation from an entity to itself is in its list once.
+            if (direction !== 'OUT' && !(direction === 'BOTH' && r.to === r.from)) lists.get(r.to)?.push(r);
           }
+          for (const [id, list] of lists) answers.set(`${g}|${id}`, await sortInSlices(list, byRelationOrder, slicer));
         }),
       );
       return keys.map((k) => answers.get(`${filterKey(k)}|${k.id}`) ?? []);

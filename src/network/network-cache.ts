@@ -4,6 +4,7 @@ import { UNBUDGETED, type RequestBudget } from '../budget/request-budget.js';
 import type { GraphReads } from '../store/graph-reads.js';
 import { MEASURE_TIMEOUT_MS, MeasureMemoryError, MeasureTimeoutError, measureNetwork } from './measure.js';
 import type { NetworkMetrics } from './metrics.js';
+import { IdleSweep, KEEP_IDLE_MS } from '../memory/idle-sweep.js';
 import { baseSelectionKey, checkMeasurable, narrowSelection, readBase, selectionKey, SelectionTooLargeError, type SelectedNetwork, type Selection } from './selection.js';
 
 export interface MeasuredNetwork extends SelectedNetwork {
@@ -18,6 +19,8 @@ export interface NetworkCacheOptions {
   /** Failures remembered. */
   maxFailures?: number;
   measureTimeoutMs?: number;
+  /** A measured selection nobody asked for this long is dropped (KEEP_IDLE_MS). */
+  keepIdleMs?: number;
 }
 
 /**
@@ -50,10 +53,11 @@ function remembered(err: unknown): err is Error {
  *   remembered with its error for the graph version: asked again, it fails at once. A
  *   database read refused as too large is remembered for every selection that shares it
  *   (all dates and kinds over the same neighborhood and relation types).
- * - A few measured selections are kept, bounded by the memory they take (maxKeptBytes).
+ * - A few measured selections are kept, bounded by the memory they take (maxKeptBytes),
+ *   each until nobody has asked for it for keepIdleMs.
  */
 export class NetworkCache {
-  private readonly done = new Map<string, { version: string; network: MeasuredNetwork; bytes: number }>();
+  private readonly done = new Map<string, { version: string; network: MeasuredNetwork; bytes: number; usedAt: number }>();
   private readonly failed = new Map<string, { version: string; error: Error }>();
   private readonly running = new Map<string, Promise<MeasuredNetwork>>();
   private readonly reading = new Map<string, Promise<SelectedNetwork>>();
@@ -62,6 +66,8 @@ export class NetworkCache {
   private readonly maxKeptBytes: number;
   private readonly maxFailures: number;
   private readonly measureTimeoutMs: number;
+  private readonly keepIdleMs: number;
+  private readonly idle: IdleSweep;
   /** Computations started, for tests. */
   computations = 0;
 
@@ -70,6 +76,22 @@ export class NetworkCache {
     this.maxKeptBytes = o.maxKeptBytes ?? DEFAULT_KEPT_BYTES;
     this.maxFailures = o.maxFailures ?? 256;
     this.measureTimeoutMs = o.measureTimeoutMs ?? MEASURE_TIMEOUT_MS;
+    this.keepIdleMs = o.keepIdleMs ?? KEEP_IDLE_MS;
+    this.idle = new IdleSweep((now) => this.dropIdle(now), Math.max(1, this.keepIdleMs / 4));
+  }
+
+  /** Measured selections kept now, for tests. */
+  get kept(): number {
+    return this.done.size;
+  }
+
+  private dropIdle(now: number): boolean {
+    for (const [k, e] of this.done) {
+      if (now - e.usedAt < this.keepIdleMs) continue;
+      this.done.delete(k);
+      this.keptBytes -= e.bytes;
+    }
+    return this.done.size > 0;
   }
 
   async get(store: GraphReads, sel: Selection, version: string, budget: RequestBudget = UNBUDGETED): Promise<MeasuredNetwork> {
@@ -80,7 +102,7 @@ export class NetworkCache {
     if (hit) {
       // Most recently used last, so the oldest is the first to go.
       this.done.delete(key);
-      this.done.set(key, hit);
+      this.done.set(key, { ...hit, usedAt: performance.now() });
       return hit.network;
     }
     const failure = this.failed.get(key) ?? this.failed.get(baseKey);
@@ -168,8 +190,9 @@ export class NetworkCache {
       this.keptBytes -= old.bytes;
     }
     if (bytes > this.maxKeptBytes) return;
-    this.done.set(key, { version, network, bytes });
+    this.done.set(key, { version, network, bytes, usedAt: performance.now() });
     this.keptBytes += bytes;
+    this.idle.arm();
     for (const [k, e] of this.done) {
       if (this.done.size <= this.capacity && this.keptBytes <= this.maxKeptBytes) break;
       this.done.delete(k);

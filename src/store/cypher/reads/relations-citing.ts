@@ -18,7 +18,7 @@ export function relationsCitingStatement(ctx: BuildContext, sourceId: string, in
 }
 
 export async function relationsCiting(ctx: ReadContext, sourceId: string): Promise<RelationsResult> {
-  const result = decodeRelations(ctx, await readRows(ctx.executor, relationsCitingStatement(ctx, sourceId)));
+  const result = await decodeRelations(ctx, await readRows(ctx.executor, relationsCitingStatement(ctx, sourceId)));
   const relations = result.relations.filter((r) => r.sources.some((c) => c.sourceId === sourceId));
   const ends = new Set(relations.flatMap((r) => [r.from, r.to]));
   return { relations, entities: result.entities.filter((e) => ends.has(e.id)) };

@@ -1,6 +1,7 @@
 import type { SearchResult } from '../../queries.js';
 import { prepareQuery, scoreKeys } from '../../search/score.js';
 import { getEntities } from './entities.js';
+import { Slicer, sortInSlices } from '../../../event-loop/yielding.js';
 import { allKinds, query, readRows, type BuildContext, type Query, type ReadContext } from './query.js';
 
 /** A search candidate: the shared scorer ranks it by its keys, so every backend ranks alike. */
@@ -24,11 +25,15 @@ export async function search(ctx: ReadContext, q: { text: string; kinds: readonl
   const prepared = prepareQuery(q.text);
   if (!prepared.folded) return [];
   const rows = await readRows(ctx.executor, searchCandidatesStatement(ctx, q.text, q.kinds));
-  const scored = rows
-    .map((row) => ({ id: String(row.id), name: String(row.name), score: scoreKeys(prepared, ctx.dialect.decode.strings(row.keys)) }))
-    .filter((hit) => hit.score > 0)
-    .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
-    .slice(0, q.limit);
+  // Every entity is a candidate on the embedded backend: scored in slices (see yielding.ts).
+  const hits: Array<{ id: string; name: string; score: number }> = [];
+  const slicer = new Slicer();
+  for (const row of rows) {
+    if (slicer.due()) await slicer.pause();
+    const score = scoreKeys(prepared, ctx.dialect.decode.strings(row.keys));
+    if (score > 0) hits.push({ id: String(row.id), name: String(row.name), score });
+  }
+  const scored = (await sortInSlices(hits, (a, b) => b.score - a.score || a.name.localeCompare(b.name) || a.id.localeCompare(b.id), slicer)).slice(0, q.limit);
   if (scored.length === 0) return [];
   const entities = new Map(
     (
