@@ -12,7 +12,7 @@ import { writeGraphml } from './graphml.js';
 import { writeGraphology } from './graphology.js';
 import { claimsInSelection, exportGraph, type ExportGraph } from './model.js';
 import { DomainError, ErrorCode } from '../errors/domain-error.js';
-import { IdleSweep, KEEP_IDLE_MS } from '../memory/idle-sweep.js';
+import { KeptAnswers } from '../memory/kept-answers.js';
 
 /** The export formats: one writer each, found by name (CLI `--format`) or file extension (HTTP path). */
 
@@ -88,37 +88,13 @@ interface WrittenFile {
  * KEPT_BYTES in all (counted as UTF-8, at least what V8 keeps), so anonymous clients cannot
  * grow it; a file nobody asked for in KEEP_IDLE_MS is dropped.
  */
-const written = new Map<string, WrittenFile & { bytes: number; usedAt: number }>();
 const KEPT_BYTES = 64 * 1024 * 1024;
-let keptBytes = 0;
-const idle = new IdleSweep((now) => {
-  for (const [k, f] of written) {
-    if (now - f.usedAt < KEEP_IDLE_MS) continue;
-    written.delete(k);
-    keptBytes -= f.bytes;
-  }
-  return written.size > 0;
-}, KEEP_IDLE_MS / 4);
-
-const bytesOf = (text: string) => Buffer.byteLength(text, 'utf8');
+const written = new KeptAnswers<WrittenFile>({ capacity: Number.POSITIVE_INFINITY, maxBytes: KEPT_BYTES, maxEntryBytes: KEPT_BYTES / 2 });
 
 function keep(key: string, file: WrittenFile, version: string): void {
-  // Two requests for the same file may both have written it: the second replaces the first.
-  const old = written.get(key);
-  if (old) {
-    written.delete(key);
-    keptBytes -= old.bytes;
-  }
-  const bytes = bytesOf(file.body);
-  if (bytes > KEPT_BYTES / 2) return;
-  for (const [k, f] of written) {
-    if (keptBytes + bytes <= KEPT_BYTES && k.startsWith(`${version}\n`)) break;
-    written.delete(k);
-    keptBytes -= f.bytes;
-  }
-  written.set(key, { ...file, bytes, usedAt: performance.now() });
-  keptBytes += bytes;
-  idle.arm();
+  // Files of older graph versions are never served again.
+  written.dropWhere((k) => !k.startsWith(`${version}\n`));
+  written.set(key, file, Buffer.byteLength(file.body, 'utf8'));
 }
 
 /** Every claim, in pages by id. */
@@ -155,13 +131,7 @@ export async function exportSelection(
   const sel = selection.id && network.centre !== null ? { ...selection, id: network.centre } : selection;
   // The raw selection, not only its normalized key: the file's description quotes it.
   const key = `${version}\n${selectionKey(sel)}\n${JSON.stringify(sel)}\n${format.name}`;
-  const hit = written.get(key);
-  if (hit) {
-    // Most recently used last, so the oldest is the first to go.
-    written.delete(key);
-    written.set(key, { ...hit, usedAt: performance.now() });
-  }
-  let file: WrittenFile | undefined = hit;
+  let file: WrittenFile | undefined = written.get(key);
   if (!file) {
     const measured = network;
     // Claims between the selection's entities: those its entities made (for the whole graph, every claim, read in pages).

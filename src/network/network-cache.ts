@@ -4,7 +4,7 @@ import { UNBUDGETED, type RequestBudget } from '../budget/request-budget.js';
 import type { GraphReads } from '../store/graph-reads.js';
 import { MEASURE_TIMEOUT_MS, MeasureMemoryError, MeasureTimeoutError, measureNetwork } from './measure.js';
 import type { NetworkMetrics } from './metrics.js';
-import { IdleSweep, KEEP_IDLE_MS } from '../memory/idle-sweep.js';
+import { KeptAnswers } from '../memory/kept-answers.js';
 import { baseSelectionKey, checkMeasurable, narrowSelection, readBase, selectionKey, SelectionTooLargeError, type SelectedNetwork, type Selection } from './selection.js';
 
 export interface MeasuredNetwork extends SelectedNetwork {
@@ -57,27 +57,19 @@ function remembered(err: unknown): err is Error {
  *   each until nobody has asked for it for keepIdleMs.
  */
 export class NetworkCache {
-  private readonly done = new Map<string, { version: string; network: MeasuredNetwork; bytes: number; usedAt: number }>();
+  private readonly done: KeptAnswers<MeasuredNetwork>;
   private readonly failed = new Map<string, { version: string; error: Error }>();
   private readonly running = new Map<string, Promise<MeasuredNetwork>>();
   private readonly reading = new Map<string, Promise<SelectedNetwork>>();
-  private keptBytes = 0;
-  private readonly capacity: number;
-  private readonly maxKeptBytes: number;
   private readonly maxFailures: number;
   private readonly measureTimeoutMs: number;
-  private readonly keepIdleMs: number;
-  private readonly idle: IdleSweep;
   /** Computations started, for tests. */
   computations = 0;
 
   constructor(o: NetworkCacheOptions = {}) {
-    this.capacity = o.capacity ?? 8;
-    this.maxKeptBytes = o.maxKeptBytes ?? DEFAULT_KEPT_BYTES;
+    this.done = new KeptAnswers({ capacity: o.capacity ?? 8, maxBytes: o.maxKeptBytes ?? DEFAULT_KEPT_BYTES, ...(o.keepIdleMs === undefined ? {} : { keepIdleMs: o.keepIdleMs }) });
     this.maxFailures = o.maxFailures ?? 256;
     this.measureTimeoutMs = o.measureTimeoutMs ?? MEASURE_TIMEOUT_MS;
-    this.keepIdleMs = o.keepIdleMs ?? KEEP_IDLE_MS;
-    this.idle = new IdleSweep((now) => this.dropIdle(now), Math.max(1, this.keepIdleMs / 4));
   }
 
   /** Measured selections kept now, for tests. */
@@ -85,26 +77,12 @@ export class NetworkCache {
     return this.done.size;
   }
 
-  private dropIdle(now: number): boolean {
-    for (const [k, e] of this.done) {
-      if (now - e.usedAt < this.keepIdleMs) continue;
-      this.done.delete(k);
-      this.keptBytes -= e.bytes;
-    }
-    return this.done.size > 0;
-  }
-
   async get(store: GraphReads, sel: Selection, version: string, budget: RequestBudget = UNBUDGETED): Promise<MeasuredNetwork> {
     this.forgetOtherVersions(version);
     const key = `${version}|${selectionKey(sel)}`;
     const baseKey = `${version}|${baseSelectionKey(sel)}`;
     const hit = this.done.get(key);
-    if (hit) {
-      // Most recently used last, so the oldest is the first to go.
-      this.done.delete(key);
-      this.done.set(key, { ...hit, usedAt: performance.now() });
-      return hit.network;
-    }
+    if (hit) return hit;
     const failure = this.failed.get(key) ?? this.failed.get(baseKey);
     if (failure) throw failure.error;
     let running = this.running.get(key);
@@ -116,7 +94,7 @@ export class NetworkCache {
       running.then(
         (network) => {
           this.running.delete(key);
-          this.keep(key, version, network);
+          this.keep(key, network);
         },
         (err: unknown) => {
           this.running.delete(key);
@@ -173,31 +151,12 @@ export class NetworkCache {
   }
 
   private forgetOtherVersions(version: string): void {
-    for (const [k, e] of this.done) {
-      if (e.version !== version) {
-        this.done.delete(k);
-        this.keptBytes -= e.bytes;
-      }
-    }
+    this.done.dropWhere((key) => !key.startsWith(`${version}|`));
     for (const [k, e] of this.failed) if (e.version !== version) this.failed.delete(k);
   }
 
-  private keep(key: string, version: string, network: MeasuredNetwork): void {
-    const bytes = (network.nodes.length + network.edges.length) * BYTES_PER_ITEM;
-    const old = this.done.get(key);
-    if (old) {
-      this.done.delete(key);
-      this.keptBytes -= old.bytes;
-    }
-    if (bytes > this.maxKeptBytes) return;
-    this.done.set(key, { version, network, bytes, usedAt: performance.now() });
-    this.keptBytes += bytes;
-    this.idle.arm();
-    for (const [k, e] of this.done) {
-      if (this.done.size <= this.capacity && this.keptBytes <= this.maxKeptBytes) break;
-      this.done.delete(k);
-      this.keptBytes -= e.bytes;
-    }
+  private keep(key: string, network: MeasuredNetwork): void {
+    this.done.set(key, network, (network.nodes.length + network.edges.length) * BYTES_PER_ITEM);
   }
 
   private remember(key: string, version: string, error: Error): void {
