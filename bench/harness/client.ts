@@ -22,7 +22,21 @@ export class Client {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 1 });
   constructor(private readonly base: URL) {}
 
-  send({ method, path, headers = {}, body }: Sent): Promise<Received> {
+  /**
+   * Sent again once when a kept-alive socket turned out closed by the server as the request
+   * went out (its idle timeout passed while the other server of a comparison answered):
+   * Node's own advice for `reusedSocket`. A fresh socket's failure is not retried.
+   */
+  async send(sent: Sent): Promise<Received> {
+    try {
+      return await this.sendOnce(sent);
+    } catch (err) {
+      if ((err as { reusedSocket?: boolean }).reusedSocket && ['ECONNRESET', 'EPIPE'].includes((err as { code?: string }).code ?? '')) return this.sendOnce(sent);
+      throw err;
+    }
+  }
+
+  private sendOnce({ method, path, headers = {}, body }: Sent): Promise<Received> {
     return new Promise((resolve, reject) => {
       const started = performance.now();
       const req = request(
@@ -41,7 +55,7 @@ export class Client {
           res.on('error', reject);
         },
       );
-      req.on('error', reject);
+      req.on('error', (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
       req.end(body);
     });
   }
